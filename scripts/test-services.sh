@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Starts (or stops) the real servers the test suite talks to, on loopback ports:
+#   - a throwaway PostgreSQL 15 cluster with wal_level=logical (for wal2json) and password
+#     authentication, owned by the `postgres` system user;
+#   - s3rver, an S3-compatible server from the npm registry, with a bucket `chorus-test`.
+# Usage: scripts/test-services.sh start|stop|status
+# Writes the connection settings to $CHORUS_SERVICES_DIR/env, which tests source (or read from
+# their environment: CHORUS_TEST_PG_*, CHORUS_TEST_S3_*). Starting is idempotent.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+dir=${CHORUS_SERVICES_DIR:-$repo/build/services}
+pg_port=${CHORUS_TEST_PG_PORT:-54329}
+s3_port=${CHORUS_TEST_S3_PORT:-45690}
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+mkdir -p "$dir"
+
+as_postgres() { runuser -u postgres -- "$@"; }
+
+pg_running() { as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" status >/dev/null 2>&1; }
+
+start_postgres() {
+  if [ ! -s "$dir/pg/PG_VERSION" ]; then
+    rm -rf "$dir/pg"
+    install -d -o postgres -g postgres "$dir/pg"
+    echo chorus >"$dir/pgpass.init"
+    chown postgres "$dir/pgpass.init"
+    as_postgres "$pg_bin/initdb" -D "$dir/pg" -U chorus --pwfile="$dir/pgpass.init" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$dir/pgpass.init"
+    cat >>"$dir/pg/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$dir/pg'
+wal_level = logical
+max_replication_slots = 20
+max_wal_senders = 20
+max_connections = 200
+CONF
+    echo "host replication all 127.0.0.1/32 scram-sha-256" >>"$dir/pg/pg_hba.conf"
+  fi
+  if ! pg_running; then
+    as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w start >/dev/null
+  fi
+}
+
+start_s3() {
+  if [ ! -x "$dir/s3rver/node_modules/.bin/s3rver" ]; then
+    mkdir -p "$dir/s3rver"
+    (cd "$dir/s3rver" && npm install --silent --no-audit --no-fund --no-save s3rver@3 >/dev/null 2>&1)
+  fi
+  if [ -f "$dir/s3rver.pid" ] && kill -0 "$(cat "$dir/s3rver.pid")" 2>/dev/null; then
+    return
+  fi
+  mkdir -p "$dir/s3data"
+  nohup "$dir/s3rver/node_modules/.bin/s3rver" -d "$dir/s3data" -a 127.0.0.1 -p "$s3_port" \
+    --configure-bucket chorus-test --silent >"$dir/s3rver.log" 2>&1 &
+  echo $! >"$dir/s3rver.pid"
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && return
+    sleep 0.1
+  done
+  echo "s3rver did not start; see $dir/s3rver.log" >&2
+  exit 1
+}
+
+write_env() {
+  cat >"$dir/env" <<ENV
+export CHORUS_TEST_PG_HOST=127.0.0.1
+export CHORUS_TEST_PG_PORT=$pg_port
+export CHORUS_TEST_PG_USER=chorus
+export CHORUS_TEST_PG_PASSWORD=chorus
+export CHORUS_TEST_PG_DBNAME=postgres
+export CHORUS_TEST_PG_SOCKET_DIR=$dir/pg
+export CHORUS_TEST_S3_ENDPOINT=http://127.0.0.1:$s3_port
+export CHORUS_TEST_S3_BUCKET=chorus-test
+export CHORUS_TEST_S3_ACCESS_KEY_ID=S3RVER
+export CHORUS_TEST_S3_SECRET_ACCESS_KEY=S3RVER
+export CHORUS_TEST_S3_REGION=us-east-1
+ENV
+}
+
+case "${1:-start}" in
+  start)
+    start_postgres
+    start_s3
+    write_env
+    echo "chorus test services: PostgreSQL on 127.0.0.1:$pg_port, s3rver on 127.0.0.1:$s3_port ($dir/env)"
+    ;;
+  stop)
+    if pg_running; then as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -m fast stop >/dev/null; fi
+    if [ -f "$dir/s3rver.pid" ]; then kill "$(cat "$dir/s3rver.pid")" 2>/dev/null || true; rm -f "$dir/s3rver.pid"; fi
+    ;;
+  status)
+    pg_running && echo "postgres: running" || echo "postgres: stopped"
+    [ -f "$dir/s3rver.pid" ] && kill -0 "$(cat "$dir/s3rver.pid")" 2>/dev/null && echo "s3rver: running" || echo "s3rver: stopped"
+    ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

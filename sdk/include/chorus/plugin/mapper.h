@@ -1,0 +1,40 @@
+// Mappers sit between a tap and a target and transform the stream (select, rename, hash, drop).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "chorus/plugin/context.h"
+#include "chorus/singer/message.h"
+#include "chorus/singer/writer.h"
+
+namespace chorus {
+
+class Mapper {
+ public:
+  Mapper(PluginContext context, nlohmann::json config)
+      : context_(std::move(context)), config_(std::move(config)) {}
+  virtual ~Mapper() = default;
+
+  // Rewrites a SCHEMA message (schema and key properties may change). Default: unchanged.
+  virtual void map_schema(singer::SchemaMessage &schema) { (void)schema; }
+  // Writes zero or more messages for one RECORD. Default: the record unchanged.
+  virtual void map_record(const singer::RecordView &record, singer::MessageWriter &out) {
+    out.write_record(record);
+  }
+
+  // Reads messages from in_fd and writes the mapped stream to out_fd. STATE, ACTIVATE_VERSION
+  // and BATCH pass through unchanged.
+  virtual void run(int in_fd, int out_fd);
+
+  const nlohmann::json &config() const { return config_; }
+  const PluginContext &context() const { return context_; }
+
+ private:
+  PluginContext context_;
+  nlohmann::json config_;
+};
+
+}  // namespace chorus

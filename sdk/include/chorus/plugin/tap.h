@@ -1,0 +1,111 @@
+// Taps: a Tap owns Streams; each Stream knows its schema and how to sync itself.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "chorus/plugin/catalog.h"
+#include "chorus/plugin/context.h"
+#include "chorus/singer/writer.h"
+
+namespace chorus {
+
+class Tap;
+
+// What a stream's sync may touch: its output, its bookmark, and the run's options.
+class StreamSync {
+ public:
+  StreamSync(const CatalogEntry &entry, nlohmann::json &state, singer::MessageWriter &out,
+             const PluginContext &context, bool full_refresh);
+
+  const CatalogEntry &entry() const { return entry_; }
+  const std::string &stream() const { return entry_.stream; }
+  // The replication method and key chosen for this run (catalog metadata, else the stream's
+  // defaults).
+  ReplicationMethod replication_method() const;
+  const std::string &replication_key() const;
+  bool full_refresh() const { return full_refresh_; }
+
+  // This stream's bookmark from the state (state["bookmarks"][stream]); null when there is none
+  // or on a full refresh.
+  const nlohmann::json &bookmark() const;
+  // Replaces this stream's bookmark in the in-memory state. Not written until emit_state().
+  void set_bookmark(nlohmann::json bookmark);
+  // Writes a STATE message with every stream's current bookmarks.
+  void emit_state();
+
+  singer::MessageWriter &out() { return out_; }
+  const PluginContext &context() const { return context_; }
+  bool stop_requested() const { return context_.stop_requested(); }
+
+  // Counts one record written (for the record_count metric the SDK logs at the end).
+  void count_record() { ++records_; }
+  std::uint64_t records() const { return records_; }
+
+ private:
+  const CatalogEntry &entry_;
+  nlohmann::json &state_;
+  singer::MessageWriter &out_;
+  const PluginContext &context_;
+  bool full_refresh_;
+  std::uint64_t records_ = 0;
+};
+
+class Stream {
+ public:
+  virtual ~Stream() = default;
+
+  virtual std::string name() const = 0;
+  virtual nlohmann::json schema() const = 0;
+  virtual std::vector<std::string> key_properties() const { return {}; }
+  // Properties that can serve as replication keys ("valid-replication-keys").
+  virtual std::vector<std::string> replication_keys() const { return {}; }
+  virtual ReplicationMethod default_replication_method() const {
+    return replication_keys().empty() ? ReplicationMethod::FullTable
+                                      : ReplicationMethod::Incremental;
+  }
+  // Whether discovery marks this stream selected by default.
+  virtual bool selected_by_default() const { return true; }
+  // Extra stream-level metadata for the catalog ("is-view", "row-count", "schema-name", ...),
+  // and per-property metadata keyed by property name ({"id": {"sql-datatype": "integer"}}).
+  virtual nlohmann::json stream_metadata() const { return nlohmann::json::object(); }
+  virtual nlohmann::json property_metadata() const { return nlohmann::json::object(); }
+
+  // Writes this stream's SCHEMA, RECORDs and STATEs. The SDK writes the SCHEMA first when
+  // writes_own_schema() is false.
+  virtual void sync(StreamSync &sync) = 0;
+  virtual bool writes_own_schema() const { return false; }
+};
+
+class Tap {
+ public:
+  Tap(PluginContext context, nlohmann::json config)
+      : context_(std::move(context)), config_(std::move(config)) {}
+  virtual ~Tap() = default;
+
+  // The streams this tap can produce. Called for discovery and before a sync.
+  virtual std::vector<std::unique_ptr<Stream>> discover_streams() = 0;
+
+  // The catalog discovery writes. The default builds it from discover_streams().
+  virtual nlohmann::json catalog();
+
+  // Syncs the streams selected in `catalog` (null: the default catalog), resuming from `state`
+  // (null: from scratch). The default syncs each selected stream in catalog order, writing a
+  // final STATE after each.
+  virtual void sync(const nlohmann::json &catalog, nlohmann::json state,
+                    singer::MessageWriter &out, bool full_refresh);
+
+  const nlohmann::json &config() const { return config_; }
+  const PluginContext &context() const { return context_; }
+
+ private:
+  PluginContext context_;
+  nlohmann::json config_;
+};
+
+}  // namespace chorus

@@ -1,0 +1,122 @@
+// Targets: a Target routes each stream's records to a Sink and echoes STATE only after every
+// sink committed what came before it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "chorus/plugin/context.h"
+#include "chorus/singer/message.h"
+#include "chorus/singer/record_batch.h"
+
+namespace chorus {
+
+// The stream a sink loads, as its SCHEMA message declared it.
+struct StreamInfo {
+  std::string name;
+  nlohmann::json schema;
+  std::vector<std::string> key_properties;
+  std::vector<std::string> bookmark_properties;
+};
+
+// Per-record metadata the loop passes along (for _sdc_ columns and error messages).
+struct RecordMeta {
+  std::uint64_t line_number = 0;
+  std::int64_t sequence = 0;  // monotonic per run: the _sdc_sequence value
+  std::string_view received_at;  // RFC 3339 time the target read it
+};
+
+class Sink {
+ public:
+  Sink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context)
+      : info_(std::move(info)), config_(target_config), context_(context) {}
+  virtual ~Sink() = default;
+
+  const StreamInfo &info() const { return info_; }
+  const std::string &stream() const { return info_.name; }
+
+  // Takes one validated record. May load it at once or keep it for drain().
+  virtual void process_record(const singer::RecordView &record, const RecordMeta &meta) = 0;
+  // True when the sink wants a drain now (batch size or bytes reached).
+  virtual bool is_full() const { return false; }
+  // Makes every record taken so far durable at the destination. After it returns, the target
+  // may tell the world these records are committed.
+  virtual void drain() = 0;
+  // ACTIVATE_VERSION: rows of older versions are to be removed (or soft-deleted). Called after
+  // drain() of the records before it.
+  virtual void activate_version(std::int64_t version) { (void)version; }
+  // Called once at the end of the input, after the last drain().
+  virtual void finish() {}
+
+ protected:
+  const nlohmann::json &config() const { return config_; }
+  const PluginContext &context() const { return context_; }
+
+ private:
+  StreamInfo info_;
+  const nlohmann::json &config_;
+  const PluginContext &context_;
+};
+
+// A sink that keeps records in a RecordBatch and loads them together in process_batch().
+// Honours the target settings "batch_size_rows" (default 100000) and "batch_size_bytes"
+// (default 64 MiB).
+class BatchSink : public Sink {
+ public:
+  BatchSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context);
+
+  void process_record(const singer::RecordView &record, const RecordMeta &meta) override;
+  bool is_full() const override;
+  void drain() override;
+
+ protected:
+  // Loads the batch durably. `metas[i]` belongs to `batch[i]`.
+  virtual void process_batch(const singer::RecordBatch &batch,
+                             const std::vector<RecordMeta> &metas) = 0;
+
+ private:
+  singer::RecordBatch batch_;
+  std::vector<RecordMeta> metas_;
+  std::string received_at_storage_;
+  std::size_t max_rows_;
+  std::size_t max_bytes_;
+};
+
+class Target {
+ public:
+  Target(PluginContext context, nlohmann::json config)
+      : context_(std::move(context)), config_(std::move(config)) {}
+  virtual ~Target() = default;
+
+  // Creates the sink of a stream. Called on its first SCHEMA, and again (after the old sink was
+  // drained and finished) when a later SCHEMA for the stream differs.
+  virtual std::unique_ptr<Sink> make_sink(const StreamInfo &info) = 0;
+
+  // The Singer loop. Reads messages from in_fd until end of input:
+  //  - SCHEMA: creates or replaces the stream's sink and its validator.
+  //  - RECORD: validates it (unless "validate_records" is false) and hands it to the sink;
+  //    drains every sink when one is full or the oldest pending record is older than
+  //    "batch_wait_limit_seconds".
+  //  - STATE: kept as pending; written to out_fd right after the next complete drain.
+  //  - ACTIVATE_VERSION: drains the stream's sink, then sink->activate_version().
+  // At end of input: drain all, finish all, write the pending state. Errors (ProtocolError,
+  // validation) name the stream and the line.
+  virtual void run(int in_fd, int out_fd);
+
+  const nlohmann::json &config() const { return config_; }
+  const PluginContext &context() const { return context_; }
+
+ private:
+  PluginContext context_;
+  nlohmann::json config_;
+};
+
+// Settings every target accepts; a target merges them into its own settings schema.
+nlohmann::json common_target_settings();
+
+}  // namespace chorus

@@ -1,0 +1,49 @@
+// Owned copies of records, for sinks that load in batches.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chorus/singer/message.h"
+
+namespace chorus::singer {
+
+// Copies records into a chunked arena so that the views it hands out stay valid until clear().
+// Chunks are reused after clear(), so a steady stream does not allocate.
+class RecordBatch {
+ public:
+  RecordBatch();
+  ~RecordBatch();
+  RecordBatch(RecordBatch &&) noexcept;
+  RecordBatch &operator=(RecordBatch &&) noexcept;
+
+  void append(const RecordView &record, std::uint64_t line_number);
+  std::size_t size() const { return records_.size(); }
+  bool empty() const { return records_.empty(); }
+  std::size_t bytes() const { return bytes_; }  // payload bytes copied in
+  const RecordView &operator[](std::size_t i) const { return records_[i]; }
+  std::uint64_t line_number(std::size_t i) const { return line_numbers_[i]; }
+  void clear();
+
+  // Indices of the records to keep when the batch is de-duplicated on `key_properties`: the
+  // last record of each key wins, and the result is in input order of those winners. With no
+  // key properties, every index.
+  std::vector<std::size_t> last_per_key(const std::vector<std::string> &key_properties) const;
+
+  auto begin() const { return records_.begin(); }
+  auto end() const { return records_.end(); }
+
+ private:
+  std::string_view copy(std::string_view text);
+  struct Arena;
+  std::unique_ptr<Arena> arena_;
+  std::vector<RecordView> records_;
+  std::vector<std::uint64_t> line_numbers_;
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace chorus::singer
