@@ -9,7 +9,14 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+env_file=$repo/build/services/env
+mkdir -p "$repo/build/services"
+# The server runs as the `postgres` system user, which must be able to reach its data folder; a
+# clone under a private home folder (mode 0700) is not reachable, so fall back to the temp dir.
 dir=${CHORUS_SERVICES_DIR:-$repo/build/services}
+if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+  dir=${TMPDIR:-/tmp}/chorus-test-services
+fi
 pg_port=${CHORUS_TEST_PG_PORT:-54329}
 s3_port=${CHORUS_TEST_S3_PORT:-45690}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -65,7 +72,7 @@ start_s3() {
 }
 
 write_env() {
-  cat >"$dir/env" <<ENV
+  cat >"$env_file" <<ENV
 export CHORUS_TEST_PG_HOST=127.0.0.1
 export CHORUS_TEST_PG_PORT=$pg_port
 export CHORUS_TEST_PG_USER=chorus
