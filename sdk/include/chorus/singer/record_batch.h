@@ -22,8 +22,8 @@ class RecordBatch {
   RecordBatch &operator=(RecordBatch &&) noexcept;
 
   void append(const RecordView &record, std::uint64_t line_number);
-  std::size_t size() const { return records_.size(); }
-  bool empty() const { return records_.empty(); }
+  std::size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
   std::size_t bytes() const { return bytes_; }  // payload bytes copied in
   const RecordView &operator[](std::size_t i) const { return records_[i]; }
   std::uint64_t line_number(std::size_t i) const { return line_numbers_[i]; }
@@ -34,14 +34,16 @@ class RecordBatch {
   // key properties, every index.
   std::vector<std::size_t> last_per_key(const std::vector<std::string> &key_properties) const;
 
-  auto begin() const { return records_.begin(); }
-  auto end() const { return records_.end(); }
+  auto begin() const { return records_.cbegin(); }
+  auto end() const { return records_.cbegin() + static_cast<std::ptrdiff_t>(count_); }
 
  private:
   std::string_view copy(std::string_view text);
   struct Arena;
   std::unique_ptr<Arena> arena_;
+  // Slots past count_ are kept after clear() so their field vectors keep their capacity.
   std::vector<RecordView> records_;
+  std::size_t count_ = 0;
   std::vector<std::uint64_t> line_numbers_;
   std::size_t bytes_ = 0;
 };

@@ -54,8 +54,13 @@ class MessageWriter {
   void add_value(std::string_view name, const Value &value);
   // time_extracted: RFC 3339 or empty to omit it.
   void end_record(std::string_view time_extracted = {});
+  // The same, with the record's table "version" (see ACTIVATE_VERSION).
+  void end_record(std::string_view time_extracted, std::int64_t version);
 
-  void flush();  // throws std::system_error when the fd cannot be written (e.g. EPIPE)
+  // Throws std::system_error when the fd cannot be written (e.g. EPIPE); the buffered bytes
+  // are dropped then. The writer does not touch SIGPIPE: a process that wants EPIPE instead of
+  // being killed ignores SIGPIPE itself.
+  void flush();
   std::uint64_t bytes_written() const { return bytes_written_; }
 
  private:

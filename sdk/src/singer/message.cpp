@@ -1,0 +1,143 @@
+// Message helpers and the typed accessors for the rare (non-RECORD) messages.
+#include "chorus/singer/message.h"
+
+#include "chorus/singer/errors.h"
+
+namespace chorus::singer {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad_shape(const Message &message, const std::string &what) {
+  throw ProtocolError(message.line_number, std::string(to_string(message.type)) + " message " +
+                                               what +
+                                               "; see the Singer specification for its shape");
+}
+
+const json &required_key(const Message &message, const char *key) {
+  const auto it = message.document.find(key);
+  if (it == message.document.end()) bad_shape(message, std::string("has no \"") + key + "\"");
+  return *it;
+}
+
+std::string required_string(const Message &message, const char *key) {
+  const json &value = required_key(message, key);
+  if (!value.is_string())
+    bad_shape(message, std::string("has a \"") + key + "\" that is not a string");
+  return value.get<std::string>();
+}
+
+// An optional array of strings: absent or null means empty.
+std::vector<std::string> string_list(const Message &message, const char *key) {
+  std::vector<std::string> out;
+  const auto it = message.document.find(key);
+  if (it == message.document.end() || it->is_null()) return out;
+  if (!it->is_array())
+    bad_shape(message, std::string("has a \"") + key + "\" that is not an array");
+  for (const json &item : *it) {
+    if (!item.is_string()) {
+      bad_shape(message, std::string("has a \"") + key + "\" with an item that is not a string");
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+void expect_type(const Message &message, MessageType type) {
+  if (message.type != type) {
+    throw ProtocolError(message.line_number, "expected a " + std::string(to_string(type)) +
+                                                 " message, got " +
+                                                 std::string(to_string(message.type)));
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(MessageType type) {
+  switch (type) {
+    case MessageType::Schema:
+      return "SCHEMA";
+    case MessageType::Record:
+      return "RECORD";
+    case MessageType::State:
+      return "STATE";
+    case MessageType::ActivateVersion:
+      return "ACTIVATE_VERSION";
+    case MessageType::Batch:
+      return "BATCH";
+  }
+  return "UNKNOWN";
+}
+
+const Field *RecordView::find(std::string_view name) const {
+  for (const Field &field : fields) {
+    if (field.name == name) return &field;
+  }
+  return nullptr;
+}
+
+std::string_view Message::stream() const {
+  if (type == MessageType::Record) return record.stream;
+  if (type == MessageType::State || !document.is_object()) return {};
+  const auto it = document.find("stream");
+  if (it == document.end() || !it->is_string()) return {};
+  return it->get_ref<const std::string &>();
+}
+
+SchemaMessage as_schema(const Message &message) {
+  expect_type(message, MessageType::Schema);
+  SchemaMessage out;
+  out.stream = required_string(message, "stream");
+  const json &schema = required_key(message, "schema");
+  if (!schema.is_object()) bad_shape(message, "has a \"schema\" that is not a JSON object");
+  out.schema = schema;
+  out.key_properties = string_list(message, "key_properties");
+  out.bookmark_properties = string_list(message, "bookmark_properties");
+  return out;
+}
+
+const nlohmann::json &state_value(const Message &message) {
+  expect_type(message, MessageType::State);
+  return required_key(message, "value");
+}
+
+ActivateVersionMessage as_activate_version(const Message &message) {
+  expect_type(message, MessageType::ActivateVersion);
+  ActivateVersionMessage out;
+  out.stream = required_string(message, "stream");
+  const json &version = required_key(message, "version");
+  if (!version.is_number_integer()) bad_shape(message, "has a \"version\" that is not an integer");
+  out.version = version.get<std::int64_t>();
+  return out;
+}
+
+BatchMessage as_batch(const Message &message) {
+  expect_type(message, MessageType::Batch);
+  BatchMessage out;
+  out.stream = required_string(message, "stream");
+  const json &encoding = required_key(message, "encoding");
+  if (!encoding.is_object()) bad_shape(message, "has an \"encoding\" that is not an object");
+  const auto format = encoding.find("format");
+  if (format == encoding.end() || !format->is_string()) {
+    bad_shape(message, "has no \"encoding\".\"format\" string");
+  }
+  out.format = format->get<std::string>();
+  const auto compression = encoding.find("compression");
+  if (compression == encoding.end() || compression->is_null()) {
+    out.compression = "none";
+  } else if (compression->is_string()) {
+    out.compression = compression->get<std::string>();
+  } else {
+    bad_shape(message, "has an \"encoding\".\"compression\" that is not a string");
+  }
+  const json &manifest = required_key(message, "manifest");
+  if (!manifest.is_array()) bad_shape(message, "has a \"manifest\" that is not an array");
+  for (const json &item : manifest) {
+    if (!item.is_string()) bad_shape(message, "has a \"manifest\" item that is not a string");
+    out.manifest.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace chorus::singer

@@ -1,0 +1,203 @@
+// MessageReader: RECORD lines go through simdjson On-Demand into a reused RecordView; the rare
+// other messages are parsed into an nlohmann::json document.
+#include "chorus/singer/reader.h"
+
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+
+#include "singer/ondemand_value.h"
+
+namespace chorus::singer {
+
+namespace {
+
+namespace ondemand = simdjson::ondemand;
+
+bool is_blank(std::string_view line) {
+  for (const char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+bool equals_ignoring_case(std::string_view text, std::string_view upper) {
+  if (text.size() != upper.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != upper[i]) return false;
+  }
+  return true;
+}
+
+std::optional<MessageType> parse_type(std::string_view text) {
+  if (equals_ignoring_case(text, "RECORD")) return MessageType::Record;
+  if (equals_ignoring_case(text, "STATE")) return MessageType::State;
+  if (equals_ignoring_case(text, "SCHEMA")) return MessageType::Schema;
+  if (equals_ignoring_case(text, "ACTIVATE_VERSION")) return MessageType::ActivateVersion;
+  if (equals_ignoring_case(text, "BATCH")) return MessageType::Batch;
+  return std::nullopt;
+}
+
+[[noreturn]] void malformed(std::uint64_t line_number, simdjson::error_code error) {
+  throw ProtocolError(line_number, std::string("malformed JSON (") +
+                                       simdjson::error_message(error) +
+                                       "); every line must be one JSON object");
+}
+
+// How the "record" key of a message looked, decided before the type may be known.
+enum class RecordKey : std::uint8_t { Absent, Object, NotObject };
+
+}  // namespace
+
+struct MessageReader::Impl {
+  LineReader lines;
+  ondemand::parser parser;
+
+  Impl(int fd, std::size_t max_line_bytes) : lines(fd, max_line_bytes) {}
+
+  void parse(std::string_view line, Message &message);
+  void parse_record_fields(ondemand::value &value, const char *end, RecordView &record,
+                           std::uint64_t line_number);
+};
+
+void MessageReader::Impl::parse_record_fields(ondemand::value &value, const char *end,
+                                              RecordView &record, std::uint64_t line_number) {
+  ondemand::object object;
+  if (auto error = value.get_object().get(object)) malformed(line_number, error);
+  for (auto entry : object) {
+    if (auto error = entry.error()) malformed(line_number, error);
+    // By reference: moving the field out of its result costs a store-forwarding stall.
+    ondemand::field &field = entry.value_unsafe();
+    Field &out = record.fields.emplace_back();
+    if (auto error = detail::read_key(field, end, out.name)) malformed(line_number, error);
+    if (auto error = detail::read_value(field.value(), out.value)) malformed(line_number, error);
+  }
+}
+
+void MessageReader::Impl::parse(std::string_view line, Message &message) {
+  const std::uint64_t line_number = message.line_number;
+  RecordView &record = message.record;
+  record.stream = {};
+  record.fields.clear();
+  record.time_extracted = {};
+  record.version.reset();
+
+  const char *const line_end = line.data() + line.size();
+  ondemand::document document;
+  if (auto error = parser.iterate(line.data(), line.size(), line.size() + LineReader::kPadding)
+                       .get(document)) {
+    malformed(line_number, error);
+  }
+  ondemand::object object;
+  if (auto error = document.get_object().get(object)) {
+    if (error == simdjson::INCORRECT_TYPE) {
+      throw ProtocolError(line_number, "a Singer message must be a JSON object");
+    }
+    malformed(line_number, error);
+  }
+
+  // Keys may come in any order, so "record" is read before the type is known; most writers
+  // put "type" first, which lets a non-RECORD line leave this loop at once.
+  std::optional<MessageType> type;
+  bool stream_is_string = false;
+  RecordKey record_key = RecordKey::Absent;
+  for (auto entry : object) {
+    if (auto error = entry.error()) malformed(line_number, error);
+    // By reference: moving the field out of its result costs a store-forwarding stall.
+    ondemand::field &field = entry.value_unsafe();
+    std::string_view key;
+    if (auto error = detail::read_key(field, line_end, key)) malformed(line_number, error);
+    ondemand::value &value = field.value();
+    if (key == "type") {
+      std::string_view text;
+      if (auto error = detail::read_string(value, text)) {
+        if (error != simdjson::INCORRECT_TYPE) malformed(line_number, error);
+        throw ProtocolError(line_number, "\"type\" must be a string such as \"RECORD\"");
+      }
+      type = parse_type(text);
+      if (!type) {
+        throw ProtocolError(line_number, "unknown message type \"" + std::string(text) +
+                                             "\"; expected RECORD, SCHEMA, STATE, "
+                                             "ACTIVATE_VERSION or BATCH");
+      }
+      if (*type != MessageType::Record) break;
+    } else if (key == "stream") {
+      stream_is_string = detail::read_string(value, record.stream) == simdjson::SUCCESS;
+    } else if (key == "record") {
+      ondemand::json_type json_type;
+      if (auto error = value.type().get(json_type)) malformed(line_number, error);
+      if (json_type == ondemand::json_type::object) {
+        record.fields.clear();  // a repeated key: the last one wins, as in the DOM parsers
+        parse_record_fields(value, line_end, record, line_number);
+        record_key = RecordKey::Object;
+      } else {
+        record_key = RecordKey::NotObject;
+      }
+    } else if (key == "time_extracted") {
+      if (detail::read_string(value, record.time_extracted) != simdjson::SUCCESS) {
+        record.time_extracted = {};
+      }
+    } else if (key == "version") {
+      auto version = value.get_int64();
+      if (!version.error()) record.version = version.value_unsafe();
+    }
+  }
+
+  if (!type) throw ProtocolError(line_number, "message has no \"type\"");
+  message.type = *type;
+  if (*type == MessageType::Record) {
+    // simdjson 3.0 has no document::at_end(); current_location() is out of bounds exactly
+    // when every token has been consumed.
+    if (document.current_location().error() != simdjson::OUT_OF_BOUNDS) {
+      throw ProtocolError(line_number, "unexpected text after the JSON object");
+    }
+    if (!stream_is_string) throw ProtocolError(line_number, "RECORD has no \"stream\" string");
+    if (record_key != RecordKey::Object) {
+      throw ProtocolError(line_number, "RECORD has no \"record\" object");
+    }
+    if (!message.document.is_null()) message.document = nullptr;
+    return;
+  }
+
+  record.stream = {};
+  record.fields.clear();
+  record.time_extracted = {};
+  record.version.reset();
+  try {
+    message.document = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error &error) {
+    // nlohmann's text starts with its own "[json.exception...] parse error at line 1, column
+    // N: "; the line is ours to name, so keep only the reason.
+    const std::string what = error.what();
+    const std::size_t reason = what.find(": ");
+    throw ProtocolError(line_number,
+                        "malformed JSON at byte " + std::to_string(error.byte) + " (" +
+                            (reason == std::string::npos ? what : what.substr(reason + 2)) +
+                            "); every line must be one JSON object");
+  }
+}
+
+MessageReader::MessageReader(int fd, std::size_t max_line_bytes)
+    : impl_(std::make_unique<Impl>(fd, max_line_bytes)) {}
+
+MessageReader::~MessageReader() = default;
+
+bool MessageReader::next(Message &message) {
+  std::string_view line;
+  do {
+    if (!impl_->lines.next(line)) return false;
+  } while (is_blank(line));
+  message.line_number = impl_->lines.line_number();
+  message.line = line;
+  impl_->parse(line, message);
+  return true;
+}
+
+std::uint64_t MessageReader::line_number() const { return impl_->lines.line_number(); }
+
+std::uint64_t MessageReader::bytes_read() const { return impl_->lines.bytes_read(); }
+
+}  // namespace chorus::singer

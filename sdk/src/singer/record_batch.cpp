@@ -1,0 +1,154 @@
+// RecordBatch: owned copies of records in a chunked arena.
+#include "chorus/singer/record_batch.h"
+
+#include <cstring>
+#include <functional>
+#include <numeric>
+#include <unordered_map>
+
+namespace chorus::singer {
+
+namespace {
+
+constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+
+}  // namespace
+
+// Bump allocator over chunks that are kept, not freed, by clear().
+struct RecordBatch::Arena {
+  struct Chunk {
+    std::unique_ptr<char[]> data;
+    std::size_t size = 0;
+  };
+  std::vector<Chunk> chunks;
+  std::size_t current = 0;  // index of the chunk being filled
+  std::size_t used = 0;     // bytes used in it
+
+  char *allocate(std::size_t bytes) {
+    while (current < chunks.size()) {
+      Chunk &chunk = chunks[current];
+      if (chunk.size - used >= bytes) {
+        char *out = chunk.data.get() + used;
+        used += bytes;
+        return out;
+      }
+      ++current;
+      used = 0;
+    }
+    // A value larger than a chunk gets a chunk of its own size.
+    Chunk &chunk = chunks.emplace_back();
+    chunk.size = std::max(kChunkBytes, bytes);
+    chunk.data.reset(new char[chunk.size]);
+    current = chunks.size() - 1;
+    used = bytes;
+    return chunk.data.get();
+  }
+
+  void reset() {
+    current = 0;
+    used = 0;
+  }
+};
+
+RecordBatch::RecordBatch() : arena_(std::make_unique<Arena>()) {}
+RecordBatch::~RecordBatch() = default;
+RecordBatch::RecordBatch(RecordBatch &&) noexcept = default;
+RecordBatch &RecordBatch::operator=(RecordBatch &&) noexcept = default;
+
+std::string_view RecordBatch::copy(std::string_view text) {
+  if (text.empty()) return {};
+  char *out = arena_->allocate(text.size());
+  std::memcpy(out, text.data(), text.size());
+  bytes_ += text.size();
+  return std::string_view(out, text.size());
+}
+
+void RecordBatch::append(const RecordView &record, std::uint64_t line_number) {
+  if (count_ == records_.size()) records_.emplace_back();
+  RecordView &slot = records_[count_];
+  // Records of a batch nearly always share their stream and property names with the record
+  // before them: reuse those copies instead of copying the same text again.
+  const RecordView *previous = count_ > 0 ? &records_[count_ - 1] : nullptr;
+  slot.stream = previous != nullptr && previous->stream == record.stream ? previous->stream
+                                                                         : copy(record.stream);
+  slot.fields.clear();
+  for (std::size_t i = 0; i < record.fields.size(); ++i) {
+    const Field &field = record.fields[i];
+    Field &out = slot.fields.emplace_back();
+    if (previous != nullptr && i < previous->fields.size() &&
+        previous->fields[i].name == field.name) {
+      out.name = previous->fields[i].name;
+    } else {
+      out.name = copy(field.name);
+    }
+    out.value.kind = field.value.kind;
+    out.value.text = copy(field.value.text);
+  }
+  slot.time_extracted = copy(record.time_extracted);
+  slot.version = record.version;
+  line_numbers_.push_back(line_number);
+  ++count_;
+}
+
+void RecordBatch::clear() {
+  arena_->reset();
+  count_ = 0;
+  line_numbers_.clear();
+  bytes_ = 0;
+}
+
+std::vector<std::size_t> RecordBatch::last_per_key(
+    const std::vector<std::string> &key_properties) const {
+  std::vector<std::size_t> kept;
+  if (key_properties.empty()) {
+    kept.resize(count_);
+    std::iota(kept.begin(), kept.end(), std::size_t{0});
+    return kept;
+  }
+
+  // The key values of record i are key_values[i * width ...]; a missing key counts as null.
+  static const Value kMissing;
+  const std::size_t width = key_properties.size();
+  std::vector<const Value *> key_values(count_ * width);
+  for (std::size_t i = 0; i < count_; ++i) {
+    for (std::size_t k = 0; k < width; ++k) {
+      const Field *field = records_[i].find(key_properties[k]);
+      key_values[i * width + k] = field != nullptr ? &field->value : &kMissing;
+    }
+  }
+  // Keys compare by their text as written: 1 and 1.0 are different keys, as they are in
+  // most warehouses' text representation of a key.
+  const auto hash = [&](std::size_t i) {
+    std::size_t h = 0;
+    for (std::size_t k = 0; k < width; ++k) {
+      const Value &value = *key_values[i * width + k];
+      const std::size_t part = std::hash<std::string_view>{}(value.text) ^
+                               (static_cast<std::size_t>(value.kind) * 0x9e3779b97f4a7c15ULL);
+      h ^= part + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    }
+    return h;
+  };
+  const auto equal = [&](std::size_t a, std::size_t b) {
+    for (std::size_t k = 0; k < width; ++k) {
+      const Value &x = *key_values[a * width + k];
+      const Value &y = *key_values[b * width + k];
+      if (x.kind != y.kind || x.text != y.text) return false;
+    }
+    return true;
+  };
+  std::unordered_map<std::size_t, std::size_t, decltype(hash), decltype(equal)> last(count_, hash,
+                                                                                     equal);
+  for (std::size_t i = 0; i < count_; ++i) {
+    const auto [it, inserted] = last.try_emplace(i, i);
+    if (!inserted) it->second = i;
+  }
+  std::vector<bool> wins(count_, false);
+  for (const auto &entry : last) wins[entry.second] = true;
+  kept.reserve(last.size());
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (wins[i]) kept.push_back(i);
+  }
+  return kept;
+}
+
+}  // namespace chorus::singer

@@ -1,0 +1,170 @@
+// Compiling a JSON Schema into SchemaNode checks.
+#include "singer/schema_node.h"
+
+namespace chorus::singer::detail {
+
+namespace {
+
+using nlohmann::json;
+
+std::uint8_t type_bit(const std::string &name) {
+  if (name == "null") return kTypeNull;
+  if (name == "boolean") return kTypeBoolean;
+  if (name == "integer") return kTypeInteger;
+  if (name == "number") return kTypeNumber | kTypeInteger;
+  if (name == "string") return kTypeString;
+  if (name == "object") return kTypeObject;
+  if (name == "array") return kTypeArray;
+  return 0;
+}
+
+std::optional<double> number_keyword(const json &schema, const char *key) {
+  const auto it = schema.find(key);
+  if (it == schema.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+std::optional<std::size_t> length_keyword(const json &schema, const char *key) {
+  const auto it = schema.find(key);
+  if (it == schema.end() || !it->is_number_integer() || it->get<std::int64_t>() < 0) {
+    return std::nullopt;
+  }
+  return it->get<std::size_t>();
+}
+
+SchemaProperty &property_named(SchemaNode &node, const std::string &name) {
+  for (SchemaProperty &property : node.properties) {
+    if (property.name == name) return property;
+  }
+  SchemaProperty &added = node.properties.emplace_back();
+  added.name = name;
+  return added;
+}
+
+}  // namespace
+
+namespace {
+
+// Cheap and good enough for property names: length and a few bytes.
+std::size_t name_hash(std::string_view name) {
+  std::size_t h = name.size() * 0x9E3779B1u;
+  if (!name.empty()) {
+    h ^= static_cast<unsigned char>(name.front()) * 0x85EBCA77u;
+    h ^= static_cast<unsigned char>(name.back()) * 0xC2B2AE3Du;
+    h ^= static_cast<unsigned char>(name[name.size() / 2]) * 0x27D4EB2Fu;
+  }
+  return h ^ (h >> 15);
+}
+
+}  // namespace
+
+std::size_t SchemaNode::find_property(std::string_view name) const {
+  if (property_slots.empty()) return static_cast<std::size_t>(-1);
+  const std::size_t mask = property_slots.size() - 1;
+  for (std::size_t slot = name_hash(name) & mask;; slot = (slot + 1) & mask) {
+    const std::uint32_t entry = property_slots[slot];
+    if (entry == 0) return static_cast<std::size_t>(-1);
+    if (properties[entry - 1].name == name) return entry - 1;
+  }
+}
+
+void SchemaNode::index_properties() {
+  property_slots.clear();
+  if (properties.empty()) return;
+  std::size_t size = 8;
+  while (size < properties.size() * 2) size *= 2;  // at most half full: probes stay short
+  property_slots.assign(size, 0);
+  const std::size_t mask = size - 1;
+  for (std::size_t i = 0; i < properties.size(); ++i) {
+    std::size_t slot = name_hash(properties[i].name) & mask;
+    while (property_slots[slot] != 0) slot = (slot + 1) & mask;
+    property_slots[slot] = static_cast<std::uint32_t>(i + 1);
+  }
+}
+
+SchemaNode compile_schema(const json &schema) {
+  SchemaNode node;
+  if (schema.is_boolean()) {
+    if (!schema.get<bool>()) node.types = 0;
+    return node;
+  }
+  if (!schema.is_object()) return node;
+
+  if (const auto type = schema.find("type"); type != schema.end()) {
+    if (type->is_string()) {
+      node.types = type_bit(type->get<std::string>());
+    } else if (type->is_array()) {
+      node.types = 0;
+      for (const json &name : *type) {
+        if (name.is_string()) node.types |= type_bit(name.get<std::string>());
+      }
+    }
+  }
+
+  if (const auto format = schema.find("format"); format != schema.end() && format->is_string()) {
+    node.format_name = format->get<std::string>();
+    if (node.format_name == "date-time") node.format = StringFormat::DateTime;
+    if (node.format_name == "date") node.format = StringFormat::Date;
+    if (node.format_name == "time") node.format = StringFormat::Time;
+  }
+
+  if (const auto values = schema.find("enum"); values != schema.end() && values->is_array()) {
+    node.enum_values = *values;
+  }
+  if (const auto value = schema.find("const"); value != schema.end()) {
+    node.enum_values = json::array({*value});
+  }
+
+  node.minimum = number_keyword(schema, "minimum");
+  node.maximum = number_keyword(schema, "maximum");
+  node.exclusive_minimum = number_keyword(schema, "exclusiveMinimum");
+  node.exclusive_maximum = number_keyword(schema, "exclusiveMaximum");
+  // Draft 4 spells exclusiveness as a boolean next to minimum/maximum.
+  if (schema.value("exclusiveMinimum", json()).is_boolean() &&
+      schema["exclusiveMinimum"].get<bool>() && node.minimum) {
+    node.exclusive_minimum = node.minimum;
+    node.minimum.reset();
+  }
+  if (schema.value("exclusiveMaximum", json()).is_boolean() &&
+      schema["exclusiveMaximum"].get<bool>() && node.maximum) {
+    node.exclusive_maximum = node.maximum;
+    node.maximum.reset();
+  }
+  node.multiple_of = number_keyword(schema, "multipleOf");
+  if (node.multiple_of && *node.multiple_of <= 0) node.multiple_of.reset();
+  node.min_length = length_keyword(schema, "minLength");
+  node.max_length = length_keyword(schema, "maxLength");
+
+  if (const auto properties = schema.find("properties");
+      properties != schema.end() && properties->is_object()) {
+    for (const auto &[name, sub_schema] : properties->items()) {
+      property_named(node, name).node = compile_schema(sub_schema);
+    }
+  }
+  if (const auto required = schema.find("required");
+      required != schema.end() && required->is_array()) {
+    for (const json &name : *required) {
+      if (!name.is_string()) continue;
+      SchemaProperty &property = property_named(node, name.get<std::string>());
+      if (!property.required()) property.required_index = node.required_count++;
+    }
+  }
+  node.index_properties();
+
+  if (const auto additional = schema.find("additionalProperties"); additional != schema.end()) {
+    if (additional->is_boolean()) {
+      node.additional_allowed = additional->get<bool>();
+    } else if (additional->is_object()) {
+      node.additional = std::make_unique<SchemaNode>(compile_schema(*additional));
+    }
+  }
+  if (const auto items = schema.find("items"); items != schema.end() && items->is_object()) {
+    node.items = std::make_unique<SchemaNode>(compile_schema(*items));
+  }
+  if (const auto any_of = schema.find("anyOf"); any_of != schema.end() && any_of->is_array()) {
+    for (const json &alternative : *any_of) node.any_of.push_back(compile_schema(alternative));
+  }
+  return node;
+}
+
+}  // namespace chorus::singer::detail

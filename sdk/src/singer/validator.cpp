@@ -1,0 +1,460 @@
+// RecordValidator: checks a RecordView against a compiled schema without allocating while the
+// record is valid. Nested objects and arrays (rare in Singer records) are opened by parsing
+// their raw text.
+#include "chorus/singer/validator.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "chorus/singer/writer.h"
+#include "singer/ondemand_value.h"
+#include "singer/schema_node.h"
+#include "singer/text_formats.h"
+
+namespace chorus::singer {
+
+namespace {
+
+using detail::SchemaNode;
+using detail::SchemaProperty;
+namespace ondemand = simdjson::ondemand;
+
+constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+
+// The path from the record to the value being checked, as a chain on the stack; it becomes a
+// string only when there is a violation to report.
+struct PathLink {
+  const PathLink *parent;
+  std::string_view name;         // a property name, or empty for an array item
+  std::size_t index = kNoIndex;  // the array item's position
+};
+
+std::string path_string(const PathLink *link) {
+  std::vector<const PathLink *> links;
+  for (; link != nullptr; link = link->parent) links.push_back(link);
+  std::string out;
+  for (auto it = links.rbegin(); it != links.rend(); ++it) {
+    if ((*it)->index != kNoIndex) {
+      out += "[" + std::to_string((*it)->index) + "]";
+    } else {
+      if (!out.empty()) out += '.';
+      out += (*it)->name;
+    }
+  }
+  return out;
+}
+
+// A short, quoted form of a string for messages; cut at a character boundary.
+std::string quoted(std::string_view text) {
+  constexpr std::size_t kMaxShown = 60;
+  bool cut = false;
+  if (text.size() > kMaxShown) {
+    std::size_t end = kMaxShown;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    text = text.substr(0, end);
+    cut = true;
+  }
+  std::string out;
+  append_json_string(out, text);
+  if (cut) out.insert(out.size() - 1, "...");
+  return out;
+}
+
+std::string describe(const Value &value) {
+  switch (value.kind) {
+    case ValueKind::Null:
+      return "null";
+    case ValueKind::Boolean:
+      return "boolean " + std::string(value.text);
+    case ValueKind::Number:
+      return "number " + std::string(value.text.substr(0, 60));
+    case ValueKind::String:
+      return "string " + quoted(value.text);
+    case ValueKind::Object:
+      return "object";
+    case ValueKind::Array:
+      return "array";
+  }
+  return "value";
+}
+
+std::string expected_types(std::uint8_t types) {
+  std::vector<const char *> names;
+  if ((types & detail::kTypeNumber) != 0) {
+    names.push_back("number");
+  } else if ((types & detail::kTypeInteger) != 0) {
+    names.push_back("integer");
+  }
+  if ((types & detail::kTypeString) != 0) names.push_back("string");
+  if ((types & detail::kTypeBoolean) != 0) names.push_back("boolean");
+  if ((types & detail::kTypeObject) != 0) names.push_back("object");
+  if ((types & detail::kTypeArray) != 0) names.push_back("array");
+  if ((types & detail::kTypeNull) != 0) names.push_back("null");
+  if (names.empty()) return "no value at all";
+  std::string out = names[0];
+  for (std::size_t i = 1; i < names.size(); ++i) {
+    out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+Violation violation(const PathLink *path, const char *rule, std::string detail) {
+  return Violation{path_string(path), rule, std::move(detail)};
+}
+
+// A JSON number is an integer when it has no exponent and its fraction, if any, is all zeros.
+bool is_integral(std::string_view number) {
+  const std::size_t dot = number.find('.');
+  for (std::size_t i = 0; i < number.size(); ++i) {
+    const char c = number[i];
+    if (c == 'e' || c == 'E') return false;
+    if (dot != std::string_view::npos && i > dot && c != '0') return false;
+  }
+  return true;
+}
+
+double to_double(std::string_view number) {
+  double value = 0;
+  const auto result = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (result.ec == std::errc::result_out_of_range) {
+    // Beyond double's range: what matters for comparisons is "huge" or "tiny".
+    const std::size_t exponent = number.find_first_of("eE");
+    const bool tiny = exponent != std::string_view::npos && exponent + 1 < number.size() &&
+                      number[exponent + 1] == '-';
+    const bool negative = !number.empty() && number[0] == '-';
+    if (tiny) return negative ? -0.0 : 0.0;
+    return negative ? -std::numeric_limits<double>::infinity()
+                    : std::numeric_limits<double>::infinity();
+  }
+  return value;
+}
+
+std::uint8_t value_types(const Value &value) {
+  switch (value.kind) {
+    case ValueKind::Null:
+      return detail::kTypeNull;
+    case ValueKind::Boolean:
+      return detail::kTypeBoolean;
+    case ValueKind::Number:
+      return is_integral(value.text) ? (detail::kTypeInteger | detail::kTypeNumber)
+                                     : detail::kTypeNumber;
+    case ValueKind::String:
+      return detail::kTypeString;
+    case ValueKind::Object:
+      return detail::kTypeObject;
+    case ValueKind::Array:
+      return detail::kTypeArray;
+  }
+  return 0;
+}
+
+std::size_t code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
+bool enum_matches(const nlohmann::json &candidate, const Value &value) {
+  switch (value.kind) {
+    case ValueKind::Null:
+      return candidate.is_null();
+    case ValueKind::Boolean:
+      return candidate.is_boolean() && candidate.get<bool>() == (value.text == "true");
+    case ValueKind::String:
+      return candidate.is_string() && candidate.get_ref<const std::string &>() == value.text;
+    case ValueKind::Number:
+      return candidate.is_number() && candidate.get<double>() == to_double(value.text);
+    case ValueKind::Object:
+    case ValueKind::Array:
+      return candidate == nlohmann::json::parse(value.text, nullptr, false);
+  }
+  return false;
+}
+
+bool is_multiple(std::string_view number, double divisor) {
+  // Integers against an integral divisor: exact, in 64-bit arithmetic when they fit.
+  if (is_integral(number) && std::floor(divisor) == divisor && divisor < 9.0e15) {
+    std::int64_t whole = 0;
+    const std::string_view digits = number.substr(0, number.find('.'));
+    const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), whole);
+    if (result.ec == std::errc() && result.ptr == digits.data() + digits.size()) {
+      return whole % static_cast<std::int64_t>(divisor) == 0;
+    }
+  }
+  const double quotient = to_double(number) / divisor;
+  return std::fabs(quotient - std::round(quotient)) <= 1e-9 * std::max(1.0, std::fabs(quotient));
+}
+
+std::optional<Violation> check_value(const SchemaNode &node, const Value &value,
+                                     const PathLink *path);
+
+// Checks the properties of one object, fed one field at a time.
+class ObjectCheck {
+ public:
+  ObjectCheck(const SchemaNode &node, const PathLink *path) : node_(node), path_(path) {
+    if (node.required_count > kSmallRequired) large_seen_.resize(node.required_count);
+  }
+
+  std::optional<Violation> field(const Field &field) {
+    const auto &properties = node_.properties;
+    const std::size_t index = node_.find_property(field.name);
+    if (index == kNoIndex) {
+      const PathLink link{path_, field.name};
+      if (!node_.additional_allowed) {
+        return violation(&link, "additionalProperties",
+                         "the schema does not declare this property and sets "
+                         "additionalProperties to false");
+      }
+      if (node_.additional) return check_value(*node_.additional, field.value, &link);
+      return std::nullopt;
+    }
+    const SchemaProperty &property = properties[index];
+    if (property.required()) mark_required(property.required_index);
+    const PathLink link{path_, property.name};
+    return check_value(property.node, field.value, &link);
+  }
+
+  std::optional<Violation> finish() const {
+    if (required_seen_ == node_.required_count) return std::nullopt;
+    for (const SchemaProperty &property : node_.properties) {
+      if (property.required() && !is_seen(property.required_index)) {
+        const PathLink link{path_, property.name};
+        return violation(&link, "required", "required property is missing");
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static constexpr std::size_t kSmallRequired = 256;
+
+  bool is_seen(std::size_t index) const {
+    if (index >= kSmallRequired) return large_seen_[index];
+    return (small_seen_[index / 64] >> (index % 64) & 1U) != 0;
+  }
+
+  void mark_required(std::size_t index) {
+    if (is_seen(index)) return;  // a repeated key counts once
+    if (index >= kSmallRequired) {
+      large_seen_[index] = true;
+    } else {
+      small_seen_[index / 64] |= std::uint64_t{1} << (index % 64);
+    }
+    ++required_seen_;
+  }
+
+  const SchemaNode &node_;
+  const PathLink *path_;
+  std::size_t required_seen_ = 0;
+  std::uint64_t small_seen_[kSmallRequired / 64] = {};
+  std::vector<bool> large_seen_;  // only for schemas with very many required properties
+};
+
+std::optional<Violation> check_nested(const SchemaNode &node, const Value &value,
+                                      const PathLink *path) {
+  const simdjson::padded_string padded(value.text);
+  ondemand::parser parser;
+  ondemand::document document;
+  if (parser.iterate(padded).get(document) != simdjson::SUCCESS) {
+    return violation(path, "type", "the value is not valid JSON");
+  }
+  const auto malformed = [&] { return violation(path, "type", "the value is not valid JSON"); };
+  if (value.kind == ValueKind::Object) {
+    ondemand::object object;
+    if (document.get_object().get(object) != simdjson::SUCCESS) return malformed();
+    ObjectCheck check(node, path);
+    for (auto entry : object) {
+      ondemand::field field;
+      Field item;
+      if (std::move(entry).get(field) != simdjson::SUCCESS ||
+          detail::read_key(field, padded.data() + padded.size(), item.name) != simdjson::SUCCESS ||
+          detail::read_value(field.value(), item.value) != simdjson::SUCCESS) {
+        return malformed();
+      }
+      if (auto broken = check.field(item)) return broken;
+    }
+    return check.finish();
+  }
+  ondemand::array array;
+  if (document.get_array().get(array) != simdjson::SUCCESS) return malformed();
+  std::size_t index = 0;
+  for (auto entry : array) {
+    ondemand::value element;
+    Value item;
+    if (std::move(entry).get(element) != simdjson::SUCCESS ||
+        detail::read_value(element, item) != simdjson::SUCCESS) {
+      return malformed();
+    }
+    const PathLink link{path, {}, index++};
+    if (auto broken = check_value(*node.items, item, &link)) return broken;
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_string(const SchemaNode &node, const Value &value,
+                                      const PathLink *path) {
+  if (node.min_length || node.max_length) {
+    const std::size_t length = code_points(value.text);
+    if (node.min_length && length < *node.min_length) {
+      return violation(path, "minLength",
+                       "expected at least " + std::to_string(*node.min_length) +
+                           " characters, got " + std::to_string(length));
+    }
+    if (node.max_length && length > *node.max_length) {
+      return violation(path, "maxLength",
+                       "expected at most " + std::to_string(*node.max_length) +
+                           " characters, got " + std::to_string(length));
+    }
+  }
+  bool well_formed = true;
+  const char *example = "";
+  switch (node.format) {
+    case detail::StringFormat::None:
+      break;
+    case detail::StringFormat::DateTime:
+      well_formed = detail::is_rfc3339_date_time(value.text);
+      example = "2024-05-01T12:30:00Z";
+      break;
+    case detail::StringFormat::Date:
+      well_formed = detail::is_rfc3339_date(value.text);
+      example = "2024-05-01";
+      break;
+    case detail::StringFormat::Time:
+      well_formed = detail::is_rfc3339_time(value.text);
+      example = "12:30:00";
+      break;
+  }
+  if (!well_formed) {
+    return violation(path, "format",
+                     "expected a " + node.format_name + " (RFC 3339, e.g. " + example + "), got " +
+                         describe(value));
+  }
+  return std::nullopt;
+}
+
+// The shortest text that reads back as `bound`: "5", "0.01", "1e+20".
+std::string format_bound(double bound) {
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof text, bound);
+  return std::string(text, result.ptr);
+}
+
+std::optional<Violation> check_number(const SchemaNode &node, const Value &value,
+                                      const PathLink *path) {
+  if (node.minimum || node.maximum || node.exclusive_minimum || node.exclusive_maximum) {
+    const double number = to_double(value.text);
+    if (node.minimum && number < *node.minimum) {
+      return violation(
+          path, "minimum",
+          "expected at least " + format_bound(*node.minimum) + ", got " + describe(value));
+    }
+    if (node.maximum && number > *node.maximum) {
+      return violation(
+          path, "maximum",
+          "expected at most " + format_bound(*node.maximum) + ", got " + describe(value));
+    }
+    if (node.exclusive_minimum && number <= *node.exclusive_minimum) {
+      return violation(path, "exclusiveMinimum",
+                       "expected more than " + format_bound(*node.exclusive_minimum) + ", got " +
+                           describe(value));
+    }
+    if (node.exclusive_maximum && number >= *node.exclusive_maximum) {
+      return violation(path, "exclusiveMaximum",
+                       "expected less than " + format_bound(*node.exclusive_maximum) + ", got " +
+                           describe(value));
+    }
+  }
+  if (node.multiple_of && !is_multiple(value.text, *node.multiple_of)) {
+    return violation(
+        path, "multipleOf",
+        "expected a multiple of " + format_bound(*node.multiple_of) + ", got " + describe(value));
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_value(const SchemaNode &node, const Value &value,
+                                     const PathLink *path) {
+  if (!node.any_of.empty()) {
+    bool matched = false;
+    std::uint8_t types = 0;
+    for (const SchemaNode &alternative : node.any_of) {
+      types |= alternative.types;
+      if (!check_value(alternative, value, path)) {
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) {
+      return violation(path, "anyOf",
+                       "matches none of the anyOf schemas (expected " + expected_types(types) +
+                           "), got " + describe(value));
+    }
+  }
+  if ((node.types & value_types(value)) == 0) {
+    return violation(path, "type",
+                     "expected " + expected_types(node.types) + ", got " + describe(value));
+  }
+  if (node.enum_values) {
+    bool listed = false;
+    for (const nlohmann::json &candidate : *node.enum_values) {
+      if (enum_matches(candidate, value)) {
+        listed = true;
+        break;
+      }
+    }
+    if (!listed) {
+      std::string choices = node.enum_values->dump();
+      if (choices.size() > 120) choices = choices.substr(0, 117) + "...";
+      return violation(path, "enum", "expected one of " + choices + ", got " + describe(value));
+    }
+  }
+  switch (value.kind) {
+    case ValueKind::String:
+      return check_string(node, value, path);
+    case ValueKind::Number:
+      return check_number(node, value, path);
+    case ValueKind::Object:
+      if (node.checks_object_content()) return check_nested(node, value, path);
+      return std::nullopt;
+    case ValueKind::Array:
+      if (node.items) return check_nested(node, value, path);
+      return std::nullopt;
+    case ValueKind::Null:
+    case ValueKind::Boolean:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string Violation::to_string() const {
+  const std::string subject = property.empty() ? "record" : "property '" + property + "'";
+  return subject + " breaks '" + rule + "': " + detail;
+}
+
+struct RecordValidator::Impl {
+  SchemaNode root;
+};
+
+RecordValidator::RecordValidator(const nlohmann::json &schema)
+    : impl_(std::make_unique<Impl>(Impl{detail::compile_schema(schema)})) {}
+
+RecordValidator::~RecordValidator() = default;
+RecordValidator::RecordValidator(RecordValidator &&) noexcept = default;
+RecordValidator &RecordValidator::operator=(RecordValidator &&) noexcept = default;
+
+std::optional<Violation> RecordValidator::validate(const RecordView &record) const {
+  ObjectCheck check(impl_->root, nullptr);
+  for (const Field &field : record.fields) {
+    if (auto broken = check.field(field)) return broken;
+  }
+  return check.finish();
+}
+
+}  // namespace chorus::singer

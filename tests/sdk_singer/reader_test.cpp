@@ -1,0 +1,282 @@
+#include "chorus/singer/reader.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "memory_file.h"
+
+using namespace chorus::singer;
+using chorus::singer::testing::MemoryFile;
+
+namespace {
+
+// Reads the one message in `line`.
+struct OneMessage {
+  MemoryFile file;
+  MessageReader reader;
+  Message message;
+
+  explicit OneMessage(const std::string &line) : file(line), reader(file.fd()) {
+    REQUIRE(reader.next(message));
+  }
+};
+
+std::string field_text(const RecordView &record, std::string_view name) {
+  const Field *field = record.find(name);
+  REQUIRE_MESSAGE(field != nullptr, "no field " << name);
+  return std::string(field->value.text);
+}
+
+// The line number a ProtocolError names when reading all of `input`, or 0 when none is thrown.
+std::uint64_t failing_line(const std::string &input, std::string *what = nullptr) {
+  MemoryFile file(input);
+  MessageReader reader(file.fd());
+  Message message;
+  try {
+    while (reader.next(message)) {
+    }
+  } catch (const ProtocolError &error) {
+    if (what != nullptr) *what = error.what();
+    return error.line_number();
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("numbers pass through digit for digit") {
+  OneMessage one(
+      R"({"type":"RECORD","stream":"s","record":{"a":12345678901234567890.123456789012345678,)"
+      R"("b":-0.0,"c":1e400,"d":-1E-7 ,"e":0, "f":123.4500}})"
+      "\n");
+  const RecordView &record = one.message.record;
+  CHECK(field_text(record, "a") == "12345678901234567890.123456789012345678");
+  CHECK(field_text(record, "b") == "-0.0");
+  CHECK(field_text(record, "c") == "1e400");
+  CHECK(field_text(record, "d") == "-1E-7");
+  CHECK(field_text(record, "e") == "0");
+  CHECK(field_text(record, "f") == "123.4500");
+  CHECK(record.find("a")->value.kind == ValueKind::Number);
+}
+
+TEST_CASE("fields keep input order and every kind of value") {
+  OneMessage one(
+      R"({"type":"RECORD","stream":"orders","record":{"z":null,"y":true,"x":false,)"
+      R"("w":"text","v":{"n":[1, 2]},"u":[ {"a":1} ]},"time_extracted":"2024-01-01T00:00:00Z",)"
+      R"("version":7})");
+  const RecordView &record = one.message.record;
+  CHECK(one.message.type == MessageType::Record);
+  CHECK(one.message.stream() == "orders");
+  CHECK(one.message.document.is_null());
+  REQUIRE(record.fields.size() == 6);
+  const char *names[] = {"z", "y", "x", "w", "v", "u"};
+  const ValueKind kinds[] = {ValueKind::Null,   ValueKind::Boolean, ValueKind::Boolean,
+                             ValueKind::String, ValueKind::Object,  ValueKind::Array};
+  const char *texts[] = {"", "true", "false", "text", R"({"n":[1, 2]})", R"([ {"a":1} ])"};
+  for (std::size_t i = 0; i < 6; ++i) {
+    CHECK(record.fields[i].name == names[i]);
+    CHECK(record.fields[i].value.kind == kinds[i]);
+    CHECK(record.fields[i].value.text == texts[i]);
+  }
+  CHECK(record.time_extracted == "2024-01-01T00:00:00Z");
+  REQUIRE(record.version.has_value());
+  CHECK(*record.version == 7);
+}
+
+TEST_CASE("escaped keys and strings are unescaped") {
+  OneMessage one(
+      R"({"type":"RECORD","stream":"s\u0074ream","record":{"a\"b":"line\nbreak\ttab \\ \/",)"
+      R"("\u00e9t\u00E9":"caf\u00e9 \ud83d\ude00","raw":"gr\u00fc\u00DF Gott, 東京"}})");
+  const RecordView &record = one.message.record;
+  CHECK(record.stream == "stream");
+  CHECK(field_text(record, "a\"b") == "line\nbreak\ttab \\ /");
+  CHECK(field_text(record, "\xc3\xa9t\xc3\xa9") == "caf\xc3\xa9 \xf0\x9f\x98\x80");
+  CHECK(field_text(record, "raw") == "gr\xc3\xbc\xc3\x9f Gott, 東京");
+}
+
+TEST_CASE("the message type is matched case-insensitively") {
+  MemoryFile file(
+      "{\"type\":\"record\",\"stream\":\"s\",\"record\":{}}\n"
+      "{\"type\":\"Record\",\"stream\":\"s\",\"record\":{}}\n"
+      "{\"type\":\"state\",\"value\":{}}\n"
+      "{\"type\":\"Schema\",\"stream\":\"s\",\"schema\":{},\"key_properties\":[]}\n"
+      "{\"type\":\"activate_version\",\"stream\":\"s\",\"version\":1}\n");
+  MessageReader reader(file.fd());
+  Message message;
+  const MessageType expected[] = {MessageType::Record, MessageType::Record, MessageType::State,
+                                  MessageType::Schema, MessageType::ActivateVersion};
+  for (const MessageType type : expected) {
+    REQUIRE(reader.next(message));
+    CHECK(message.type == type);
+  }
+  CHECK_FALSE(reader.next(message));
+}
+
+TEST_CASE("the keys of a message may come in any order") {
+  OneMessage one(R"({"record":{"id":1,"name":"a"},"time_extracted":"2024-01-01T00:00:00Z",)"
+                 R"("stream":"orders","type":"RECORD"})");
+  CHECK(one.message.type == MessageType::Record);
+  CHECK(one.message.record.stream == "orders");
+  CHECK(one.message.record.fields.size() == 2);
+  CHECK(field_text(one.message.record, "name") == "a");
+}
+
+TEST_CASE("a message with \"record\" before a non-RECORD type is read as that type") {
+  OneMessage one(R"({"record":5,"value":{"bookmarks":{}},"type":"STATE"})");
+  CHECK(one.message.type == MessageType::State);
+  CHECK(one.message.record.fields.empty());
+  CHECK(state_value(one.message) == nlohmann::json{{"bookmarks", nlohmann::json::object()}});
+}
+
+TEST_CASE("blank lines are skipped, CRLF is accepted, and a last line needs no newline") {
+  MemoryFile file(
+      "\n  \r\n{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{\"n\":1}}\r\n\n"
+      "{\"type\":\"RECORD\",\"stream\":\"b\",\"record\":{\"n\":2.50}}");
+  MessageReader reader(file.fd());
+  Message message;
+  REQUIRE(reader.next(message));
+  CHECK(message.line_number == 3);
+  CHECK(message.record.stream == "a");
+  REQUIRE(reader.next(message));
+  CHECK(message.line_number == 5);
+  CHECK(message.record.stream == "b");
+  CHECK(field_text(message.record, "n") == "2.50");
+  CHECK_FALSE(reader.next(message));
+}
+
+TEST_CASE("a record longer than the read block is parsed") {
+  const std::string long_text(3'000'000, 'y');
+  MemoryFile file("{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"big\":\"" + long_text +
+                  "\",\"n\":42}}\n{\"type\":\"STATE\",\"value\":1}\n");
+  MessageReader reader(file.fd());
+  Message message;
+  REQUIRE(reader.next(message));
+  CHECK(field_text(message.record, "big") == long_text);
+  CHECK(field_text(message.record, "n") == "42");
+  REQUIRE(reader.next(message));
+  CHECK(message.type == MessageType::State);
+}
+
+TEST_CASE("each protocol error names the line it is on") {
+  const std::string good = "{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{}}\n";
+  const std::string prefix = good + "\n" + good;  // the bad line is line 4
+  struct Case {
+    const char *name;
+    const char *line;
+    const char *says;
+  };
+  const Case cases[] = {
+      {"malformed JSON", R"({"type":"RECORD","stream":"s","record":{"a":})", "malformed JSON"},
+      {"truncated line", R"({"type":"RECORD","stream":"s","record":{"a":1})", "malformed JSON"},
+      {"bad number", R"({"type":"RECORD","stream":"s","record":{"a":01}})", "malformed JSON"},
+      {"trailing text", R"({"type":"RECORD","stream":"s","record":{}} x)", "JSON"},
+      {"two objects", R"({"type":"RECORD","stream":"s","record":{}} {"a":1})", "JSON"},
+      {"not an object", R"(["RECORD"])", "must be a JSON object"},
+      {"missing type", R"({"stream":"s","record":{}})", "no \"type\""},
+      {"type not a string", R"({"type":1,"stream":"s","record":{}})", "\"type\" must be"},
+      {"unknown type", R"({"type":"RECORDS","stream":"s","record":{}})", "unknown message type"},
+      {"record without stream", R"({"type":"RECORD","record":{}})", "no \"stream\""},
+      {"stream not a string", R"({"type":"RECORD","stream":5,"record":{}})", "no \"stream\""},
+      {"record without record", R"({"type":"RECORD","stream":"s"})", "no \"record\" object"},
+      {"record not an object", R"({"type":"RECORD","stream":"s","record":[]})",
+       "no \"record\" object"},
+      {"malformed STATE", R"({"type":"STATE","value":{)", "malformed JSON"},
+  };
+  for (const Case &c : cases) {
+    const std::string name = c.name;
+    CAPTURE(name);
+    std::string what;
+    CHECK(failing_line(prefix + c.line + "\n" + good, &what) == 4);
+    CHECK_MESSAGE(what.find(c.says) != std::string::npos, what);
+    CHECK(what.rfind("line 4: ", 0) == 0);
+  }
+}
+
+TEST_CASE("SCHEMA, STATE, ACTIVATE_VERSION and BATCH are parsed into documents") {
+  MemoryFile file(
+      R"({"type":"SCHEMA","stream":"orders","schema":{"type":"object"},)"
+      R"("key_properties":["id"],"bookmark_properties":["updated"]})"
+      "\n"
+      R"({"type":"STATE","value":{"bookmarks":{"orders":{"updated":"x"}}}})"
+      "\n"
+      R"({"type":"ACTIVATE_VERSION","stream":"orders","version":1700000000000})"
+      "\n"
+      R"({"type":"BATCH","stream":"orders","encoding":{"format":"jsonl","compression":"gzip"},)"
+      R"("manifest":["file:///batches/a.jsonl.gz"]})"
+      "\n");
+  MessageReader reader(file.fd());
+  Message message;
+
+  REQUIRE(reader.next(message));
+  const SchemaMessage schema = as_schema(message);
+  CHECK(message.stream() == "orders");
+  CHECK(schema.stream == "orders");
+  CHECK(schema.schema == nlohmann::json{{"type", "object"}});
+  CHECK(schema.key_properties == std::vector<std::string>{"id"});
+  CHECK(schema.bookmark_properties == std::vector<std::string>{"updated"});
+
+  REQUIRE(reader.next(message));
+  CHECK(message.stream().empty());
+  CHECK(state_value(message)["bookmarks"]["orders"]["updated"] == "x");
+
+  REQUIRE(reader.next(message));
+  const ActivateVersionMessage activate = as_activate_version(message);
+  CHECK(activate.stream == "orders");
+  CHECK(activate.version == 1700000000000);
+
+  REQUIRE(reader.next(message));
+  const BatchMessage batch = as_batch(message);
+  CHECK(batch.stream == "orders");
+  CHECK(batch.format == "jsonl");
+  CHECK(batch.compression == "gzip");
+  CHECK(batch.manifest == std::vector<std::string>{"file:///batches/a.jsonl.gz"});
+}
+
+TEST_CASE("typed accessors name the line and the key when the shape is wrong") {
+  MemoryFile file(
+      "{\"type\":\"SCHEMA\",\"stream\":\"s\"}\n"
+      "{\"type\":\"STATE\"}\n"
+      "{\"type\":\"ACTIVATE_VERSION\",\"stream\":\"s\",\"version\":\"1\"}\n"
+      "{\"type\":\"BATCH\",\"stream\":\"s\",\"encoding\":{},\"manifest\":[]}\n");
+  MessageReader reader(file.fd());
+  Message message;
+  REQUIRE(reader.next(message));
+  CHECK_THROWS_WITH_AS(as_schema(message),
+                       doctest::Contains("line 1: SCHEMA message has no \"schema\""),
+                       ProtocolError);
+  CHECK_THROWS_AS(state_value(message), ProtocolError);  // not a STATE
+  REQUIRE(reader.next(message));
+  CHECK_THROWS_WITH_AS(state_value(message),
+                       doctest::Contains("line 2: STATE message has no \"value\""), ProtocolError);
+  REQUIRE(reader.next(message));
+  CHECK_THROWS_WITH_AS(as_activate_version(message), doctest::Contains("\"version\" that is not"),
+                       ProtocolError);
+  REQUIRE(reader.next(message));
+  CHECK_THROWS_WITH_AS(as_batch(message), doctest::Contains("line 4: BATCH message"),
+                       ProtocolError);
+}
+
+TEST_CASE("schema key_properties may be absent") {
+  OneMessage one(R"({"type":"SCHEMA","stream":"s","schema":{}})");
+  CHECK(as_schema(one.message).key_properties.empty());
+}
+
+TEST_CASE("a record's views are replaced by the next line, and the fields vector is reused") {
+  MemoryFile file(
+      "{\"type\":\"RECORD\",\"stream\":\"s\",\"record\":{\"a\":1,\"b\":2,\"c\":3}}\n"
+      "{\"type\":\"STATE\",\"value\":null}\n"
+      "{\"type\":\"RECORD\",\"stream\":\"t\",\"record\":{\"d\":4}}\n");
+  MessageReader reader(file.fd());
+  Message message;
+  REQUIRE(reader.next(message));
+  const Field *storage = message.record.fields.data();
+  REQUIRE(reader.next(message));
+  CHECK(message.record.fields.empty());
+  REQUIRE(reader.next(message));
+  CHECK(message.record.fields.data() == storage);
+  CHECK(message.record.stream == "t");
+  REQUIRE(message.record.fields.size() == 1);
+  CHECK(message.record.fields[0].name == "d");
+  CHECK(message.document.is_null());
+}

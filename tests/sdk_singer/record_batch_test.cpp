@@ -1,0 +1,114 @@
+#include "chorus/singer/record_batch.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "chorus/singer/reader.h"
+#include "memory_file.h"
+
+using namespace chorus::singer;
+using chorus::singer::testing::MemoryFile;
+
+namespace {
+
+std::string record_line(const std::string &stream, const std::string &fields) {
+  return R"({"type":"RECORD","stream":")" + stream + R"(","record":{)" + fields + "}}\n";
+}
+
+// Reads every RECORD of `input` into `batch`.
+void read_into(RecordBatch &batch, const std::string &input) {
+  MemoryFile file(input);
+  MessageReader reader(file.fd());
+  Message message;
+  while (reader.next(message)) {
+    if (message.type == MessageType::Record) batch.append(message.record, message.line_number);
+  }
+}
+
+std::string text(const RecordView &record, std::string_view name) {
+  const Field *field = record.find(name);
+  return field != nullptr ? std::string(field->value.text) : "<missing>";
+}
+
+}  // namespace
+
+TEST_CASE("copies survive the reader moving on to later lines") {
+  RecordBatch batch;
+  read_into(batch, record_line("orders", R"("id":1,"name":"caf\u00e9","o":{"a":[1]})") +
+                       R"({"type":"STATE","value":{"big":")" + std::string(100000, 'x') + "\"}}\n" +
+                       record_line("items", R"("id":2,"name":null)"));
+  REQUIRE(batch.size() == 2);
+  CHECK(batch[0].stream == "orders");
+  CHECK(text(batch[0], "name") == "caf\xc3\xa9");
+  CHECK(batch[0].find("o")->value.kind == ValueKind::Object);
+  CHECK(text(batch[0], "o") == R"({"a":[1]})");
+  CHECK(batch[1].stream == "items");
+  CHECK(batch[1].find("name")->value.is_null());
+  CHECK(batch.line_number(0) == 1);
+  CHECK(batch.line_number(1) == 3);
+  CHECK(batch.bytes() > 0);
+}
+
+TEST_CASE("views stay valid while more records than one arena chunk are appended") {
+  RecordBatch batch;
+  std::string input;
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 3000; ++i) {
+    input += record_line("s", R"("i":)" + std::to_string(i) + R"(,"v":")" + value + "\"");
+  }
+  read_into(batch, input);
+  REQUIRE(batch.size() == 3000);
+  std::size_t count = 0;
+  for (const RecordView &record : batch) {
+    CHECK(text(record, "i") == std::to_string(count));
+    CHECK(record.find("v")->value.text == value);
+    ++count;
+  }
+  CHECK(count == 3000);
+}
+
+TEST_CASE("clear empties the batch and it fills again") {
+  RecordBatch batch;
+  read_into(batch, record_line("s", R"("a":1)") + record_line("s", R"("a":2)"));
+  batch.clear();
+  CHECK(batch.empty());
+  CHECK(batch.bytes() == 0);
+  CHECK(batch.begin() == batch.end());
+  read_into(batch, record_line("t", R"("b":"x")"));
+  REQUIRE(batch.size() == 1);
+  CHECK(batch[0].stream == "t");
+  REQUIRE(batch[0].fields.size() == 1);
+  CHECK(text(batch[0], "b") == "x");
+  CHECK(batch.line_number(0) == 1);
+}
+
+TEST_CASE("last_per_key keeps the last record of each key, in input order") {
+  RecordBatch batch;
+  read_into(batch, record_line("s", R"("id":1,"v":"a")") +        // 0: replaced by 3
+                       record_line("s", R"("id":2,"v":"b")") +    // 1: replaced by 4
+                       record_line("s", R"("id":3,"v":"c")") +    // 2: kept
+                       record_line("s", R"("id":1,"v":"d")") +    // 3: kept
+                       record_line("s", R"("id":2,"v":"e")") +    // 4: kept
+                       record_line("s", R"("id":"1","v":"f")"));  // 5: a string key, kept
+  CHECK(batch.last_per_key({"id"}) == std::vector<std::size_t>{2, 3, 4, 5});
+  CHECK(batch.last_per_key({}) == std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
+}
+
+TEST_CASE("last_per_key on a composite key, with a missing key counted as null") {
+  RecordBatch batch;
+  read_into(batch, record_line("s", R"("a":1,"b":"x")") +       // 0
+                       record_line("s", R"("b":"x","a":1)") +   // 1: same key as 0
+                       record_line("s", R"("a":1,"b":"y")") +   // 2
+                       record_line("s", R"("a":1)") +           // 3: b missing
+                       record_line("s", R"("a":1,"b":null)"));  // 4: same key as 3
+  CHECK(batch.last_per_key({"a", "b"}) == std::vector<std::size_t>{1, 2, 4});
+}
+
+TEST_CASE("a batch can be moved") {
+  RecordBatch batch;
+  read_into(batch, record_line("s", R"("a":"kept")"));
+  RecordBatch moved = std::move(batch);
+  REQUIRE(moved.size() == 1);
+  CHECK(text(moved[0], "a") == "kept");
+}
