@@ -87,7 +87,14 @@ const char *kind_name(chorus_kind kind);
 template <class P>
 struct Entry {
   static const PluginInfo &info() {
-    static const PluginInfo value = P::info();
+    static const PluginInfo value = [] {
+      PluginInfo declared = P::info();
+      // Every target accepts the common target settings; declaring them is not the author's job.
+      if constexpr (std::is_base_of_v<Target, P>) {
+        declared.settings = with_common_target_settings(std::move(declared.settings));
+      }
+      return declared;
+    }();
     return value;
   }
   static const std::string &about() {
@@ -104,11 +111,11 @@ struct Entry {
     });
   }
   static chorus_status discover(chorus_instance *instance, int32_t out_fd) {
-    auto *self = reinterpret_cast<InstanceOf<P> *>(reinterpret_cast<Instance *>(instance));
+    auto *self = static_cast<InstanceOf<P> *>(reinterpret_cast<Instance *>(instance));
     return guard(self->context.host(), "discover", [&] { self->discover(out_fd); });
   }
   static chorus_status run(chorus_instance *instance, const chorus_run_args_v1 *args) {
-    auto *self = reinterpret_cast<InstanceOf<P> *>(reinterpret_cast<Instance *>(instance));
+    auto *self = static_cast<InstanceOf<P> *>(reinterpret_cast<Instance *>(instance));
     return guard(self->context.host(), "run", [&] { self->run(*args); });
   }
   static void destroy(chorus_instance *instance) {

@@ -30,6 +30,10 @@ class StreamSync {
   ReplicationMethod replication_method() const;
   const std::string &replication_key() const;
   bool full_refresh() const { return full_refresh_; }
+  // False for a property the catalog deselected (keys and the replication key are always
+  // selected). Streams that can skip a column at the source ask this; the SDK already drops
+  // deselected properties from the SCHEMA it writes.
+  bool property_selected(const std::string &property) const;
 
   // This stream's bookmark from the state (state["bookmarks"][stream]); null when there is none
   // or on a full refresh.
@@ -95,8 +99,11 @@ class Tap {
   virtual nlohmann::json catalog();
 
   // Syncs the streams selected in `catalog` (null: the default catalog), resuming from `state`
-  // (null: from scratch). The default syncs each selected stream in catalog order, writing a
-  // final STATE after each.
+  // (null: from scratch). The default syncs each selected stream in catalog order: its SCHEMA
+  // (without deselected properties), stream.sync(), then a STATE carrying every bookmark,
+  // including those of streams not synced this run, and a record_count metric. A full refresh
+  // drops the synced stream's old bookmark. Once a stop is requested no further stream starts.
+  // A selected stream the tap does not have is a ConfigError.
   virtual void sync(const nlohmann::json &catalog, nlohmann::json state,
                     singer::MessageWriter &out, bool full_refresh);
 

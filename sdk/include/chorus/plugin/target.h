@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,7 +30,9 @@ struct StreamInfo {
 struct RecordMeta {
   std::uint64_t line_number = 0;
   std::int64_t sequence = 0;  // monotonic per run: the _sdc_sequence value
-  std::string_view received_at;  // RFC 3339 time the target read it
+  // RFC 3339 UTC time (milliseconds) the target read it. Valid during process_record() only;
+  // a sink that keeps it copies it (BatchSink does, for the metas it hands to process_batch).
+  std::string_view received_at;
 };
 
 class Sink {
@@ -82,7 +86,9 @@ class BatchSink : public Sink {
  private:
   singer::RecordBatch batch_;
   std::vector<RecordMeta> metas_;
-  std::string received_at_storage_;
+  // One copy per distinct received_at value (they repeat and only grow); deque elements never
+  // move, so the views in metas_ stay valid until drain().
+  std::deque<std::string> received_at_storage_;
   std::size_t max_rows_;
   std::size_t max_bytes_;
 };
@@ -102,10 +108,13 @@ class Target {
   //  - RECORD: validates it (unless "validate_records" is false) and hands it to the sink;
   //    drains every sink when one is full or the oldest pending record is older than
   //    "batch_wait_limit_seconds".
-  //  - STATE: kept as pending; written to out_fd right after the next complete drain.
+  //  - STATE: kept as pending; written to out_fd right after the next complete drain (at once
+  //    when no sink holds undrained records). A later STATE replaces a pending one.
   //  - ACTIVATE_VERSION: drains the stream's sink, then sink->activate_version().
-  // At end of input: drain all, finish all, write the pending state. Errors (ProtocolError,
-  // validation) name the stream and the line.
+  //  - BATCH: refused (FatalError) rather than dropped; sinks load RECORDs only.
+  // A SCHEMA identical to the stream's current one changes nothing. At end of input: drain all,
+  // finish all, write the pending state, and log a record_count metric per stream. Errors
+  // (ProtocolError, validation, a sink's own) name the stream and the line.
   virtual void run(int in_fd, int out_fd);
 
   const nlohmann::json &config() const { return config_; }
@@ -116,7 +125,14 @@ class Target {
   nlohmann::json config_;
 };
 
-// Settings every target accepts; a target merges them into its own settings schema.
+// Settings every target accepts: validate_records, batch_size_rows, batch_size_bytes,
+// batch_wait_limit_seconds, add_record_metadata, hard_delete. CHORUS_PLUGIN merges them into a
+// target's settings on its own; with_common_target_settings() does the same for code that needs
+// the merged schema earlier.
 nlohmann::json common_target_settings();
+
+// `settings_schema` with every common target setting it does not declare itself added (its own
+// declarations win).
+nlohmann::json with_common_target_settings(nlohmann::json settings_schema);
 
 }  // namespace chorus

@@ -1,0 +1,48 @@
+// What the ABI's discover and run calls do for each kind of plugin class.
+#include <string>
+
+#include "chorus/plugin/entry.h"
+#include "chorus/plugin/errors.h"
+#include "chorus/singer/writer.h"
+
+namespace chorus::detail {
+namespace {
+
+nlohmann::json parse_document(const char *text, const char *what, const char *example) {
+  if (text == nullptr || *text == '\0') return nullptr;
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error &error) {
+    throw ConfigError(std::string("the ") + what + " is not valid JSON (" + error.what() +
+                      "); expected a document such as " + example);
+  }
+}
+
+}  // namespace
+
+void discover_tap(Tap &tap, int out_fd) {
+  const nlohmann::json catalog = tap.catalog();
+  singer::MessageWriter out(out_fd);
+  out.write_line(catalog.dump(2));
+  out.flush();
+}
+
+void run_tap(Tap &tap, const chorus_run_args_v1 &args) {
+  const nlohmann::json state = parse_document(args.state_json, "state", "{\"bookmarks\": {}}");
+  const nlohmann::json catalog = parse_document(args.catalog_json, "catalog", "{\"streams\": []}");
+  singer::MessageWriter out(args.out_fd);
+  const bool full_refresh =
+      CHORUS_HAS_FIELD(&args, chorus_run_args_v1, full_refresh) && args.full_refresh != 0;
+  tap.sync(catalog, state, out, full_refresh);
+  out.flush();
+}
+
+void run_target(Target &target, const chorus_run_args_v1 &args) {
+  target.run(args.in_fd, args.out_fd);
+}
+
+void run_mapper(Mapper &mapper, const chorus_run_args_v1 &args) {
+  mapper.run(args.in_fd, args.out_fd);
+}
+
+}  // namespace chorus::detail

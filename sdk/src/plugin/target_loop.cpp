@@ -1,0 +1,301 @@
+// Target::run, the Singer loop of a target: routes records to per-stream sinks and echoes each
+// STATE only once every record before it is drained, so that a resumed run never skips data.
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "chorus/plugin/errors.h"
+#include "chorus/plugin/target.h"
+#include "chorus/singer/errors.h"
+#include "chorus/singer/reader.h"
+#include "chorus/singer/validator.h"
+#include "chorus/singer/writer.h"
+
+namespace chorus {
+namespace {
+
+// Runs `body`; an error it raises is raised again, same family, with `describe()` in front,
+// so that a sink's failure names the stream and the line it was working on.
+template <class Describe, class Body>
+void annotated(const Describe &describe, const Body &body) {
+  try {
+    body();
+  } catch (const singer::ProtocolError &) {
+    throw;
+  } catch (const ConfigError &error) {
+    throw ConfigError(describe() + ": " + error.what());
+  } catch (const RetryableError &error) {
+    throw RetryableError(describe() + ": " + error.what());
+  } catch (const std::exception &error) {
+    throw FatalError(describe() + ": " + error.what());
+  }
+}
+
+bool bool_setting(const nlohmann::json &config, const char *key, bool fallback) {
+  const auto it = config.find(key);
+  return it != config.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+double number_setting(const nlohmann::json &config, const char *key, double fallback) {
+  const auto it = config.find(key);
+  return it != config.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+// RFC 3339 UTC time with milliseconds, formatted again only when the millisecond changes.
+class ReceiveClock {
+ public:
+  std::string_view now() {
+    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count();
+    if (ms != last_ms_) {
+      last_ms_ = ms;
+      const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+      std::tm utc{};
+      gmtime_r(&seconds, &utc);
+      char text[64];
+      std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                    utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                    static_cast<int>(ms % 1000));
+      text_ = text;
+    }
+    return text_;
+  }
+
+ private:
+  std::int64_t last_ms_ = -1;
+  std::string text_;
+};
+
+struct StreamRoute {
+  singer::SchemaMessage schema;
+  std::unique_ptr<Sink> sink;
+  std::optional<singer::RecordValidator> validator;
+  bool undrained = false;       // records handed to the sink since its last drain
+  std::uint64_t last_line = 0;  // line of the last record handed to the sink
+  std::uint64_t records = 0;
+};
+
+class TargetLoop {
+ public:
+  TargetLoop(Target &target, int in_fd, int out_fd)
+      : target_(target),
+        reader_(in_fd),
+        out_(out_fd),
+        validate_(bool_setting(target.config(), "validate_records", true)),
+        wait_limit_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::duration<double>(
+                number_setting(target.config(), "batch_wait_limit_seconds", 60)))),
+        // Nanoseconds since the epoch at the start keep _sdc_sequence growing across runs too.
+        next_sequence_(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count()) {}
+
+  void run() {
+    singer::Message message;
+    while (reader_.next(message)) {
+      switch (message.type) {
+        case singer::MessageType::Record:
+          on_record(message);
+          break;
+        case singer::MessageType::Schema:
+          on_schema(message);
+          break;
+        case singer::MessageType::State:
+          on_state(message);
+          break;
+        case singer::MessageType::ActivateVersion:
+          on_activate_version(message);
+          break;
+        case singer::MessageType::Batch:
+          on_batch(message);
+          break;
+      }
+    }
+    // Finishing may still load (merge a staging table, swap a table), so the last state waits
+    // for it too.
+    drain_all(false);
+    for (auto &[name, route] : routes_) {
+      annotated([&] { return "finishing stream '" + name + "'"; }, [&] { route.sink->finish(); });
+    }
+    write_pending_state();
+    for (const auto &[name, route] : routes_) {
+      target_.context().counter("record_count", static_cast<std::int64_t>(route.records),
+                                {{"stream", name}});
+    }
+    out_.flush();
+  }
+
+ private:
+  void on_record(const singer::Message &message) {
+    const singer::RecordView &record = message.record;
+    StreamRoute *route = last_route_;
+    if (route == nullptr || record.stream != route->schema.stream) {
+      const auto it = routes_.find(record.stream);
+      if (it == routes_.end()) {
+        throw singer::ProtocolError(
+            message.line_number,
+            "RECORD for stream '" + std::string(record.stream) + "' at line " +
+                std::to_string(message.line_number) +
+                " arrived before its SCHEMA; the tap must send a SCHEMA message for a stream "
+                "before its records");
+      }
+      route = &it->second;
+      last_route_ = route;
+    }
+
+    if (route->validator) {
+      if (auto violation = route->validator->validate(record)) {
+        throw FatalError("RECORD for stream '" + route->schema.stream + "' at line " +
+                         std::to_string(message.line_number) +
+                         " is invalid: " + violation->to_string() +
+                         "; fix the source data or the stream's schema, or set "
+                         "validate_records to false");
+      }
+    }
+
+    if (!any_undrained_) oldest_undrained_ = std::chrono::steady_clock::now();
+    RecordMeta meta;
+    meta.line_number = message.line_number;
+    meta.sequence = next_sequence_++;
+    meta.received_at = clock_.now();
+    annotated([&] { return describe(*route, message.line_number); },
+              [&] { route->sink->process_record(record, meta); });
+    route->undrained = true;
+    route->last_line = message.line_number;
+    ++route->records;
+    any_undrained_ = true;
+
+    if (route->sink->is_full() ||
+        std::chrono::steady_clock::now() - oldest_undrained_ >= wait_limit_) {
+      drain_all(true);
+    }
+  }
+
+  void on_schema(const singer::Message &message) {
+    singer::SchemaMessage schema = singer::as_schema(message);
+    auto it = routes_.find(schema.stream);
+    if (it != routes_.end()) {
+      const singer::SchemaMessage &current = it->second.schema;
+      if (current.schema == schema.schema && current.key_properties == schema.key_properties &&
+          current.bookmark_properties == schema.bookmark_properties) {
+        return;  // taps repeat their SCHEMA; the same one changes nothing
+      }
+      retire(it->first, it->second);
+    }
+
+    StreamRoute fresh;
+    const std::string where = "stream '" + schema.stream + "' (SCHEMA at line " +
+                              std::to_string(message.line_number) + ")";
+    annotated([&] { return where; },
+              [&] {
+                if (validate_) fresh.validator.emplace(schema.schema);
+                StreamInfo info{schema.stream, schema.schema, schema.key_properties,
+                                schema.bookmark_properties};
+                fresh.sink = target_.make_sink(info);
+                if (!fresh.sink)
+                  throw FatalError("the target made no sink for it (a bug in the target)");
+              });
+    fresh.schema = std::move(schema);
+    if (it != routes_.end()) {
+      fresh.records = it->second.records;
+      it->second = std::move(fresh);
+    } else {
+      routes_.emplace(fresh.schema.stream, std::move(fresh));
+    }
+    last_route_ = nullptr;
+  }
+
+  void on_state(const singer::Message &message) {
+    pending_state_ = singer::state_value(message);
+    // With nothing undrained, every record before this STATE is already committed.
+    if (!any_undrained_) write_pending_state();
+  }
+
+  void on_activate_version(const singer::Message &message) {
+    const singer::ActivateVersionMessage activate = singer::as_activate_version(message);
+    const auto it = routes_.find(activate.stream);
+    if (it == routes_.end()) {
+      throw singer::ProtocolError(message.line_number, "ACTIVATE_VERSION for stream '" +
+                                                           activate.stream + "' at line " +
+                                                           std::to_string(message.line_number) +
+                                                           " arrived before its SCHEMA");
+    }
+    StreamRoute &route = it->second;
+    drain(it->first, route);
+    annotated([&] { return describe(route, message.line_number); },
+              [&] { route.sink->activate_version(activate.version); });
+    refresh_undrained();
+  }
+
+  void on_batch(const singer::Message &message) {
+    throw FatalError("BATCH message for stream '" + std::string(message.stream()) + "' at line " +
+                     std::to_string(message.line_number) +
+                     ": this target loads RECORD messages only; run the tap without batch "
+                     "output");
+  }
+
+  void drain(const std::string &name, StreamRoute &route) {
+    if (!route.undrained) return;
+    annotated([&] { return "draining " + describe_name(name, route.last_line); },
+              [&] { route.sink->drain(); });
+    route.undrained = false;
+  }
+
+  void drain_all(bool then_write_state) {
+    for (auto &[name, route] : routes_) drain(name, route);
+    any_undrained_ = false;
+    if (then_write_state) write_pending_state();
+  }
+
+  // Drains and finishes the sink of a stream whose SCHEMA changed.
+  void retire(const std::string &name, StreamRoute &route) {
+    drain(name, route);
+    annotated([&] { return "finishing stream '" + name + "' before its new SCHEMA"; },
+              [&] { route.sink->finish(); });
+    refresh_undrained();
+  }
+
+  void refresh_undrained() {
+    any_undrained_ = false;
+    for (const auto &[name, route] : routes_) any_undrained_ = any_undrained_ || route.undrained;
+    if (!any_undrained_) write_pending_state();
+  }
+
+  void write_pending_state() {
+    if (!pending_state_) return;
+    out_.write_state(*pending_state_);
+    pending_state_.reset();
+  }
+
+  static std::string describe_name(const std::string &name, std::uint64_t line) {
+    return "stream '" + name + "' (records up to line " + std::to_string(line) + ")";
+  }
+  static std::string describe(const StreamRoute &route, std::uint64_t line) {
+    return "stream '" + route.schema.stream + "', line " + std::to_string(line);
+  }
+
+  Target &target_;
+  singer::MessageReader reader_;
+  singer::MessageWriter out_;
+  bool validate_;
+  std::chrono::steady_clock::duration wait_limit_;
+  std::int64_t next_sequence_;
+  ReceiveClock clock_;
+  std::map<std::string, StreamRoute, std::less<>> routes_;
+  StreamRoute *last_route_ = nullptr;
+  bool any_undrained_ = false;
+  std::chrono::steady_clock::time_point oldest_undrained_{};
+  std::optional<nlohmann::json> pending_state_;
+};
+
+}  // namespace
+
+void Target::run(int in_fd, int out_fd) {
+  TargetLoop loop(*this, in_fd, out_fd);
+  loop.run();
+}
+
+}  // namespace chorus
