@@ -140,7 +140,7 @@ part() {
     echo; echo "== $name: skipped: test services are not running (scripts/test-services.sh start)"; return
   fi
   echo; echo "== $name"
-  CHORUS_BUILD_DIR="$build" "$script" || echo "bench: $name failed" >&2
+  CHORUS_BUILD_DIR="$build" "$script" "$build" || echo "bench: $name failed" >&2
 }
 
 echo "chorus benchmark on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -40,6 +40,14 @@ function(_chorus_add_plugin kind name)
   # Keep the static SDK's and its dependencies' symbols out of the plugin's dynamic table, and
   # fail at link time rather than at load time on a missing symbol.
   target_link_options(${target} PRIVATE "LINKER:--exclude-libs,ALL" "LINKER:--no-undefined")
+  # libstdc++ gives namespace std default visibility, so std:: template instances the plugin
+  # emits would still be exported despite -fvisibility=hidden; the version script keeps the entry
+  # point the only exported symbol.
+  set(exports_map "${CMAKE_BINARY_DIR}/chorus-plugin-exports.map")
+  file(CONFIGURE OUTPUT "${exports_map}"
+       CONTENT "{\n  global: chorus_plugin_entry;\n  local: *;\n};\n")
+  target_link_options(${target} PRIVATE "LINKER:--version-script=${exports_map}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${exports_map}")
   if(COMMAND chorus_target_warnings)
     chorus_target_warnings(${target})
   endif()

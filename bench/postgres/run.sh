@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# tap-postgres | target-postgres against psql's own COPY pipe, on a 1M-row orders table.
+#   bench/postgres/run.sh <build-dir> [rows]
+# Needs the PostgreSQL of scripts/test-services.sh (settings from CHORUS_TEST_PG_*, else its
+# env file in <build-dir>/services or build/services). Prints one line per measurement: wall seconds, rows/s, peak RSS.
+set -euo pipefail
+
+build=$(cd "${1:?usage: run.sh <build-dir> [rows]}" && pwd)
+rows=${2:-1000000}
+changed=10000
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+for env_file in "$build/services/env" "$repo/build/services/env"; do
+  if [ -z "${CHORUS_TEST_PG_HOST:-}" ] && [ -f "$env_file" ]; then
+    # shellcheck disable=SC1090
+    . "$env_file"
+  fi
+done
+: "${CHORUS_TEST_PG_HOST:?PostgreSQL settings missing: start scripts/test-services.sh}"
+export PGHOST=$CHORUS_TEST_PG_HOST PGPORT=$CHORUS_TEST_PG_PORT PGUSER=$CHORUS_TEST_PG_USER
+export PGPASSWORD=$CHORUS_TEST_PG_PASSWORD
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+src=chorus_bench_src dst=chorus_bench_dst psql_dst=chorus_bench_psql
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+for db in $src $dst $psql_dst; do
+  psql_q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+done
+
+orders_ddl="CREATE TABLE orders (id bigint PRIMARY KEY, customer varchar(40) NOT NULL,
+  amount numeric(12,2), status text, created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL)"
+psql_q -d $src -c "$orders_ddl" -c "INSERT INTO orders SELECT g, 'customer-' || (g % 5000),
+  (g % 100000) / 100.0, (ARRAY['new','paid','shipped'])[1 + g % 3],
+  timestamptz '2024-01-01' + g * interval '1 second',
+  timestamptz '2024-01-01' + g * interval '1 second' FROM generate_series(1, $rows) g" \
+  -c "ANALYZE orders"
+
+# timed <label> <count> <command...>: runs under /usr/bin/time -v, prints seconds, rows/s, RSS.
+timed() {
+  local label=$1 count=$2
+  shift 2
+  /usr/bin/time -v -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
+    cat "$work/err" >&2
+    return 1
+  }
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$work/time")
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")
+  awk -v l="$label" -v c="$count" -v w="$wall" -v r="$rss" \
+    'BEGIN {printf "%-34s %9d rows %8.2f s %10.0f rows/s  peak RSS %7.1f MiB\n", l, c, w, (w>0?c/w:0), r/1024}'
+}
+
+conn() { printf '"host":"%s","port":%s,"user":"%s","password":"%s","dbname":"%s"' \
+  "$PGHOST" "$PGPORT" "$PGUSER" "$PGPASSWORD" "$1"; }
+cat >"$work/pipeline.yml" <<YAML
+name: bench-postgres
+state: state.json
+tap:
+  plugin: tap-postgres
+  config: {$(conn $src), replication: {public-orders: {method: INCREMENTAL, replication_key: updated_at}}}
+  select: [public-orders]
+target:
+  plugin: target-postgres
+  config: {$(conn $dst)}
+YAML
+
+echo "rows: $rows"
+psql_q -d $psql_dst -c "$orders_ddl"
+timed "psql \\copy | psql \\copy" "$rows" bash -c \
+  "psql -X -q -d $src -c '\\copy (SELECT * FROM orders) TO STDOUT' |
+   psql -X -q -d $psql_dst -c '\\copy orders FROM STDIN'"
+timed "chorus tap-postgres|target-postgres" "$rows" \
+  env CHORUS_PLUGIN_PATH="$build/plugins" "$build/chorus" run --pipeline "$work/pipeline.yml"
+loaded=$(psql -X -At -d $dst -c "SELECT count(*) FROM public.orders")
+echo "loaded by chorus: $loaded rows"
+
+psql_q -d $src -c "UPDATE orders SET status = 'refunded', updated_at = now() WHERE id % ($rows / $changed) = 0"
+timed "chorus incremental re-run" "$changed" \
+  env CHORUS_PLUGIN_PATH="$build/plugins" "$build/chorus" run --pipeline "$work/pipeline.yml"
+grep -o 'run finished: [0-9]* records' "$work/err" | sed 's/^/incremental re-run /' || true
+refunded=$(psql -X -At -d $dst -c "SELECT count(*) FROM public.orders WHERE status = 'refunded'")
+echo "incremental: $changed rows changed at the source, $refunded refunded rows in the target"
+
+for db in $src $dst $psql_dst; do psql_q -d postgres -c "DROP DATABASE IF EXISTS $db"; done

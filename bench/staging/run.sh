@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Staging benchmark: 1M orders records parsed from Singer lines, written as CSV, compressed with
+# zstd and uploaded to the test S3 server, next to `zstd -1` alone on the same CSV bytes, in the
+# same run. Goals: within 2x of zstd -1; peak RSS < 256 MiB.
+#
+# Called by bench/run.sh (which sources the test services' env); CHORUS_BUILD_DIR is the build.
+set -euo pipefail
+build=${CHORUS_BUILD_DIR:?set CHORUS_BUILD_DIR to the build directory}
+records=${CHORUS_BENCH_RECORDS:-1000000}
+bench="$build/chorus-bench-staging"
+generate="$build/chorus-bench-generate"
+for tool in "$bench" "$generate"; do
+  [ -x "$tool" ] || { echo "bench/staging: $tool is missing; build it first" >&2; exit 1; }
+done
+: "${CHORUS_TEST_S3_ENDPOINT:?the test services are not running (scripts/test-services.sh start)}"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/chorus-staging.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+"$generate" singer "$records" >"$work/orders.singer"
+"$bench" csv <"$work/orders.singer" >"$work/orders.csv"
+csv_bytes=$(stat -c %s "$work/orders.csv")
+
+# timed NAME COMMAND: prints seconds and peak RSS (MiB); keeps them in $seconds and $rss_mib.
+timed() {
+  local name=$1 command=$2 start end
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$work/rss" bash -c "$command" 2>"$work/err.log" || {
+    echo "bench/staging: '$name' failed:" >&2; cat "$work/err.log" >&2; exit 1; }
+  end=$(date +%s%N)
+  seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+  rss_mib=$(awk '{ printf "%.1f", $1 / 1024 }' "$work/rss")
+  printf "%-48s %8.3f s %9.1f MB/s %8s MiB\n" "$name" "$seconds" \
+    "$(awk -v b="$csv_bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1048576 / s }')" "$rss_mib"
+}
+
+echo "$records orders records, CSV $((csv_bytes / 1048576)) MiB"
+timed "zstd -1 on the CSV bytes (baseline)" "zstd -1 -q -c '$work/orders.csv' >/dev/null"
+baseline=$seconds
+timed "parse + CSV + zstd + upload (StagingWriter)" "'$bench' stage <'$work/orders.singer'"
+staging=$seconds
+staging_rss=$rss_mib
+ratio=$(awk -v a="$staging" -v b="$baseline" 'BEGIN { printf "%.2f", a / b }')
+echo
+printf "%-58s %s (%sx)\n" "staging within 2x of zstd -1:" \
+  "$(awk -v r="$ratio" 'BEGIN { print (r <= 2 ? "met" : "NOT met") }')" "$ratio"
+printf "%-58s %s (%s MiB)\n" "staging peak RSS < 256 MiB:" \
+  "$(awk -v r="$staging_rss" 'BEGIN { print (r < 256 ? "met" : "NOT met") }')" "$staging_rss"

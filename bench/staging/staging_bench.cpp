@@ -1,0 +1,100 @@
+// Stages a Singer stream the way the warehouse targets do: parse RECORD lines, write CSV,
+// compress, upload to S3. For bench/staging/run.sh.
+//
+//   chorus-bench-staging stage < stream.singer     (needs CHORUS_TEST_S3_*; removes its files)
+//   chorus-bench-staging csv < stream.singer > out.csv   (the same CSV bytes, uncompressed)
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "chorus/s3/client.h"
+#include "chorus/s3/csv.h"
+#include "chorus/s3/staging.h"
+#include "chorus/singer/reader.h"
+
+namespace {
+
+std::string env(const char *name) {
+  const char *value = std::getenv(name);
+  return value ? value : "";
+}
+
+// Columns in SCHEMA property order; each record is written in that order.
+std::vector<std::string> columns_of(const chorus::singer::Message &message) {
+  std::vector<std::string> columns;
+  for (const auto &[name, schema] : message.document["schema"]["properties"].items()) {
+    (void)schema;
+    columns.push_back(name);
+  }
+  return columns;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode != "stage" && mode != "csv") {
+    std::fprintf(stderr, "usage: chorus-bench-staging stage|csv < stream.singer\n");
+    return 2;
+  }
+  chorus::singer::MessageReader reader(0);
+  chorus::singer::Message message;
+  std::vector<std::string> columns;
+  std::uint64_t rows = 0;
+
+  if (mode == "csv") {
+    std::string out;
+    while (reader.next(message)) {
+      if (message.type == chorus::singer::MessageType::Schema) columns = columns_of(message);
+      if (message.type != chorus::singer::MessageType::Record) continue;
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i) out.push_back(',');
+        if (const auto *field = message.record.find(columns[i])) {
+          chorus::s3::append_csv_value(out, field->value);
+        }
+      }
+      out.push_back('\n');
+      if (out.size() > (1u << 20)) {
+        if (write(1, out.data(), out.size()) < 0) return 1;
+        out.clear();
+      }
+    }
+    if (write(1, out.data(), out.size()) < 0) return 1;
+    return 0;
+  }
+
+  chorus::s3::ClientConfig config;
+  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
+  config.bucket = env("CHORUS_TEST_S3_BUCKET");
+  config.addressing = chorus::s3::Addressing::Path;
+  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
+                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "bench"};
+  chorus::s3::Client client(config);
+  chorus::s3::StagingOptions options;
+  options.prefix = "bench/staging-" + std::to_string(getpid()) + "/";
+  options.compression = chorus::s3::Compression::Zstd;
+  options.file_count = 4;
+  chorus::s3::StagingWriter writer(client, options);
+  while (reader.next(message)) {
+    if (message.type == chorus::singer::MessageType::Schema) columns = columns_of(message);
+    if (message.type != chorus::singer::MessageType::Record) continue;
+    for (const std::string &column : columns) {
+      if (const auto *field = message.record.find(column))
+        writer.add_value(field->value);
+      else
+        writer.add_null();
+    }
+    writer.end_row();
+    ++rows;
+  }
+  chorus::s3::StagedBatch batch = writer.finish();
+  std::fprintf(stderr, "staged %llu rows: %llu CSV bytes -> %llu bytes in %zu files\n",
+               static_cast<unsigned long long>(batch.rows),
+               static_cast<unsigned long long>(batch.csv_bytes),
+               static_cast<unsigned long long>(batch.stored_bytes), batch.files.size());
+  chorus::s3::delete_staged(client, batch);
+  return 0;
+}

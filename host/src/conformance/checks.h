@@ -1,0 +1,28 @@
+// The checks of the conformance suite, by what they look at.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+
+#include "conformance/report.h"
+#include "plugin_library.h"
+
+namespace chorus::host::conformance {
+
+// about is valid JSON with name/kind/version/capabilities/settings; settings is a JSON Schema
+// object with typed properties; settings that look secret are flagged secret.
+void check_about(const PluginLibrary &library, Report &report);
+
+// Discovery gives a valid Singer catalog; a sync succeeds, its records match their schemas, its
+// final STATE is a JSON object, and a second run from that state succeeds and resumes.
+void check_tap(const std::shared_ptr<PluginLibrary> &library, const nlohmann::json &config,
+               const std::filesystem::path &scratch, Report &report);
+
+// The fixture streams: the bad ones must fail naming the line, the good ones must load and echo
+// the input's final STATE.
+void check_target(const std::shared_ptr<PluginLibrary> &library, const nlohmann::json &config,
+                  const std::filesystem::path &fixtures, const std::filesystem::path &scratch,
+                  Report &report);
+
+}  // namespace chorus::host::conformance

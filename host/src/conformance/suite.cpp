@@ -1,0 +1,55 @@
+#include "conformance/suite.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "child_process.h"
+#include "conformance/checks.h"
+#include "conformance/report.h"
+#include "pipeline_config.h"
+#include "plugin_registry.h"
+
+namespace chorus::host::conformance {
+namespace fs = std::filesystem;
+namespace {
+
+// The fixture streams: next to the program in the build tree, share/chorus/conformance when
+// installed, or CHORUS_CONFORMANCE_DIR.
+fs::path default_fixtures_dir() {
+  if (const char *env = std::getenv("CHORUS_CONFORMANCE_DIR")) return env;
+  const fs::path exe = executable_dir();
+  for (const fs::path &candidate : {exe / "share" / "chorus" / "conformance",
+                                    exe / ".." / "share" / "chorus" / "conformance"}) {
+    std::error_code error;
+    if (fs::is_directory(candidate, error)) return candidate.lexically_normal();
+  }
+  return exe / ".." / "share" / "chorus" / "conformance";
+}
+
+}  // namespace
+
+int run_suite(const SuiteOptions &options) {
+  auto library = load_plugin(options.plugin);
+  nlohmann::json config = nlohmann::json::object();
+  if (!options.config.empty()) {
+    config = parse_config_option(library->name() + "=" + options.config).second;
+  }
+  // Relative paths in the config (a CSV folder) are the user's, relative to where chorus runs.
+  Report report(library->name() + " " + library->version() + " (" + library->kind() + ")");
+  check_about(*library, report);
+  TempDir scratch;
+  if (library->kind() == "tap") {
+    check_tap(library, config, fs::current_path(), report);
+  } else if (library->kind() == "target") {
+    const fs::path fixtures =
+        options.fixtures_dir.empty() ? default_fixtures_dir() : fs::path(options.fixtures_dir);
+    check_target(library, config, fs::absolute(fixtures), scratch.path(), report);
+  } else {
+    report.skip("stream checks", "there are no stream checks for " + library->kind() + "s yet");
+  }
+  report.print();
+  return report.failed() ? 1 : 0;
+}
+
+}  // namespace chorus::host::conformance

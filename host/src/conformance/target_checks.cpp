@@ -1,0 +1,95 @@
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "conformance/checks.h"
+#include "conformance/sandbox.h"
+
+namespace chorus::host::conformance {
+namespace fs = std::filesystem;
+namespace {
+
+struct FixtureCase {
+  const char *file;
+  const char *check;
+  int bad_line;  // 0: the stream must load
+};
+
+// Named for the case they test, as the Meltano SDK's target tests are.
+constexpr FixtureCase kCases[] = {
+    {"malformed_json.singer", "malformed JSON fails naming the line", 3},
+    {"record_before_schema.singer", "a RECORD before its SCHEMA fails naming the line", 1},
+    {"record_violates_schema.singer", "a record breaking its schema fails naming the line", 3},
+    {"schema_change_mid_stream.singer", "a schema change mid-stream loads", 0},
+    {"duplicate_keys_in_batch.singer", "duplicate keys in one batch load", 0},
+    {"valid_stream.singer", "a valid stream loads and echoes its final STATE", 0},
+};
+
+// The value of the last STATE line of a Singer file, or null.
+nlohmann::json last_state(const std::string &text) {
+  nlohmann::json state;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    auto message = nlohmann::json::parse(text.substr(start, end - start), nullptr, false);
+    if (message.is_object() && message.value("type", "") == "STATE" && message.contains("value")) {
+      state = message["value"];
+    }
+    start = end + 1;
+  }
+  return state;
+}
+
+std::string read_text(const fs::path &file) {
+  std::ifstream in(file);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+void check_target(const std::shared_ptr<PluginLibrary> &library, const nlohmann::json &config,
+                  const fs::path &fixtures, const fs::path &scratch, Report &report) {
+  for (const auto &fixture : kCases) {
+    const fs::path input = fixtures / fixture.file;
+    if (!fs::exists(input)) {
+      report.fail(fixture.check,
+                  "fixture stream " + input.string() + " is missing; give --fixtures DIR");
+      continue;
+    }
+    // Each case gets an empty folder, so one case's output cannot satisfy another's.
+    const fs::path workdir = scratch / fs::path(fixture.file).stem();
+    fs::create_directories(workdir);
+    SandboxCall call;
+    call.input_file = input.string();
+    SandboxRun run = run_in_sandbox(library, config, call, workdir);
+    const std::string where = std::string(" (") + fixture.file + ")";
+    if (fixture.bad_line > 0) {
+      const std::string line = "line " + std::to_string(fixture.bad_line);
+      if (run.ok()) {
+        report.fail(fixture.check, "the target accepted the stream" + where);
+      } else if (run.status.signal != 0) {
+        report.fail(fixture.check, "the target " + run.status.describe() + where);
+      } else if (run.error.find(line) == std::string::npos) {
+        report.fail(fixture.check, "the message does not name " + line + ": " + run.failure());
+      } else {
+        report.pass(fixture.check, run.error);
+      }
+      continue;
+    }
+    if (!run.ok()) {
+      report.fail(fixture.check, run.failure() + where);
+      continue;
+    }
+    const nlohmann::json expected = last_state(read_text(input));
+    const nlohmann::json echoed = last_state(run.output);
+    if (echoed != expected) {
+      report.fail(fixture.check, "the last STATE echoed is " + echoed.dump() + ", expected " +
+                                     expected.dump() + where);
+    } else {
+      report.pass(fixture.check);
+    }
+  }
+}
+
+}  // namespace chorus::host::conformance

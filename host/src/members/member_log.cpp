@@ -1,0 +1,126 @@
+#include "members/member_log.h"
+
+#include <unistd.h>
+
+#include <cctype>
+
+#include "child_process.h"
+
+namespace chorus::host {
+namespace {
+
+// Finds a level word among the first few tokens ("2024-01-01 10:00:00 | ERROR | ...").
+LogLevel level_of(std::string_view text) {
+  std::string_view head = text.substr(0, 64);
+  std::size_t start = 0;
+  for (int tokens = 0; tokens < 6 && start < head.size(); ++tokens) {
+    while (start < head.size() && !std::isalpha(static_cast<unsigned char>(head[start]))) ++start;
+    std::size_t end = start;
+    while (end < head.size() && std::isalpha(static_cast<unsigned char>(head[end]))) ++end;
+    std::string_view word = head.substr(start, end - start);
+    if (word == "DEBUG") return LogLevel::Debug;
+    if (word == "INFO") return LogLevel::Info;
+    if (word == "WARN" || word == "WARNING") return LogLevel::Warn;
+    if (word == "ERROR" || word == "CRITICAL" || word == "FATAL") return LogLevel::Error;
+    start = end;
+  }
+  return LogLevel::Info;
+}
+
+const char *level_word(LogLevel level) {
+  switch (level) {
+    case LogLevel::Debug:
+      return "DEBUG";
+    case LogLevel::Info:
+      return "INFO";
+    case LogLevel::Warn:
+      return "WARNING";
+    case LogLevel::Error:
+      return "ERROR";
+  }
+  return "INFO";
+}
+
+}  // namespace
+
+void MemberLog::line(LogLevel level, std::string_view message) {
+  if (metrics_ != nullptr && metrics_->consume(name_, message)) {
+    log_plugin_line(name_, LogLevel::Debug, message);
+    return;
+  }
+  if (level == LogLevel::Warn || level == LogLevel::Error) {
+    std::lock_guard lock(mutex_);
+    last_problem_ = std::string(message);
+  }
+  log_plugin_line(name_, level, message);
+}
+
+void MemberLog::stderr_line(std::string_view text) {
+  if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;
+  LogLevel level = level_of(text);
+  // An isolated plugin writes "LEVEL message"; drop the word the host log prints anyway.
+  std::string_view word = level_word(level);
+  if (text.substr(0, word.size()) == word && text.size() > word.size() &&
+      text[word.size()] == ' ') {
+    text.remove_prefix(word.size() + 1);
+  }
+  line(level, text);
+}
+
+PluginLogFunction MemberLog::function() {
+  return [this](LogLevel level, std::string_view message) { line(level, message); };
+}
+
+std::string MemberLog::last_problem() const {
+  std::lock_guard lock(mutex_);
+  return last_problem_;
+}
+
+StderrReader::~StderrReader() { join(); }
+
+void StderrReader::start(int read_fd, MemberLog *log) {
+  thread_ = std::thread([read_fd, log] {
+    std::string pending;
+    char buffer[8192];
+    while (true) {
+      ssize_t n = ::read(read_fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      pending.append(buffer, static_cast<std::size_t>(n));
+      std::size_t start = 0;
+      for (auto newline = pending.find('\n'); newline != std::string::npos;
+           newline = pending.find('\n', start)) {
+        log->stderr_line(std::string_view(pending).substr(start, newline - start));
+        start = newline + 1;
+      }
+      pending.erase(0, start);
+    }
+    if (!pending.empty()) log->stderr_line(pending);
+    ::close(read_fd);
+  });
+}
+
+void StderrReader::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+PluginLogFunction child_stderr_log() {
+  return [](LogLevel level, std::string_view message) {
+    std::string text;
+    std::size_t start = 0;
+    while (start <= message.size()) {
+      auto newline = message.find('\n', start);
+      std::string_view part = message.substr(
+          start, newline == std::string_view::npos ? std::string_view::npos : newline - start);
+      text += level_word(level);
+      text += ' ';
+      text += part;
+      text += '\n';
+      if (newline == std::string_view::npos) break;
+      start = newline + 1;
+    }
+    write_all(2, text);
+  };
+}
+
+}  // namespace chorus::host

@@ -1,0 +1,20 @@
+// Runs a pipeline: tap -> mappers -> target, connected by pipes, the target's STATE output
+// followed into the state file.
+#pragma once
+
+#include "pipeline_config.h"
+
+namespace chorus::host {
+
+struct RunOptions {
+  bool isolate = false;       // every chorus plugin in its own child process
+  bool full_refresh = false;  // ignore the stored state
+};
+
+// Runs to completion and returns the exit code: 0; 1 when a member failed (each failure is
+// logged, naming the member, the first one as the cause); 128+signal when stopped by
+// SIGINT/SIGTERM (after the target drained and its state was stored). Throws std::runtime_error
+// for problems found before anything runs (a plugin not found, a config rejected).
+int run_pipeline(const PipelineSpec &spec, const RunOptions &options);
+
+}  // namespace chorus::host

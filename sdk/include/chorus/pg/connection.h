@@ -1,0 +1,91 @@
+// A PostgreSQL connection for chorus plugins: plain statements, COPY in both directions, and
+// errors a user can act on. libpqxx stays behind this header.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chorus::pg {
+
+struct ConnectionSettings {
+  std::string host = "localhost";
+  int port = 5432;
+  std::string user;
+  std::string password;  // empty: libpq reads ~/.pgpass (or PGPASSFILE)
+  std::string dbname;
+  std::string sslmode = "prefer";  // disable, allow, prefer, require, verify-ca, verify-full
+  std::string sslrootcert;
+  std::string sslcert;
+  std::string sslkey;
+  int connect_timeout_seconds = 10;
+  std::string application_name = "chorus";
+};
+
+// The settings' JSON Schema properties (host, port, user, password (secret), dbname, sslmode,
+// sslrootcert, sslcert, sslkey, connect_timeout), to merge into a plugin's settings schema.
+nlohmann::json connection_settings_properties();
+
+// Reads those settings from a plugin config (defaults already applied or not).
+ConnectionSettings connection_settings(const nlohmann::json &config);
+
+// "user@host:port/dbname", for messages. Never contains the password.
+std::string describe(const ConnectionSettings &settings);
+
+class Connection {
+ public:
+  using Row = std::vector<std::optional<std::string>>;
+
+  // Connects. Throws chorus::ConfigError when the server refused the credentials or the
+  // database does not exist, chorus::RetryableError when the server cannot be reached. The
+  // message names `plugin` and describe(settings), never the password.
+  Connection(const ConnectionSettings &settings, std::string plugin);
+  ~Connection();
+  Connection(const Connection &) = delete;
+  Connection &operator=(const Connection &) = delete;
+
+  // Runs one statement (or several separated by ';' when there is no result to read).
+  void execute(const std::string &sql);
+  // Runs a query and returns its rows as text (NULL as nullopt).
+  std::vector<Row> query(const std::string &sql);
+
+  // Session transaction control (plain BEGIN/COMMIT/ROLLBACK statements).
+  void begin(const std::string &mode = {});  // e.g. "ISOLATION LEVEL REPEATABLE READ"
+  void commit();
+  void rollback() noexcept;
+
+  // `text` as a SQL string literal, escaped for this connection ('it''s').
+  std::string literal(std::string_view text) const;
+
+  // Runs `COPY <source> TO STDOUT` (text format) and calls `on_line` for each data line,
+  // without its '\n', as the server sends it: no result set is materialised. `source` is a
+  // quoted table name or a parenthesised query.
+  void copy_out(const std::string &source, const std::function<void(std::string_view)> &on_line);
+
+  // Receives COPY data: whole lines, each ending in '\n', in COPY text format.
+  class CopyWriter {
+   public:
+    virtual ~CopyWriter() = default;
+    virtual void write(std::string_view lines) = 0;
+  };
+  // Runs `COPY <table> (<columns>) FROM STDIN` (text format) with the data `produce` writes.
+  // `table` and `columns` are already quoted.
+  void copy_in(const std::string &table, const std::vector<std::string> &columns,
+               const std::function<void(CopyWriter &)> &produce);
+
+  const std::string &plugin() const { return plugin_; }
+  const std::string &description() const { return description_; }
+
+ private:
+  [[noreturn]] void fail(const std::exception &error, std::string_view doing) const;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string plugin_;
+  std::string description_;
+};
+
+}  // namespace chorus::pg

@@ -1,0 +1,30 @@
+// PostgreSQL COPY text format: tab-separated fields, \N for NULL, backslash escapes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chorus::pg {
+
+// Appends `value` escaped for a COPY text field (backslash, tab, newline, carriage return).
+void append_copy_field(std::string &out, std::string_view value);
+// Appends the NULL marker \N.
+void append_copy_null(std::string &out);
+
+// Splits one COPY text line into fields, unescaping them. A NULL field is nullopt. Strings in
+// `fields` view `storage`, which is reused between calls (so no allocation once warm).
+class CopyLineParser {
+ public:
+  // Returns the fields of `line` (without its '\n'). Views stay valid until the next call.
+  const std::vector<std::optional<std::string_view>> &parse(std::string_view line);
+
+ private:
+  std::string storage_;
+  std::vector<std::optional<std::string_view>> fields_;
+  std::vector<std::pair<std::size_t, std::size_t>> spans_;  // offset, size in storage_
+  std::vector<bool> nulls_;
+};
+
+}  // namespace chorus::pg

@@ -1,0 +1,35 @@
+// Turns Singer records into staged CSV rows for a warehouse table: one column per planned
+// property, plus the _sdc_ metadata columns filled from the record and the target loop.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "chorus/plugin/target.h"
+#include "chorus/s3/staging.h"
+#include "chorus/singer/message.h"
+
+namespace chorus::s3 {
+
+class RecordRowWriter {
+ public:
+  // `sources[i]` names what feeds column i: a record property, or one of the metadata columns
+  // "_sdc_extracted_at" (the RECORD's time_extracted), "_sdc_received_at" (meta.received_at),
+  // "_sdc_batched_at" (`batched_at`), "_sdc_sequence" (meta.sequence), "_sdc_table_version"
+  // (the RECORD's version). A record property of the same name wins over the metadata value,
+  // so a tap's own "_sdc_deleted_at" is loaded as sent. Anything absent is NULL.
+  RecordRowWriter(std::vector<std::string> sources, std::string batched_at);
+
+  void write(StagingWriter &writer, const singer::RecordView &record, const RecordMeta &meta) const;
+
+ private:
+  enum class Source { Property, ExtractedAt, ReceivedAt, BatchedAt, Sequence, TableVersion };
+  std::vector<std::string> sources_;
+  std::vector<Source> kinds_;
+  std::string batched_at_;
+};
+
+// The current UTC time as RFC 3339 with microseconds: "2024-05-01T12:00:00.123456Z".
+std::string utc_now_rfc3339();
+
+}  // namespace chorus::s3

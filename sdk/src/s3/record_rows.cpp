@@ -1,0 +1,80 @@
+#include "chorus/s3/record_rows.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace chorus::s3 {
+
+RecordRowWriter::RecordRowWriter(std::vector<std::string> sources, std::string batched_at)
+    : sources_(std::move(sources)), batched_at_(std::move(batched_at)) {
+  for (const std::string &name : sources_) {
+    Source kind = Source::Property;
+    if (name == "_sdc_extracted_at") kind = Source::ExtractedAt;
+    if (name == "_sdc_received_at") kind = Source::ReceivedAt;
+    if (name == "_sdc_batched_at") kind = Source::BatchedAt;
+    if (name == "_sdc_sequence") kind = Source::Sequence;
+    if (name == "_sdc_table_version") kind = Source::TableVersion;
+    kinds_.push_back(kind);
+  }
+}
+
+void RecordRowWriter::write(StagingWriter &writer, const singer::RecordView &record,
+                            const RecordMeta &meta) const {
+  char number[24];
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    if (const singer::Field *field = record.find(sources_[i])) {
+      writer.add_value(field->value);
+      continue;
+    }
+    switch (kinds_[i]) {
+      case Source::Property:
+        writer.add_null();
+        break;
+      case Source::ExtractedAt:
+        if (record.time_extracted.empty())
+          writer.add_null();
+        else
+          writer.add_string(record.time_extracted);
+        break;
+      case Source::ReceivedAt:
+        if (meta.received_at.empty())
+          writer.add_null();
+        else
+          writer.add_string(meta.received_at);
+        break;
+      case Source::BatchedAt:
+        writer.add_string(batched_at_);
+        break;
+      case Source::Sequence:
+        std::snprintf(number, sizeof number, "%lld", static_cast<long long>(meta.sequence));
+        writer.add_raw(number);
+        break;
+      case Source::TableVersion:
+        if (!record.version) {
+          writer.add_null();
+        } else {
+          std::snprintf(number, sizeof number, "%lld", static_cast<long long>(*record.version));
+          writer.add_raw(number);
+        }
+        break;
+    }
+  }
+  writer.end_row();
+}
+
+std::string utc_now_rfc3339() {
+  auto now = std::chrono::system_clock::now();
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[40];
+  std::size_t length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buffer + length, sizeof buffer - length, ".%06lldZ",
+                static_cast<long long>(micros % 1000000));
+  return buffer;
+}
+
+}  // namespace chorus::s3

@@ -1,0 +1,288 @@
+#include "chorus/sql/logical_type.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+
+namespace chorus::sql {
+namespace {
+
+constexpr std::array<std::pair<TypeKind, std::string_view>, 13> kNames{{
+    {TypeKind::Integer, "integer"},
+    {TypeKind::Decimal, "decimal"},
+    {TypeKind::Float, "float"},
+    {TypeKind::Boolean, "boolean"},
+    {TypeKind::Text, "text"},
+    {TypeKind::Date, "date"},
+    {TypeKind::Time, "time"},
+    {TypeKind::Timestamp, "timestamp"},
+    {TypeKind::TimestampTz, "timestamptz"},
+    {TypeKind::Interval, "interval"},
+    {TypeKind::Uuid, "uuid"},
+    {TypeKind::Json, "json"},
+    {TypeKind::Bytes, "bytes"},
+}};
+
+// The non-null JSON types a property allows, from "type" (string or list) and anyOf/oneOf
+// branches. Sets `nullable` when null is allowed. `source` receives the branch that carries
+// the non-null type, so that its format/maxLength/... are read from the right place.
+void collect_types(const nlohmann::json &schema, std::set<std::string> &types, bool &nullable,
+                   const nlohmann::json *&source) {
+  if (!schema.is_object()) return;
+  auto add = [&](const std::string &type) {
+    if (type == "null") {
+      nullable = true;
+    } else {
+      types.insert(type);
+      source = &schema;
+    }
+  };
+  if (auto it = schema.find("type"); it != schema.end()) {
+    if (it->is_string()) add(it->get<std::string>());
+    if (it->is_array()) {
+      for (const auto &t : *it) {
+        if (t.is_string()) add(t.get<std::string>());
+      }
+    }
+  }
+  for (const char *keyword : {"anyOf", "oneOf"}) {
+    if (auto it = schema.find(keyword); it != schema.end() && it->is_array()) {
+      for (const auto &branch : *it) collect_types(branch, types, nullable, source);
+    }
+  }
+}
+
+// Digits of a power of ten given as a JSON number: 0.01 -> -2, 1000 -> 3; nullopt otherwise.
+std::optional<int> power_of_ten(const nlohmann::json &value) {
+  if (!value.is_number()) return std::nullopt;
+  double v = value.get<double>();
+  if (v <= 0) return std::nullopt;
+  double exponent = std::log10(v);
+  double rounded = std::round(exponent);
+  if (std::fabs(exponent - rounded) > 1e-9) return std::nullopt;
+  return static_cast<int>(rounded);
+}
+
+int integer_bytes_for(const nlohmann::json &schema, bool &too_wide) {
+  too_wide = false;
+  auto min_it = schema.find("minimum");
+  auto max_it = schema.find("maximum");
+  if (min_it == schema.end() || max_it == schema.end() || !min_it->is_number() ||
+      !max_it->is_number()) {
+    return 8;
+  }
+  double lo = min_it->get<double>();
+  double hi = max_it->get<double>();
+  if (lo >= -32768.0 && hi <= 32767.0) return 2;
+  if (lo >= -2147483648.0 && hi <= 2147483647.0) return 4;
+  if (lo < -9223372036854775808.0 || hi > 9223372036854775807.0) too_wide = true;
+  return 8;
+}
+
+LogicalType from_override(const nlohmann::json &schema, TypeKind kind, bool nullable) {
+  LogicalType type;
+  type.kind = kind;
+  type.nullable = nullable;
+  if (kind == TypeKind::Decimal) {
+    type.precision = schema.value("x-sql-precision", 0);
+    type.scale = schema.value("x-sql-scale", 0);
+  }
+  if (kind == TypeKind::Text) {
+    if (auto it = schema.find("maxLength"); it != schema.end() && it->is_number_unsigned()) {
+      type.max_length = it->get<std::size_t>();
+    }
+  }
+  if (kind == TypeKind::Integer) {
+    bool too_wide = false;
+    type.integer_bytes = integer_bytes_for(schema, too_wide);
+  }
+  return type;
+}
+
+int integer_digits(const LogicalType &type) {
+  switch (type.integer_bytes) {
+    case 2:
+      return 5;
+    case 4:
+      return 10;
+    default:
+      return 19;
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(TypeKind kind) {
+  for (const auto &[k, name] : kNames) {
+    if (k == kind) return name;
+  }
+  return "text";
+}
+
+std::optional<TypeKind> parse_type_kind(std::string_view name) {
+  for (const auto &[k, known] : kNames) {
+    if (known == name) return k;
+  }
+  return std::nullopt;
+}
+
+std::string LogicalType::describe() const {
+  std::string out(to_string(kind));
+  if (kind == TypeKind::Integer) out += "(" + std::to_string(integer_bytes) + ")";
+  if (kind == TypeKind::Decimal && precision > 0) {
+    out += "(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+  }
+  if (kind == TypeKind::Text && max_length) out += "(" + std::to_string(*max_length) + ")";
+  return out;
+}
+
+bool same_type(const LogicalType &a, const LogicalType &b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case TypeKind::Integer:
+      return a.integer_bytes == b.integer_bytes;
+    case TypeKind::Decimal:
+      return a.precision == b.precision && (a.precision == 0 || a.scale == b.scale);
+    case TypeKind::Text:
+      return a.max_length == b.max_length;
+    default:
+      return true;
+  }
+}
+
+LogicalType logical_type_of(const nlohmann::json &property_schema) {
+  std::set<std::string> types;
+  bool nullable = false;
+  const nlohmann::json *source = &property_schema;
+  collect_types(property_schema, types, nullable, source);
+  const nlohmann::json &schema = *source;
+
+  // The override may sit on the property itself or on the typed anyOf branch.
+  for (const nlohmann::json *where : {&property_schema, source}) {
+    if (auto it = where->find("x-sql-type"); it != where->end() && it->is_string()) {
+      if (auto kind = parse_type_kind(it->get<std::string>())) {
+        return from_override(*where, *kind, nullable || types.empty());
+      }
+    }
+  }
+
+  LogicalType type;
+  type.nullable = nullable;
+  // "integer" alongside "number" is just a number.
+  if (types.size() == 2 && types.count("integer") && types.count("number")) types.erase("integer");
+  if (types.size() != 1) {
+    type.kind = TypeKind::Json;
+    type.nullable = true;
+    return type;
+  }
+  const std::string &json_type = *types.begin();
+  if (json_type == "integer") {
+    bool too_wide = false;
+    type.kind = TypeKind::Integer;
+    type.integer_bytes = integer_bytes_for(schema, too_wide);
+    if (too_wide) {
+      type.kind = TypeKind::Decimal;
+      type.precision = 38;
+      type.scale = 0;
+    }
+  } else if (json_type == "number") {
+    if (schema.contains("x-sql-precision")) {
+      type.kind = TypeKind::Decimal;
+      type.precision = schema.value("x-sql-precision", 0);
+      type.scale = schema.value("x-sql-scale", 0);
+    } else if (auto step = schema.find("multipleOf"); step != schema.end()) {
+      auto step_digits = power_of_ten(*step);
+      if (step_digits && *step_digits <= 0) {
+        type.kind = TypeKind::Decimal;
+        type.scale = -*step_digits;
+        type.precision = 38;
+        if (auto max_it = schema.find("maximum"); max_it != schema.end()) {
+          if (auto max_digits = power_of_ten(*max_it)) type.precision = *max_digits + type.scale;
+        }
+      } else {
+        type.kind = TypeKind::Float;
+      }
+    } else {
+      type.kind = TypeKind::Float;
+    }
+  } else if (json_type == "boolean") {
+    type.kind = TypeKind::Boolean;
+  } else if (json_type == "object" || json_type == "array") {
+    type.kind = TypeKind::Json;
+  } else if (json_type == "string") {
+    std::string format = schema.value("format", "");
+    if (format == "date-time") {
+      type.kind = TypeKind::TimestampTz;
+    } else if (format == "date") {
+      type.kind = TypeKind::Date;
+    } else if (format == "time") {
+      type.kind = TypeKind::Time;
+    } else if (format == "uuid") {
+      type.kind = TypeKind::Uuid;
+    } else if (format == "duration") {
+      type.kind = TypeKind::Interval;
+    } else if (schema.value("contentEncoding", "") == "base64") {
+      type.kind = TypeKind::Bytes;
+    } else {
+      type.kind = TypeKind::Text;
+      if (auto it = schema.find("maxLength"); it != schema.end() && it->is_number_unsigned()) {
+        type.max_length = it->get<std::size_t>();
+      }
+    }
+  } else {
+    type.kind = TypeKind::Json;
+  }
+  return type;
+}
+
+std::optional<LogicalType> widened(const LogicalType &existing, const LogicalType &wanted) {
+  if (same_type(existing, wanted)) return existing;
+  LogicalType out = existing;
+  if (existing.kind == TypeKind::Integer && wanted.kind == TypeKind::Integer) {
+    out.integer_bytes = std::max(existing.integer_bytes, wanted.integer_bytes);
+    return out;
+  }
+  auto as_decimal = [](const LogicalType &t) {
+    LogicalType d = t;
+    if (t.kind == TypeKind::Integer) {
+      d.kind = TypeKind::Decimal;
+      d.precision = integer_digits(t);
+      d.scale = 0;
+    }
+    return d;
+  };
+  bool numeric_pair = (existing.kind == TypeKind::Integer || existing.kind == TypeKind::Decimal) &&
+                      (wanted.kind == TypeKind::Integer || wanted.kind == TypeKind::Decimal);
+  if (numeric_pair) {
+    LogicalType a = as_decimal(existing);
+    LogicalType b = as_decimal(wanted);
+    out.kind = TypeKind::Decimal;
+    if (a.precision == 0) {
+      out.precision = 0;
+      out.scale = 0;
+      return out;
+    }
+    if (b.precision == 0) {
+      out.precision = 0;
+      out.scale = 0;
+      return out;
+    }
+    int scale = std::max(a.scale, b.scale);
+    int digits = std::max(a.precision - a.scale, b.precision - b.scale);
+    out.precision = digits + scale;
+    out.scale = scale;
+    return out;
+  }
+  if (existing.kind == TypeKind::Text && wanted.kind == TypeKind::Text) {
+    if (!existing.max_length || !wanted.max_length) {
+      out.max_length.reset();
+    } else {
+      out.max_length = std::max(*existing.max_length, *wanted.max_length);
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace chorus::sql

@@ -1,0 +1,105 @@
+#include "chorus/sql/postgres_dialect.h"
+
+namespace chorus::sql {
+
+const IdentifierRules &PostgresDialect::identifier_rules() const {
+  // NAMEDATALEN - 1: PostgreSQL silently truncates longer names.
+  static const IdentifierRules rules{63, '"', CaseFolding::Preserve};
+  return rules;
+}
+
+std::string PostgresDialect::column_type(const LogicalType &type) const {
+  switch (type.kind) {
+    case TypeKind::Integer:
+      return type.integer_bytes == 2 ? "smallint" : type.integer_bytes == 4 ? "integer" : "bigint";
+    case TypeKind::Decimal:
+      if (type.precision <= 0) return "numeric";
+      return "numeric(" + std::to_string(type.precision) + "," + std::to_string(type.scale) + ")";
+    case TypeKind::Float:
+      return "double precision";
+    case TypeKind::Boolean:
+      return "boolean";
+    case TypeKind::Text:
+      if (type.max_length) return "varchar(" + std::to_string(*type.max_length) + ")";
+      return "text";
+    case TypeKind::Date:
+      return "date";
+    case TypeKind::Time:
+      return "time";
+    case TypeKind::Timestamp:
+      return "timestamp";
+    case TypeKind::TimestampTz:
+      return "timestamptz";
+    case TypeKind::Interval:
+      return "interval";
+    case TypeKind::Uuid:
+      return "uuid";
+    case TypeKind::Json:
+      return "jsonb";
+    case TypeKind::Bytes:
+      return "bytea";
+  }
+  return "text";
+}
+
+LogicalType PostgresDialect::parse_catalog_type(const CatalogColumn &column) const {
+  LogicalType type;
+  const std::string &t = column.data_type;
+  if (t == "smallint" || t == "int2") {
+    type.kind = TypeKind::Integer;
+    type.integer_bytes = 2;
+  } else if (t == "integer" || t == "int4") {
+    type.kind = TypeKind::Integer;
+    type.integer_bytes = 4;
+  } else if (t == "bigint" || t == "int8") {
+    type.kind = TypeKind::Integer;
+    type.integer_bytes = 8;
+  } else if (t == "numeric") {
+    type.kind = TypeKind::Decimal;
+    type.precision = column.numeric_precision.value_or(0);
+    type.scale = column.numeric_scale.value_or(0);
+  } else if (t == "double precision" || t == "float8" || t == "real" || t == "float4") {
+    type.kind = TypeKind::Float;
+  } else if (t == "boolean" || t == "bool") {
+    type.kind = TypeKind::Boolean;
+  } else if (t == "character varying" || t == "varchar") {
+    type.kind = TypeKind::Text;
+    if (column.character_maximum_length) {
+      type.max_length = static_cast<std::size_t>(*column.character_maximum_length);
+    }
+  } else if (t == "date") {
+    type.kind = TypeKind::Date;
+  } else if (t == "time without time zone" || t == "time") {
+    type.kind = TypeKind::Time;
+  } else if (t == "timestamp without time zone" || t == "timestamp") {
+    type.kind = TypeKind::Timestamp;
+  } else if (t == "timestamp with time zone" || t == "timestamptz") {
+    type.kind = TypeKind::TimestampTz;
+  } else if (t == "interval") {
+    type.kind = TypeKind::Interval;
+  } else if (t == "uuid") {
+    type.kind = TypeKind::Uuid;
+  } else if (t == "jsonb" || t == "json") {
+    type.kind = TypeKind::Json;
+  } else if (t == "bytea") {
+    type.kind = TypeKind::Bytes;
+  } else {
+    type.kind = TypeKind::Text;  // text, char(n), enums, anything else: only text fits
+  }
+  return type;
+}
+
+bool PostgresDialect::can_alter_type(const LogicalType &from, const LogicalType &to) const {
+  (void)from;
+  (void)to;
+  return true;
+}
+
+std::string PostgresDialect::alter_type_clause(const std::string &column,
+                                               const LogicalType &to) const {
+  std::string type = column_type(to);
+  return "ALTER COLUMN " + quote(column) + " TYPE " + type + " USING " + quote(column) +
+         "::" + type;
+}
+
+}  // namespace chorus::sql

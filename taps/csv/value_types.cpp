@@ -1,0 +1,289 @@
+#include "value_types.h"
+
+#include <cstdio>
+
+namespace chorus::csv {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads exactly `count` digits at `pos`.
+bool read_digits(std::string_view text, std::size_t &pos, int count, int &value) {
+  if (pos + static_cast<std::size_t>(count) > text.size()) return false;
+  int result = 0;
+  for (int i = 0; i < count; ++i) {
+    char c = text[pos + static_cast<std::size_t>(i)];
+    if (!is_digit(c)) return false;
+    result = result * 10 + (c - '0');
+  }
+  pos += static_cast<std::size_t>(count);
+  value = result;
+  return true;
+}
+
+bool expect(std::string_view text, std::size_t &pos, char c) {
+  if (pos >= text.size() || text[pos] != c) return false;
+  ++pos;
+  return true;
+}
+
+int days_in_month(int year, int month) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : days[month - 1];
+}
+
+bool read_date(std::string_view text, std::size_t &pos, int &year, int &month, int &day) {
+  return read_digits(text, pos, 4, year) && expect(text, pos, '-') &&
+         read_digits(text, pos, 2, month) && expect(text, pos, '-') &&
+         read_digits(text, pos, 2, day) && month >= 1 && month <= 12 && day >= 1 &&
+         day <= days_in_month(year, month);
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's civil-days algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void append_two(std::string &out, int value) {
+  out.push_back(static_cast<char>('0' + value / 10));
+  out.push_back(static_cast<char>('0' + value % 10));
+}
+
+}  // namespace
+
+nlohmann::json json_schema_of(ColumnType type) {
+  switch (type) {
+    case ColumnType::Integer:
+      return {{"type", {"integer", "null"}}};
+    case ColumnType::Number:
+      // The text of a CSV number is passed on digit for digit, so it is an exact decimal:
+      // "x-sql-type" tells SQL targets not to load it as a float.
+      return {{"type", {"number", "null"}}, {"x-sql-type", "decimal"}};
+    case ColumnType::Boolean:
+      return {{"type", {"boolean", "null"}}};
+    case ColumnType::DateTime:
+      return {{"type", {"string", "null"}}, {"format", "date-time"}};
+    case ColumnType::Date:
+      return {{"type", {"string", "null"}}, {"format", "date"}};
+    case ColumnType::Json:
+      return {{"type", {"object", "array", "null"}}};
+    case ColumnType::String:
+      break;
+  }
+  return {{"type", {"string", "null"}}};
+}
+
+ColumnType column_type_of(const nlohmann::json &property_schema) {
+  std::string type;
+  if (property_schema.contains("type")) {
+    const auto &declared = property_schema["type"];
+    if (declared.is_string()) {
+      type = declared.get<std::string>();
+    } else if (declared.is_array()) {
+      for (const auto &entry : declared) {
+        if (entry.is_string() && entry.get<std::string>() != "null") {
+          type = entry.get<std::string>();
+          break;
+        }
+      }
+    }
+  }
+  if (type == "integer") return ColumnType::Integer;
+  if (type == "number") return ColumnType::Number;
+  if (type == "boolean") return ColumnType::Boolean;
+  if (type == "object" || type == "array") return ColumnType::Json;
+  std::string format = property_schema.value("format", std::string());
+  if (format == "date-time") return ColumnType::DateTime;
+  if (format == "date") return ColumnType::Date;
+  return ColumnType::String;
+}
+
+std::string_view to_string(ColumnType type) {
+  switch (type) {
+    case ColumnType::Integer:
+      return "integer";
+    case ColumnType::Number:
+      return "number";
+    case ColumnType::Boolean:
+      return "boolean";
+    case ColumnType::DateTime:
+      return "date-time";
+    case ColumnType::Date:
+      return "date";
+    case ColumnType::Json:
+      return "JSON object or array";
+    case ColumnType::String:
+      break;
+  }
+  return "string";
+}
+
+bool is_integer_text(std::string_view text) {
+  std::size_t pos = 0;
+  bool negative = !text.empty() && text[0] == '-';
+  pos += negative;
+  std::size_t digits = text.size() - pos;
+  if (digits == 0 || digits > 19) return false;
+  if (text[pos] == '0' && digits > 1) return false;
+  for (std::size_t i = pos; i < text.size(); ++i) {
+    if (!is_digit(text[i])) return false;
+  }
+  if (digits < 19) return true;
+  // 19 digits: compare with the int64 limits.
+  std::string_view limit = negative ? "9223372036854775808" : "9223372036854775807";
+  return text.substr(pos) <= limit;
+}
+
+bool is_json_number(std::string_view text) {
+  std::size_t pos = 0;
+  const std::size_t size = text.size();
+  if (pos < size && text[pos] == '-') ++pos;
+  if (pos >= size) return false;
+  if (text[pos] == '0') {
+    ++pos;
+  } else if (is_digit(text[pos])) {
+    while (pos < size && is_digit(text[pos])) ++pos;
+  } else {
+    return false;
+  }
+  if (pos < size && text[pos] == '.') {
+    ++pos;
+    std::size_t start = pos;
+    while (pos < size && is_digit(text[pos])) ++pos;
+    if (pos == start) return false;
+  }
+  if (pos < size && (text[pos] == 'e' || text[pos] == 'E')) {
+    ++pos;
+    if (pos < size && (text[pos] == '+' || text[pos] == '-')) ++pos;
+    std::size_t start = pos;
+    while (pos < size && is_digit(text[pos])) ++pos;
+    if (pos == start) return false;
+  }
+  return pos == size;
+}
+
+bool parse_boolean(std::string_view text, bool &value) {
+  auto equals_folded = [&](std::string_view word) {
+    if (text.size() != word.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != word[i]) return false;
+    }
+    return true;
+  };
+  if (equals_folded("true")) {
+    value = true;
+    return true;
+  }
+  if (equals_folded("false")) {
+    value = false;
+    return true;
+  }
+  return false;
+}
+
+bool is_date_text(std::string_view text) {
+  std::size_t pos = 0;
+  int year = 0, month = 0, day = 0;
+  return text.size() == 10 && read_date(text, pos, year, month, day);
+}
+
+bool parse_timestamp(std::string_view text, Timestamp &out) {
+  // The shortest accepted form is "YYYY-MM-DDTHH:MM" (16 characters).
+  if (text.size() < 16) return false;
+  std::size_t pos = 0;
+  Timestamp ts;
+  if (!read_date(text, pos, ts.year, ts.month, ts.day)) return false;
+  char separator = text[pos++];
+  if (separator != 'T' && separator != 't' && separator != ' ') return false;
+  if (!read_digits(text, pos, 2, ts.hour) || !expect(text, pos, ':') ||
+      !read_digits(text, pos, 2, ts.minute) || ts.hour > 23 || ts.minute > 59) {
+    return false;
+  }
+  if (pos < text.size() && text[pos] == ':') {
+    ++pos;
+    if (!read_digits(text, pos, 2, ts.second) || ts.second > 60) return false;
+    if (pos < text.size() && text[pos] == '.') {
+      ++pos;
+      std::size_t start = pos;
+      while (pos < text.size() && is_digit(text[pos])) ++pos;
+      if (pos == start || pos - start > 9) return false;
+      ts.fraction = text.substr(start, pos - start);
+    }
+  }
+  if (pos == text.size()) {
+    out = ts;
+    return true;
+  }
+  char zone = text[pos++];
+  if (zone == 'Z' || zone == 'z') {
+    ts.has_offset = false;
+  } else if (zone == '+' || zone == '-') {
+    int hours = 0, minutes = 0;
+    if (!read_digits(text, pos, 2, hours)) return false;
+    if (pos < text.size()) {
+      expect(text, pos, ':');
+      if (!read_digits(text, pos, 2, minutes)) return false;
+    }
+    if (hours > 23 || minutes > 59) return false;
+    ts.has_offset = hours != 0 || minutes != 0;
+    ts.offset_minutes = (zone == '-' ? -1 : 1) * (hours * 60 + minutes);
+  } else {
+    return false;
+  }
+  if (pos != text.size()) return false;
+  out = ts;
+  return true;
+}
+
+void append_rfc3339(std::string &out, const Timestamp &ts) {
+  append_two(out, ts.year / 100);
+  append_two(out, ts.year % 100);
+  out.push_back('-');
+  append_two(out, ts.month);
+  out.push_back('-');
+  append_two(out, ts.day);
+  out.push_back('T');
+  append_two(out, ts.hour);
+  out.push_back(':');
+  append_two(out, ts.minute);
+  out.push_back(':');
+  append_two(out, ts.second);
+  if (!ts.fraction.empty()) {
+    out.push_back('.');
+    out += ts.fraction;
+  }
+  if (!ts.has_offset) {
+    out.push_back('Z');
+    return;
+  }
+  int offset = ts.offset_minutes < 0 ? -ts.offset_minutes : ts.offset_minutes;
+  out.push_back(ts.offset_minutes < 0 ? '-' : '+');
+  append_two(out, offset / 60);
+  out.push_back(':');
+  append_two(out, offset % 60);
+}
+
+void append_utc_sort_key(std::string &out, const Timestamp &ts) {
+  // Seconds from 0000-01-01 keep the key non-negative for every four-digit year.
+  constexpr std::int64_t kYearZeroToEpoch = 62167219200;
+  std::int64_t seconds =
+      days_from_civil(ts.year, static_cast<unsigned>(ts.month), static_cast<unsigned>(ts.day)) *
+          86400 +
+      ts.hour * 3600 + ts.minute * 60 + ts.second - std::int64_t{ts.offset_minutes} * 60 +
+      kYearZeroToEpoch;
+  char key[24];
+  std::snprintf(key, sizeof key, "%012lld.", static_cast<long long>(seconds));
+  out += key;
+  out += ts.fraction;
+  out.append(9 - ts.fraction.size(), '0');
+}
+
+}  // namespace chorus::csv

@@ -1,0 +1,142 @@
+#include "column_types.h"
+
+#include <cmath>
+
+namespace chorus::tap_postgres {
+
+std::string quote_name(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out.push_back(c);
+    if (c == '"') out.push_back('"');
+  }
+  return out + "\"";
+}
+
+namespace {
+
+nlohmann::json typed(const char *type, bool not_null) {
+  if (not_null) return {{"type", type}};
+  return {{"type", {"null", type}}};
+}
+
+}  // namespace
+
+// Mapping: int2/int4/int8 -> integer with their bounds; numeric(p,s) -> number with
+// x-sql-precision/x-sql-scale (and multipleOf for other Singer targets); bare numeric -> number
+// with x-sql-type "decimal"; float4/float8 -> number; bool -> boolean; varchar(n)/char(n) ->
+// string with maxLength; date -> format date; timestamptz -> format date-time; timestamp and
+// time -> string with x-sql-type (they carry no offset, so they are not RFC 3339 date-times);
+// interval -> format duration (ISO 8601); uuid -> format uuid; json/jsonb -> any JSON value;
+// arrays -> array; bytea -> base64 string; enums and everything else -> string.
+nlohmann::json ColumnType::json_schema() const {
+  const std::string &t = type_name;
+  nlohmann::json schema;
+  if (type_category == 'A') return typed("array", not_null);
+  if (t == "int2" || t == "int4" || t == "int8") {
+    schema = typed("integer", not_null);
+    if (t == "int2") {
+      schema["minimum"] = -32768;
+      schema["maximum"] = 32767;
+    } else if (t == "int4") {
+      schema["minimum"] = -2147483648LL;
+      schema["maximum"] = 2147483647LL;
+    } else {
+      schema["minimum"] = INT64_MIN;
+      schema["maximum"] = INT64_MAX;
+    }
+    return schema;
+  }
+  if (t == "numeric") {
+    schema = typed("number", not_null);
+    if (type_modifier >= 4) {
+      int precision = ((type_modifier - 4) >> 16) & 0xFFFF;
+      int scale = (type_modifier - 4) & 0xFFFF;
+      schema["x-sql-precision"] = precision;
+      schema["x-sql-scale"] = scale;
+      schema["multipleOf"] = std::pow(10.0, -scale);
+    } else {
+      schema["x-sql-type"] = "decimal";
+    }
+    return schema;
+  }
+  if (t == "float4" || t == "float8") return typed("number", not_null);
+  if (t == "bool") return typed("boolean", not_null);
+  if (t == "json" || t == "jsonb") {
+    nlohmann::json types = {"object", "array", "string", "number", "boolean"};
+    if (!not_null) types.insert(types.begin(), "null");
+    return {{"type", types}, {"x-sql-type", "json"}};
+  }
+  schema = typed("string", not_null);
+  if ((t == "varchar" || t == "bpchar") && type_modifier >= 4) {
+    schema["maxLength"] = type_modifier - 4;
+  } else if (t == "date") {
+    schema["format"] = "date";
+  } else if (t == "timestamptz") {
+    schema["format"] = "date-time";
+  } else if (t == "timestamp") {
+    schema["x-sql-type"] = "timestamp";
+  } else if (t == "time") {
+    schema["x-sql-type"] = "time";
+  } else if (t == "interval") {
+    schema["format"] = "duration";
+  } else if (t == "uuid") {
+    schema["format"] = "uuid";
+  } else if (t == "bytea") {
+    schema["contentEncoding"] = "base64";
+  }
+  return schema;
+}
+
+std::string ColumnType::select_expression() const {
+  std::string column = quote_name(name);
+  std::string expression = column;
+  const std::string &t = type_name;
+  if (type_category == 'A') {
+    expression = "to_jsonb(" + column + ")";
+  } else if (t == "timestamptz" || t == "timestamp" || t == "date" || t == "time") {
+    // to_json() writes ISO 8601 with a 'T' and a full offset ("+00:00").
+    expression = "to_json(" + column + ")#>>'{}'";
+  } else if (t == "bytea") {
+    // encode() wraps base64 every 76 characters.
+    expression = "translate(encode(" + column + ", 'base64'), E'\\n', '')";
+  }
+  return expression + " AS " + column;
+}
+
+JsonKind ColumnType::json_kind() const {
+  const std::string &t = type_name;
+  if (type_category == 'A' || t == "json" || t == "jsonb") return JsonKind::RawJson;
+  if (t == "int2" || t == "int4" || t == "int8") return JsonKind::Integer;
+  if (t == "numeric" || t == "float4" || t == "float8") return JsonKind::Number;
+  if (t == "bool") return JsonKind::Boolean;
+  return JsonKind::String;
+}
+
+void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kind,
+               std::string_view text) {
+  switch (kind) {
+    case JsonKind::Integer:
+      out.add_number(name, text);
+      return;
+    case JsonKind::Number:
+      // NaN and +-Infinity have no JSON form.
+      if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
+        out.add_null(name);
+      } else {
+        out.add_number(name, text);
+      }
+      return;
+    case JsonKind::Boolean:
+      out.add_bool(name, text == "t");
+      return;
+    case JsonKind::RawJson:
+      out.add_raw_json(name, text);
+      return;
+    case JsonKind::String:
+      out.add_string(name, text);
+      return;
+  }
+}
+
+}  // namespace chorus::tap_postgres

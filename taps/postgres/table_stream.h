@@ -1,0 +1,59 @@
+// One table or view as a Singer stream: FULL_TABLE, INCREMENTAL and LOG_BASED sync.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "chorus/pg/connection.h"
+#include "chorus/plugin/tap.h"
+#include "table_discovery.h"
+
+namespace chorus::tap_postgres {
+
+struct SyncOptions {
+  std::uint64_t state_every = 10000;  // records between STATE messages
+  std::string replication_slot;       // LOG_BASED: the wal2json slot of this database
+  // Opens a new connection (each stream syncs on its own, so a COPY never blocks another).
+  std::function<std::unique_ptr<pg::Connection>()> connect;
+};
+
+class TableStream : public Stream {
+ public:
+  // `replication` is this stream's entry of the "replication" setting ({"method": ...,
+  // "replication_key": ...}) or null; it sets the defaults discovery writes to the catalog.
+  TableStream(TableInfo table, const SyncOptions &options, const nlohmann::json &replication);
+
+  std::string name() const override { return table_.stream_name(); }
+  nlohmann::json schema() const override;
+  std::vector<std::string> key_properties() const override { return table_.primary_key; }
+  std::vector<std::string> replication_keys() const override;
+  ReplicationMethod default_replication_method() const override { return method_; }
+  bool selected_by_default() const override { return false; }
+  nlohmann::json stream_metadata() const override;
+  nlohmann::json property_metadata() const override;
+  // Writes its own SCHEMA: LOG_BASED streams add _sdc_deleted_at.
+  bool writes_own_schema() const override { return true; }
+  void sync(StreamSync &sync) override;
+
+ private:
+  // The SELECT list of the selected columns, and their kinds in the same order.
+  std::string select_list(const StreamSync &sync, std::vector<const ColumnType *> &columns) const;
+  // COPY (<query>) TO STDOUT, writing one RECORD per row. `on_row` sees the row's raw fields
+  // after the record was written (for bookmarks); the selected columns come first.
+  void copy_records(
+      pg::Connection &connection, StreamSync &sync, const std::string &query,
+      const std::vector<const ColumnType *> &columns, std::optional<std::int64_t> version,
+      const std::function<void(const std::vector<std::optional<std::string_view>> &)> &on_row);
+  void sync_full_table(pg::Connection &connection, StreamSync &sync, nlohmann::json bookmark);
+  void sync_incremental(pg::Connection &connection, StreamSync &sync);
+  void sync_log_based(pg::Connection &connection, StreamSync &sync);
+
+  TableInfo table_;
+  const SyncOptions &options_;
+  ReplicationMethod method_ = ReplicationMethod::FullTable;
+  std::string configured_key_;
+};
+
+}  // namespace chorus::tap_postgres

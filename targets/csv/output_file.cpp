@@ -1,0 +1,85 @@
+#include "output_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "chorus/plugin/errors.h"
+
+namespace chorus::file_output {
+namespace {
+
+[[noreturn]] void fail(const std::string &plugin, const std::string &action,
+                       const std::string &path, int error) {
+  throw FatalError(plugin + ": cannot " + action + " '" + path + "': " + std::strerror(error) +
+                   "; check `destination_path` and the free disk space");
+}
+
+}  // namespace
+
+OutputFile::OutputFile(std::string path, Mode mode, std::string plugin_name)
+    : path_(std::move(path)), plugin_name_(std::move(plugin_name)) {
+  struct stat existing {};
+  created_ = ::stat(path_.c_str(), &existing) != 0;
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == Mode::Truncate ? O_TRUNC : O_APPEND);
+  fd_ = ::open(path_.c_str(), flags, 0644);
+  if (fd_ < 0) fail(plugin_name_, "create", path_, errno);
+  buffer_.reserve(kFlushBytes + (std::size_t{64} << 10));
+}
+
+OutputFile::~OutputFile() {
+  if (fd_ < 0) return;
+  // Errors here cannot be reported; sync() before destruction surfaces them.
+  if (!buffer_.empty()) {
+    try {
+      flush();
+    } catch (const std::exception &) {
+    }
+  }
+  ::close(fd_);
+}
+
+void OutputFile::flush() {
+  const char *data = buffer_.data();
+  std::size_t left = buffer_.size();
+  while (left > 0) {
+    ssize_t written = ::write(fd_, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      fail(plugin_name_, "write", path_, errno);
+    }
+    data += written;
+    left -= static_cast<std::size_t>(written);
+  }
+  buffer_.clear();
+}
+
+void OutputFile::sync() {
+  flush();
+  if (::fdatasync(fd_) != 0) fail(plugin_name_, "sync", path_, errno);
+  if (created_ && !directory_synced_) {
+    std::string directory = std::filesystem::path(path_).parent_path().string();
+    if (directory.empty()) directory = ".";
+    int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd >= 0) {
+      ::fsync(dir_fd);
+      ::close(dir_fd);
+    }
+    directory_synced_ = true;
+  }
+}
+
+void create_directories(const std::string &path, const std::string &plugin_name) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) {
+    throw FatalError(plugin_name + ": cannot create the directory '" + path +
+                     "': " + error.message() + "; check `destination_path`");
+  }
+}
+
+}  // namespace chorus::file_output

@@ -1,0 +1,44 @@
+// An output file written through a large buffer and made durable on demand.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace chorus::file_output {
+
+class OutputFile {
+ public:
+  enum class Mode { Truncate, Append };
+  // Creates or opens `path`; throws FatalError naming the plugin and the path.
+  OutputFile(std::string path, Mode mode, std::string plugin_name);
+  ~OutputFile();
+  OutputFile(const OutputFile &) = delete;
+  OutputFile &operator=(const OutputFile &) = delete;
+
+  // The buffer to append to; call maybe_flush() after appending a row.
+  std::string &buffer() { return buffer_; }
+  void maybe_flush() {
+    if (buffer_.size() >= kFlushBytes) flush();
+  }
+  // Writes what is buffered to the kernel.
+  void flush();
+  // Writes what is buffered and waits until the file's data is on disk (fdatasync), and, the
+  // first time, the directory entry of a newly created file too.
+  void sync();
+  const std::string &path() const { return path_; }
+
+ private:
+  static constexpr std::size_t kFlushBytes = std::size_t{4} << 20;
+  std::string path_;
+  std::string plugin_name_;
+  int fd_ = -1;
+  bool created_ = false;
+  bool directory_synced_ = false;
+  std::string buffer_;
+};
+
+// Creates `path` and its parents when missing; throws FatalError naming the plugin.
+void create_directories(const std::string &path, const std::string &plugin_name);
+
+}  // namespace chorus::file_output

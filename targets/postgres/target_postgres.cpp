@@ -1,0 +1,61 @@
+// target-postgres: loads Singer streams into PostgreSQL tables with COPY and upserts.
+#include <memory>
+
+#include "chorus/pg/connection.h"
+#include "chorus/plugin/entry.h"
+#include "chorus/plugin/target.h"
+#include "postgres_sink.h"
+
+namespace chorus::target_postgres {
+
+class PostgresTarget : public Target {
+ public:
+  static PluginInfo info() {
+    nlohmann::json properties = pg::connection_settings_properties();
+    properties["default_target_schema"] = {
+        {"type", "string"},
+        {"description",
+         "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
+         "<schema>, any other in public."}};
+    properties["grants"] = {
+        {"type", "object"},
+        {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+        {"description",
+         "Per schema, the roles that get USAGE on it and SELECT on all its tables after a "
+         "load: {\"analytics\": [\"reporter\"]}."}};
+    properties["hard_delete"] = {
+        {"type", "boolean"},
+        {"default", false},
+        {"description",
+         "Delete rows instead of marking them: records with _sdc_deleted_at, and rows of older "
+         "versions on ACTIVATE_VERSION. Off: such rows keep _sdc_deleted_at set."}};
+    PluginInfo info;
+    info.name = "target-postgres";
+    info.version = "0.1.0";
+    info.description = "Loads Singer streams into PostgreSQL tables (COPY, then upsert).";
+    info.capabilities = {"about", "activate-version", "soft-delete", "hard-delete",
+                         "validate-records"};
+    info.settings = with_common_target_settings(
+        {{"type", "object"}, {"properties", properties}, {"required", {"dbname"}}});
+    return info;
+  }
+
+  PostgresTarget(PluginContext context, nlohmann::json config)
+      : Target(std::move(context), std::move(config)) {}
+
+  std::unique_ptr<Sink> make_sink(const StreamInfo &stream) override {
+    if (!connection_) {
+      connection_ =
+          std::make_unique<pg::Connection>(pg::connection_settings(config()), "target-postgres");
+      connection_->execute("SET TIME ZONE 'UTC'");
+    }
+    return std::make_unique<PostgresSink>(stream, config(), context(), *connection_);
+  }
+
+ private:
+  std::unique_ptr<pg::Connection> connection_;
+};
+
+}  // namespace chorus::target_postgres
+
+CHORUS_PLUGIN(chorus::target_postgres::PostgresTarget)

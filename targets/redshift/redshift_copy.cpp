@@ -1,0 +1,93 @@
+#include "redshift_copy.h"
+
+namespace chorus::target_redshift {
+
+std::string string_literal(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out.push_back(c);
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string copy_statement(const RedshiftDialect &dialect, const sql::TableName &staging,
+                           const std::vector<sql::Column> &columns, const CopyOptions &options,
+                           bool redact) {
+  auto secret = [&](const std::string &value) {
+    return redact ? std::string("'***'") : string_literal(value);
+  };
+  std::string sql = "COPY " + dialect.qualified(staging) + " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += dialect.quote(columns[i].name);
+  }
+  sql += ") FROM " + string_literal(options.manifest_url) + " MANIFEST";
+  // The CSV convention of chorus::s3: an unquoted empty field is NULL, "" an empty string.
+  sql += " FORMAT AS CSV QUOTE AS '\"'";
+  switch (options.compression) {
+    case s3::Compression::Gzip:
+      sql += " GZIP";
+      break;
+    case s3::Compression::Zstd:
+      sql += " ZSTD";
+      break;
+    case s3::Compression::None:
+      break;
+  }
+  sql +=
+      " EMPTYASNULL TIMEFORMAT 'auto' DATEFORMAT 'auto' ACCEPTINVCHARS"
+      " COMPUPDATE OFF STATUPDATE OFF";
+  if (!options.region.empty()) sql += " REGION " + string_literal(options.region);
+  const CopyAuthorization &auth = options.authorization;
+  if (!auth.iam_role.empty()) {
+    sql += " IAM_ROLE " + string_literal(auth.iam_role);
+  } else {
+    sql += " ACCESS_KEY_ID " + secret(auth.access_key_id) + " SECRET_ACCESS_KEY " +
+           secret(auth.secret_access_key);
+    if (!auth.session_token.empty()) sql += " SESSION_TOKEN " + secret(auth.session_token);
+  }
+  return sql;
+}
+
+std::string load_errors_query_sys() {
+  return "SELECT line_number, column_name, error_message, TRIM(file_name) "
+         "FROM sys_load_error_detail WHERE query_id = pg_last_copy_id() "
+         "ORDER BY start_time DESC LIMIT 10";
+}
+
+std::string load_errors_query_stl() {
+  return "SELECT line_number, TRIM(colname), TRIM(err_reason), TRIM(filename) "
+         "FROM stl_load_errors WHERE query = pg_last_copy_id() "
+         "ORDER BY starttime DESC LIMIT 10";
+}
+
+std::string create_external_schema(const RedshiftDialect &dialect, const std::string &schema,
+                                   const std::string &catalog_database,
+                                   const std::string &iam_role) {
+  return "CREATE EXTERNAL SCHEMA IF NOT EXISTS " + dialect.quote(schema) +
+         " FROM DATA CATALOG DATABASE " + string_literal(catalog_database) + " IAM_ROLE " +
+         string_literal(iam_role) + " CREATE EXTERNAL DATABASE IF NOT EXISTS";
+}
+
+std::string create_external_table(const RedshiftDialect &dialect, const sql::TableName &table,
+                                  const std::vector<sql::Column> &columns,
+                                  const std::string &location) {
+  std::string sql = "CREATE EXTERNAL TABLE " + dialect.qualified(table) + " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    std::string type = dialect.column_type(columns[i].type);
+    if (columns[i].type.kind == sql::TypeKind::Json) type = "VARCHAR(65535)";
+    if (columns[i].type.kind == sql::TypeKind::TimestampTz) type = "TIMESTAMP";
+    sql += dialect.quote(columns[i].name) + " " + type;
+  }
+  sql +=
+      ") ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'"
+      " WITH SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '\"')"
+      " STORED AS TEXTFILE LOCATION " +
+      string_literal(location);
+  return sql;
+}
+
+}  // namespace chorus::target_redshift

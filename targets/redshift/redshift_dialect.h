@@ -1,0 +1,44 @@
+// The Redshift dialect of chorus::sql: identifiers of up to 127 bytes folded to lower case,
+// VARCHAR lengths in bytes, SUPER for JSON, and DELETE + INSERT upserts.
+#pragma once
+
+#include "chorus/sql/dialect.h"
+
+namespace chorus::target_redshift {
+
+// Redshift's longest VARCHAR, in bytes.
+inline constexpr std::size_t kMaxVarcharBytes = 65535;
+
+class RedshiftDialect : public sql::Dialect {
+ public:
+  // `postgres_standin`: the test-only mode that loads into PostgreSQL. Types PostgreSQL lacks
+  // are replaced (SUPER -> jsonb) and identifiers are limited to PostgreSQL's 63 bytes.
+  explicit RedshiftDialect(bool postgres_standin = false) : standin_(postgres_standin) {}
+
+  std::string_view name() const override { return "redshift"; }
+  const sql::IdentifierRules &identifier_rules() const override;
+  // Integer -> SMALLINT/INTEGER/BIGINT; Decimal -> NUMERIC(p,s) (p <= 38, unconstrained ->
+  // NUMERIC(38,9)); Float -> DOUBLE PRECISION; Boolean -> BOOLEAN; Text -> VARCHAR(bytes):
+  // maxLength characters may take 4 bytes each in UTF-8, so 4 x maxLength capped at 65535,
+  // and 65535 without maxLength; Date -> DATE; Time -> TIME; Timestamp -> TIMESTAMP;
+  // TimestampTz -> TIMESTAMPTZ; Interval and Uuid -> VARCHAR (their text); Json -> SUPER;
+  // Bytes -> VARCHAR(65535) holding the base64 text.
+  std::string column_type(const sql::LogicalType &type) const override;
+  sql::LogicalType parse_catalog_type(const sql::CatalogColumn &column) const override;
+  // Redshift alters a column's type only to lengthen a VARCHAR.
+  bool can_alter_type(const sql::LogicalType &from, const sql::LogicalType &to) const override;
+  std::string alter_type_clause(const std::string &column,
+                                const sql::LogicalType &to) const override;
+  sql::UpsertMethod upsert_method() const override { return sql::UpsertMethod::DeleteInsert; }
+  // GETDATE() runs on compute nodes, where UPDATE needs it; CURRENT_TIMESTAMP is leader-only.
+  std::string current_timestamp() const override {
+    return standin_ ? "CURRENT_TIMESTAMP" : "GETDATE()";
+  }
+
+  bool postgres_standin() const { return standin_; }
+
+ private:
+  bool standin_;
+};
+
+}  // namespace chorus::target_redshift

@@ -1,0 +1,69 @@
+#include "redshift_target.h"
+
+#include "chorus/s3/staging_settings.h"
+#include "redshift_sink.h"
+
+namespace chorus::target_redshift {
+
+PluginInfo RedshiftTarget::info() {
+  nlohmann::json properties = s3::staging_settings_properties();
+  auto text = [](const char *description) {
+    return nlohmann::json{{"type", "string"}, {"description", description}};
+  };
+  properties["host"] = text("Cluster endpoint host.");
+  properties["port"] = {{"type", "integer"}, {"default", 5439}, {"description", "Cluster port."}};
+  properties["dbname"] = text("Database.");
+  properties["user"] = text("Database user.");
+  properties["password"] = {
+      {"type", "string"}, {"secret", true}, {"description", "Password of user."}};
+  properties["sslmode"] = {
+      {"type", "string"},
+      {"enum", {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}},
+      {"default", "require"},
+      {"description", "libpq sslmode of the connection."}};
+  properties["connect_timeout"] = {
+      {"type", "integer"}, {"default", 10}, {"description", "Seconds to wait for a connection."}};
+  properties["default_target_schema"] = text(
+      "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
+      "<schema>, any other in public.");
+  properties["iam_role"] = text(
+      "ARN of an IAM role the cluster assumes to read staged files. When absent, COPY uses the "
+      "staging credentials.");
+  properties["grants"] = {
+      {"type", "object"},
+      {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+      {"description",
+       "Per schema, who gets USAGE on it and SELECT on its tables: {\"analytics\": "
+       "[\"GROUP analysts\", \"ROLE reporting\", \"alice\"]}."}};
+  properties["vacuum_after_load"] = {
+      {"type", "boolean"}, {"default", false}, {"description", "VACUUM a table after each load."}};
+  properties["analyze_after_load"] = {
+      {"type", "boolean"}, {"default", false}, {"description", "ANALYZE a table after each load."}};
+  properties["copy_executor"] = {
+      {"type", "string"},
+      {"enum", {"redshift", "postgres-standin"}},
+      {"default", "redshift"},
+      {"description",
+       "redshift: COPY from S3. postgres-standin is for chorus's own tests: it loads into "
+       "PostgreSQL by reading the staged files back (SUPER becomes jsonb)."}};
+  PluginInfo info;
+  info.name = "target-redshift";
+  info.version = "0.1.0";
+  info.description =
+      "Loads Singer streams into Amazon Redshift: CSV staged in S3, COPY, then de-duplicated "
+      "upserts.";
+  info.capabilities = {"about", "activate-version", "soft-delete", "hard-delete",
+                       "validate-records"};
+  info.settings =
+      with_common_target_settings({{"type", "object"},
+                                   {"properties", properties},
+                                   {"required", {"host", "dbname", "user", "s3_bucket"}}});
+  return info;
+}
+
+std::unique_ptr<Sink> RedshiftTarget::make_sink(const StreamInfo &stream) {
+  if (!load_) load_ = std::make_unique<LoadEnvironment>(config());
+  return std::make_unique<RedshiftSink>(stream, config(), context(), *load_);
+}
+
+}  // namespace chorus::target_redshift

@@ -1,0 +1,131 @@
+#include "snowflake_statements.h"
+
+namespace chorus::target_snowflake {
+
+std::string snowflake_literal(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    // Snowflake reads backslash escapes in single-quoted literals.
+    if (c == '\'' || c == '\\') out.push_back(c == '\'' ? '\'' : '\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+std::string copy_into(const SnowflakeDialect &dialect, const sql::TableName &staging,
+                      const std::vector<sql::Column> &columns, const s3::StagedBatch &batch,
+                      const std::string &prefix, const StageSource &source, bool redact) {
+  std::string sql = "COPY INTO " + dialect.qualified(staging) + " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += dialect.quote(columns[i].name);
+  }
+  sql += ") FROM ";
+  if (!source.stage.empty()) {
+    sql += "@" + source.stage + "/" + prefix;
+  } else {
+    sql += snowflake_literal("s3://" + batch.bucket + "/" + prefix);
+    if (!source.storage_integration.empty()) {
+      sql += " STORAGE_INTEGRATION = " + source.storage_integration;
+    } else {
+      auto secret = [&](const std::string &value) {
+        return redact ? std::string("'***'") : snowflake_literal(value);
+      };
+      sql += " CREDENTIALS = (AWS_KEY_ID = " + secret(source.aws_key_id) +
+             " AWS_SECRET_KEY = " + secret(source.aws_secret_key);
+      if (!source.aws_token.empty()) sql += " AWS_TOKEN = " + secret(source.aws_token);
+      sql += ")";
+    }
+  }
+  sql += " FILES = (";
+  for (std::size_t i = 0; i < batch.files.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += snowflake_literal(batch.files[i].key.substr(prefix.size()));
+  }
+  // The CSV convention of chorus::s3: an unquoted empty field is NULL, "" an empty string.
+  sql +=
+      ") FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = ',' FIELD_OPTIONALLY_ENCLOSED_BY = '\"'"
+      " ESCAPE_UNENCLOSED_FIELD = NONE EMPTY_FIELD_AS_NULL = TRUE NULL_IF = () COMPRESSION = ";
+  switch (batch.compression) {
+    case s3::Compression::Gzip:
+      sql += "GZIP";
+      break;
+    case s3::Compression::Zstd:
+      sql += "ZSTD";
+      break;
+    case s3::Compression::None:
+      sql += "NONE";
+      break;
+  }
+  sql += ") ON_ERROR = ABORT_STATEMENT PURGE = FALSE";
+  return sql;
+}
+
+std::string merge_from_staging(const SnowflakeDialect &dialect, const sql::TableName &table,
+                               const sql::TableName &staging,
+                               const std::vector<sql::Column> &columns,
+                               const std::vector<std::string> &key_columns,
+                               const std::string &sequence_column) {
+  std::string names;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) names += ", ";
+    names += dialect.quote(columns[i].name);
+  }
+  const std::string target = dialect.qualified(table);
+  if (key_columns.empty()) {
+    return "INSERT INTO " + target + " (" + names + ") SELECT " + names + " FROM " +
+           dialect.qualified(staging);
+  }
+  std::string partition;
+  for (std::size_t i = 0; i < key_columns.size(); ++i) {
+    if (i > 0) partition += ", ";
+    partition += dialect.quote(key_columns[i]);
+  }
+  const std::string source = dialect.quote("_SDC_SOURCE");
+  std::string sql = "MERGE INTO " + target + " USING (SELECT " + names + " FROM " +
+                    dialect.qualified(staging) + " QUALIFY ROW_NUMBER() OVER (PARTITION BY " +
+                    partition + " ORDER BY " + dialect.quote(sequence_column) + " DESC) = 1) AS " +
+                    source + " ON ";
+  for (std::size_t i = 0; i < key_columns.size(); ++i) {
+    if (i > 0) sql += " AND ";
+    sql += target + "." + dialect.quote(key_columns[i]) + " = " + source + "." +
+           dialect.quote(key_columns[i]);
+  }
+  std::string updates;
+  for (const sql::Column &column : columns) {
+    bool is_key = false;
+    for (const std::string &key : key_columns) is_key = is_key || key == column.name;
+    if (is_key) continue;
+    if (!updates.empty()) updates += ", ";
+    updates += dialect.quote(column.name) + " = " + source + "." + dialect.quote(column.name);
+  }
+  if (!updates.empty()) sql += " WHEN MATCHED THEN UPDATE SET " + updates;
+  std::string values;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) values += ", ";
+    values += source + "." + dialect.quote(columns[i].name);
+  }
+  sql += " WHEN NOT MATCHED THEN INSERT (" + names + ") VALUES (" + values + ")";
+  return sql;
+}
+
+}  // namespace chorus::target_snowflake
+
+namespace chorus::target_snowflake {
+
+std::string delete_marked_rows(const SnowflakeDialect &dialect, const sql::TableName &table) {
+  return "DELETE FROM " + dialect.qualified(table) + " WHERE " +
+         dialect.quote(dialect.safe_name("_sdc_deleted_at")) + " IS NOT NULL";
+}
+
+std::string retire_old_versions(const SnowflakeDialect &dialect, const sql::TableName &table,
+                                std::int64_t version, bool hard_delete) {
+  const std::string column = dialect.quote(dialect.safe_name("_sdc_table_version"));
+  const std::string older = column + " IS NULL OR " + column + " < " + std::to_string(version);
+  if (hard_delete) return "DELETE FROM " + dialect.qualified(table) + " WHERE " + older;
+  const std::string deleted = dialect.quote(dialect.safe_name("_sdc_deleted_at"));
+  return "UPDATE " + dialect.qualified(table) + " SET " + deleted + " = " +
+         dialect.current_timestamp() + " WHERE (" + older + ") AND " + deleted + " IS NULL";
+}
+
+}  // namespace chorus::target_snowflake

@@ -1,0 +1,391 @@
+#include "sqlite_sink.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <set>
+
+#include "chorus/plugin/errors.h"
+#include "chorus/sql/identifier.h"
+#include "chorus/sql/metadata_columns.h"
+
+namespace chorus::sqlite_target {
+
+using csv_target::FieldPositions;
+using csv_target::in_record_order;
+
+namespace {
+
+std::string quote_name(std::string_view name) {
+  return sql::quote_identifier(name, sql::IdentifierRules{});
+}
+
+std::string now_rfc3339() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()) %
+                std::chrono::seconds(1);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[40];
+  std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + length, sizeof text - length, ".%06ldZ", static_cast<long>(micros.count()));
+  return text;
+}
+
+void bind_value(Statement &statement, int index, const singer::Value *value, Affinity affinity) {
+  if (value == nullptr || value->is_null()) {
+    statement.bind_null(index);
+    return;
+  }
+  const std::string_view text = value->text;
+  switch (value->kind) {
+    case singer::ValueKind::Boolean:
+      statement.bind_int64(index, text == "true" ? 1 : 0);
+      return;
+    case singer::ValueKind::Number:
+      if (affinity == Affinity::Integer || affinity == Affinity::Boolean) {
+        std::int64_t parsed = 0;
+        auto result = std::from_chars(text.data(), text.data() + text.size(), parsed);
+        if (result.ec == std::errc() && result.ptr == text.data() + text.size()) {
+          statement.bind_int64(index, parsed);
+          return;
+        }
+      } else if (affinity == Affinity::Real) {
+        double parsed = 0;
+        auto result = std::from_chars(text.data(), text.data() + text.size(), parsed);
+        if (result.ec == std::errc() && result.ptr == text.data() + text.size()) {
+          statement.bind_double(index, parsed);
+          return;
+        }
+      }
+      // Exact decimals, and numbers a column cannot hold exactly, keep their digits as text.
+      statement.bind_text(index, text);
+      return;
+    default:
+      statement.bind_text(index, text);
+      return;
+  }
+}
+
+}  // namespace
+
+SqliteSink::SqliteSink(StreamInfo info, const nlohmann::json &target_config,
+                       const PluginContext &context, std::shared_ptr<Database> db)
+    : BatchSink(std::move(info), target_config, context), db_(std::move(db)) {
+  table_ = quote_name(stream());
+  hard_delete_ = config().value("hard_delete", false);
+  columns_ = plan_columns(this->info().schema, config().value("add_record_metadata", true));
+  for (const std::string &key : this->info().key_properties) {
+    if (!has_column(key)) {
+      throw FatalError("target-sqlite: stream '" + stream() + "': key property '" + key +
+                       "' is not in the stream's schema; the tap's SCHEMA message is wrong");
+    }
+  }
+}
+
+void SqliteSink::start(const singer::RecordView *first_record) {
+  started_ = true;
+  if (first_record != nullptr) {
+    std::vector<std::string> names;
+    for (const TableColumn &column : columns_) {
+      if (column.source == ColumnSource::Property) names.push_back(column.name);
+    }
+    std::vector<TableColumn> ordered;
+    for (const std::string &name : in_record_order(names, *first_record)) {
+      for (const TableColumn &column : columns_) {
+        if (column.name == name) ordered.push_back(column);
+      }
+    }
+    for (const TableColumn &column : columns_) {
+      if (column.source != ColumnSource::Property) ordered.push_back(column);
+    }
+    columns_ = std::move(ordered);
+  }
+  for (const std::string &key : info().key_properties) {
+    auto found = std::find_if(columns_.begin(), columns_.end(),
+                              [&](const TableColumn &column) { return column.name == key; });
+    key_columns_.push_back(static_cast<std::size_t>(found - columns_.begin()));
+  }
+  ensure_table();
+  prepare_statements();
+}
+
+void SqliteSink::finish() {
+  if (!started_) start(nullptr);
+}
+
+bool SqliteSink::has_column(const std::string &name) const {
+  return std::any_of(columns_.begin(), columns_.end(),
+                     [&](const TableColumn &column) { return column.name == name; });
+}
+
+void SqliteSink::ensure_table() {
+  const std::string what = "preparing the table of stream '" + stream() + "'";
+  // What the table has now, if it exists.
+  std::set<std::string> existing;
+  std::vector<std::pair<int, std::string>> primary_key;
+  {
+    Statement info(*db_, "SELECT name, pk FROM pragma_table_info(?1)");
+    info.bind_text(1, stream());
+    while (info.next_row()) {
+      existing.insert(info.column_text(0));
+      int pk = static_cast<int>(info.column_int64(1));
+      if (pk > 0) primary_key.emplace_back(pk, info.column_text(0));
+    }
+  }
+
+  if (existing.empty()) {
+    std::string sql = "CREATE TABLE IF NOT EXISTS " + table_ + " (";
+    // One integer key becomes the rowid (INTEGER PRIMARY KEY): the fastest key SQLite has.
+    const bool rowid_key =
+        key_columns_.size() == 1 && columns_[key_columns_[0]].affinity == Affinity::Integer;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += quote_name(columns_[i].name) + " " + columns_[i].declared_type;
+      if (rowid_key && i == key_columns_[0]) sql += " PRIMARY KEY";
+    }
+    if (!key_columns_.empty() && !rowid_key) {
+      sql += ", PRIMARY KEY (";
+      for (std::size_t k = 0; k < key_columns_.size(); ++k) {
+        if (k > 0) sql += ", ";
+        sql += quote_name(columns_[key_columns_[k]].name);
+      }
+      sql += ")";
+    }
+    sql += ")";
+    db_->exec(sql, what);
+    return;
+  }
+
+  // Schema growth: new properties become new columns. Columns the schema no longer lists stay
+  // (and are left NULL), so that no data is dropped.
+  for (const TableColumn &column : columns_) {
+    if (existing.count(column.name) == 0) {
+      db_->exec("ALTER TABLE " + table_ + " ADD COLUMN " + quote_name(column.name) + " " +
+                    column.declared_type,
+                what);
+    }
+  }
+  for (const std::string &name : existing) {
+    if (!has_column(name)) {
+      // Kept for metadata columns added in an earlier run, e.g. by a soft delete.
+      if (name == sql::kDeletedAt) columns_.push_back(deleted_at_column());
+      if (name == sql::kTableVersion) columns_.push_back(table_version_column());
+    }
+  }
+
+  if (key_columns_.empty()) return;
+  std::sort(primary_key.begin(), primary_key.end());
+  std::vector<std::string> current_key;
+  for (const auto &entry : primary_key) current_key.push_back(entry.second);
+  std::vector<std::string> wanted_key;
+  for (std::size_t index : key_columns_) wanted_key.push_back(columns_[index].name);
+  if (current_key != wanted_key) {
+    // ON CONFLICT needs a unique index on exactly the key columns.
+    std::string index_name = quote_name(stream() + "__chorus_key");
+    std::string sql = "CREATE UNIQUE INDEX IF NOT EXISTS " + index_name + " ON " + table_ + " (";
+    for (std::size_t k = 0; k < wanted_key.size(); ++k) {
+      if (k > 0) sql += ", ";
+      sql += quote_name(wanted_key[k]);
+    }
+    sql += ")";
+    db_->exec(sql, "adding a unique index on the key properties of stream '" + stream() +
+                       "' (the existing table has another primary key)");
+  }
+}
+
+void SqliteSink::add_column(const TableColumn &column) {
+  db_->exec("ALTER TABLE " + table_ + " ADD COLUMN " + quote_name(column.name) + " " +
+                column.declared_type,
+            "adding column '" + column.name + "' to the table of stream '" + stream() + "'");
+  columns_.push_back(column);
+  prepare_statements();
+}
+
+void SqliteSink::prepare_statements() {
+  std::vector<std::string> names;
+  for (const TableColumn &column : columns_) names.push_back(column.name);
+  positions_ = std::make_unique<FieldPositions>(names);
+  cells_.assign(columns_.size(), nullptr);
+
+  std::string sql = "INSERT INTO " + table_ + " (";
+  std::string values;
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    if (i > 0) {
+      sql += ", ";
+      values += ", ";
+    }
+    sql += quote_name(columns_[i].name);
+    values += "?" + std::to_string(i + 1);
+  }
+  sql += ") VALUES (" + values + ")";
+  if (!key_columns_.empty()) {
+    sql += " ON CONFLICT (";
+    std::string where;
+    for (std::size_t k = 0; k < key_columns_.size(); ++k) {
+      const std::string key = quote_name(columns_[key_columns_[k]].name);
+      if (k > 0) {
+        sql += ", ";
+        where += " AND ";
+      }
+      sql += key;
+      where += key + " = ?" + std::to_string(k + 1);
+    }
+    std::string updates;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (std::find(key_columns_.begin(), key_columns_.end(), i) != key_columns_.end()) continue;
+      if (!updates.empty()) updates += ", ";
+      updates += quote_name(columns_[i].name) + " = excluded." + quote_name(columns_[i].name);
+    }
+    sql += updates.empty() ? ") DO NOTHING" : ") DO UPDATE SET " + updates;
+    delete_ = Statement(*db_, "DELETE FROM " + table_ + " WHERE " + where);
+  }
+  write_ = Statement(*db_, sql);
+}
+
+void SqliteSink::fail(std::uint64_t line, const std::string &problem) const {
+  throw FatalError("target-sqlite: stream '" + stream() + "', line " + std::to_string(line) + ": " +
+                   problem);
+}
+
+void SqliteSink::bind_record(const singer::RecordView &record, const RecordMeta &meta,
+                             const std::string &batched_at) {
+  const std::vector<std::size_t> &positions = positions_->of(record);
+  std::fill(cells_.begin(), cells_.end(), nullptr);
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    if (positions[i] != FieldPositions::kIgnored) {
+      cells_[positions[i]] = &record.fields[i].value;
+    }
+  }
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    const TableColumn &column = columns_[i];
+    const int index = static_cast<int>(i + 1);
+    switch (column.source) {
+      case ColumnSource::Property:
+        bind_value(write_, index, cells_[i], column.affinity);
+        break;
+      case ColumnSource::ExtractedAt:
+        if (record.time_extracted.empty()) {
+          write_.bind_null(index);
+        } else {
+          write_.bind_text(index, record.time_extracted);
+        }
+        break;
+      case ColumnSource::ReceivedAt:
+        write_.bind_text(index, meta.received_at);
+        break;
+      case ColumnSource::BatchedAt:
+        write_.bind_text(index, batched_at);
+        break;
+      case ColumnSource::Sequence:
+        write_.bind_int64(index, meta.sequence);
+        break;
+      case ColumnSource::TableVersion:
+        if (record.version) {
+          write_.bind_int64(index, *record.version);
+        } else {
+          write_.bind_null(index);
+        }
+        break;
+    }
+  }
+}
+
+void SqliteSink::process_batch(const singer::RecordBatch &batch,
+                               const std::vector<RecordMeta> &metas) {
+  if (!started_) start(batch.empty() ? nullptr : &batch[0]);
+  // Columns that only some records need: soft deletes and table versions.
+  const std::string deleted_at(sql::kDeletedAt);
+  const std::string table_version(sql::kTableVersion);
+  bool need_deleted_at = !hard_delete_ && !has_column(deleted_at);
+  bool need_version = !has_column(table_version);
+  if (need_deleted_at || need_version) {
+    bool any_deleted = false, any_version = false;
+    for (const singer::RecordView &record : batch) {
+      const singer::Field *field = record.find(deleted_at);
+      any_deleted = any_deleted || (field != nullptr && !field->value.is_null());
+      any_version = any_version || record.version.has_value();
+    }
+    if (need_deleted_at && any_deleted) add_column(deleted_at_column());
+    if (need_version && any_version) add_column(table_version_column());
+  }
+
+  const std::string batched_at = now_rfc3339();
+  const std::vector<std::size_t> winners = batch.last_per_key(info().key_properties);
+  Transaction transaction(*db_);
+  for (std::size_t index : winners) {
+    const singer::RecordView &record = batch[index];
+    const RecordMeta &meta = metas[index];
+    const singer::Field *deleted = record.find(deleted_at);
+    const bool is_delete = deleted != nullptr && !deleted->value.is_null();
+
+    bind_record(record, meta, batched_at);
+    for (std::size_t key : key_columns_) {
+      if (cells_[key] == nullptr || cells_[key]->is_null()) {
+        fail(meta.line_number, "the record has no value for key property '" + columns_[key].name +
+                                   "'; every record of a stream with "
+                                   "key properties needs them");
+      }
+    }
+
+    if (is_delete && hard_delete_) {
+      if (key_columns_.empty()) {
+        if (!warned_keyless_delete_) {
+          context().warn("target-sqlite: stream '" + stream() +
+                         "' has no key properties, so records with _sdc_deleted_at cannot "
+                         "delete a row; they are stored as they are");
+          warned_keyless_delete_ = true;
+        }
+      } else {
+        for (std::size_t k = 0; k < key_columns_.size(); ++k) {
+          bind_value(delete_, static_cast<int>(k + 1), cells_[key_columns_[k]],
+                     columns_[key_columns_[k]].affinity);
+        }
+        if (!delete_.run()) fail(meta.line_number, "deleting the row failed: " + delete_.error());
+        continue;
+      }
+    }
+    if (!write_.run()) {
+      fail(meta.line_number, "storing the record failed: " + write_.error() +
+                                 "; check that the table's columns match the stream's schema");
+    }
+  }
+  transaction.commit();
+}
+
+void SqliteSink::activate_version(std::int64_t version) {
+  if (!started_) start(nullptr);
+  const std::string deleted_at(sql::kDeletedAt);
+  const std::string table_version(sql::kTableVersion);
+  if (!has_column(table_version)) add_column(table_version_column());
+  if (!hard_delete_ && !has_column(deleted_at)) add_column(deleted_at_column());
+
+  Transaction transaction(*db_);
+  const std::string older =
+      "(" + quote_name(table_version) + " IS NULL OR " + quote_name(table_version) + " < ?1)";
+  if (hard_delete_) {
+    Statement remove(*db_, "DELETE FROM " + table_ + " WHERE " + older);
+    remove.bind_int64(1, version);
+    if (!remove.run()) {
+      throw FatalError("target-sqlite: stream '" + stream() +
+                       "': removing rows of versions before " + std::to_string(version) +
+                       " failed: " + remove.error());
+    }
+  } else {
+    const std::string now = now_rfc3339();
+    Statement mark(*db_, "UPDATE " + table_ + " SET " + quote_name(deleted_at) + " = ?2 WHERE " +
+                             older + " AND " + quote_name(deleted_at) + " IS NULL");
+    mark.bind_int64(1, version);
+    mark.bind_text(2, now);
+    if (!mark.run()) {
+      throw FatalError("target-sqlite: stream '" + stream() +
+                       "': marking rows of versions before " + std::to_string(version) +
+                       " as deleted failed: " + mark.error());
+    }
+  }
+  transaction.commit();
+}
+
+}  // namespace chorus::sqlite_target

@@ -1,0 +1,61 @@
+#include "table_layout.h"
+
+#include <algorithm>
+
+#include "chorus/sql/logical_type.h"
+#include "chorus/sql/metadata_columns.h"
+
+namespace chorus::sqlite_target {
+namespace {
+
+TableColumn column_for(const std::string &name, const nlohmann::json &property) {
+  sql::LogicalType type = sql::logical_type_of(property);
+  switch (type.kind) {
+    case sql::TypeKind::Integer:
+      return {name, "INTEGER", Affinity::Integer, ColumnSource::Property};
+    case sql::TypeKind::Float:
+      return {name, "REAL", Affinity::Real, ColumnSource::Property};
+    case sql::TypeKind::Boolean:
+      return {name, "BOOLEAN", Affinity::Boolean, ColumnSource::Property};
+    default:
+      // Decimal included: see the header for why exact decimals are TEXT.
+      return {name, "TEXT", Affinity::Text, ColumnSource::Property};
+  }
+}
+
+}  // namespace
+
+TableColumn deleted_at_column() {
+  return {std::string(sql::kDeletedAt), "TEXT", Affinity::Text, ColumnSource::Property};
+}
+
+TableColumn table_version_column() {
+  return {std::string(sql::kTableVersion), "INTEGER", Affinity::Integer,
+          ColumnSource::TableVersion};
+}
+
+std::vector<TableColumn> plan_columns(const nlohmann::json &schema, bool add_metadata) {
+  std::vector<TableColumn> columns;
+  if (schema.contains("properties") && schema["properties"].is_object()) {
+    for (const auto &property : schema["properties"].items()) {
+      columns.push_back(column_for(property.key(), property.value()));
+    }
+  }
+  if (!add_metadata) return columns;
+  const std::vector<TableColumn> metadata = {
+      {std::string(sql::kExtractedAt), "TEXT", Affinity::Text, ColumnSource::ExtractedAt},
+      {std::string(sql::kReceivedAt), "TEXT", Affinity::Text, ColumnSource::ReceivedAt},
+      {std::string(sql::kBatchedAt), "TEXT", Affinity::Text, ColumnSource::BatchedAt},
+      deleted_at_column(),
+      {std::string(sql::kSequence), "INTEGER", Affinity::Integer, ColumnSource::Sequence},
+      table_version_column(),
+  };
+  for (const TableColumn &column : metadata) {
+    bool declared = std::any_of(columns.begin(), columns.end(),
+                                [&](const TableColumn &c) { return c.name == column.name; });
+    if (!declared) columns.push_back(column);
+  }
+  return columns;
+}
+
+}  // namespace chorus::sqlite_target

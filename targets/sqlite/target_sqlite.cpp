@@ -1,0 +1,61 @@
+// target-sqlite: the embedded default destination. Each stream becomes a table of one SQLite
+// database file; see sqlite_sink.h for keys, deletes and versions, and table_layout.h for types.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "chorus/plugin/entry.h"
+#include "chorus/plugin/errors.h"
+#include "database.h"
+#include "sqlite_sink.h"
+
+namespace chorus::sqlite_target {
+
+class SqliteTarget : public Target {
+ public:
+  static PluginInfo info() {
+    PluginInfo info;
+    info.name = "target-sqlite";
+    info.version = "0.1.0";
+    info.description =
+        "Loads each stream into a table of a SQLite database file, upserting on "
+        "the stream's key properties.";
+    info.capabilities = {"about", "activate-version", "soft-delete", "hard-delete",
+                         "validate-records"};
+    info.settings = {
+        {"type", "object"},
+        {"properties",
+         {{"database",
+           {{"type", "string"},
+            {"default", "chorus.db"},
+            {"description", "Path of the SQLite database file; created when missing."}}}}}};
+    return info;
+  }
+
+  SqliteTarget(PluginContext context, nlohmann::json config)
+      : Target(std::move(context), std::move(config)) {
+    std::string path = this->config().value("database", std::string("chorus.db"));
+    if (path.empty()) throw ConfigError("target-sqlite: setting `database` must not be empty");
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) {
+      std::error_code error;
+      std::filesystem::create_directories(parent, error);
+      if (error) {
+        throw FatalError("target-sqlite: cannot create the folder '" + parent.string() +
+                         "' of the database: " + error.message());
+      }
+    }
+    db_ = std::make_shared<Database>(path);
+  }
+
+  std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
+    return std::make_unique<SqliteSink>(info, config(), context(), db_);
+  }
+
+ private:
+  std::shared_ptr<Database> db_;
+};
+
+}  // namespace chorus::sqlite_target
+
+CHORUS_PLUGIN(chorus::sqlite_target::SqliteTarget)

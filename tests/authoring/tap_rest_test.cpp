@@ -1,0 +1,241 @@
+// tap-rest, loaded through the C ABI, against the local test API (rest_api_server.py).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "api_server.h"
+#include "plugin_harness.h"
+
+using chorus_test::ApiServer;
+using chorus_test::PluginHarness;
+using chorus_test::PluginRun;
+using chorus_test::unique_key;
+using nlohmann::json;
+
+namespace {
+
+const PluginHarness &tap() {
+  static PluginHarness harness("tap-rest");
+  return harness;
+}
+
+// One "items" stream with the given query parameters and pagination, fast retries.
+json config_for(json params, json pagination, std::string records_path = "$.data[*]") {
+  json stream = {{"name", "items"},
+                 {"path", "/items"},
+                 {"records_path", records_path},
+                 {"primary_keys", {"id"}},
+                 {"replication_key", "updated_at"},
+                 {"replication_param", "updated_since"},
+                 {"params", std::move(params)}};
+  if (!pagination.is_null()) stream["pagination"] = std::move(pagination);
+  return {{"api_url", ApiServer::instance().base_url()},
+          {"backoff_base_seconds", 0.01},
+          {"streams", json::array({stream})}};
+}
+
+std::vector<long> ids(const PluginRun &run) {
+  std::vector<long> out;
+  for (const auto &record : run.records()) out.push_back(record["record"]["id"].get<long>());
+  return out;
+}
+
+std::vector<long> range(long first, long last) {
+  std::vector<long> out;
+  for (long i = first; i <= last; ++i) out.push_back(i);
+  return out;
+}
+
+std::string bookmark_of(const PluginRun &run) {
+  json state = run.last_state();
+  if (!state.is_object()) return "";
+  return state["bookmarks"]["items"].value("replication_key_value", "");
+}
+
+}  // namespace
+
+TEST_CASE("bearer auth with the next page URL in the body reads every page") {
+  json config = config_for({{"auth", "bearer"}, {"paging", "next_url"}},
+                           {{"type", "next_url"}, {"path", "$.links.next"}});
+  config["auth"] = {{"type", "bearer"}, {"token", "s3cret"}};
+  PluginRun run = tap().run(config);
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  CHECK(run.messages.front()["type"] == "SCHEMA");
+  CHECK(run.messages.front()["key_properties"] == json({"id"}));
+  CHECK(ids(run) == range(1, 25));
+  CHECK(bookmark_of(run) == "2024-01-25T00:00:00Z");
+  CHECK(run.records()[0]["record"]["meta"]["color"] == "red");
+}
+
+TEST_CASE("a wrong bearer token fails the run with the status and what to check") {
+  json config = config_for({{"auth", "bearer"}}, nullptr);
+  config["auth"] = {{"type", "bearer"}, {"token", "wrong"}};
+  PluginRun run = tap().run(config);
+  CHECK(run.status == CHORUS_ERR_FATAL);
+  CHECK(run.error.find("401") != std::string::npos);
+  CHECK(run.error.find("items") != std::string::npos);
+  CHECK(run.error.find("credentials") != std::string::npos);
+}
+
+TEST_CASE("OAuth2 client credentials with page-number pagination") {
+  long before = ApiServer::instance().stats()["tokens_issued"];
+  json config =
+      config_for({{"auth", "oauth"}, {"paging", "page"}},
+                 {{"type", "page_number"}, {"page_size_param", "per_page"}, {"page_size", 10}});
+  config["auth"] = {{"type", "oauth2"},
+                    {"token_url", ApiServer::instance().base_url() + "/oauth/token"},
+                    {"client_id", "chorus"},
+                    {"client_secret", "s3cret"}};
+  PluginRun run = tap().run(config);
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  CHECK(ids(run) == range(1, 25));
+  CHECK(ApiServer::instance().stats()["tokens_issued"].get<long>() - before == 1);
+}
+
+TEST_CASE("offset, cursor and Link header pagination each read all 25 items once") {
+  SUBCASE("offset") {
+    PluginRun run =
+        tap().run(config_for({{"paging", "offset"}}, {{"type", "offset"}, {"limit", 7}}));
+    INFO(run.error);
+    CHECK(ids(run) == range(1, 25));
+  }
+  SUBCASE("cursor") {
+    PluginRun run = tap().run(config_for({{"paging", "cursor"}, {"page_size", "4"}},
+                                         {{"type", "cursor"}, {"path", "/meta/next_cursor"}}));
+    INFO(run.error);
+    CHECK(ids(run) == range(1, 25));
+  }
+  SUBCASE("Link header") {
+    PluginRun run = tap().run(
+        config_for({{"paging", "link"}, {"page_size", "6"}}, {{"type", "link_header"}}, "$[*]"));
+    INFO(run.error);
+    CHECK(ids(run) == range(1, 25));
+  }
+}
+
+TEST_CASE("injected 429 (with Retry-After) and 500 responses are retried and lose nothing") {
+  long before = ApiServer::instance().stats()["requests"];
+  json config = config_for({{"paging", "next_url"}, {"faults", unique_key("tap") + ":429,500"}},
+                           {{"type", "next_url"}, {"path", "/links/next"}});
+  PluginRun run = tap().run(config);
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  CHECK(ids(run) == range(1, 25));
+  // The first page once for schema inference, three pages, and the two refused attempts.
+  CHECK(ApiServer::instance().stats()["requests"].get<long>() - before == 6);
+  bool warned = false;
+  for (const auto &line : run.log) warned = warned || line.find("status 429") != std::string::npos;
+  CHECK(warned);
+}
+
+TEST_CASE("with retries disabled an injected 500 fails the run as retryable") {
+  json config = config_for({{"faults", unique_key("tap") + ":500"}}, nullptr);
+  config["max_retries"] = 0;
+  PluginRun run = tap().run(config);
+  CHECK(run.status == CHORUS_ERR_RETRYABLE);
+  CHECK(run.error.find("500") != std::string::npos);
+}
+
+TEST_CASE("requests_per_second keeps a rate-limited API from refusing requests") {
+  json config =
+      config_for({{"paging", "page"}, {"page_size", "5"}, {"rate", unique_key("r") + ":8"}},
+                 {{"type", "page_number"}});
+  config["max_retries"] = 0;
+  config["requests_per_second"] = 8;
+  PluginRun run = tap().run(config);
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  CHECK(ids(run) == range(1, 25));
+
+  config = config_for({{"paging", "page"}, {"page_size", "5"}, {"rate", unique_key("r") + ":8"}},
+                      {{"type", "page_number"}});
+  config["max_retries"] = 0;
+  PluginRun unlimited = tap().run(config);
+  CHECK(unlimited.status == CHORUS_ERR_RETRYABLE);
+  CHECK(unlimited.error.find("429") != std::string::npos);
+}
+
+TEST_CASE("a run resumes from the state's bookmark, sent as the replication parameter") {
+  json config =
+      config_for({{"paging", "next_url"}}, {{"type", "next_url"}, {"path", "/links/next"}});
+  PluginRun first = tap().run(config);
+  REQUIRE(first.status == CHORUS_OK);
+  json state = first.last_state();
+  REQUIRE(bookmark_of(first) == "2024-01-25T00:00:00Z");
+
+  state["bookmarks"]["items"]["replication_key_value"] = "2024-01-20T00:00:00Z";
+  PluginRun resumed = tap().run(config, state);
+  INFO(resumed.error);
+  REQUIRE(resumed.status == CHORUS_OK);
+  CHECK(ids(resumed) == range(20, 25));
+  CHECK(bookmark_of(resumed) == "2024-01-25T00:00:00Z");
+  json seen = ApiServer::instance().stats()["seen_params"];
+  CHECK(seen.back().value("updated_since", "") == "2024-01-20T00:00:00Z");
+}
+
+TEST_CASE("start_date is the first bookmark when the state has none") {
+  json config = config_for({}, nullptr);
+  config["start_date"] = "2024-01-23T00:00:00Z";
+  PluginRun run = tap().run(config);
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  CHECK(ids(run) == range(23, 25));
+}
+
+TEST_CASE("discovery infers the schema from the first page when none is declared") {
+  PluginRun run = tap().discover(config_for({}, nullptr));
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  json stream = run.messages[0]["streams"][0];
+  CHECK(stream["stream"] == "items");
+  CHECK(stream["schema"]["properties"]["id"]["type"] == json({"null", "integer"}));
+  CHECK(stream["schema"]["properties"]["price"]["type"] == json({"null", "number"}));
+  CHECK(stream["schema"]["properties"]["name"]["type"] == json({"null", "string"}));
+  CHECK(stream["key_properties"] == json({"id"}));
+}
+
+TEST_CASE("a declared schema is used as is, and deselected properties are left out") {
+  json config = config_for({}, nullptr);
+  config["streams"][0]["schema"] = {
+      {"type", "object"},
+      {"properties",
+       {{"id", {{"type", "integer"}}},
+        {"name", {{"type", "string"}}},
+        {"updated_at", {{"type", "string"}, {"format", "date-time"}}}}}};
+  PluginRun discovered = tap().discover(config);
+  REQUIRE(discovered.status == CHORUS_OK);
+  json catalog = discovered.messages[0];
+  CHECK(catalog["streams"][0]["schema"] == config["streams"][0]["schema"]);
+  for (auto &entry : catalog["streams"][0]["metadata"]) {
+    if (entry["breadcrumb"] == json({"properties", "name"})) entry["metadata"]["selected"] = false;
+  }
+  PluginRun run = tap().run(config, nullptr, catalog);
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  REQUIRE(run.records().size() == 25);
+  CHECK_FALSE(run.records()[0]["record"].contains("name"));
+  CHECK(run.records()[0]["record"].contains("id"));
+}
+
+TEST_CASE("configuration mistakes are refused before any request, naming the setting") {
+  json config = config_for({}, nullptr);
+  config["streams"][0]["pagination"] = {{"type", "offset"}, {"limt", 10}};
+  PluginRun run = tap().run(config);
+  CHECK(run.status == CHORUS_ERR_CONFIG);
+  CHECK(run.error.find("limt") != std::string::npos);
+
+  config = config_for({}, nullptr);
+  config["streams"][0]["replication_paramm"] = "x";
+  run = tap().run(config);
+  CHECK(run.status == CHORUS_ERR_CONFIG);
+  CHECK(run.error.find("replication_paramm") != std::string::npos);
+
+  config = config_for({}, nullptr);
+  config["streams"].push_back(config["streams"][0]);
+  run = tap().run(config);
+  CHECK(run.status == CHORUS_ERR_CONFIG);
+  CHECK(run.error.find("already called 'items'") != std::string::npos);
+}

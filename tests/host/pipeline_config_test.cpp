@@ -1,0 +1,89 @@
+#include "pipeline_config.h"
+
+#include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <map>
+
+#include "child_process.h"
+
+using namespace chorus::host;
+
+namespace {
+EnvironmentLookup fake_env(std::map<std::string, std::string> values) {
+  return [values](const std::string &name) -> std::optional<std::string> {
+    auto found = values.find(name);
+    if (found == values.end()) return std::nullopt;
+    return found->second;
+  };
+}
+}  // namespace
+
+TEST_CASE("interpolate_env replaces variables and applies defaults to unset or empty ones") {
+  auto env = fake_env({{"HOST", "db.local"}, {"EMPTY", ""}});
+  CHECK(interpolate_env("postgres://${HOST}:5432", env) == "postgres://db.local:5432");
+  CHECK(interpolate_env("${PORT:-5432}", env) == "5432");
+  CHECK(interpolate_env("${EMPTY:-fallback}", env) == "fallback");
+  CHECK(interpolate_env("cost $$5 and $HOME", env) == "cost $5 and $HOME");
+}
+
+TEST_CASE("interpolate_env names an unset variable instead of passing an empty string") {
+  CHECK_THROWS_WITH(interpolate_env("${MISSING}", fake_env({})), doctest::Contains("MISSING"));
+  CHECK_THROWS(interpolate_env("${UNCLOSED", fake_env({})));
+}
+
+TEST_CASE("yaml_to_json types plain scalars and keeps quoted ones as strings") {
+  auto json =
+      yaml_to_json(YAML::Load("a: 10\nb: '10'\nc: true\nd: 1.5\ne: ~\nf: [x, 2]\ng: ${N}\n"),
+                   fake_env({{"N", "42"}}));
+  CHECK(json["a"] == 10);
+  CHECK(json["b"] == "10");
+  CHECK(json["c"] == true);
+  CHECK(json["d"] == 1.5);
+  CHECK(json["e"].is_null());
+  CHECK(json["f"][1] == 2);
+  CHECK(json["g"] == 42);
+}
+
+TEST_CASE("a pipeline file gives members, config and a state path relative to the file") {
+  TempDir dir;
+  std::ofstream(dir.path() / "orders.yml") << R"(
+name: orders
+tap:
+  plugin: tap-csv
+  config: { files: [ { entity: orders, path: "data/${FILE:-orders}.csv" } ] }
+  select: [orders]
+mappers:
+  - plugin: mapper-pii
+target:
+  executable: ./bin/target-jsonl
+  args: [--verbose]
+  config: { destination_path: out }
+)";
+  auto spec = load_pipeline_file(dir.path() / "orders.yml", fake_env({}));
+  CHECK(spec.name == "orders");
+  REQUIRE(spec.members.size() == 3);
+  CHECK(spec.members[0].role == MemberRole::Tap);
+  CHECK(spec.members[0].config["files"][0]["path"] == "data/orders.csv");
+  CHECK(spec.members[0].select == std::vector<std::string>{"orders"});
+  CHECK(spec.members[1].role == MemberRole::Mapper);
+  CHECK(spec.members[2].executable == (dir.path() / "bin/target-jsonl").string());
+  CHECK(spec.members[2].display_name() == "target-jsonl");
+  CHECK(spec.state_path == dir.path() / ".chorus" / "orders.state.json");
+}
+
+TEST_CASE("a pipeline file with an unknown key is refused, naming the key") {
+  TempDir dir;
+  std::ofstream(dir.path() / "p.yml")
+      << "tap: {plugin: tap-csv}\ntarget: {plugin: target-csv}\ntagret: {}\n";
+  CHECK_THROWS_WITH(load_pipeline_file(dir.path() / "p.yml", fake_env({})),
+                    doctest::Contains("tagret"));
+}
+
+TEST_CASE("--config accepts inline JSON and refuses a value without a name") {
+  auto [name, config] = parse_config_option(R"(tap-csv={"delimiter": ";"})");
+  CHECK(name == "tap-csv");
+  CHECK(config["delimiter"] == ";");
+  CHECK_THROWS(parse_config_option("tap-csv"));
+}

@@ -1,0 +1,54 @@
+// Throwaway source and destination databases on the test server, and chorus runs between them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "chorus/pg/connection.h"
+
+namespace chorus::test {
+
+// Connection settings from CHORUS_TEST_PG_*, or nullopt when they are not set.
+std::optional<pg::ConnectionSettings> test_server();
+
+// Creates database `name` (dropping an old one first) and drops it, with its replication slots,
+// on destruction.
+class ThrowawayDatabase {
+ public:
+  ThrowawayDatabase(const pg::ConnectionSettings &server, std::string name);
+  ~ThrowawayDatabase();
+  pg::Connection &sql() { return *connection_; }
+  const pg::ConnectionSettings &settings() const { return settings_; }
+  const std::string &name() const { return settings_.dbname; }
+
+ private:
+  pg::ConnectionSettings server_;
+  pg::ConnectionSettings settings_;
+  std::unique_ptr<pg::Connection> connection_;
+};
+
+// One source -> destination pipeline in a temporary folder.
+class Pipeline {
+ public:
+  // `tap_extra` and `target_extra` are YAML flow-map entries appended to the configs
+  // ("replication: {...}"), may be empty.
+  Pipeline(const ThrowawayDatabase &source, const ThrowawayDatabase &destination,
+           const std::string &stream, const std::string &tap_extra = {},
+           const std::string &target_extra = {}, const std::string &password_override = {});
+  ~Pipeline();
+  // Runs `chorus run --pipeline`; returns the exit status, output kept in last_output().
+  int run(const std::string &extra_arguments = {});
+  const std::string &last_output() const { return output_; }
+  std::string state() const;  // the state file's content, empty when absent
+  const std::string &folder() const { return folder_; }
+
+ private:
+  std::string folder_;
+  std::string output_;
+};
+
+// The rows of `query` as one text (rows on lines, fields separated by '|'), for comparisons.
+std::string dump(pg::Connection &connection, const std::string &query);
+
+}  // namespace chorus::test

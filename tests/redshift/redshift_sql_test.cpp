@@ -1,0 +1,114 @@
+// The SQL target-redshift sends that only a real Redshift cluster runs: pinned here as text.
+#include <doctest/doctest.h>
+
+#include "redshift_copy.h"
+#include "redshift_dialect.h"
+
+using namespace chorus::target_redshift;
+using chorus::sql::Column;
+using chorus::sql::LogicalType;
+using chorus::sql::TypeKind;
+
+namespace {
+LogicalType of(TypeKind kind) {
+  LogicalType type;
+  type.kind = kind;
+  return type;
+}
+}  // namespace
+
+TEST_CASE("Redshift types: VARCHAR in bytes, SUPER for JSON, TIMESTAMPTZ, NUMERIC") {
+  RedshiftDialect dialect;
+  LogicalType text = of(TypeKind::Text);
+  CHECK(dialect.column_type(text) == "VARCHAR(65535)");
+  text.max_length = 10;
+  CHECK(dialect.column_type(text) == "VARCHAR(40)");  // 4 bytes per UTF-8 character at most
+  text.max_length = 100000;
+  CHECK(dialect.column_type(text) == "VARCHAR(65535)");
+  CHECK(dialect.column_type(of(TypeKind::Json)) == "SUPER");
+  CHECK(dialect.column_type(of(TypeKind::TimestampTz)) == "TIMESTAMPTZ");
+  LogicalType decimal = of(TypeKind::Decimal);
+  decimal.precision = 12;
+  decimal.scale = 2;
+  CHECK(dialect.column_type(decimal) == "NUMERIC(12,2)");
+  decimal.precision = 50;
+  CHECK(dialect.column_type(decimal) == "NUMERIC(38,2)");
+}
+
+TEST_CASE("the PostgreSQL stand-in maps SUPER to jsonb and keeps the other types") {
+  RedshiftDialect standin(true);
+  CHECK(standin.column_type(of(TypeKind::Json)) == "JSONB");
+  CHECK(standin.column_type(of(TypeKind::TimestampTz)) == "TIMESTAMPTZ");
+}
+
+TEST_CASE("Redshift identifiers are quoted, folded to lower case and at most 127 bytes") {
+  RedshiftDialect dialect;
+  CHECK(dialect.quote(dialect.safe_name("Order \"Lines\"")) == "\"order \"\"lines\"\"\"");
+  std::string long_name(200, 'a');
+  CHECK(dialect.safe_name(long_name).size() == 127);
+}
+
+TEST_CASE("a VARCHAR round-trips through the catalog as the same logical type") {
+  RedshiftDialect dialect;
+  LogicalType text = of(TypeKind::Text);
+  text.max_length = 10;
+  chorus::sql::CatalogColumn column{"c", "character varying", 40, {}, {}};
+  CHECK(chorus::sql::same_type(dialect.parse_catalog_type(column), text));
+  CHECK(dialect.can_alter_type(text, of(TypeKind::Text)));
+  CHECK_FALSE(dialect.can_alter_type(of(TypeKind::Integer), of(TypeKind::Decimal)));
+}
+
+TEST_CASE("the COPY statement loads the manifest as CSV with explicit options") {
+  RedshiftDialect dialect;
+  std::vector<Column> columns{{"id", of(TypeKind::Integer)}, {"name", of(TypeKind::Text)}};
+  CopyOptions options;
+  options.manifest_url = "s3://bucket/chorus/orders/manifest.json";
+  options.compression = chorus::s3::Compression::Zstd;
+  options.authorization.iam_role = "arn:aws:iam::123456789012:role/load";
+  CHECK(copy_statement(dialect, {"", "_chorus_stage_orders"}, columns, options, false) ==
+        "COPY \"_chorus_stage_orders\" (\"id\", \"name\") FROM "
+        "'s3://bucket/chorus/orders/manifest.json' MANIFEST FORMAT AS CSV QUOTE AS '\"' ZSTD "
+        "EMPTYASNULL TIMEFORMAT 'auto' DATEFORMAT 'auto' ACCEPTINVCHARS COMPUPDATE OFF "
+        "STATUPDATE OFF IAM_ROLE 'arn:aws:iam::123456789012:role/load'");
+}
+
+TEST_CASE("COPY with key credentials hides them when redacted") {
+  RedshiftDialect dialect;
+  CopyOptions options;
+  options.manifest_url = "s3://b/m.json";
+  options.compression = chorus::s3::Compression::Gzip;
+  options.region = "eu-west-1";
+  options.authorization = {"", "AKIAEXAMPLE", "secret'key", "token"};
+  std::string shown =
+      copy_statement(dialect, {"s", "t"}, {{"a", of(TypeKind::Text)}}, options, true);
+  CHECK(shown.find("GZIP") != std::string::npos);
+  CHECK(shown.find("REGION 'eu-west-1'") != std::string::npos);
+  CHECK(shown.find("ACCESS_KEY_ID '***' SECRET_ACCESS_KEY '***' SESSION_TOKEN '***'") !=
+        std::string::npos);
+  CHECK(shown.find("secret") == std::string::npos);
+  std::string sent =
+      copy_statement(dialect, {"s", "t"}, {{"a", of(TypeKind::Text)}}, options, false);
+  CHECK(sent.find("SECRET_ACCESS_KEY 'secret''key'") != std::string::npos);
+}
+
+TEST_CASE("load errors are read from SYS_LOAD_ERROR_DETAIL and STL_LOAD_ERRORS for the last COPY") {
+  CHECK(load_errors_query_sys().find("sys_load_error_detail WHERE query_id = pg_last_copy_id()") !=
+        std::string::npos);
+  CHECK(load_errors_query_stl().find("stl_load_errors WHERE query = pg_last_copy_id()") !=
+        std::string::npos);
+}
+
+TEST_CASE("Spectrum: external schema from the data catalog and an external CSV table") {
+  RedshiftDialect dialect;
+  CHECK(create_external_schema(dialect, "spectrum", "lake", "arn:aws:iam::1:role/r") ==
+        "CREATE EXTERNAL SCHEMA IF NOT EXISTS \"spectrum\" FROM DATA CATALOG DATABASE 'lake' "
+        "IAM_ROLE 'arn:aws:iam::1:role/r' CREATE EXTERNAL DATABASE IF NOT EXISTS");
+  std::vector<Column> columns{{"id", of(TypeKind::Integer)},
+                              {"doc", of(TypeKind::Json)},
+                              {"at", of(TypeKind::TimestampTz)}};
+  CHECK(create_external_table(dialect, {"spectrum", "orders"}, columns, "s3://b/orders/") ==
+        "CREATE EXTERNAL TABLE \"spectrum\".\"orders\" (\"id\" BIGINT, \"doc\" VARCHAR(65535), "
+        "\"at\" TIMESTAMP) ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde' WITH "
+        "SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '\"') STORED AS TEXTFILE "
+        "LOCATION 's3://b/orders/'");
+}

@@ -1,0 +1,242 @@
+// The S3 client and the staging writer against a real S3-compatible server (s3rver, started by
+// scripts/test-services.sh). Settings come from CHORUS_TEST_S3_*.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "chorus/s3/client.h"
+#include "chorus/s3/staging.h"
+
+using namespace chorus::s3;
+
+namespace {
+
+std::string env(const char *name) {
+  const char *value = std::getenv(name);
+  return value ? value : "";
+}
+
+bool have_server() {
+  if (env("CHORUS_TEST_S3_ENDPOINT").empty()) {
+    MESSAGE(
+        "skipped: CHORUS_TEST_S3_ENDPOINT is not set (source build/services/env after "
+        "scripts/test-services.sh start)");
+    return false;
+  }
+  return true;
+}
+
+ClientConfig server_config() {
+  ClientConfig config;
+  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
+  config.bucket = env("CHORUS_TEST_S3_BUCKET");
+  config.region = env("CHORUS_TEST_S3_REGION").empty() ? "us-east-1" : env("CHORUS_TEST_S3_REGION");
+  config.addressing = Addressing::Path;
+  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
+                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
+  config.max_retries = 1;
+  config.retry_base_delay_ms = 10;
+  return config;
+}
+
+// A fresh key prefix per test, so runs never see each other's objects.
+std::string unique_prefix(const char *test) {
+  auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  return "tests/s3/" + std::string(test) + "-" + std::to_string(getpid()) + "-" +
+         std::to_string(now) + "/";
+}
+
+}  // namespace
+
+TEST_CASE("put, get, list and delete round-trip a key that needs encoding") {
+  if (!have_server()) return;
+  Client client(server_config());
+  const std::string prefix = unique_prefix("roundtrip");
+  const std::string key = prefix + "odd name $1 (ü).txt";
+  client.put_object(key, "hello, s3", "text/plain");
+  CHECK(client.get_object(key) == "hello, s3");
+  auto listed = client.list_objects(prefix);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].key == key);
+  CHECK(listed[0].size == 9);
+  client.delete_object(key);
+  CHECK(client.list_objects(prefix).empty());
+}
+
+TEST_CASE("list follows continuation tokens past one page") {
+  if (!have_server()) return;
+  Client client(server_config());
+  const std::string prefix = unique_prefix("paging");
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5; ++i) {
+    keys.push_back(prefix + "object-" + std::to_string(i));
+    client.put_object(keys.back(), std::to_string(i));
+  }
+  auto listed = client.list_objects(prefix, 2);
+  CHECK(listed.size() == 5);
+  client.delete_objects(keys);
+  CHECK(client.list_objects(prefix).empty());
+}
+
+TEST_CASE("a missing object is a 404 NoSuchKey that is not retried") {
+  if (!have_server()) return;
+  Client client(server_config());
+  try {
+    client.get_object(unique_prefix("missing") + "nothing-here");
+    FAIL("expected S3Error");
+  } catch (const S3Error &error) {
+    CHECK(error.status() == 404);
+    CHECK(error.code() == "NoSuchKey");
+    CHECK_FALSE(error.transient());
+    CHECK(std::string(error.what()).find("GetObject s3://") != std::string::npos);
+  }
+}
+
+TEST_CASE("an unknown access key is refused and the message holds no secret") {
+  if (!have_server()) return;
+  ClientConfig config = server_config();
+  config.credentials.access_key_id = "CHORUSUNKNOWNKEY";
+  config.credentials.secret_access_key = "definitely-wrong-secret";
+  Client client(config);
+  try {
+    client.put_object(unique_prefix("badkey") + "x", "x");
+    FAIL("expected S3Error");
+  } catch (const S3Error &error) {
+    CHECK(error.status() == 403);
+    CHECK(error.code() == "InvalidAccessKeyId");
+    CHECK(std::string(error.what()).find("definitely-wrong-secret") == std::string::npos);
+  }
+}
+
+TEST_CASE("a multipart upload joins its parts in order") {
+  if (!have_server()) return;
+  Client client(server_config());
+  const std::string key = unique_prefix("multipart") + "big.bin";
+  std::string first(MultipartUpload::kMinPartBytes, 'a');
+  std::string second = "tail";
+  {
+    MultipartUpload upload(client, key);
+    upload.add_part(first);
+    upload.add_part(second);
+    upload.complete();
+    CHECK(upload.parts() == 2);
+  }
+  std::string back = client.get_object(key);
+  CHECK(back.size() == first.size() + second.size());
+  CHECK(back.substr(back.size() - 4) == "tail");
+  client.delete_object(key);
+}
+
+TEST_CASE("a multipart upload that is not completed is aborted and leaves no object") {
+  if (!have_server()) return;
+  Client client(server_config());
+  const std::string prefix = unique_prefix("aborted");
+  {
+    MultipartUpload upload(client, prefix + "never.bin");
+    upload.add_part(std::string(MultipartUpload::kMinPartBytes, 'b'));
+  }
+  CHECK(client.list_objects(prefix).empty());
+}
+
+TEST_CASE("the staging writer spreads rows over files, writes a manifest and cleans up") {
+  if (!have_server()) return;
+  for (Compression compression : {Compression::Zstd, Compression::Gzip, Compression::None}) {
+    CAPTURE(static_cast<int>(compression));
+    Client client(server_config());
+    StagingOptions options;
+    options.prefix = unique_prefix("staging");
+    options.compression = compression;
+    options.file_count = 3;
+    options.chunk_bytes = 4096;  // small chunks, so that every file receives some
+    StagingWriter writer(client, options);
+    std::string expected;
+    for (int i = 0; i < 5000; ++i) {
+      writer.add_raw(std::to_string(i));
+      writer.add_string(i % 7 == 0 ? "" : "name \"" + std::to_string(i) + "\"");
+      if (i % 5 == 0)
+        writer.add_null();
+      else
+        writer.add_string("x");
+      writer.end_row();
+    }
+    StagedBatch batch = writer.finish();
+    CHECK(batch.rows == 5000);
+    REQUIRE(batch.files.size() == 3);
+    std::uint64_t rows = 0;
+    std::string all;
+    for (const StagedFile &file : batch.files) {
+      CHECK(file.key.rfind(options.prefix, 0) == 0);
+      CHECK(file.rows > 1000);  // round robin: similar sizes
+      rows += file.rows;
+      std::string csv = read_staged_object(client, file.key, compression);
+      CHECK(csv.size() == file.csv_bytes);
+      all += csv;
+    }
+    CHECK(rows == 5000);
+    CHECK(all.find("0,\"\",\n") != std::string::npos);  // row 0: empty string, then NULL
+    CHECK(all.find("1,\"name \"\"1\"\"\",\"x\"\n") != std::string::npos);
+    auto manifest = nlohmann::json::parse(client.get_object(batch.manifest_key));
+    CHECK(manifest["entries"].size() == 3);
+    CHECK(client.list_objects(options.prefix).size() == 4);
+    delete_staged(client, batch);
+    CHECK(client.list_objects(options.prefix).empty());
+  }
+}
+
+TEST_CASE("the staging writer uses multipart uploads for files larger than a part") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options;
+  options.prefix = unique_prefix("staging-large");
+  options.compression = Compression::None;
+  options.file_count = 1;
+  options.part_bytes = MultipartUpload::kMinPartBytes;
+  StagingWriter writer(client, options);
+  const std::string text(100, 'z');
+  for (int i = 0; i < 70000; ++i) {  // about 7 MiB of CSV
+    writer.add_string(text);
+    writer.end_row();
+  }
+  StagedBatch batch = writer.finish();
+  REQUIRE(batch.files.size() == 1);
+  CHECK(batch.files[0].stored_bytes > MultipartUpload::kMinPartBytes);
+  CHECK(client.get_object(batch.files[0].key).size() == batch.files[0].stored_bytes);
+  delete_staged(client, batch);
+}
+
+TEST_CASE("size-based splitting starts a new file after max_file_bytes") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options;
+  options.prefix = unique_prefix("staging-size");
+  options.split = SplitMode::Size;
+  options.max_file_bytes = 10000;
+  options.chunk_bytes = 1000;
+  StagingWriter writer(client, options);
+  for (int i = 0; i < 3000; ++i) {  // about 30 kB of CSV
+    writer.add_raw(std::to_string(i % 10));
+    writer.add_string("abcdefg");
+    writer.end_row();
+  }
+  StagedBatch batch = writer.finish();
+  CHECK(batch.files.size() >= 3);
+  for (const StagedFile &file : batch.files) CHECK(file.csv_bytes <= 11000);
+  delete_staged(client, batch);
+}
+
+TEST_CASE("an abandoned staging writer removes what it uploaded") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options;
+  options.prefix = unique_prefix("staging-abort");
+  {
+    StagingWriter writer(client, options);
+    writer.add_raw("1");
+    writer.end_row();
+  }
+  CHECK(client.list_objects(options.prefix).empty());
+}

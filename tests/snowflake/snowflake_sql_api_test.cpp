@@ -1,0 +1,250 @@
+// target-snowflake against a stand-in SQL API server (sql_api_server.js: the published request
+// and response shapes, JWT verified with the test's public key) and real staging in s3rver.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "chorus/plugin/errors.h"
+#include "snowflake_target.h"
+#include "test_keys.h"
+
+using namespace chorus;
+
+namespace {
+
+std::string env(const char *name) {
+  const char *value = std::getenv(name);
+  return value ? value : "";
+}
+
+bool have_servers() {
+  if (env("CHORUS_TEST_S3_ENDPOINT").empty()) {
+    MESSAGE(
+        "skipped: CHORUS_TEST_S3_* are not set (source build/services/env after "
+        "scripts/test-services.sh start)");
+    return false;
+  }
+  return true;
+}
+
+std::string unique(const char *what) {
+  return std::string(what) + "-" + std::to_string(getpid()) + "-" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 10000000);
+}
+
+// The stand-in server, started for one test and stopped with it.
+class SqlApiServer {
+ public:
+  explicit SqlApiServer(bool throttle_first = false) {
+    log_ = std::string(CHORUS_BINARY_DIR) + "/" + unique("sql-api") + ".jsonl";
+    // Made before the fork: the server must verify with the key pair the target signs with.
+    const std::string public_key = TestKeys::get().public_path;
+    int out[2], in[2];
+    REQUIRE(pipe(out) == 0);
+    REQUIRE(pipe(in) == 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      dup2(in[0], 0);
+      close(out[0]);
+      close(in[1]);
+      execlp("node", "node", CHORUS_SQL_API_SERVER, public_key.c_str(), log_.c_str(), "ACME.LOADER",
+             throttle_first ? "--throttle-first" : nullptr, nullptr);
+      _exit(127);
+    }
+    close(out[1]);
+    close(in[0]);
+    stdin_ = in[1];
+    std::string port;
+    char c;
+    while (read(out[0], &c, 1) == 1 && c != '\n') port.push_back(c);
+    close(out[0]);
+    REQUIRE_MESSAGE(!port.empty(), "the SQL API stand-in did not start (is node installed?)");
+    url_ = "http://127.0.0.1:" + port;
+  }
+  ~SqlApiServer() {
+    close(stdin_);
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    unlink(log_.c_str());
+  }
+  const std::string &url() const { return url_; }
+  std::vector<nlohmann::json> requests() const {
+    std::vector<nlohmann::json> out;
+    std::ifstream in(log_);
+    for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+    return out;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_ = -1;
+  std::string log_;
+  std::string url_;
+};
+
+nlohmann::json config_for(const SqlApiServer &server, const std::string &prefix) {
+  return {{"account", "acme"},
+          {"user", "loader"},
+          {"private_key", TestKeys::get().private_pem},
+          {"database", "ANALYTICS"},
+          {"warehouse", "LOAD_WH"},
+          {"role", "LOADER"},
+          {"default_target_schema", "RAW"},
+          {"sql_api_url", server.url()},
+          {"grants", {{"RAW", {"REPORTER"}}}},
+          {"s3_bucket", env("CHORUS_TEST_S3_BUCKET")},
+          {"s3_endpoint_url", env("CHORUS_TEST_S3_ENDPOINT")},
+          {"s3_key_prefix", prefix},
+          {"aws_access_key_id", env("CHORUS_TEST_S3_ACCESS_KEY_ID")},
+          {"aws_secret_access_key", env("CHORUS_TEST_S3_SECRET_ACCESS_KEY")},
+          {"staged_file_count", 2}};
+}
+
+std::string run_target(const nlohmann::json &config, const std::string &lines) {
+  std::string in_path = std::string(CHORUS_BINARY_DIR) + "/" + unique("snowflake_in") + ".singer";
+  std::string out_path = in_path + ".out";
+  std::ofstream(in_path) << lines;
+  int in_fd = open(in_path.c_str(), O_RDONLY);
+  int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  struct Cleanup {
+    int in, out;
+    std::string a, b;
+    ~Cleanup() {
+      close(in);
+      close(out);
+      unlink(a.c_str());
+      unlink(b.c_str());
+    }
+  } cleanup{in_fd, out_fd, in_path, out_path};
+  target_snowflake::SnowflakeTarget target(
+      PluginContext{}, apply_settings(target_snowflake::SnowflakeTarget::info().settings, config));
+  target.run(in_fd, out_fd);
+  std::ifstream out(out_path);
+  return std::string(std::istreambuf_iterator<char>(out), {});
+}
+
+const std::string kOrders =
+    R"({"type":"SCHEMA","stream":"orders","key_properties":["id"],"schema":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":["string","null"]},"meta":{"type":["object","null"]}}}})"
+    "\n"
+    R"({"type":"RECORD","stream":"orders","record":{"id":1,"name":"a","meta":{"k":1}}})"
+    "\n"
+    R"({"type":"RECORD","stream":"orders","record":{"id":1,"name":"b","meta":null}})"
+    "\n"
+    R"({"type":"STATE","value":{"bookmarks":{"orders":{"id":1}}}})"
+    "\n";
+
+}  // namespace
+
+TEST_CASE("a load is one multi-statement request: staging table, COPY INTO, MERGE, grants") {
+  if (!have_servers()) return;
+  SqlApiServer server;
+  std::string out = run_target(config_for(server, "tests/snowflake/" + unique("load")), kOrders);
+  CHECK(out.find(R"("orders":{"id":1})") != std::string::npos);
+
+  auto requests = server.requests();
+  REQUIRE(requests.size() >= 3);
+  // Every request names the session's context.
+  for (const auto &request : requests) {
+    CHECK(request["database"] == "ANALYTICS");
+    CHECK_FALSE(request.contains("schema"));  // no session schema configured
+    CHECK(request["warehouse"] == "LOAD_WH");
+    CHECK(request["role"] == "LOADER");
+  }
+  CHECK(requests[0]["statement"].get<std::string>().find("information_schema.columns") !=
+        std::string::npos);
+  std::string ddl = requests[1]["statement"];
+  CHECK(ddl.find("CREATE SCHEMA IF NOT EXISTS \"RAW\"") != std::string::npos);
+  CHECK(ddl.find("CREATE TABLE IF NOT EXISTS \"RAW\".\"ORDERS\"") != std::string::npos);
+  CHECK(ddl.find("\"META\" VARIANT") != std::string::npos);
+  CHECK(ddl.find("GRANT SELECT ON ALL TABLES IN SCHEMA \"RAW\" TO ROLE \"REPORTER\"") !=
+        std::string::npos);
+
+  const nlohmann::json *load = nullptr;
+  for (const auto &request : requests) {
+    if (request["statement"].get<std::string>().find("COPY INTO") != std::string::npos)
+      load = &request;
+  }
+  REQUIRE(load);
+  std::string text = (*load)["statement"];
+  CHECK((*load)["parameters"]["MULTI_STATEMENT_COUNT"] == "6");
+  CHECK(text.find("CREATE OR REPLACE TRANSIENT TABLE \"RAW\".\"_CHORUS_STAGE_ORDERS\"") !=
+        std::string::npos);
+  CHECK(text.find("COPY INTO \"RAW\".\"_CHORUS_STAGE_ORDERS\"") != std::string::npos);
+  CHECK(text.find("FILE_FORMAT = (TYPE = CSV") != std::string::npos);
+  CHECK(text.find("COMPRESSION = ZSTD") != std::string::npos);
+  CHECK(
+      text.find(
+          "QUALIFY ROW_NUMBER() OVER (PARTITION BY \"ID\" ORDER BY \"_SDC_SEQUENCE\" DESC) = 1") !=
+      std::string::npos);
+  CHECK(text.find("MERGE INTO \"RAW\".\"ORDERS\"") != std::string::npos);
+  CHECK(text.find("COMMIT;\nDROP TABLE IF EXISTS") != std::string::npos);
+  CHECK(text.find("AWS_SECRET_KEY = '" + env("CHORUS_TEST_S3_SECRET_ACCESS_KEY") + "'") !=
+        std::string::npos);
+}
+
+TEST_CASE("ACTIVATE_VERSION soft-deletes older versions with CURRENT_TIMESTAMP()") {
+  if (!have_servers()) return;
+  SqlApiServer server;
+  std::string lines = kOrders;
+  lines += R"({"type":"ACTIVATE_VERSION","stream":"orders","version":7})"
+           "\n";
+  run_target(config_for(server, "tests/snowflake/" + unique("version")), lines);
+  auto requests = server.requests();
+  CHECK(requests.back()["statement"] ==
+        "UPDATE \"RAW\".\"ORDERS\" SET \"_SDC_DELETED_AT\" = CURRENT_TIMESTAMP() WHERE "
+        "(\"_SDC_TABLE_VERSION\" IS NULL OR \"_SDC_TABLE_VERSION\" < 7) AND \"_SDC_DELETED_AT\" "
+        "IS NULL");
+}
+
+TEST_CASE("a 429 is retried and the load goes on") {
+  if (!have_servers()) return;
+  SqlApiServer server(true);
+  run_target(config_for(server, "tests/snowflake/" + unique("throttle")), kOrders);
+  bool merged = false;
+  for (const auto &request : server.requests()) {
+    merged =
+        merged || request["statement"].get<std::string>().find("MERGE INTO") != std::string::npos;
+  }
+  CHECK(merged);
+}
+
+TEST_CASE("a 422 reports Snowflake's code, SQLSTATE and message with the stream") {
+  if (!have_servers()) return;
+  SqlApiServer server;
+  nlohmann::json config = config_for(server, "tests/snowflake/" + unique("fail"));
+  config["default_target_schema"] = "FAIL_422";
+  try {
+    run_target(config, kOrders);
+    FAIL("expected a failure");
+  } catch (const std::exception &error) {
+    std::string message = error.what();
+    CHECK(message.find("code 002003") != std::string::npos);
+    CHECK(message.find("SQLSTATE 42S02") != std::string::npos);
+    CHECK(message.find("does not exist or not authorized") != std::string::npos);
+  }
+}
+
+TEST_CASE("a JWT the server cannot verify is a configuration error naming the fingerprint") {
+  if (!have_servers()) return;
+  SqlApiServer server;
+  nlohmann::json config = config_for(server, "tests/snowflake/" + unique("badjwt"));
+  config["user"] = "someone_else";
+  try {
+    run_target(config, kOrders);
+    FAIL("expected a failure");
+  } catch (const ConfigError &error) {
+    std::string message = error.what();
+    CHECK(message.find("HTTP 401") != std::string::npos);
+    CHECK(message.find(TestKeys::get().fingerprint) != std::string::npos);
+  }
+}
