@@ -31,6 +31,12 @@ expect_contains() {
   grep -qF -- "$2" "$1" || { fail "$3: '$2' not in $(basename "$1")"; sed 's/^/  | /' "$1" | tail -20 >&2; }
 }
 
+# expect_contains_any_case FILE TEXT DESCRIPTION: as expect_contains, ignoring case (for
+# messages that come from servers or libraries in their own capitalisation).
+expect_contains_any_case() {
+  grep -qiF -- "$2" "$1" || { fail "$3: '$2' not in $(basename "$1")"; sed 's/^/  | /' "$1" | tail -20 >&2; }
+}
+
 expect_not_contains() {
   if grep -qF -- "$2" "$1"; then fail "$3: '$2' found in $(basename "$1")"; fi
 }

@@ -1,18 +1,14 @@
 # Shared helpers of the PostgreSQL pipeline scripts. CTest sets CHORUS (the program) and
 # CHORUS_PLUGIN_PATH (the build tree's plugins); the server comes from CHORUS_TEST_PG_*, as
 # scripts/test-services.sh writes them. Without a server the script passes with a message.
-set -u
-: "${CHORUS:?CHORUS must point at the chorus program}"
+source "$(dirname "${BASH_SOURCE[0]}")/../script_checks.sh"
 if [[ -z "${CHORUS_TEST_PG_HOST:-}" ]]; then
   echo "skipped: CHORUS_TEST_PG_* not set (start scripts/test-services.sh and source its env)"
   exit 0
 fi
 command -v psql >/dev/null || { echo "psql missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
 PG_ADMIN_DB=${CHORUS_TEST_PG_DBNAME:-postgres}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/chorus-pg-test.XXXXXX")
 THROWAWAY_DATABASES=()
-cd "$WORK"
-failures=0
 
 # psql_in DATABASE SQL: unaligned, tuples only, stops at the first error; UTC so that
 # timestamps print the same on both sides.
@@ -56,36 +52,10 @@ closed_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-expect_equal() {  # got want description
-  [[ "$1" == "$2" ]] || fail "$3: got '$1', expected '$2'"
-}
-
-# expect_contains FILE TEXT DESCRIPTION (case-insensitive)
-expect_contains() {
-  grep -qiF -- "$2" "$1" || { fail "$3: '$2' not in $(basename "$1")"; sed 's/^/  | /' "$1" | tail -20 >&2; }
-}
-
-expect_not_contains() {
-  if grep -qF -- "$2" "$1"; then fail "$3: '$2' found in $(basename "$1")"; fi
-}
-
 # The state file is absent or whole JSON: a SIGKILL must never leave it torn.
 expect_state_whole() {
   if [[ -e "$1" ]]; then
     python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$1" 2>/dev/null ||
       fail "$2: state file is not valid JSON: $(head -c 300 "$1")"
   fi
-}
-
-finish() {
-  if ((failures)); then
-    echo "$failures check(s) failed" >&2
-    exit 1
-  fi
-  echo "all checks passed"
 }

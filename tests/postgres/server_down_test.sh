@@ -46,8 +46,8 @@ expect_failure() {
   local status=$?
   echo "$1:" && sed "s/^/  | /" run.err
   if ((status == 0)); then fail "$1: exit 0, expected a failure"; fi
-  expect_contains run.err "$2" "$1: the message names the plugin"
-  expect_contains run.err "$3" "$1: the message says what is wrong"
+  expect_contains_any_case run.err "$2" "$1: the message names the plugin"
+  expect_contains_any_case run.err "$3" "$1: the message says what is wrong"
   expect_not_contains run.err "$secret" "$1: stderr leaks the password"
   expect_not_contains run.out "$secret" "$1: stdout leaks the password"
   cmp -s state.json state.before || fail "$1: the state file changed"
