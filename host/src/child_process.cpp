@@ -227,6 +227,11 @@ void make_pipe(int fds[2]) {
   }
 }
 
+void widen_pipe(int fd, int bytes) {
+  // A refusal (EPERM past pipe-max-size, EBUSY) leaves the pipe as it was, which still works.
+  (void)::fcntl(fd, F_SETPIPE_SZ, bytes);
+}
+
 void close_fd(int &fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;

@@ -86,6 +86,10 @@ bool write_all(int fd, const std::string &text);
 // pipe2(O_CLOEXEC); throws on failure. fds[0] reads, fds[1] writes.
 void make_pipe(int fds[2]);
 
+// Asks the kernel for a pipe buffer of `bytes` (capped by /proc/sys/fs/pipe-max-size). Best
+// effort: a refusal keeps the default size, which only costs more context switches.
+void widen_pipe(int fd, int bytes);
+
 // close() that ignores -1 and sets the variable to -1.
 void close_fd(int &fd);
 

@@ -117,11 +117,17 @@ int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
   int relay_pipe[2];
   make_pipe(tap_pipe);
   make_pipe(relay_pipe);
+  // Writers flush 1 MiB blocks: pipes of the default 64 KiB would cut each block into 16
+  // wake-ups of the reader.
+  constexpr int kDataPipeBytes = 1 << 20;
+  widen_pipe(tap_pipe[1], kDataPipeBytes);
+  widen_pipe(relay_pipe[1], kDataPipeBytes);
   ends[0].second = tap_pipe[1];
   ends[1].first = relay_pipe[0];
   for (std::size_t i = 1; i + 1 < members.size(); ++i) {
     int link[2];
     make_pipe(link);
+    widen_pipe(link[1], kDataPipeBytes);
     ends[i].second = link[1];
     ends[i + 1].first = link[0];
   }

@@ -50,11 +50,6 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-void append_two(std::string &out, int value) {
-  out.push_back(static_cast<char>('0' + value / 10));
-  out.push_back(static_cast<char>('0' + value % 10));
-}
-
 }  // namespace
 
 nlohmann::json json_schema_of(ColumnType type) {
@@ -244,18 +239,26 @@ bool parse_timestamp(std::string_view text, Timestamp &out) {
 }
 
 void append_rfc3339(std::string &out, const Timestamp &ts) {
-  append_two(out, ts.year / 100);
-  append_two(out, ts.year % 100);
-  out.push_back('-');
-  append_two(out, ts.month);
-  out.push_back('-');
-  append_two(out, ts.day);
-  out.push_back('T');
-  append_two(out, ts.hour);
-  out.push_back(':');
-  append_two(out, ts.minute);
-  out.push_back(':');
-  append_two(out, ts.second);
+  // Assembled in a local buffer and appended once: this runs for every timestamp cell.
+  char text[32];
+  std::size_t n = 0;
+  const auto two = [&](int value) {
+    text[n++] = static_cast<char>('0' + value / 10);
+    text[n++] = static_cast<char>('0' + value % 10);
+  };
+  two(ts.year / 100);
+  two(ts.year % 100);
+  text[n++] = '-';
+  two(ts.month);
+  text[n++] = '-';
+  two(ts.day);
+  text[n++] = 'T';
+  two(ts.hour);
+  text[n++] = ':';
+  two(ts.minute);
+  text[n++] = ':';
+  two(ts.second);
+  out.append(text, n);
   if (!ts.fraction.empty()) {
     out.push_back('.');
     out += ts.fraction;
@@ -265,10 +268,12 @@ void append_rfc3339(std::string &out, const Timestamp &ts) {
     return;
   }
   int offset = ts.offset_minutes < 0 ? -ts.offset_minutes : ts.offset_minutes;
-  out.push_back(ts.offset_minutes < 0 ? '-' : '+');
-  append_two(out, offset / 60);
-  out.push_back(':');
-  append_two(out, offset % 60);
+  n = 0;
+  text[n++] = ts.offset_minutes < 0 ? '-' : '+';
+  two(offset / 60);
+  text[n++] = ':';
+  two(offset % 60);
+  out.append(text, n);
 }
 
 void append_utc_sort_key(std::string &out, const Timestamp &ts) {

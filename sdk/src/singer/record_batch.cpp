@@ -72,6 +72,8 @@ void RecordBatch::append(const RecordView &record, std::uint64_t line_number) {
   slot.stream = previous != nullptr && previous->stream == record.stream ? previous->stream
                                                                          : copy(record.stream);
   slot.fields.clear();
+  // A fresh slot would otherwise grow its field vector by doubling, one allocation per step.
+  slot.fields.reserve(record.fields.size());
   for (std::size_t i = 0; i < record.fields.size(); ++i) {
     const Field &field = record.fields[i];
     Field &out = slot.fields.emplace_back();
