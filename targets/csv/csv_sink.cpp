@@ -23,7 +23,7 @@ CsvSink::CsvSink(StreamInfo info, const nlohmann::json &target_config, const Plu
       columns_(column_names(this->info().schema)) {}
 
 void CsvSink::start(const singer::RecordView *first_record) {
-  if (first_record != nullptr) columns_ = in_record_order(columns_, *first_record);
+  if (first_record != nullptr) columns_ = singer::in_record_order(columns_, *first_record);
   positions_.emplace(columns_);
   cells_.assign(columns_.size(), nullptr);
   WrittenFiles &written = written_;
@@ -68,7 +68,7 @@ void CsvSink::process_record(const singer::RecordView &record, const RecordMeta 
   const std::vector<std::size_t> &positions = positions_->of(record);
   std::fill(cells_.begin(), cells_.end(), nullptr);
   for (std::size_t i = 0; i < positions.size(); ++i) {
-    if (positions[i] != FieldPositions::kIgnored) cells_[positions[i]] = &record.fields[i].value;
+    if (positions[i] != singer::FieldPositions::kIgnored) cells_[positions[i]] = &record.fields[i].value;
   }
   std::string &out = file_->buffer();
   const char delimiter = options_.delimiter;

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "chorus/plugin/target.h"
-#include "field_positions.h"
-#include "output_file.h"
+#include "chorus/singer/field_positions.h"
+#include "chorus/plugin/output_file.h"
 
 namespace chorus::csv_target {
 
@@ -42,7 +42,7 @@ class CsvSink : public Sink {
   CsvSinkOptions options_;
   WrittenFiles &written_;
   std::vector<std::string> columns_;
-  std::optional<FieldPositions> positions_;
+  std::optional<singer::FieldPositions> positions_;
   std::unique_ptr<file_output::OutputFile> file_;
   std::vector<const singer::Value *> cells_;
   std::size_t pending_rows_ = 0;

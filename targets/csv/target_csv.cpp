@@ -7,7 +7,7 @@
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
 #include "csv_sink.h"
-#include "output_file.h"
+#include "chorus/plugin/output_file.h"
 
 namespace chorus::csv_target {
 namespace {

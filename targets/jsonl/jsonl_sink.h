@@ -6,7 +6,7 @@
 #include <string>
 
 #include "chorus/plugin/target.h"
-#include "output_file.h"
+#include "chorus/plugin/output_file.h"
 
 namespace chorus::jsonl_target {
 

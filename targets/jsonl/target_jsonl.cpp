@@ -5,7 +5,7 @@
 
 #include "chorus/plugin/entry.h"
 #include "jsonl_sink.h"
-#include "output_file.h"
+#include "chorus/plugin/output_file.h"
 
 namespace chorus::jsonl_target {
 

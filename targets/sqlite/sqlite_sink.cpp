@@ -12,8 +12,8 @@
 
 namespace chorus::sqlite_target {
 
-using csv_target::FieldPositions;
-using csv_target::in_record_order;
+using singer::FieldPositions;
+using singer::in_record_order;
 
 namespace {
 

@@ -18,7 +18,7 @@
 
 #include "chorus/plugin/target.h"
 #include "database.h"
-#include "field_positions.h"
+#include "chorus/singer/field_positions.h"
 #include "table_layout.h"
 
 namespace chorus::sqlite_target {
@@ -55,7 +55,7 @@ class SqliteSink : public BatchSink {
   bool started_ = false;
   bool hard_delete_ = false;
   bool warned_keyless_delete_ = false;
-  std::unique_ptr<csv_target::FieldPositions> positions_;
+  std::unique_ptr<singer::FieldPositions> positions_;
   std::vector<const singer::Value *> cells_;
   Statement write_;   // upsert, or insert for streams without keys
   Statement delete_;  // by key; only for streams with keys

@@ -1,8 +1,8 @@
-#include "field_positions.h"
+#include "chorus/singer/field_positions.h"
 
 #include <algorithm>
 
-namespace chorus::csv_target {
+namespace chorus::singer {
 
 FieldPositions::FieldPositions(const std::vector<std::string> &columns) {
   for (std::size_t i = 0; i < columns.size(); ++i) index_.emplace(columns[i], i);
@@ -50,4 +50,4 @@ std::vector<std::string> in_record_order(const std::vector<std::string> &names,
   return ordered;
 }
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::singer

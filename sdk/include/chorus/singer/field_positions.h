@@ -1,6 +1,7 @@
-// Maps the fields of a record to column positions, remembering the last record's field order:
-// a stream's records nearly always list their fields in the same order, so the common case is a
-// name comparison per field and no lookup or allocation.
+// Maps the fields of a record to column positions, for targets that write rows (CSV, SQL),
+// remembering the last record's field order: a stream's records nearly always list their fields
+// in the same order, so the common case is a name comparison per field and no lookup or
+// allocation.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +12,7 @@
 
 #include "chorus/singer/message.h"
 
-namespace chorus::csv_target {
+namespace chorus::singer {
 
 class FieldPositions {
  public:
@@ -38,4 +39,4 @@ class FieldPositions {
 std::vector<std::string> in_record_order(const std::vector<std::string> &names,
                                          const singer::RecordView &record);
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::singer
