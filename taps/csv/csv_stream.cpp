@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/singer/timestamps.h"
 #include "csv_reader.h"
 #include "replication_cursor.h"
 
@@ -39,19 +40,6 @@ struct TypeCandidates {
     return ColumnType::String;
   }
 };
-
-std::string now_rfc3339() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()) %
-                std::chrono::seconds(1);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[40];
-  std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(text + length, sizeof text - length, ".%06ldZ", static_cast<long>(micros.count()));
-  return text;
-}
 
 std::string quote_for_message(std::string_view value) {
   constexpr std::size_t kShown = 60;
@@ -183,7 +171,7 @@ std::vector<std::string> CsvStream::replication_keys() const {
 }
 
 void CsvStream::sync(StreamSync &sync) {
-  time_extracted_ = now_rfc3339();
+  time_extracted_ = singer::utc_now_rfc3339();
   std::vector<bool> selected(columns_.size(), true);
   for (const std::string &name : sync.entry().deselected_properties) {
     for (std::size_t i = 0; i < columns_.size(); ++i) {

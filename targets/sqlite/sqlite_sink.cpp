@@ -7,6 +7,7 @@
 #include <set>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/singer/timestamps.h"
 #include "chorus/sql/identifier.h"
 #include "chorus/sql/metadata_columns.h"
 
@@ -19,19 +20,6 @@ namespace {
 
 std::string quote_name(std::string_view name) {
   return sql::quote_identifier(name, sql::IdentifierRules{});
-}
-
-std::string now_rfc3339() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()) %
-                std::chrono::seconds(1);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[40];
-  std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(text + length, sizeof text - length, ".%06ldZ", static_cast<long>(micros.count()));
-  return text;
 }
 
 void bind_value(Statement &statement, int index, const singer::Value *value, Affinity affinity) {
@@ -312,7 +300,7 @@ void SqliteSink::process_batch(const singer::RecordBatch &batch,
     if (need_version && any_version) add_column(table_version_column());
   }
 
-  const std::string batched_at = now_rfc3339();
+  const std::string batched_at = singer::utc_now_rfc3339();
   const std::vector<std::size_t> winners = batch.last_per_key(info().key_properties);
   Transaction transaction(*db_);
   for (std::size_t index : winners) {
@@ -374,7 +362,7 @@ void SqliteSink::activate_version(std::int64_t version) {
                        " failed: " + remove.error());
     }
   } else {
-    const std::string now = now_rfc3339();
+    const std::string now = singer::utc_now_rfc3339();
     Statement mark(*db_, "UPDATE " + table_ + " SET " + quote_name(deleted_at) + " = ?2 WHERE " +
                              older + " AND " + quote_name(deleted_at) + " IS NULL");
     mark.bind_int64(1, version);
