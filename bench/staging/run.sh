@@ -36,8 +36,11 @@ timed() {
 echo "$records orders records, CSV $((csv_bytes / 1048576)) MiB"
 timed "zstd -1 on the CSV bytes (baseline)" "zstd -1 -q -c '$work/orders.csv' >/dev/null"
 baseline=$seconds
-timed "parse + CSV + zstd + upload (StagingWriter)" "'$bench' stage <'$work/orders.singer'"
-staging=$seconds
+timed "parse + CSV + zstd + upload + clean-up" "'$bench' stage <'$work/orders.singer' >'$work/stage.out'"
+# The goal is about staging (parse to last object stored), which the program times itself.
+staging=$(awk '$1 == "staging_seconds" { print $2 }' "$work/stage.out")
+printf "%-48s %8.3f s %9.1f MB/s\n" "  of which staging (parse to last object stored)" "$staging" \
+  "$(awk -v b="$csv_bytes" -v s="$staging" 'BEGIN { printf "%.1f", b / 1048576 / s }')"
 staging_rss=$rss_mib
 ratio=$(awk -v a="$staging" -v b="$baseline" 'BEGIN { printf "%.2f", a / b }')
 echo

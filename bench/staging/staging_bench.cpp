@@ -1,10 +1,12 @@
 // Stages a Singer stream the way the warehouse targets do: parse RECORD lines, write CSV,
 // compress, upload to S3. For bench/staging/run.sh.
 //
-//   chorus-bench-staging stage < stream.singer     (needs CHORUS_TEST_S3_*; removes its files)
+//   chorus-bench-staging stage < stream.singer     (needs CHORUS_TEST_S3_*; removes its files;
+//                                                   prints "staging_seconds S" on stdout)
 //   chorus-bench-staging csv < stream.singer > out.csv   (the same CSV bytes, uncompressed)
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -77,6 +79,7 @@ int main(int argc, char **argv) {
   options.prefix = "bench/staging-" + std::to_string(getpid()) + "/";
   options.compression = chorus::s3::Compression::Zstd;
   options.file_count = 4;
+  const auto started = std::chrono::steady_clock::now();
   chorus::s3::StagingWriter writer(client, options);
   while (reader.next(message)) {
     if (message.type == chorus::singer::MessageType::Schema) columns = columns_of(message);
@@ -91,6 +94,10 @@ int main(int argc, char **argv) {
     ++rows;
   }
   chorus::s3::StagedBatch batch = writer.finish();
+  // Staging ends when the last object is stored; removing the staged files afterwards is the
+  // loader's clean-up, timed apart (s3rver's multi-delete is slow and retried, real S3 is not).
+  const std::chrono::duration<double> staging = std::chrono::steady_clock::now() - started;
+  std::printf("staging_seconds %.3f\n", staging.count());
   std::fprintf(stderr, "staged %llu rows: %llu CSV bytes -> %llu bytes in %zu files\n",
                static_cast<unsigned long long>(batch.rows),
                static_cast<unsigned long long>(batch.csv_bytes),

@@ -2,14 +2,17 @@
 #include <cstdio>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "chorus/plugin/errors.h"
 #include "chorus/s3/csv.h"
 #include "chorus/s3/staging.h"
 #include "s3/stream_compressor.h"
+#include "s3/upload_pool.h"
 
 namespace chorus::s3 {
 
@@ -60,21 +63,29 @@ struct Chunk {
 struct OpenFile {
   StagedFile info;
   std::unique_ptr<StreamCompressor> compressor;
-  std::string pending;  // compressed bytes not uploaded yet
-  std::unique_ptr<MultipartUpload> upload;
-  bool stored = false;  // the object exists in S3
+  std::string pending;    // compressed bytes not handed to an upload yet
+  std::string upload_id;  // set once the file became a multipart upload
+  int parts = 0;          // parts handed to the upload pool
+  // Filled by the upload threads (index: part number - 1); guarded by Worker::mutex.
+  std::vector<std::string> etags;
+  bool completed = false;  // the multipart upload was completed
+  bool stored = false;     // the object exists in S3; guarded by Worker::mutex
 };
 
 constexpr std::size_t kQueueDepth = 4;
+// Concurrent uploads: enough to hide request latency and the server's per-object work behind
+// compression; each holds at most one part in memory, and as many more may wait.
+constexpr std::size_t kUploadThreads = 3;
 
 }  // namespace
 
-// Compresses and uploads on its own thread. The producer hands over CSV chunks through a
-// bounded queue, so memory stays flat however far the producer is ahead.
+// Compresses on its own thread and hands finished parts and files to a small upload pool, so
+// uploads overlap compression. The producer hands over CSV chunks through a bounded queue, and
+// the pool bounds the parts in flight, so memory stays flat however far the producer is ahead.
 struct StagingWriter::Worker {
   Client &client;
   const StagingOptions &options;
-  std::vector<OpenFile> files;
+  std::deque<OpenFile> files;  // a deque: upload jobs keep pointers to its elements
 
   std::mutex mutex;
   std::condition_variable changed;
@@ -84,6 +95,8 @@ struct StagingWriter::Worker {
   bool cancelled = false;
   std::exception_ptr error;
   std::thread thread;
+  // Last, so it is destroyed first: its jobs refer to the members above.
+  std::unique_ptr<UploadPool> uploads;
 
   Worker(Client &c, const StagingOptions &o) : client(c), options(o) {
     thread = std::thread([this] { run(); });
@@ -146,8 +159,55 @@ struct StagingWriter::Worker {
       std::lock_guard<std::mutex> lock(mutex);
       error = std::current_exception();
     }
-    // Multipart uploads are aborted here, on the thread that owns the client.
-    for (OpenFile &file : files) file.upload.reset();
+    // No upload may still run when the caller looks at what was stored or aborts.
+    if (uploads) uploads->cancel();
+    // Unfinished multipart uploads are aborted here, on the thread that owns the client.
+    for (OpenFile &file : files) {
+      if (file.upload_id.empty() || file.completed) continue;
+      try {
+        client.abort_multipart_upload(file.info.key, file.upload_id);
+      } catch (...) {
+        // The upload stays incomplete; a bucket lifecycle rule for incomplete multipart
+        // uploads is the only remedy left, and the original error is the one worth reporting.
+      }
+    }
+  }
+
+  UploadPool &pool() {
+    if (!uploads) uploads = std::make_unique<UploadPool>(client.config(), kUploadThreads);
+    return *uploads;
+  }
+
+  // Hands the file's pending bytes to the pool as its next part.
+  void upload_part(OpenFile &file) {
+    if (file.upload_id.empty()) file.upload_id = client.create_multipart_upload(file.info.key);
+    const int number = ++file.parts;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      file.etags.resize(static_cast<std::size_t>(number));
+    }
+    file.info.stored_bytes += file.pending.size();
+    auto body = std::make_shared<std::string>(std::move(file.pending));
+    file.pending = std::string();
+    OpenFile *target = &file;
+    pool().submit([this, target, number, body](Client &uploader) {
+      std::string etag = uploader.upload_part(target->info.key, target->upload_id, number, *body);
+      std::lock_guard<std::mutex> lock(mutex);
+      target->etags[static_cast<std::size_t>(number - 1)] = std::move(etag);
+    });
+  }
+
+  // Hands a whole file that never needed a multipart upload to the pool.
+  void upload_object(OpenFile &file) {
+    file.info.stored_bytes += file.pending.size();
+    auto body = std::make_shared<std::string>(std::move(file.pending));
+    file.pending = std::string();
+    OpenFile *target = &file;
+    pool().submit([this, target, body](Client &uploader) {
+      uploader.put_object(target->info.key, *body);
+      std::lock_guard<std::mutex> lock(mutex);
+      target->stored = true;
+    });
   }
 
   OpenFile &file_for(std::size_t index) {
@@ -168,10 +228,7 @@ struct StagingWriter::Worker {
     file.info.rows += chunk.rows;
     file.info.csv_bytes += chunk.csv.size();
     if (file.pending.size() >= std::max(options.part_bytes, MultipartUpload::kMinPartBytes)) {
-      if (!file.upload) file.upload = std::make_unique<MultipartUpload>(client, file.info.key);
-      file.upload->add_part(file.pending);
-      file.info.stored_bytes += file.pending.size();
-      file.pending.clear();
+      upload_part(file);
     }
   }
 
@@ -179,16 +236,20 @@ struct StagingWriter::Worker {
     for (OpenFile &file : files) {
       if (file.info.rows == 0) continue;
       file.compressor->finish(file.pending);
-      file.info.stored_bytes += file.pending.size();
-      if (file.upload) {
-        if (!file.pending.empty()) file.upload->add_part(file.pending);
-        file.upload->complete();
+      file.compressor.reset();
+      if (!file.upload_id.empty()) {
+        if (!file.pending.empty()) upload_part(file);
       } else {
-        client.put_object(file.info.key, file.pending);
+        upload_object(file);
       }
+    }
+    if (uploads) uploads->wait();
+    for (OpenFile &file : files) {
+      if (file.upload_id.empty()) continue;
+      client.complete_multipart_upload(file.info.key, file.upload_id, file.etags);
+      file.completed = true;
+      std::lock_guard<std::mutex> lock(mutex);
       file.stored = true;
-      file.pending.clear();
-      file.pending.shrink_to_fit();
     }
   }
 };

@@ -9,9 +9,10 @@
 //   ... COPY ... MANIFEST 's3://bucket/<batch.manifest_key>' ...
 //   delete_staged(client, batch);          // unless the user keeps staged files
 //
-// CSV is encoded on the calling thread; compression and upload run on a worker thread, so a
-// load keeps two cores busy. Memory stays bounded: a few 1 MiB chunks in flight plus one
-// upload part per open file.
+// CSV is encoded on the calling thread; compression runs on a worker thread, which hands each
+// finished multipart part or file to a few upload threads, so uploads overlap compression.
+// Memory stays bounded: a few 1 MiB chunks in flight, one part being filled per open file and
+// at most six parts queued or uploading.
 #pragma once
 
 #include <cstddef>
