@@ -6,6 +6,7 @@
 #include "chorus/plugin/errors.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
+#include "staging_keys.h"
 
 namespace chorus::target_postgres {
 namespace {
@@ -97,6 +98,9 @@ void PostgresSink::process_batch(const singer::RecordBatch &batch,
   for (const auto &column : plan_.columns) quoted_columns.push_back(dialect_.quote(column.name));
 
   bool has_deletions = false;
+  // Full loads of keyed tables rarely repeat a key within a batch; skipping the ROW_NUMBER()
+  // pass then saves a sort of the whole staging table.
+  bool keys_unique = keys_unique_for_database(batch, plan_, info().key_properties);
   connection_.begin();
   try {
     connection_.execute(sql::create_staging_table(dialect_, staging, plan_.columns) +
@@ -116,8 +120,8 @@ void PostgresSink::process_batch(const singer::RecordBatch &batch,
                           }
                           writer.write(chunk);
                         });
-    for (const auto &statement :
-         sql::upsert_from_staging(dialect_, table_, staging, plan_.columns, plan_.key_columns)) {
+    for (const auto &statement : sql::upsert_from_staging(dialect_, table_, staging, plan_.columns,
+                                                          plan_.key_columns, keys_unique)) {
       connection_.execute(statement);
     }
     if (hard_delete_ && has_deletions) {

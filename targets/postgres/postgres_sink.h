@@ -24,7 +24,8 @@ class PostgresSink : public BatchSink {
 
  protected:
   // One transaction: COPY into a temporary staging table, de-duplicate on the keys (last
-  // _sdc_sequence wins), upsert into the table, hard-delete marked rows when asked, commit.
+  // _sdc_sequence wins; skipped when the batch's keys are already unique), upsert into the
+  // table, hard-delete marked rows when asked, commit.
   void process_batch(const singer::RecordBatch &batch,
                      const std::vector<RecordMeta> &metas) override;
 

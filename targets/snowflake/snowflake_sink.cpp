@@ -1,5 +1,6 @@
 #include "chorus/plugin/errors.h"
 #include "chorus/s3/record_rows.h"
+#include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
 #include "snowflake_target.h"
@@ -69,7 +70,7 @@ void SnowflakeSink::process_batch(const singer::RecordBatch &batch,
   s3::StagingOptions options = load_.staging.options;
   options.prefix = s3::batch_prefix(options.prefix, table_.schema + "." + table_.table);
   s3::StagingWriter writer(load_.client, options);
-  s3::RecordRowWriter rows(plan_->property_of, s3::utc_now_rfc3339());
+  s3::RecordRowWriter rows(plan_->property_of, singer::utc_now_rfc3339());
   for (std::size_t i = 0; i < batch.size(); ++i) rows.write(writer, batch[i], metas[i]);
   s3::StagedBatch staged = writer.finish();
 

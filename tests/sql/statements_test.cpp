@@ -83,6 +83,16 @@ TEST_CASE("postgres upserts with INSERT ON CONFLICT") {
         "ON CONFLICT (\"id\") DO NOTHING");
 }
 
+TEST_CASE("staging rows known to have unique keys are upserted without the ranking pass") {
+  PostgresDialect pg;
+  auto sql = upsert_from_staging(pg, kTable, kStage, kColumns, {"id"}, true);
+  REQUIRE(sql.size() == 1);
+  CHECK(sql[0] ==
+        "INSERT INTO \"sales\".\"order items\" (\"id\", \"note\", \"_sdc_sequence\") SELECT "
+        "\"id\", \"note\", \"_sdc_sequence\" FROM \"stage\" ON CONFLICT (\"id\") DO UPDATE SET "
+        "\"note\" = EXCLUDED.\"note\", \"_sdc_sequence\" = EXCLUDED.\"_sdc_sequence\"");
+}
+
 TEST_CASE("streams without keys are appended") {
   auto sql = upsert_from_staging(PostgresDialect(), kTable, kStage, kColumns, {});
   REQUIRE(sql.size() == 1);

@@ -3,18 +3,10 @@
 #include <ctime>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/singer/timestamps.h"
 
 namespace chorus::http {
 namespace {
-
-std::string now_rfc3339() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 std::string as_parameter(const nlohmann::json &value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
@@ -111,7 +103,7 @@ void RestStream::sync(chorus::StreamSync &sync) {
   HttpRequest request = prepare_request(start);
   std::unique_ptr<Paginator> paginator = new_paginator();
   paginator->first_page(request);
-  const std::string time_extracted = now_rfc3339();
+  const std::string time_extracted = singer::utc_now_rfc3339();
   // Keys and the replication key stay even when deselected: a target cannot upsert without them.
   std::vector<std::string> deselected;
   for (const std::string &property : sync.entry().deselected_properties) {

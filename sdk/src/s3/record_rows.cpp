@@ -63,18 +63,4 @@ void RecordRowWriter::write(StagingWriter &writer, const singer::RecordView &rec
   writer.end_row();
 }
 
-std::string utc_now_rfc3339() {
-  auto now = std::chrono::system_clock::now();
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[40];
-  std::size_t length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buffer + length, sizeof buffer - length, ".%06lldZ",
-                static_cast<long long>(micros % 1000000));
-  return buffer;
-}
-
 }  // namespace chorus::s3

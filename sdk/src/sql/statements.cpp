@@ -100,17 +100,23 @@ std::string deduplicated_select(const Dialect &dialect, const TableName &staging
          row_number + " = 1";
 }
 
+namespace {
+const std::vector<std::string> kNoKeys;
+}  // namespace
+
 std::vector<std::string> upsert_from_staging(const Dialect &dialect, const TableName &table,
                                              const TableName &staging,
                                              const std::vector<Column> &columns,
-                                             const std::vector<std::string> &key_columns) {
+                                             const std::vector<std::string> &key_columns,
+                                             bool staging_keys_unique) {
   std::string target = dialect.qualified(table);
   std::string columns_text = column_list(dialect, columns);
   std::string insert_head = "INSERT INTO " + target + " (" + columns_text + ") ";
   if (key_columns.empty()) {
     return {insert_head + "SELECT " + columns_text + " FROM " + dialect.qualified(staging)};
   }
-  std::string dedup = deduplicated_select(dialect, staging, columns, key_columns);
+  std::string dedup =
+      deduplicated_select(dialect, staging, columns, staging_keys_unique ? kNoKeys : key_columns);
   std::vector<Column> non_keys;
   for (const auto &column : columns) {
     if (!is_key(key_columns, column.name)) non_keys.push_back(column);

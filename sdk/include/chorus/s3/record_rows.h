@@ -29,7 +29,4 @@ class RecordRowWriter {
   std::string batched_at_;
 };
 
-// The current UTC time as RFC 3339 with microseconds: "2024-05-01T12:00:00.123456Z".
-std::string utc_now_rfc3339();
-
 }  // namespace chorus::s3

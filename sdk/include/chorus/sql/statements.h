@@ -49,10 +49,13 @@ std::string deduplicated_select(const Dialect &dialect, const TableName &staging
 //  - DeleteInsert: DELETE FROM t USING "stage" WHERE t.k = "stage".k; INSERT INTO t (cols)
 //    <dedup>
 // Without key columns (append-only streams): INSERT INTO t (cols) SELECT cols FROM "stage".
+// With staging_keys_unique, the caller guarantees that no two staging rows share a key as the
+// database compares them, and <dedup> becomes a plain SELECT cols FROM "stage".
 std::vector<std::string> upsert_from_staging(const Dialect &dialect, const TableName &table,
                                              const TableName &staging,
                                              const std::vector<Column> &columns,
-                                             const std::vector<std::string> &key_columns);
+                                             const std::vector<std::string> &key_columns,
+                                             bool staging_keys_unique = false);
 
 // Hard delete of the rows the tap marked deleted:
 // DELETE FROM t WHERE "_sdc_deleted_at" IS NOT NULL
