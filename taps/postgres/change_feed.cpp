@@ -18,6 +18,7 @@
 
 #include "chorus/pg/copy_text.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/singer/timestamps.h"
 #include "table_stream.h"
 
 namespace chorus::tap_postgres {
@@ -140,14 +141,7 @@ void TableStream::sync_log_based(pg::Connection &connection, StreamSync &sync) {
   std::string committed_lsn = state_lsn;
   std::vector<KeyChange> transaction;        // changes of the open transaction
   std::map<std::string, KeyChange> pending;  // last change per key, across transactions
-  std::string deleted_at = [] {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return std::string(buffer);
-  }();
+  const std::string deleted_at = singer::utc_now_rfc3339();
   std::string stream = name();
 
   auto key_of = [&](const nlohmann::json &values) {

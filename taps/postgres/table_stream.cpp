@@ -5,18 +5,10 @@
 
 #include "chorus/pg/copy_text.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/singer/timestamps.h"
 
 namespace chorus::tap_postgres {
 namespace {
-
-std::string utc_now_rfc3339() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 bool orderable(const ColumnType &column) {
   const std::string &t = column.type_name;
@@ -87,7 +79,7 @@ void TableStream::copy_records(
     pg::Connection &connection, StreamSync &sync, const std::string &query,
     const std::vector<const ColumnType *> &columns, std::optional<std::int64_t> version,
     const std::function<void(const std::vector<std::optional<std::string_view>> &)> &on_row) {
-  std::string extracted_at = utc_now_rfc3339();
+  std::string extracted_at = singer::utc_now_rfc3339();
   std::string stream = name();
   pg::CopyLineParser parser;
   std::vector<JsonKind> kinds;

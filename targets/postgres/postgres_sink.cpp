@@ -4,27 +4,13 @@
 #include <ctime>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
 #include "staging_keys.h"
 
 namespace chorus::target_postgres {
 namespace {
-
-std::string utc_now_rfc3339() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
-      1000000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  char fraction[16];
-  std::snprintf(fraction, sizeof fraction, ".%06lldZ", static_cast<long long>(micros));
-  return std::string(buffer) + fraction;
-}
 
 std::optional<long long> as_integer(const std::optional<std::string> &text) {
   if (!text) return std::nullopt;
@@ -92,7 +78,7 @@ void PostgresSink::prepare_table() {
 
 void PostgresSink::process_batch(const singer::RecordBatch &batch,
                                  const std::vector<RecordMeta> &metas) {
-  std::string batched_at = utc_now_rfc3339();
+  std::string batched_at = singer::utc_now_rfc3339();
   sql::TableName staging{"", "_sdc_stage_" + std::to_string(++batches_)};
   std::vector<std::string> quoted_columns;
   for (const auto &column : plan_.columns) quoted_columns.push_back(dialect_.quote(column.name));
