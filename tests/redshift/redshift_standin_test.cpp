@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "../target_run.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/s3/client.h"
 #include "redshift_target.h"
@@ -64,28 +65,9 @@ nlohmann::json base_config(const std::string &schema, const std::string &prefix)
           {"copy_executor", "postgres-standin"}};
 }
 
-// Runs the target on `lines` and returns what it wrote (the echoed STATE messages).
 std::string run_target(const nlohmann::json &config, const std::string &lines) {
-  std::string in_path = std::string(CHORUS_BINARY_DIR) + "/" + unique("redshift_in") + ".singer";
-  std::string out_path = in_path + ".out";
-  std::ofstream(in_path) << lines;
-  int in_fd = open(in_path.c_str(), O_RDONLY);
-  int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  struct Cleanup {
-    int in, out;
-    std::string a, b;
-    ~Cleanup() {
-      close(in);
-      close(out);
-      unlink(a.c_str());
-      unlink(b.c_str());
-    }
-  } cleanup{in_fd, out_fd, in_path, out_path};
-  target_redshift::RedshiftTarget target(
-      PluginContext{}, apply_settings(target_redshift::RedshiftTarget::info().settings, config));
-  target.run(in_fd, out_fd);
-  std::ifstream out(out_path);
-  return std::string(std::istreambuf_iterator<char>(out), {});
+  return chorus::testing::run_target_on<target_redshift::RedshiftTarget>(config, lines,
+                                                                         unique("redshift_in"));
 }
 
 pqxx::result query(const std::string &sql) {

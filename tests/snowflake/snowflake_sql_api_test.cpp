@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "../target_run.h"
 #include "chorus/plugin/errors.h"
 #include "snowflake_target.h"
 #include "test_keys.h"
@@ -111,26 +112,8 @@ nlohmann::json config_for(const SqlApiServer &server, const std::string &prefix)
 }
 
 std::string run_target(const nlohmann::json &config, const std::string &lines) {
-  std::string in_path = std::string(CHORUS_BINARY_DIR) + "/" + unique("snowflake_in") + ".singer";
-  std::string out_path = in_path + ".out";
-  std::ofstream(in_path) << lines;
-  int in_fd = open(in_path.c_str(), O_RDONLY);
-  int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  struct Cleanup {
-    int in, out;
-    std::string a, b;
-    ~Cleanup() {
-      close(in);
-      close(out);
-      unlink(a.c_str());
-      unlink(b.c_str());
-    }
-  } cleanup{in_fd, out_fd, in_path, out_path};
-  target_snowflake::SnowflakeTarget target(
-      PluginContext{}, apply_settings(target_snowflake::SnowflakeTarget::info().settings, config));
-  target.run(in_fd, out_fd);
-  std::ifstream out(out_path);
-  return std::string(std::istreambuf_iterator<char>(out), {});
+  return chorus::testing::run_target_on<target_snowflake::SnowflakeTarget>(config, lines,
+                                                                           unique("snowflake_in"));
 }
 
 const std::string kOrders =
