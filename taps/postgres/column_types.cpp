@@ -94,9 +94,6 @@ std::string ColumnType::select_expression() const {
   const std::string &t = type_name;
   if (type_category == 'A') {
     expression = "to_jsonb(" + column + ")";
-  } else if (t == "timestamptz" || t == "timestamp" || t == "date" || t == "time") {
-    // to_json() writes ISO 8601 with a 'T' and a full offset ("+00:00").
-    expression = "to_json(" + column + ")#>>'{}'";
   } else if (t == "bytea") {
     // encode() wraps base64 every 76 characters.
     expression = "translate(encode(" + column + ", 'base64'), E'\\n', '')";
@@ -110,6 +107,7 @@ JsonKind ColumnType::json_kind() const {
   if (t == "int2" || t == "int4" || t == "int8") return JsonKind::Integer;
   if (t == "numeric" || t == "float4" || t == "float8") return JsonKind::Number;
   if (t == "bool") return JsonKind::Boolean;
+  if (t == "timestamptz" || t == "timestamp") return JsonKind::Timestamp;
   return JsonKind::String;
 }
 
@@ -136,7 +134,28 @@ void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kin
     case JsonKind::String:
       out.add_string(name, text);
       return;
+    case JsonKind::Timestamp: {
+      thread_local std::string buffer;
+      out.add_string(name, rfc3339_from_iso_datestyle(text, buffer));
+      return;
+    }
   }
+}
+
+std::string_view rfc3339_from_iso_datestyle(std::string_view text, std::string &buffer) {
+  std::size_t space = text.find(' ');
+  if (space == std::string_view::npos) return text;  // "infinity", "-infinity"
+  buffer.assign(text);
+  buffer[space] = 'T';
+  constexpr std::string_view kEra = " BC";
+  std::size_t end = buffer.size();
+  if (end >= kEra.size() && std::string_view(buffer).substr(end - kEra.size()) == kEra) {
+    end -= kEra.size();
+  }
+  // An offset follows the time part; in UTC it is "+00", which RFC 3339 writes "+00:00".
+  std::size_t sign = buffer.find_last_of("+-", end - 1);
+  if (sign != std::string::npos && sign > space && end - sign == 3) buffer.insert(end, ":00");
+  return buffer;
 }
 
 }  // namespace chorus::tap_postgres

@@ -9,7 +9,7 @@
 namespace chorus::tap_postgres {
 
 // How the text the SELECT produces for a column is written into a RECORD.
-enum class JsonKind { Integer, Number, Boolean, String, RawJson };
+enum class JsonKind { Integer, Number, Boolean, String, RawJson, Timestamp };
 
 struct ColumnType {
   std::string name;          // column name
@@ -21,8 +21,10 @@ struct ColumnType {
 
   // The JSON Schema property (see column_types.cpp for the mapping).
   nlohmann::json json_schema() const;
-  // The SELECT expression that yields this column as the text the RECORD needs (RFC 3339 for
-  // timestamps, base64 for bytea, JSON for arrays), quoted and aliased to its name.
+  // The SELECT expression that yields this column as the text the RECORD needs (base64 for
+  // bytea, JSON for arrays), quoted and aliased to its name. Timestamps come as the server's
+  // own text (the session uses UTC and ISO datestyle) and become RFC 3339 in add_value():
+  // converting them on the server with to_json() doubled the cost of a full-table COPY.
   std::string select_expression() const;
   JsonKind json_kind() const;
 };
@@ -30,6 +32,11 @@ struct ColumnType {
 // Writes one value (the text select_expression() produced) as property `name`.
 void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kind,
                std::string_view text);
+
+// A timestamp or timestamptz as PostgreSQL writes it under datestyle ISO in time zone UTC
+// ("2024-01-01 10:00:00.25+00", "0044-03-15 12:00:00 BC", "infinity") in the form to_json()
+// gives ("2024-01-01T10:00:00.25+00:00"). The result views `text` or `buffer`.
+std::string_view rfc3339_from_iso_datestyle(std::string_view text, std::string &buffer);
 
 // `name` as a PostgreSQL quoted identifier.
 std::string quote_name(std::string_view name);

@@ -40,7 +40,12 @@ const char *kAllTypesRows =
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), "
     "(3, 0, 0, 0, -0.01, 0, -1e-30, -0, 1e308, '', '', '   ', false, '0001-01-01', '00:00', "
     "'2000-01-01', '1970-01-01 00:00:00+00', '-1 day', '00000000-0000-0000-0000-000000000000', "
-    "'[]', '\"scalar\"', '{}', '{}', '\\x', 'happy')";
+    "'[]', '\"scalar\"', '{}', '{}', '\\x', 'happy'), "
+    // Dates and times at the edges of RFC 3339 (BC dates, infinities and five-digit years have
+    // no RFC 3339 form: records carrying them fail validation, naming the property).
+    "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '9999-12-31', "
+    "'24:00:00', '9999-12-31 23:59:59.999999', '0001-01-01 00:00:00+00', NULL, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL)";
 
 // Every column as text, arrays as JSON (the target stores them as jsonb) and the enum as text.
 const char *kAllTypesCompare =

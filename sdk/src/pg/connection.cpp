@@ -89,6 +89,7 @@ void Connection::fail(const std::exception &error, std::string_view doing) const
   if (dynamic_cast<const pqxx::broken_connection *>(&error)) {
     throw RetryableError(text + " (connection lost; the run can be retried)");
   }
+  if (dynamic_cast<const pqxx::unique_violation *>(&error)) throw UniqueViolation(text);
   throw FatalError(text);
 }
 

@@ -1,5 +1,6 @@
 // BatchSink: keeps records in a RecordBatch until the target drains it.
 #include <cstdint>
+#include <deque>
 
 #include "chorus/plugin/target.h"
 
@@ -15,32 +16,59 @@ std::size_t positive_setting(const nlohmann::json &config, const char *key, std:
 
 }  // namespace
 
+struct BatchSink::Buffer {
+  singer::RecordBatch batch;
+  std::vector<RecordMeta> metas;
+  // One copy per distinct received_at value (they repeat and only grow); deque elements never
+  // move, so the views in metas stay valid until the buffer is cleared.
+  std::deque<std::string> received_at_storage;
+
+  void clear() {
+    batch.clear();
+    metas.clear();
+    received_at_storage.clear();
+  }
+};
+
 BatchSink::BatchSink(StreamInfo info, const nlohmann::json &target_config,
                      const PluginContext &context)
     : Sink(std::move(info), target_config, context),
+      buffers_{std::make_unique<Buffer>(), std::make_unique<Buffer>()},
       max_rows_(positive_setting(target_config, "batch_size_rows", 100000)),
       max_bytes_(positive_setting(target_config, "batch_size_bytes", std::int64_t{64} << 20)) {}
 
+BatchSink::~BatchSink() = default;
+
 void BatchSink::process_record(const singer::RecordView &record, const RecordMeta &meta) {
-  batch_.append(record, meta.line_number);
-  if (received_at_storage_.empty() || received_at_storage_.back() != meta.received_at) {
-    received_at_storage_.emplace_back(meta.received_at);
+  Buffer &buffer = *buffers_[filling_];
+  buffer.batch.append(record, meta.line_number);
+  if (buffer.received_at_storage.empty() || buffer.received_at_storage.back() != meta.received_at) {
+    buffer.received_at_storage.emplace_back(meta.received_at);
   }
   RecordMeta kept = meta;
-  kept.received_at = received_at_storage_.back();
-  metas_.push_back(kept);
+  kept.received_at = buffer.received_at_storage.back();
+  buffer.metas.push_back(kept);
 }
 
 bool BatchSink::is_full() const {
-  return batch_.size() >= max_rows_ || batch_.bytes() >= max_bytes_;
+  const Buffer &buffer = *buffers_[filling_];
+  return buffer.batch.size() >= max_rows_ || buffer.batch.bytes() >= max_bytes_;
 }
 
 void BatchSink::drain() {
-  if (batch_.empty()) return;
-  process_batch(batch_, metas_);
-  batch_.clear();
-  metas_.clear();
-  received_at_storage_.clear();
+  Buffer &buffer = *buffers_[filling_];
+  if (buffer.batch.empty()) return;
+  process_batch(buffer.batch, buffer.metas);
+  buffer.clear();
 }
 
+std::function<void()> BatchSink::detach_batch() {
+  Buffer *loading = buffers_[filling_].get();
+  if (!background_ || loading->batch.empty()) return {};
+  filling_ ^= 1;
+  return [this, loading] {
+    process_batch(loading->batch, loading->metas);
+    loading->clear();
+  };
+}
 }  // namespace chorus

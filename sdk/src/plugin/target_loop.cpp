@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -116,7 +118,7 @@ class TargetLoop {
     }
     // Finishing may still load (merge a staging table, swap a table), so the last state waits
     // for it too.
-    drain_all(false);
+    drain_all();
     for (auto &[name, route] : routes_) {
       annotated([&] { return "finishing stream '" + name + "'"; }, [&] { route.sink->finish(); });
     }
@@ -170,7 +172,7 @@ class TargetLoop {
 
     if (route->sink->is_full() ||
         std::chrono::steady_clock::now() - oldest_undrained_ >= wait_limit_) {
-      drain_all(true);
+      flush_all();
     }
   }
 
@@ -185,6 +187,7 @@ class TargetLoop {
       }
       retire(it->first, it->second);
     }
+    settle();  // make_sink() may use the connection a background load is using
 
     StreamRoute fresh;
     const std::string where = "stream '" + schema.stream + "' (SCHEMA at line " +
@@ -210,8 +213,16 @@ class TargetLoop {
 
   void on_state(const singer::Message &message) {
     pending_state_ = singer::state_value(message);
-    // With nothing undrained, every record before this STATE is already committed.
-    if (!any_undrained_) write_pending_state();
+    if (any_undrained_) return;
+    if (loading_.valid() &&
+        loading_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      // Every record before this STATE is loaded or loading: it may go out with that load.
+      state_after_loading_ = std::move(pending_state_);
+      pending_state_.reset();
+      return;
+    }
+    settle();
+    write_pending_state();  // every record before this STATE is committed
   }
 
   void on_activate_version(const singer::Message &message) {
@@ -237,17 +248,59 @@ class TargetLoop {
                      "output");
   }
 
+  // Makes the stream's records durable before returning.
   void drain(const std::string &name, StreamRoute &route) {
+    settle();
     if (!route.undrained) return;
     annotated([&] { return "draining " + describe_name(name, route.last_line); },
               [&] { route.sink->drain(); });
     route.undrained = false;
   }
 
-  void drain_all(bool then_write_state) {
+  void drain_all() {
     for (auto &[name, route] : routes_) drain(name, route);
     any_undrained_ = false;
-    if (then_write_state) write_pending_state();
+  }
+
+  // A batch is full or old enough: sinks that load in the background hand their records to the
+  // loader thread (after the previous load finished), the others drain here. The pending STATE
+  // goes out once both are done.
+  void flush_all() {
+    settle();
+    std::vector<std::function<void()>> jobs;
+    for (auto &[name, route] : routes_) {
+      if (!route.undrained) continue;
+      if (auto job = route.sink->detach_batch()) {
+        std::string where = "draining " + describe_name(name, route.last_line);
+        jobs.push_back([job = std::move(job), where = std::move(where)] {
+          annotated([&] { return where; }, job);
+        });
+        route.undrained = false;
+      } else {
+        drain(name, route);
+      }
+    }
+    any_undrained_ = false;
+    if (jobs.empty()) {
+      write_pending_state();
+      return;
+    }
+    state_after_loading_ = std::move(pending_state_);
+    pending_state_.reset();
+    loading_ = std::async(std::launch::async, [jobs = std::move(jobs)] {
+      for (const auto &job : jobs) job();
+    });
+  }
+
+  // Waits for the background load (raising its error here) and writes the STATE it was
+  // holding back.
+  void settle() {
+    if (!loading_.valid()) return;
+    loading_.get();
+    if (state_after_loading_) {
+      out_.write_state(*state_after_loading_);
+      state_after_loading_.reset();
+    }
   }
 
   // Drains and finishes the sink of a stream whose SCHEMA changed.
@@ -289,6 +342,9 @@ class TargetLoop {
   bool any_undrained_ = false;
   std::chrono::steady_clock::time_point oldest_undrained_{};
   std::optional<nlohmann::json> pending_state_;
+  // The batches loading in the background, and the STATE to write once they are committed.
+  std::future<void> loading_;
+  std::optional<nlohmann::json> state_after_loading_;
 };
 
 }  // namespace

@@ -10,7 +10,16 @@
 #include <string_view>
 #include <vector>
 
+#include "chorus/plugin/errors.h"
+
 namespace chorus::pg {
+
+// A statement or COPY broke a unique constraint (SQLSTATE 23505). A sink that first tries a
+// plain COPY into a keyed table catches it and falls back to an upsert.
+class UniqueViolation : public FatalError {
+ public:
+  using FatalError::FatalError;
+};
 
 struct ConnectionSettings {
   std::string host = "localhost";

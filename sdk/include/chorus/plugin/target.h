@@ -4,13 +4,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chorus/plugin/context.h"
 #include "chorus/singer/message.h"
@@ -56,6 +55,10 @@ class Sink {
   virtual void activate_version(std::int64_t version) { (void)version; }
   // Called once at the end of the input, after the last drain().
   virtual void finish() {}
+  // For loading in the background: takes the records taken so far out of the sink and returns
+  // the job that makes them durable, which the target runs on its loader thread while this
+  // sink takes more records. Empty (the default) when the sink loads in drain() instead.
+  virtual std::function<void()> detach_batch() { return {}; }
 
  protected:
   const nlohmann::json &config() const { return config_; }
@@ -73,22 +76,33 @@ class Sink {
 class BatchSink : public Sink {
  public:
   BatchSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context);
+  ~BatchSink() override;
 
   void process_record(const singer::RecordView &record, const RecordMeta &meta) override;
   bool is_full() const override;
   void drain() override;
+  std::function<void()> detach_batch() override;
 
  protected:
   // Loads the batch durably. `metas[i]` belongs to `batch[i]`.
   virtual void process_batch(const singer::RecordBatch &batch,
                              const std::vector<RecordMeta> &metas) = 0;
 
+  // Opts in to loading in the background: a full batch is loaded by process_batch() on the
+  // target's loader thread while the sink fills a second batch (so up to two batches are held
+  // in memory). The loop runs one load at a time and calls no other function of any sink of
+  // the target (drain, activate_version, finish, make_sink) while one runs, so the sink and the
+  // connection its target shares are used by one thread at a time; only process_record() and
+  // is_full(), which touch the batch being filled, run meanwhile.
+  void load_in_background() { background_ = true; }
+
  private:
-  singer::RecordBatch batch_;
-  std::vector<RecordMeta> metas_;
-  // One copy per distinct received_at value (they repeat and only grow); deque elements never
-  // move, so the views in metas_ stay valid until drain().
-  std::deque<std::string> received_at_storage_;
+  struct Buffer;
+  // Two buffers: one fills while the other may be loading. drain() and detach_batch() are only
+  // called once an earlier load finished, so the other buffer is free again by then.
+  std::unique_ptr<Buffer> buffers_[2];
+  int filling_ = 0;
+  bool background_ = false;
   std::size_t max_rows_;
   std::size_t max_bytes_;
 };
@@ -112,6 +126,8 @@ class Target {
   //    when no sink holds undrained records). A later STATE replaces a pending one.
   //  - ACTIVATE_VERSION: drains the stream's sink, then sink->activate_version().
   //  - BATCH: refused (FatalError) rather than dropped; sinks load RECORDs only.
+  // Sinks that load in the background (Sink::detach_batch()) are loaded on one loader thread
+  // while the loop reads on; a STATE then waits for the load of the records before it.
   // A SCHEMA identical to the stream's current one changes nothing. At end of input: drain all,
   // finish all, write the pending state, and log a record_count metric per stream. Errors
   // (ProtocolError, validation, a sink's own) name the stream and the line.
