@@ -63,31 +63,4 @@ std::string load_errors_query_stl() {
          "ORDER BY starttime DESC LIMIT 10";
 }
 
-std::string create_external_schema(const RedshiftDialect &dialect, const std::string &schema,
-                                   const std::string &catalog_database,
-                                   const std::string &iam_role) {
-  return "CREATE EXTERNAL SCHEMA IF NOT EXISTS " + dialect.quote(schema) +
-         " FROM DATA CATALOG DATABASE " + string_literal(catalog_database) + " IAM_ROLE " +
-         string_literal(iam_role) + " CREATE EXTERNAL DATABASE IF NOT EXISTS";
-}
-
-std::string create_external_table(const RedshiftDialect &dialect, const sql::TableName &table,
-                                  const std::vector<sql::Column> &columns,
-                                  const std::string &location) {
-  std::string sql = "CREATE EXTERNAL TABLE " + dialect.qualified(table) + " (";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) sql += ", ";
-    std::string type = dialect.column_type(columns[i].type);
-    if (columns[i].type.kind == sql::TypeKind::Json) type = "VARCHAR(65535)";
-    if (columns[i].type.kind == sql::TypeKind::TimestampTz) type = "TIMESTAMP";
-    sql += dialect.quote(columns[i].name) + " " + type;
-  }
-  sql +=
-      ") ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'"
-      " WITH SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '\"')"
-      " STORED AS TEXTFILE LOCATION " +
-      string_literal(location);
-  return sql;
-}
-
 }  // namespace chorus::target_redshift

@@ -42,18 +42,4 @@ std::string load_errors_query_stl();
 // a backslash in a literal as an escape).
 std::string string_literal(std::string_view text);
 
-// Redshift Spectrum: query staged files in place through the AWS Glue Data Catalog.
-// CREATE EXTERNAL SCHEMA IF NOT EXISTS "s" FROM DATA CATALOG DATABASE 'db' IAM_ROLE '...'
-// CREATE EXTERNAL DATABASE IF NOT EXISTS
-std::string create_external_schema(const RedshiftDialect &dialect, const std::string &schema,
-                                   const std::string &catalog_database,
-                                   const std::string &iam_role);
-// CREATE EXTERNAL TABLE "s"."t" ("a" BIGINT, ...) ROW FORMAT SERDE
-// 'org.apache.hadoop.hive.serde2.OpenCSVSerde' ... STORED AS TEXTFILE LOCATION 's3://.../'
-// Spectrum has no SUPER or TIMESTAMPTZ: JSON columns become VARCHAR(65535), TIMESTAMPTZ
-// TIMESTAMP.
-std::string create_external_table(const RedshiftDialect &dialect, const sql::TableName &table,
-                                  const std::vector<sql::Column> &columns,
-                                  const std::string &location);
-
 }  // namespace chorus::target_redshift

@@ -1,6 +1,10 @@
 #include "redshift_load.h"
 
+#include <ctime>
+
 #include "chorus/plugin/errors.h"
+#include "iam_auth.h"
+#include "spectrum_ddl.h"
 
 namespace chorus::target_redshift {
 namespace {
@@ -15,13 +19,38 @@ bool standin_of(const nlohmann::json &config) {
 
 }  // namespace
 
+ConnectionSettings connection_settings(const nlohmann::json &config,
+                                       const s3::Credentials &aws_credentials) {
+  ConnectionSettings settings = ConnectionSettings::from_config(config);
+  const auto iam = config.find("iam_auth");
+  if (iam == config.end() || iam->is_null()) {
+    if (settings.user.empty()) {
+      throw ConfigError("target-redshift: set user (and password), or iam_auth to sign in");
+    }
+    return settings;
+  }
+  if (!settings.password.empty()) {
+    throw ConfigError(
+        "target-redshift: both password and iam_auth are set; remove one (iam_auth signs in "
+        "with a temporary password)");
+  }
+  IamAuthSettings iam_settings = IamAuthSettings::from_config(*iam, settings.user, settings.dbname,
+                                                              config.value("s3_region", ""));
+  ClusterCredentials issued = fetch_cluster_credentials(iam_settings, aws_credentials,
+                                                        static_cast<long long>(std::time(nullptr)));
+  settings.user = issued.db_user;
+  settings.password = issued.db_password;
+  return settings;
+}
+
 LoadEnvironment::LoadEnvironment(const nlohmann::json &config)
     : standin(standin_of(config)),
       dialect(standin),
       staging(s3::staging_settings(config)),
       client(staging.client),
-      session(ConnectionSettings::from_config(config)) {
+      session(connection_settings(config, staging.client.credentials)) {
   default_schema = config.value("default_target_schema", "");
+  iam_role = config.value("iam_role", "");
   grants = config.value("grants", nlohmann::json::object());
   hard_delete = config.value("hard_delete", false);
   vacuum_after_load = config.value("vacuum_after_load", false);
@@ -33,7 +62,7 @@ LoadEnvironment::LoadEnvironment(const nlohmann::json &config)
   } else {
     CopyOptions base;
     base.region = config.value("s3_region", "");
-    base.authorization.iam_role = config.value("iam_role", "");
+    base.authorization.iam_role = iam_role;
     if (base.authorization.iam_role.empty()) {
       base.authorization.access_key_id = staging.client.credentials.access_key_id;
       base.authorization.secret_access_key = staging.client.credentials.secret_access_key;
@@ -51,6 +80,32 @@ std::string LoadEnvironment::literal(std::string_view text) const {
     out.push_back(c);
   }
   return out + "'";
+}
+
+std::string LoadEnvironment::grantee(const std::string &entry) const {
+  if (entry.rfind("GROUP ", 0) == 0 || entry.rfind("group ", 0) == 0) {
+    return "GROUP " + dialect.quote(entry.substr(6));
+  }
+  if (entry.rfind("ROLE ", 0) == 0 || entry.rfind("role ", 0) == 0) {
+    return "ROLE " + dialect.quote(entry.substr(5));
+  }
+  return dialect.quote(entry);
+}
+
+ExternalCatalog &LoadEnvironment::external_catalog() {
+  if (!external_catalog_) {
+    external_catalog_ =
+        standin ? make_standin_external_catalog(session) : make_redshift_external_catalog(session);
+  }
+  return *external_catalog_;
+}
+
+void LoadEnvironment::ensure_external_schema(const std::string &schema,
+                                             const std::string &catalog_database,
+                                             const std::string &role) {
+  if (!external_schemas_.insert(schema).second) return;
+  external_catalog().apply(create_external_schema(dialect, schema, catalog_database, role),
+                           {schema, ""}, {});
 }
 
 }  // namespace chorus::target_redshift

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "chorus/s3/client.h"
@@ -11,8 +12,14 @@
 #include "copy_executor.h"
 #include "redshift_dialect.h"
 #include "redshift_session.h"
+#include "spectrum_catalog.h"
 
 namespace chorus::target_redshift {
+
+// The connection settings of the config. With "iam_auth", user and password are the temporary
+// ones GetClusterCredentials issues, signed with `aws_credentials` (those of S3 staging).
+ConnectionSettings connection_settings(const nlohmann::json &config,
+                                       const s3::Credentials &aws_credentials);
 
 struct LoadEnvironment {
   explicit LoadEnvironment(const nlohmann::json &config);
@@ -24,6 +31,7 @@ struct LoadEnvironment {
   Session session;
   std::unique_ptr<CopyExecutor> copy;
   std::string default_schema;
+  std::string iam_role;
   nlohmann::json grants;  // {"schema": ["GROUP g", "ROLE r", "user"]}
   bool hard_delete = false;
   bool vacuum_after_load = false;
@@ -31,6 +39,19 @@ struct LoadEnvironment {
 
   // `text` as a string literal for this warehouse.
   std::string literal(std::string_view text) const;
+  // "GROUP g" -> GROUP "g", "ROLE r" -> ROLE "r", "alice" -> "alice": a grants entry as the
+  // grantee of a GRANT statement.
+  std::string grantee(const std::string &entry) const;
+
+  // Spectrum's catalog (created on first use: the stand-in's creates its recording tables).
+  ExternalCatalog &external_catalog();
+  // Runs CREATE EXTERNAL SCHEMA ... IF NOT EXISTS once per schema and run.
+  void ensure_external_schema(const std::string &schema, const std::string &catalog_database,
+                              const std::string &role);
+
+ private:
+  std::unique_ptr<ExternalCatalog> external_catalog_;
+  std::set<std::string> external_schemas_;
 };
 
 }  // namespace chorus::target_redshift

@@ -59,15 +59,7 @@ void RedshiftSink::grant_access() {
   if (!load_.grants.contains(table_.schema)) return;
   const std::string schema = load_.dialect.quote(table_.schema);
   for (const auto &entry : load_.grants[table_.schema]) {
-    std::string grantee = entry.get<std::string>();
-    std::string target;
-    if (grantee.rfind("GROUP ", 0) == 0 || grantee.rfind("group ", 0) == 0) {
-      target = "GROUP " + load_.dialect.quote(grantee.substr(6));
-    } else if (grantee.rfind("ROLE ", 0) == 0 || grantee.rfind("role ", 0) == 0) {
-      target = "ROLE " + load_.dialect.quote(grantee.substr(5));
-    } else {
-      target = load_.dialect.quote(grantee);
-    }
+    const std::string target = load_.grantee(entry.get<std::string>());
     load_.session.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + target);
     load_.session.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + target);
   }

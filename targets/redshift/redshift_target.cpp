@@ -1,7 +1,9 @@
 #include "redshift_target.h"
 
 #include "chorus/s3/staging_settings.h"
+#include "iam_auth.h"
 #include "redshift_sink.h"
+#include "spectrum_sink.h"
 
 namespace chorus::target_redshift {
 
@@ -13,9 +15,10 @@ PluginInfo RedshiftTarget::info() {
   properties["host"] = text("Cluster endpoint host.");
   properties["port"] = {{"type", "integer"}, {"default", 5439}, {"description", "Cluster port."}};
   properties["dbname"] = text("Database.");
-  properties["user"] = text("Database user.");
+  properties["user"] = text("Database user (with iam_auth: the default db_user).");
   properties["password"] = {
       {"type", "string"}, {"secret", true}, {"description", "Password of user."}};
+  properties["iam_auth"] = iam_auth_settings_schema();
   properties["sslmode"] = {
       {"type", "string"},
       {"enum", {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}},
@@ -27,8 +30,9 @@ PluginInfo RedshiftTarget::info() {
       "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
       "<schema>, any other in public.");
   properties["iam_role"] = text(
-      "ARN of an IAM role the cluster assumes to read staged files. When absent, COPY uses the "
-      "staging credentials.");
+      "ARN of an IAM role the cluster assumes to read staged files (and Spectrum's role for "
+      "external_tables). When absent, COPY uses the staging credentials.");
+  properties["external_tables"] = external_tables_settings_schema();
   properties["grants"] = {
       {"type", "object"},
       {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}},
@@ -54,15 +58,21 @@ PluginInfo RedshiftTarget::info() {
       "upserts.";
   info.capabilities = {"about", "activate-version", "soft-delete", "hard-delete",
                        "validate-records"};
-  info.settings =
-      with_common_target_settings({{"type", "object"},
-                                   {"properties", properties},
-                                   {"required", {"host", "dbname", "user", "s3_bucket"}}});
+  info.settings = with_common_target_settings({{"type", "object"},
+                                               {"properties", properties},
+                                               {"required", {"host", "dbname", "s3_bucket"}}});
   return info;
 }
 
 std::unique_ptr<Sink> RedshiftTarget::make_sink(const StreamInfo &stream) {
   if (!load_) load_ = std::make_unique<LoadEnvironment>(config());
+  const auto external = config().find("external_tables");
+  if (external != config().end() && external->is_object() && external->contains(stream.name)) {
+    return std::make_unique<SpectrumSink>(
+        stream, config(), context(), *load_,
+        ExternalTableSettings::from_config(stream.name, (*external)[stream.name], config(),
+                                           *load_));
+  }
   return std::make_unique<RedshiftSink>(stream, config(), context(), *load_);
 }
 

@@ -3,6 +3,7 @@
 
 #include "redshift_copy.h"
 #include "redshift_dialect.h"
+#include "spectrum_ddl.h"
 
 using namespace chorus::target_redshift;
 using chorus::sql::Column;
@@ -103,12 +104,31 @@ TEST_CASE("Spectrum: external schema from the data catalog and an external CSV t
   CHECK(create_external_schema(dialect, "spectrum", "lake", "arn:aws:iam::1:role/r") ==
         "CREATE EXTERNAL SCHEMA IF NOT EXISTS \"spectrum\" FROM DATA CATALOG DATABASE 'lake' "
         "IAM_ROLE 'arn:aws:iam::1:role/r' CREATE EXTERNAL DATABASE IF NOT EXISTS");
+  LogicalType amount = of(TypeKind::Decimal);
+  amount.precision = 12;
+  amount.scale = 2;
+  LogicalType small = of(TypeKind::Integer);
+  small.integer_bytes = 2;
   std::vector<Column> columns{{"id", of(TypeKind::Integer)},
+                              {"n", small},
+                              {"amount", amount},
+                              {"ok", of(TypeKind::Boolean)},
+                              {"day", of(TypeKind::Date)},
                               {"doc", of(TypeKind::Json)},
-                              {"at", of(TypeKind::TimestampTz)}};
+                              {"at", of(TypeKind::TimestampTz)},
+                              {"name", of(TypeKind::Text)}};
+  // OpenCSVSerde reads chorus's quoted CSV; NULL and "" both read as NULL (see spectrum_ddl.h);
+  // text timestamps are not in the one layout Spectrum parses, so they stay VARCHAR.
   CHECK(create_external_table(dialect, {"spectrum", "orders"}, columns, "s3://b/orders/") ==
-        "CREATE EXTERNAL TABLE \"spectrum\".\"orders\" (\"id\" BIGINT, \"doc\" VARCHAR(65535), "
-        "\"at\" TIMESTAMP) ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde' WITH "
-        "SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '\"') STORED AS TEXTFILE "
-        "LOCATION 's3://b/orders/'");
+        "CREATE EXTERNAL TABLE \"spectrum\".\"orders\" (\"id\" BIGINT, \"n\" SMALLINT, "
+        "\"amount\" DECIMAL(12,2), \"ok\" BOOLEAN, \"day\" DATE, \"doc\" VARCHAR(65535), "
+        "\"at\" VARCHAR(65535), \"name\" VARCHAR(65535)) ROW FORMAT SERDE "
+        "'org.apache.hadoop.hive.serde2.OpenCSVSerde' WITH SERDEPROPERTIES ('separatorChar' = "
+        "',', 'quoteChar' = '\"', 'escapeChar' = '\\\\') STORED AS TEXTFILE LOCATION "
+        "'s3://b/orders/' TABLE PROPERTIES ('serialization.null.format' = '')");
+  CHECK(add_external_column(dialect, {"spectrum", "orders"}, {"status", of(TypeKind::Text)}) ==
+        "ALTER TABLE \"spectrum\".\"orders\" ADD COLUMN \"status\" VARCHAR(65535)");
+  CHECK(external_columns_query({"spectrum", "orders"}) ==
+        "SELECT columnname FROM svv_external_columns WHERE schemaname = 'spectrum' AND "
+        "tablename = 'orders' ORDER BY columnnum");
 }

@@ -3,78 +3,17 @@
 // Everything after the COPY (staging table, de-duplication, DELETE + INSERT, evolution,
 // grants, deletes) is the SQL a Redshift cluster would run.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <pqxx/pqxx>
 #include <string>
 
-#include "../target_run.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/s3/client.h"
-#include "redshift_target.h"
+#include "standin_fixture.h"
 
 using namespace chorus;
+using namespace redshift_test;
 
 namespace {
-
-std::string env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
-
-bool have_servers() {
-  if (env("CHORUS_TEST_PG_HOST").empty() || env("CHORUS_TEST_S3_ENDPOINT").empty()) {
-    MESSAGE(
-        "skipped: CHORUS_TEST_PG_* / CHORUS_TEST_S3_* are not set (source "
-        "build/services/env after scripts/test-services.sh start)");
-    return false;
-  }
-  return true;
-}
-
-std::string unique(const char *what) {
-  return std::string(what) + "_" + std::to_string(getpid()) + "_" +
-         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
-}
-
-std::string pg_conninfo() {
-  return "host=" + env("CHORUS_TEST_PG_HOST") + " port=" + env("CHORUS_TEST_PG_PORT") +
-         " user=" + env("CHORUS_TEST_PG_USER") + " password=" + env("CHORUS_TEST_PG_PASSWORD") +
-         " dbname=" + env("CHORUS_TEST_PG_DBNAME");
-}
-
-nlohmann::json base_config(const std::string &schema, const std::string &prefix) {
-  return {{"host", env("CHORUS_TEST_PG_HOST")},
-          {"port", std::stoi(env("CHORUS_TEST_PG_PORT"))},
-          {"user", env("CHORUS_TEST_PG_USER")},
-          {"password", env("CHORUS_TEST_PG_PASSWORD")},
-          {"dbname", env("CHORUS_TEST_PG_DBNAME")},
-          {"sslmode", "disable"},
-          {"default_target_schema", schema},
-          {"s3_bucket", env("CHORUS_TEST_S3_BUCKET")},
-          {"s3_endpoint_url", env("CHORUS_TEST_S3_ENDPOINT")},
-          {"s3_region", env("CHORUS_TEST_S3_REGION")},
-          {"s3_key_prefix", prefix},
-          {"aws_access_key_id", env("CHORUS_TEST_S3_ACCESS_KEY_ID")},
-          {"aws_secret_access_key", env("CHORUS_TEST_S3_SECRET_ACCESS_KEY")},
-          {"staged_file_count", 2},
-          {"copy_executor", "postgres-standin"}};
-}
-
-std::string run_target(const nlohmann::json &config, const std::string &lines) {
-  return chorus::testing::run_target_on<target_redshift::RedshiftTarget>(config, lines,
-                                                                         unique("redshift_in"));
-}
-
-pqxx::result query(const std::string &sql) {
-  pqxx::connection connection(pg_conninfo());
-  pqxx::nontransaction tx(connection);
-  return tx.exec(sql);
-}
 
 const char *kOrdersSchema =
     R"({"type":"SCHEMA","stream":"orders","key_properties":["id"],"schema":{"type":"object",)"
@@ -126,13 +65,7 @@ TEST_CASE("records are staged, copied, de-duplicated and upserted, and state fol
   CHECK(rows[2][4].as<std::string>() == "2024-01-02 22:00:00");
 
   // The staged files are gone after a successful load.
-  s3::ClientConfig s3_config;
-  s3_config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
-  s3_config.bucket = env("CHORUS_TEST_S3_BUCKET");
-  s3_config.addressing = s3::Addressing::Path;
-  s3_config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
-                           env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
-  s3::Client client(s3_config);
+  s3::Client client(s3_config());
   CHECK(client.list_objects(prefix).empty());
 
   // A second run upserts by key and evolves the table for a new property.

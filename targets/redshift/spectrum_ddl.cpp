@@ -1,0 +1,68 @@
+#include "spectrum_ddl.h"
+
+#include <algorithm>
+
+#include "redshift_copy.h"
+
+namespace chorus::target_redshift {
+
+using sql::TypeKind;
+
+std::string external_column_type(const sql::LogicalType &type) {
+  switch (type.kind) {
+    case TypeKind::Integer:
+      return type.integer_bytes == 2 ? "SMALLINT" : type.integer_bytes == 4 ? "INTEGER" : "BIGINT";
+    case TypeKind::Decimal: {
+      if (type.precision <= 0) return "DECIMAL(38,9)";
+      int precision = std::min(type.precision, 38);
+      int scale = std::min(type.scale, precision);
+      return "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+    }
+    case TypeKind::Float:
+      return "DOUBLE PRECISION";
+    case TypeKind::Boolean:
+      return "BOOLEAN";
+    case TypeKind::Date:
+      return "DATE";
+    default:
+      return "VARCHAR(65535)";
+  }
+}
+
+std::string create_external_schema(const RedshiftDialect &dialect, const std::string &schema,
+                                   const std::string &catalog_database,
+                                   const std::string &iam_role) {
+  return "CREATE EXTERNAL SCHEMA IF NOT EXISTS " + dialect.quote(schema) +
+         " FROM DATA CATALOG DATABASE " + string_literal(catalog_database) + " IAM_ROLE " +
+         string_literal(iam_role) + " CREATE EXTERNAL DATABASE IF NOT EXISTS";
+}
+
+std::string create_external_table(const RedshiftDialect &dialect, const sql::TableName &table,
+                                  const std::vector<sql::Column> &columns,
+                                  const std::string &location) {
+  std::string sql = "CREATE EXTERNAL TABLE " + dialect.qualified(table) + " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += dialect.quote(columns[i].name) + " " + external_column_type(columns[i].type);
+  }
+  sql +=
+      ") ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'"
+      " WITH SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '\"', 'escapeChar' = " +
+      string_literal("\\") + ") STORED AS TEXTFILE LOCATION " + string_literal(location) +
+      " TABLE PROPERTIES ('serialization.null.format' = '')";
+  return sql;
+}
+
+std::string add_external_column(const RedshiftDialect &dialect, const sql::TableName &table,
+                                const sql::Column &column) {
+  return "ALTER TABLE " + dialect.qualified(table) + " ADD COLUMN " + dialect.quote(column.name) +
+         " " + external_column_type(column.type);
+}
+
+std::string external_columns_query(const sql::TableName &table) {
+  return "SELECT columnname FROM svv_external_columns WHERE schemaname = " +
+         string_literal(table.schema) + " AND tablename = " + string_literal(table.table) +
+         " ORDER BY columnnum";
+}
+
+}  // namespace chorus::target_redshift

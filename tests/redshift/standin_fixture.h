@@ -1,0 +1,88 @@
+// What target-redshift's tests against real servers share: the servers' settings from the
+// environment (build/services/env), a config for the PostgreSQL stand-in, and ways to run the
+// target and look at the results.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "../target_run.h"
+#include "chorus/s3/client.h"
+#include "redshift_target.h"
+
+namespace redshift_test {
+
+inline std::string env(const char *name) {
+  const char *value = std::getenv(name);
+  return value ? value : "";
+}
+
+inline bool have_servers() {
+  if (env("CHORUS_TEST_PG_HOST").empty() || env("CHORUS_TEST_S3_ENDPOINT").empty()) {
+    MESSAGE(
+        "skipped: CHORUS_TEST_PG_* / CHORUS_TEST_S3_* are not set (source "
+        "build/services/env after scripts/test-services.sh start)");
+    return false;
+  }
+  return true;
+}
+
+inline std::string unique(const char *what) {
+  return std::string(what) + "_" + std::to_string(getpid()) + "_" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
+}
+
+inline std::string pg_conninfo() {
+  return "host=" + env("CHORUS_TEST_PG_HOST") + " port=" + env("CHORUS_TEST_PG_PORT") +
+         " user=" + env("CHORUS_TEST_PG_USER") + " password=" + env("CHORUS_TEST_PG_PASSWORD") +
+         " dbname=" + env("CHORUS_TEST_PG_DBNAME");
+}
+
+// A config for copy_executor: postgres-standin, staging in s3rver under `prefix`.
+inline nlohmann::json base_config(const std::string &schema, const std::string &prefix) {
+  return {{"host", env("CHORUS_TEST_PG_HOST")},
+          {"port", std::stoi(env("CHORUS_TEST_PG_PORT"))},
+          {"user", env("CHORUS_TEST_PG_USER")},
+          {"password", env("CHORUS_TEST_PG_PASSWORD")},
+          {"dbname", env("CHORUS_TEST_PG_DBNAME")},
+          {"sslmode", "disable"},
+          {"default_target_schema", schema},
+          {"s3_bucket", env("CHORUS_TEST_S3_BUCKET")},
+          {"s3_endpoint_url", env("CHORUS_TEST_S3_ENDPOINT")},
+          {"s3_region", env("CHORUS_TEST_S3_REGION")},
+          {"s3_key_prefix", prefix},
+          {"aws_access_key_id", env("CHORUS_TEST_S3_ACCESS_KEY_ID")},
+          {"aws_secret_access_key", env("CHORUS_TEST_S3_SECRET_ACCESS_KEY")},
+          {"staged_file_count", 2},
+          {"copy_executor", "postgres-standin"}};
+}
+
+// Runs target-redshift over `lines`; returns the STATE messages it echoed.
+inline std::string run_target(const nlohmann::json &config, const std::string &lines) {
+  return chorus::testing::run_target_on<chorus::target_redshift::RedshiftTarget>(
+      config, lines, unique("redshift_in"));
+}
+
+inline pqxx::result query(const std::string &sql) {
+  pqxx::connection connection(pg_conninfo());
+  pqxx::nontransaction tx(connection);
+  return tx.exec(sql);
+}
+
+inline chorus::s3::ClientConfig s3_config() {
+  chorus::s3::ClientConfig config;
+  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
+  config.bucket = env("CHORUS_TEST_S3_BUCKET");
+  config.addressing = chorus::s3::Addressing::Path;
+  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
+                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
+  return config;
+}
+
+}  // namespace redshift_test
