@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "chorus/plugin/entry.h"
@@ -126,9 +127,14 @@ struct Journal {
 };
 Journal &journal();
 
+// Streams named "background..." load in the background (their drains are journaled with
+// "on the loader thread"); "explode" and "background-explode" fail to load.
 class JournalSink : public BatchSink {
  public:
-  using BatchSink::BatchSink;
+  JournalSink(StreamInfo info, const nlohmann::json &config, const PluginContext &context)
+      : BatchSink(std::move(info), config, context), loop_thread_(std::this_thread::get_id()) {
+    if (stream().rfind("background", 0) == 0) load_in_background();
+  }
   void activate_version(std::int64_t version) override {
     journal().events.push_back("activate " + stream() + " " + std::to_string(version));
   }
@@ -137,16 +143,23 @@ class JournalSink : public BatchSink {
  protected:
   void process_batch(const singer::RecordBatch &batch,
                      const std::vector<RecordMeta> &metas) override {
-    if (stream() == "explode") throw std::runtime_error("warehouse said no");
+    if (stream() == "explode" || stream() == "background-explode") {
+      throw std::runtime_error("warehouse said no");
+    }
     std::string lines;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       lines += (i ? "," : "") + std::to_string(batch.line_number(i));
       journal().metas.push_back(metas[i]);
       journal().received_at.emplace_back(metas[i].received_at);
     }
-    journal().events.push_back("drain " + stream() + " lines " + lines + " after " +
-                               std::to_string(journal().states_written()) + " states");
+    journal().events.push_back(
+        "drain " + stream() + " lines " + lines + " after " +
+        std::to_string(journal().states_written()) + " states" +
+        (std::this_thread::get_id() == loop_thread_ ? "" : " on the loader thread"));
   }
+
+ private:
+  std::thread::id loop_thread_;
 };
 
 class JournalTarget : public Target {

@@ -215,3 +215,33 @@ TEST_CASE("batch_size_bytes fills a batch sink by size") {
         std::vector<std::string>{"sink orders", "drain orders lines 2 after 0 states",
                                  "drain orders lines 4 after 1 states", "finish orders"});
 }
+
+TEST_CASE("a sink loading in the background gets full batches on the loader thread") {
+  TestHost host;
+  const auto result = run_target(
+      host, {{"batch_size_rows", 2}},
+      {schema_of("background"), record("background", 1), record("background", 2), state(1),
+       record("background", 3), record("background", 4), state(2), record("background", 5)});
+  REQUIRE(result.run_status == CHORUS_OK);
+  // The STATE of line 4 goes out only once lines 2-3 are loaded, before the next load starts;
+  // the last record is drained on the loop's own thread at the end of the input.
+  CHECK(journal().events ==
+        std::vector<std::string>{"sink background",
+                                 "drain background lines 2,3 after 0 states on the loader thread",
+                                 "drain background lines 5,6 after 1 states on the loader thread",
+                                 "drain background lines 8 after 2 states", "finish background"});
+  CHECK(state_numbers(result) == std::vector<int>{1, 2});
+}
+
+TEST_CASE("a failed background load names the stream and lines, and its STATE is never written") {
+  TestHost host;
+  const auto result =
+      run_target(host, {{"batch_size_rows", 2}},
+                 {schema_of("background-explode"), record("background-explode", 1),
+                  record("background-explode", 2), state(1), record("background-explode", 3)});
+  CHECK(result.run_status == CHORUS_ERR_FATAL);
+  CHECK(host.last_error.find("draining stream 'background-explode' (records up to line 3)") !=
+        std::string::npos);
+  CHECK(host.last_error.find("warehouse said no") != std::string::npos);
+  CHECK(state_numbers(result).empty());
+}
