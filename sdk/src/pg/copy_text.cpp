@@ -3,24 +3,31 @@
 namespace chorus::pg {
 
 void append_copy_field(std::string &out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
+  // Most values need no escape: copy the runs between special characters in one go.
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char *escaped;
+    switch (value[i]) {
       case '\\':
-        out += "\\\\";
+        escaped = "\\\\";
         break;
       case '\t':
-        out += "\\t";
+        escaped = "\\t";
         break;
       case '\n':
-        out += "\\n";
+        escaped = "\\n";
         break;
       case '\r':
-        out += "\\r";
+        escaped = "\\r";
         break;
       default:
-        out.push_back(c);
+        continue;
     }
+    out.append(value.data() + run_start, i - run_start);
+    out.append(escaped, 2);
+    run_start = i + 1;
   }
+  out.append(value.data() + run_start, value.size() - run_start);
 }
 
 void append_copy_null(std::string &out) { out += "\\N"; }
@@ -59,8 +66,11 @@ const std::vector<std::optional<std::string_view>> &CopyLineParser::parse(std::s
       continue;
     }
     if (c != '\\' || i + 1 >= line.size()) {
-      storage_.push_back(c);
-      ++i;
+      // Plain characters up to the next tab or backslash go in as one run.
+      std::size_t run_end = i + 1;
+      while (run_end < line.size() && line[run_end] != '\t' && line[run_end] != '\\') ++run_end;
+      storage_.append(line.data() + i, run_end - i);
+      i = run_end;
       continue;
     }
     char e = line[i + 1];
