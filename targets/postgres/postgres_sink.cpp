@@ -1,7 +1,10 @@
 #include "postgres_sink.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <exception>
+#include <future>
 
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/timestamps.h"
@@ -20,16 +23,21 @@ std::optional<long long> as_integer(const std::optional<std::string> &text) {
 }  // namespace
 
 PostgresSink::PostgresSink(StreamInfo info, const nlohmann::json &config,
-                           const PluginContext &context, pg::Connection &connection)
+                           const PluginContext &context, pg::Connection &connection,
+                           CopyConnections &copy_connections)
     : BatchSink(std::move(info), config, context),
       connection_(connection),
+      copy_connections_(copy_connections),
       hard_delete_(config.value("hard_delete", false)) {
   table_ = sql::table_for_stream(dialect_, stream(), config.value("default_target_schema", ""),
                                  "public");
   prepare_table();
   // The server spends most of a load parsing COPY data; meanwhile the next batch is read.
   load_in_background();
-  encoder_ = std::make_unique<CopyEncoder>(plan_, config.value("add_record_metadata", true));
+  lanes_.resize(1 + copy_connections.size());
+  for (auto &lane : lanes_) {
+    lane.encoder = std::make_unique<CopyEncoder>(plan_, config.value("add_record_metadata", true));
+  }
   for (const auto &column : plan_.columns) quoted_columns_.push_back(dialect_.quote(column.name));
 }
 
@@ -100,74 +108,109 @@ void PostgresSink::prepare_table() {
   for (const auto &notice : plan_.notices) context().warn("target-postgres: " + notice);
 }
 
-void PostgresSink::process_batch(const singer::RecordBatch &batch,
+void PostgresSink::process_batch(const singer::RecordBatch &records,
                                  const std::vector<RecordMeta> &metas) {
-  std::string batched_at = singer::utc_now_rfc3339();
+  Batch batch{records, metas, singer::utc_now_rfc3339()};
+  bool has_deletions = false;
+  for (const auto &record : records) has_deletions |= CopyEncoder::marks_deletion(record);
   // Full loads of keyed tables rarely repeat a key within a batch; such a batch can skip the
   // ROW_NUMBER() pass, and while no key has met an existing row it can skip staging too.
-  bool keys_unique = keys_unique_for_database(batch, plan_, info().key_properties);
+  bool keys_unique = keys_unique_for_database(records, plan_, info().key_properties);
   bool loaded = (plan_.key_columns.empty() || (keys_unique && copy_directly_)) &&
-                load_directly(batch, metas, batched_at);
-  if (!loaded) load_through_staging(batch, metas, batched_at, keys_unique);
-  context().counter("record_count", static_cast<std::int64_t>(batch.size()),
+                load_directly(batch, has_deletions);
+  if (!loaded) load_through_staging(batch, has_deletions, keys_unique);
+  context().counter("record_count", static_cast<std::int64_t>(records.size()),
                     {{"stream", stream()}});
 }
 
-bool PostgresSink::copy_batch(const sql::TableName &into, const singer::RecordBatch &batch,
-                              const std::vector<RecordMeta> &metas, const std::string &batched_at) {
-  bool has_deletions = false;
-  connection_.copy_in(dialect_.qualified(into), quoted_columns_,
-                      [&](pg::Connection::CopyWriter &writer) {
-                        std::string chunk;
-                        chunk.reserve(kCopyChunkBytes + 4096);
-                        for (std::size_t i = 0; i < batch.size(); ++i) {
-                          has_deletions |= CopyEncoder::marks_deletion(batch[i]);
-                          versions_.add(batch[i].version);
-                          encoder_->append_row(chunk, stream(), batch[i], metas[i],
-                                               batch.line_number(i), batched_at);
-                          if (chunk.size() >= kCopyChunkBytes) {
-                            writer.write(chunk);
-                            chunk.clear();
-                          }
-                        }
-                        writer.write(chunk);
-                      });
-  return has_deletions;
+pg::Connection &PostgresSink::connection_of(std::size_t lane) {
+  return lane == 0 ? connection_ : copy_connections_.at(lane - 1);
 }
 
-bool PostgresSink::load_directly(const singer::RecordBatch &batch,
-                                 const std::vector<RecordMeta> &metas,
-                                 const std::string &batched_at) {
-  connection_.begin();
+void PostgresSink::copy_rows(std::size_t lane, const sql::TableName &into, const Batch &batch,
+                             Rows rows) {
+  CopyLane &copy_lane = lanes_[lane];
+  connection_of(lane).copy_in(
+      dialect_.qualified(into), quoted_columns_, [&](pg::Connection::CopyWriter &writer) {
+        std::string chunk;
+        chunk.reserve(kCopyChunkBytes + 4096);
+        for (std::size_t i = rows.begin; i < rows.end; ++i) {
+          const singer::RecordView &record = batch.records[i];
+          copy_lane.versions.add(record.version);
+          copy_lane.encoder->append_row(chunk, stream(), record, batch.metas[i],
+                                        batch.records.line_number(i), batch.batched_at);
+          if (chunk.size() >= kCopyChunkBytes) {
+            writer.write(chunk);
+            chunk.clear();
+          }
+        }
+        writer.write(chunk);
+      });
+}
+
+bool PostgresSink::load_directly(const Batch &batch, bool has_deletions) {
+  // Slices commit on their own, which only a keyed table (where a replay is an upsert) may do;
+  // a hard delete after the slices could wait on another slice's rows.
+  std::size_t slices = 1;
+  if (!plan_.key_columns.empty() && !has_deletions) {
+    slices =
+        std::min(lanes_.size(), std::max<std::size_t>(1, batch.records.size() / kMinRowsPerSlice));
+  }
   try {
-    bool has_deletions = copy_batch(table_, batch, metas, batched_at);
-    if (hard_delete_ && has_deletions)
-      connection_.execute(sql::delete_marked_rows(dialect_, table_));
-    connection_.commit();
-    return true;
+    load_slices(batch, slices, hard_delete_ && has_deletions);
   } catch (const pg::UniqueViolation &) {
-    // A key met a row loaded before: from now on this stream upserts. Nothing of the batch was
-    // written (the transaction rolled back), so it is loaded again through staging.
-    connection_.rollback();
+    // A key met a row loaded before: from now on this stream upserts, starting with this
+    // batch. What a slice committed is loaded again, to the same values.
     copy_directly_ = false;
     context().info("target-postgres: stream '" + stream() +
                    "' updates existing keys; loading through a staging table from now on");
     return false;
-  } catch (...) {
-    connection_.rollback();
-    throw;
   }
+  return true;
 }
 
-void PostgresSink::load_through_staging(const singer::RecordBatch &batch,
-                                        const std::vector<RecordMeta> &metas,
-                                        const std::string &batched_at, bool keys_unique) {
+void PostgresSink::load_slices(const Batch &batch, std::size_t slices, bool then_hard_delete) {
+  auto load_slice = [&](std::size_t lane) {
+    std::size_t size = batch.records.size();
+    Rows rows{size * lane / slices, size * (lane + 1) / slices};
+    pg::Connection &connection = connection_of(lane);
+    connection.begin();
+    try {
+      copy_rows(lane, table_, batch, rows);
+      if (then_hard_delete) connection.execute(sql::delete_marked_rows(dialect_, table_));
+      connection.commit();
+    } catch (...) {
+      connection.rollback();
+      throw;
+    }
+  };
+  std::vector<std::future<void>> others;
+  for (std::size_t lane = 1; lane < slices; ++lane) {
+    others.push_back(std::async(std::launch::async, load_slice, lane));
+  }
+  std::exception_ptr failure;
+  try {
+    load_slice(0);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  for (auto &other : others) {
+    try {
+      other.get();
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+void PostgresSink::load_through_staging(const Batch &batch, bool has_deletions, bool keys_unique) {
   sql::TableName staging{"", "_sdc_stage_" + std::to_string(++batches_)};
   connection_.begin();
   try {
     connection_.execute(sql::create_staging_table(dialect_, staging, plan_.columns) +
                         " ON COMMIT DROP");
-    bool has_deletions = copy_batch(staging, batch, metas, batched_at);
+    copy_rows(0, staging, batch, {0, batch.records.size()});
     for (const auto &statement : sql::upsert_from_staging(dialect_, table_, staging, plan_.columns,
                                                           plan_.key_columns, keys_unique)) {
       connection_.execute(statement);
@@ -185,7 +228,9 @@ void PostgresSink::load_through_staging(const singer::RecordBatch &batch,
 void PostgresSink::activate_version(std::int64_t version) {
   // A table this sink created holds only the rows it loaded; when they all carry `version`,
   // nothing is older and the scan of the whole table can be skipped.
-  if (plan_.create_table && versions_.only(version)) return;
+  bool only_this_version = plan_.create_table;
+  for (const auto &lane : lanes_) only_this_version &= lane.versions.only(version);
+  if (only_this_version) return;
   connection_.execute(sql::retire_old_versions(dialect_, table_, version, hard_delete_));
 }
 

@@ -1,4 +1,4 @@
-// Loads one stream into one PostgreSQL table, a batch per transaction.
+// Loads one stream into one PostgreSQL table.
 #pragma once
 
 #include <memory>
@@ -8,70 +8,78 @@
 #include "chorus/plugin/target.h"
 #include "chorus/sql/postgres_dialect.h"
 #include "chorus/sql/table_plan.h"
+#include "copy_connections.h"
 #include "copy_encoder.h"
+#include "table_versions.h"
 
 namespace chorus::target_postgres {
 
 class PostgresSink : public BatchSink {
  public:
   // Creates or evolves the stream's table at once (DDL committed before any data), so that a
-  // schema problem fails before records are read.
+  // schema problem fails before records are read. `copy_connections` are the extra
+  // connections a batch may be loaded over in slices.
   PostgresSink(StreamInfo info, const nlohmann::json &config, const PluginContext &context,
-               pg::Connection &connection);
+               pg::Connection &connection, CopyConnections &copy_connections);
 
   void activate_version(std::int64_t version) override;
   void finish() override;
 
  protected:
-  // One transaction per batch. A batch whose keys are unique is first COPied straight into the
-  // table (streams without keys always are): while no key meets an existing row, an insert is
-  // exactly what the upsert would do, and the table's primary key proves it. Otherwise: COPY
-  // into a temporary staging table, de-duplicate on the keys (last _sdc_sequence wins), upsert
-  // into the table. Then hard-delete marked rows when asked, and commit.
+  // A batch whose keys are unique is first COPied straight into the table (streams without
+  // keys always are): while no key meets an existing row, an insert is exactly what the upsert
+  // would do, and the table's primary key proves it. A large keyed batch is COPied in slices
+  // over several connections at once, each slice in its own transaction. Otherwise, in one
+  // transaction: COPY into a temporary staging table, de-duplicate on the keys (last
+  // _sdc_sequence wins), upsert into the table. Then hard-delete marked rows when asked.
   void process_batch(const singer::RecordBatch &batch,
                      const std::vector<RecordMeta> &metas) override;
 
  private:
   static constexpr std::size_t kCopyChunkBytes = std::size_t{1} << 20;
+  // Below this many rows per slice, another connection costs more than it saves.
+  static constexpr std::size_t kMinRowsPerSlice = 5000;
 
-  // Sends the batch as COPY data into `into`; returns whether any record marks a deletion.
-  bool copy_batch(const sql::TableName &into, const singer::RecordBatch &batch,
-                  const std::vector<RecordMeta> &metas, const std::string &batched_at);
-  // False (transaction rolled back) when a key already exists in the table.
-  bool load_directly(const singer::RecordBatch &batch, const std::vector<RecordMeta> &metas,
-                     const std::string &batched_at);
-  void load_through_staging(const singer::RecordBatch &batch, const std::vector<RecordMeta> &metas,
-                            const std::string &batched_at, bool keys_unique);
+  // What one COPY at a time needs: its own encoder (encoders keep per-row state) and a record
+  // of the table versions it sent. Lane 0 uses the main connection, lane k copy connection k-1.
+  struct CopyLane {
+    std::unique_ptr<CopyEncoder> encoder;
+    TableVersionsSeen versions;
+  };
+  struct Rows {
+    std::size_t begin, end;
+  };
+  struct Batch {
+    const singer::RecordBatch &records;
+    const std::vector<RecordMeta> &metas;
+    std::string batched_at;
+  };
+
   void prepare_table();
+  std::optional<std::vector<sql::Column>> existing_columns();
   // Whether the existing table has a unique index on exactly the key columns.
   bool keys_have_unique_index();
-  std::optional<std::vector<sql::Column>> existing_columns();
+
+  pg::Connection &connection_of(std::size_t lane);
+  // Sends `rows` of the batch as COPY data into `into` over the lane's connection.
+  void copy_rows(std::size_t lane, const sql::TableName &into, const Batch &batch, Rows rows);
+  // False (everything rolled back, or slices already committed are harmless to load again)
+  // when a key already exists in the table.
+  bool load_directly(const Batch &batch, bool has_deletions);
+  // One transaction per slice, slices at once; `then_hard_delete` only with a single slice.
+  void load_slices(const Batch &batch, std::size_t slices, bool then_hard_delete);
+  void load_through_staging(const Batch &batch, bool has_deletions, bool keys_unique);
 
   pg::Connection &connection_;
+  CopyConnections &copy_connections_;
   sql::PostgresDialect dialect_;
   sql::TableName table_;
   sql::TablePlan plan_;
-  std::unique_ptr<CopyEncoder> encoder_;
+  std::vector<CopyLane> lanes_;
   std::vector<std::string> quoted_columns_;
   bool hard_delete_;
   // Until a key meets an existing row, keyed batches with unique keys skip staging.
   bool copy_directly_ = true;
-
-  // The table versions of the rows this sink sent (a row without one counts as mixed).
-  class VersionsSeen {
-   public:
-    void add(const std::optional<std::int64_t> &version) {
-      if (!version || (seen_ && *seen_ != *version)) mixed_ = true;
-      seen_ = version;
-    }
-    // True when every row sent so far (possibly none) carries `version`.
-    bool only(std::int64_t version) const { return !mixed_ && (!seen_ || *seen_ == version); }
-
-   private:
-    std::optional<std::int64_t> seen_;
-    bool mixed_ = false;
-  };
-  VersionsSeen versions_;
   std::uint64_t batches_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/target.h"
+#include "copy_connections.h"
 #include "postgres_sink.h"
 
 namespace chorus::target_postgres {
@@ -29,6 +30,16 @@ class PostgresTarget : public Target {
         {"description",
          "Delete rows instead of marking them: records with _sdc_deleted_at, and rows of older "
          "versions on ACTIVATE_VERSION. Off: such rows keep _sdc_deleted_at set."}};
+    properties["parallel_copies"] = {
+        {"type", "integer"},
+        {"minimum", 1},
+        {"maximum", 8},
+        {"default", 2},
+        {"description",
+         "Connections that COPY slices of one batch into a keyed table at once, while no key "
+         "repeats. Slices commit on their own; a replay after a failure is harmless because "
+         "the table's primary key turns it into an upsert. 1: one connection, one transaction "
+         "per batch."}};
     PluginInfo info;
     info.name = "target-postgres";
     info.version = "0.1.0";
@@ -45,15 +56,19 @@ class PostgresTarget : public Target {
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &stream) override {
     if (!connection_) {
-      connection_ =
-          std::make_unique<pg::Connection>(pg::connection_settings(config()), "target-postgres");
-      connection_->execute("SET TIME ZONE 'UTC'");
+      pg::ConnectionSettings settings = pg::connection_settings(config());
+      connection_ = std::make_unique<pg::Connection>(settings, "target-postgres");
+      prepare_session(*connection_);
+      copy_connections_ = std::make_unique<CopyConnections>(
+          settings, static_cast<std::size_t>(config().value("parallel_copies", 2) - 1));
     }
-    return std::make_unique<PostgresSink>(stream, config(), context(), *connection_);
+    return std::make_unique<PostgresSink>(stream, config(), context(), *connection_,
+                                          *copy_connections_);
   }
 
  private:
   std::unique_ptr<pg::Connection> connection_;
+  std::unique_ptr<CopyConnections> copy_connections_;
 };
 
 }  // namespace chorus::target_postgres

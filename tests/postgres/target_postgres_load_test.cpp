@@ -110,3 +110,25 @@ TEST_CASE("a stream without key properties appends every record on every run") {
   }
   CHECK(dump(destination.sql(), "SELECT id, count(*) FROM public.events GROUP BY id") == "1|4\n");
 }
+
+TEST_CASE("a large keyed batch loads in slices over two connections, and reloads as upserts") {
+  REQUIRE_SERVER(server);
+  ThrowawayDatabase destination(*server, unique("chorus_tgt_slices"));
+  auto items = [](const std::string &name) {
+    std::string singer = kItemsSchema;
+    for (int id = 1; id <= 20000; ++id) singer += item(id, name + std::to_string(id));
+    return singer;
+  };
+  const char *summary =
+      "SELECT count(*), count(DISTINCT id), min(name), max(name) FROM public.items";
+  ExecResult first = run_target(destination, items("a"), "");
+  REQUIRE_MESSAGE(first.status == 0, first.output);
+  CHECK(dump(destination.sql(), summary) == "20000|20000|a1|a9999\n");
+  // Each slice committed in its own transaction.
+  CHECK(dump(destination.sql(), "SELECT count(DISTINCT xmin::text) FROM public.items") == "2\n");
+  // Every key again: the slices meet existing keys, and the batch is upserted instead.
+  ExecResult second = run_target(destination, items("b"), "");
+  REQUIRE_MESSAGE(second.status == 0, second.output);
+  CHECK(second.output.find("loading through a staging table") != std::string::npos);
+  CHECK(dump(destination.sql(), summary) == "20000|20000|b1|b9999\n");
+}
