@@ -211,6 +211,7 @@ void PostgresSink::load_through_staging(const Batch &batch, bool has_deletions, 
     connection_.execute(sql::create_staging_table(dialect_, staging, plan_.columns) +
                         " ON COMMIT DROP");
     copy_rows(0, staging, batch, {0, batch.records.size()});
+    if (has_deletions && !hard_delete_) keep_values_of_deleted_rows(staging);
     for (const auto &statement : sql::upsert_from_staging(dialect_, table_, staging, plan_.columns,
                                                           plan_.key_columns, keys_unique)) {
       connection_.execute(statement);
@@ -223,6 +224,27 @@ void PostgresSink::load_through_staging(const Batch &batch, bool has_deletions, 
     connection_.rollback();
     throw;
   }
+}
+
+void PostgresSink::keep_values_of_deleted_rows(const sql::TableName &staging) {
+  std::string target = dialect_.qualified(table_);
+  std::string source = dialect_.qualified(staging);
+  std::string assignments;
+  for (const auto &column : plan_.columns) {
+    bool is_key = std::find(plan_.key_columns.begin(), plan_.key_columns.end(), column.name) !=
+                  plan_.key_columns.end();
+    if (is_key || column.name.rfind("_sdc_", 0) == 0) continue;
+    std::string name = dialect_.quote(column.name);
+    assignments += (assignments.empty() ? "" : ", ") + name + " = " + target + "." + name;
+  }
+  if (assignments.empty() || plan_.key_columns.empty()) return;
+  std::string match;
+  for (const auto &key : plan_.key_columns) {
+    std::string name = dialect_.quote(key);
+    match += " AND " + source + "." + name + " = " + target + "." + name;
+  }
+  connection_.execute("UPDATE " + source + " SET " + assignments + " FROM " + target + " WHERE " +
+                      source + "." + dialect_.quote(sql::kDeletedAt) + " IS NOT NULL" + match);
 }
 
 void PostgresSink::activate_version(std::int64_t version) {

@@ -141,6 +141,26 @@ TEST_CASE("log-based sync replays inserts, updates and deletes after the first s
   CHECK(dump(source.sql(), compare) == dump(destination.sql(), compare));
 }
 
+TEST_CASE("a soft-deleted row keeps its last values and gets _sdc_deleted_at") {
+  REQUIRE_SERVER(server);
+  ThrowawayDatabase source(*server, unique("chorus_soft_src"));
+  ThrowawayDatabase destination(*server, unique("chorus_soft_dst"));
+  source.sql().execute(
+      "CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric(10,2));"
+      "INSERT INTO accounts SELECT g, 'owner ' || g, g * 1.5 FROM generate_series(1, 10) g");
+  Pipeline pipeline(source, destination, "public-accounts",
+                    "replication: {public-accounts: {method: LOG_BASED}}");
+  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
+  // A delete in the log carries only the key; the row must not lose what it held.
+  source.sql().execute(
+      "UPDATE accounts SET balance = 99 WHERE id = 3; DELETE FROM accounts WHERE id IN (3, 4)");
+  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
+  CHECK(dump(destination.sql(),
+             "SELECT id, owner, balance, _sdc_deleted_at IS NOT NULL FROM public.accounts "
+             "WHERE id BETWEEN 2 AND 5 ORDER BY id") ==
+        "2|owner 2|3.00|f\n3|owner 3|4.50|t\n4|owner 4|6.00|t\n5|owner 5|7.50|f\n");
+}
+
 TEST_CASE("hostile table and column names load under their own names") {
   REQUIRE_SERVER(server);
   ThrowawayDatabase source(*server, unique("chorus_names_src"));
