@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "redshift_copy.h"
+
 namespace chorus::target_redshift {
 
 using sql::LogicalType;
@@ -103,6 +105,20 @@ bool RedshiftDialect::can_alter_type(const LogicalType &from, const LogicalType 
 std::string RedshiftDialect::alter_type_clause(const std::string &column,
                                                const LogicalType &to) const {
   return "ALTER COLUMN " + quote(column) + " TYPE " + column_type(to);
+}
+
+std::string RedshiftDialect::grantee(std::string_view entry) const {
+  auto starts_with = [entry](std::string_view upper, std::string_view lower) {
+    return entry.substr(0, upper.size()) == upper || entry.substr(0, lower.size()) == lower;
+  };
+  if (starts_with("GROUP ", "group ")) return "GROUP " + quote(entry.substr(6));
+  if (starts_with("ROLE ", "role ")) return "ROLE " + quote(entry.substr(5));
+  return quote(entry);
+}
+
+std::string RedshiftDialect::string_literal(std::string_view text) const {
+  if (standin_) return sql::Dialect::string_literal(text);
+  return target_redshift::string_literal(text);
 }
 
 }  // namespace chorus::target_redshift

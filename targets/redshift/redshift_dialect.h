@@ -34,6 +34,11 @@ class RedshiftDialect : public sql::Dialect {
   std::string current_timestamp() const override {
     return standin_ ? "CURRENT_TIMESTAMP" : "GETDATE()";
   }
+  // "GROUP g" -> GROUP "g", "ROLE r" -> ROLE "r" (either case), anything else a user: "alice".
+  std::string grantee(std::string_view entry) const override;
+  // Redshift reads a backslash in a literal as an escape, so backslashes are doubled too;
+  // PostgreSQL (the stand-in, standard strings) doubles quotes only.
+  std::string string_literal(std::string_view text) const override;
 
   bool postgres_standin() const { return standin_; }
 

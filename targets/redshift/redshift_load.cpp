@@ -44,15 +44,11 @@ ConnectionSettings connection_settings(const nlohmann::json &config,
 }
 
 LoadEnvironment::LoadEnvironment(const nlohmann::json &config)
-    : standin(standin_of(config)),
+    : StagedLoad("target-redshift", config),
+      standin(standin_of(config)),
       dialect(standin),
-      staging(s3::staging_settings(config)),
-      client(staging.client),
       session(connection_settings(config, staging.client.credentials)) {
-  default_schema = config.value("default_target_schema", "");
   iam_role = config.value("iam_role", "");
-  grants = config.value("grants", nlohmann::json::object());
-  hard_delete = config.value("hard_delete", false);
   vacuum_after_load = config.value("vacuum_after_load", false);
   analyze_after_load = config.value("analyze_after_load", false);
   if (standin) {
@@ -70,26 +66,6 @@ LoadEnvironment::LoadEnvironment(const nlohmann::json &config)
     }
     copy = make_redshift_copy(dialect, std::move(base), client);
   }
-}
-
-std::string LoadEnvironment::literal(std::string_view text) const {
-  std::string out = "'";
-  for (char c : text) {
-    // Redshift reads a backslash in a literal as an escape; PostgreSQL (standard strings) not.
-    if (c == '\'' || (c == '\\' && !standin)) out.push_back(c);
-    out.push_back(c);
-  }
-  return out + "'";
-}
-
-std::string LoadEnvironment::grantee(const std::string &entry) const {
-  if (entry.rfind("GROUP ", 0) == 0 || entry.rfind("group ", 0) == 0) {
-    return "GROUP " + dialect.quote(entry.substr(6));
-  }
-  if (entry.rfind("ROLE ", 0) == 0 || entry.rfind("role ", 0) == 0) {
-    return "ROLE " + dialect.quote(entry.substr(5));
-  }
-  return dialect.quote(entry);
 }
 
 ExternalCatalog &LoadEnvironment::external_catalog() {

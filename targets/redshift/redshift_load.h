@@ -1,5 +1,5 @@
-// What every stream of one target-redshift run shares: the session, the S3 client, the dialect
-// and the settings of a load.
+// What every stream of one target-redshift run shares: besides chorus's staged-load settings
+// (S3 staging, default schema, hard_delete, grants), the session, the dialect and the COPY.
 #pragma once
 
 #include <memory>
@@ -7,8 +7,7 @@
 #include <set>
 #include <string>
 
-#include "chorus/s3/client.h"
-#include "chorus/s3/staging_settings.h"
+#include "chorus/warehouse/staged_sink.h"
 #include "copy_executor.h"
 #include "redshift_dialect.h"
 #include "redshift_session.h"
@@ -21,27 +20,16 @@ namespace chorus::target_redshift {
 ConnectionSettings connection_settings(const nlohmann::json &config,
                                        const s3::Credentials &aws_credentials);
 
-struct LoadEnvironment {
+struct LoadEnvironment : warehouse::StagedLoad {
   explicit LoadEnvironment(const nlohmann::json &config);
 
   bool standin;  // copy_executor: postgres-standin (tests only)
   RedshiftDialect dialect;
-  s3::StagingSettings staging;
-  s3::Client client;
   Session session;
   std::unique_ptr<CopyExecutor> copy;
-  std::string default_schema;
   std::string iam_role;
-  nlohmann::json grants;  // {"schema": ["GROUP g", "ROLE r", "user"]}
-  bool hard_delete = false;
   bool vacuum_after_load = false;
   bool analyze_after_load = false;
-
-  // `text` as a string literal for this warehouse.
-  std::string literal(std::string_view text) const;
-  // "GROUP g" -> GROUP "g", "ROLE r" -> ROLE "r", "alice" -> "alice": a grants entry as the
-  // grantee of a GRANT statement.
-  std::string grantee(const std::string &entry) const;
 
   // Spectrum's catalog (created on first use: the stand-in's creates its recording tables).
   ExternalCatalog &external_catalog();

@@ -1,39 +1,32 @@
-// One stream's loads: stage a batch as CSV in S3, COPY it into a temporary staging table,
-// de-duplicate on the key properties, and DELETE + INSERT into the real table in one
-// transaction (plain INSERT for streams without keys).
+// One stream's loads into a Redshift table, in chorus's staged-load shape (see
+// chorus/warehouse/staged_sink.h): the batch's CSV files in S3 are COPYed into a temporary
+// staging table, de-duplicated on the key properties, and DELETE + INSERTed into the table in
+// one transaction (plain INSERT for streams without keys).
 #pragma once
 
-#include <optional>
-
-#include "chorus/plugin/target.h"
-#include "chorus/sql/table_plan.h"
+#include "chorus/warehouse/staged_sink.h"
 #include "redshift_load.h"
 
 namespace chorus::target_redshift {
 
-class RedshiftSink : public BatchSink {
+class RedshiftSink : public warehouse::StagedWarehouseSink {
  public:
   RedshiftSink(StreamInfo info, const nlohmann::json &config, const PluginContext &context,
                LoadEnvironment &load);
 
-  void activate_version(std::int64_t version) override;
-
-  const sql::TableName &table() const { return table_; }
-
  protected:
-  void process_batch(const singer::RecordBatch &batch,
-                     const std::vector<RecordMeta> &metas) override;
+  std::vector<sql::CatalogRow> query(const std::string &sql) override;
+  // One statement at a time, outside any transaction: Redshift cannot alter a column type
+  // inside a transaction block.
+  void execute(const std::vector<std::string> &statements) override;
+  // COPY (or the stand-in's COPY FROM STDIN), merge and drop in one transaction; a rejected
+  // COPY is reported with the rows and reasons Redshift kept.
+  void load_staged(const s3::StagedBatch &batch, const std::string &prefix) override;
+  // vacuum_after_load, analyze_after_load.
+  void after_load() override;
 
  private:
-  // Creates or evolves the table on first use (reads information_schema.columns).
-  void ensure_table();
-  void grant_access();
-  void load(const s3::StagedBatch &staged);
-
   LoadEnvironment &load_;
-  sql::TableName table_;
-  sql::TableName staging_;
-  std::optional<sql::TablePlan> plan_;
 };
 
 }  // namespace chorus::target_redshift

@@ -1,6 +1,7 @@
 #include "redshift_target.h"
 
 #include "chorus/s3/staging_settings.h"
+#include "chorus/sql/warehouse_load.h"
 #include "iam_auth.h"
 #include "redshift_sink.h"
 #include "spectrum_sink.h"
@@ -9,6 +10,8 @@ namespace chorus::target_redshift {
 
 PluginInfo RedshiftTarget::info() {
   nlohmann::json properties = s3::staging_settings_properties();
+  properties.update(sql::warehouse_settings_properties(
+      "public", R"("analytics": ["GROUP analysts", "ROLE reporting", "alice"])"));
   auto text = [](const char *description) {
     return nlohmann::json{{"type", "string"}, {"description", description}};
   };
@@ -26,19 +29,10 @@ PluginInfo RedshiftTarget::info() {
       {"description", "libpq sslmode of the connection."}};
   properties["connect_timeout"] = {
       {"type", "integer"}, {"default", 10}, {"description", "Seconds to wait for a connection."}};
-  properties["default_target_schema"] = text(
-      "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
-      "<schema>, any other in public.");
   properties["iam_role"] = text(
       "ARN of an IAM role the cluster assumes to read staged files (and Spectrum's role for "
       "external_tables). When absent, COPY uses the staging credentials.");
   properties["external_tables"] = external_tables_settings_schema();
-  properties["grants"] = {
-      {"type", "object"},
-      {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-      {"description",
-       "Per schema, who gets USAGE on it and SELECT on its tables: {\"analytics\": "
-       "[\"GROUP analysts\", \"ROLE reporting\", \"alice\"]}."}};
   properties["vacuum_after_load"] = {
       {"type", "boolean"}, {"default", false}, {"description", "VACUUM a table after each load."}};
   properties["analyze_after_load"] = {

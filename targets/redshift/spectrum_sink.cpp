@@ -9,6 +9,7 @@
 #include "chorus/s3/sigv4.h"
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
+#include "chorus/sql/statements.h"
 #include "chorus/sql/table_plan.h"
 #include "spectrum_ddl.h"
 
@@ -102,7 +103,7 @@ SpectrumSink::SpectrumSink(StreamInfo info, const nlohmann::json &config,
                            ExternalTableSettings settings)
     : BatchSink(std::move(info), config, context), load_(load), settings_(std::move(settings)) {
   const std::string target = settings_.table.schema + "." + settings_.table.table;
-  if (load_.hard_delete) {
+  if (load_.warehouse.hard_delete) {
     throw ConfigError("target-redshift: stream '" + stream() + "' loads into external table " +
                       target +
                       ", which is append-only: hard_delete cannot remove rows from it; unset "
@@ -154,13 +155,10 @@ void SpectrumSink::ensure_table() {
     }
     sources_.push_back(source);
   }
-  if (load_.grants.contains(settings_.table.schema)) {
-    // Access to external tables is granted on their schema only.
-    for (const auto &entry : load_.grants[settings_.table.schema]) {
-      catalog.apply("GRANT USAGE ON SCHEMA " + dialect.quote(settings_.table.schema) + " TO " +
-                        load_.grantee(entry.get<std::string>()),
-                    {settings_.table.schema, ""}, {});
-    }
+  // Access to external tables is granted on their schema only.
+  for (const std::string &grantee : load_.warehouse.grantees(settings_.table.schema)) {
+    catalog.apply(sql::grant_usage(dialect, settings_.table.schema, grantee),
+                  {settings_.table.schema, ""}, {});
   }
   ready_ = true;
 }

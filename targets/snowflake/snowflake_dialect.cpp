@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "snowflake_statements.h"
+
 namespace chorus::target_snowflake {
 
 using sql::LogicalType;
@@ -90,6 +92,16 @@ bool SnowflakeDialect::can_alter_type(const LogicalType &from, const LogicalType
 std::string SnowflakeDialect::alter_type_clause(const std::string &column,
                                                 const LogicalType &to) const {
   return "ALTER COLUMN " + quote(column) + " SET DATA TYPE " + column_type(to);
+}
+
+std::string SnowflakeDialect::string_literal(std::string_view text) const {
+  return snowflake_literal(text);
+}
+
+sql::TableName SnowflakeDialect::staging_table(const sql::TableName &table) const {
+  sql::TableName staging = sql::Dialect::staging_table(table);
+  staging.schema = table.schema;
+  return staging;
 }
 
 }  // namespace chorus::target_snowflake

@@ -110,22 +110,3 @@ std::string merge_from_staging(const SnowflakeDialect &dialect, const sql::Table
 }
 
 }  // namespace chorus::target_snowflake
-
-namespace chorus::target_snowflake {
-
-std::string delete_marked_rows(const SnowflakeDialect &dialect, const sql::TableName &table) {
-  return "DELETE FROM " + dialect.qualified(table) + " WHERE " +
-         dialect.quote(dialect.safe_name("_sdc_deleted_at")) + " IS NOT NULL";
-}
-
-std::string retire_old_versions(const SnowflakeDialect &dialect, const sql::TableName &table,
-                                std::int64_t version, bool hard_delete) {
-  const std::string column = dialect.quote(dialect.safe_name("_sdc_table_version"));
-  const std::string older = column + " IS NULL OR " + column + " < " + std::to_string(version);
-  if (hard_delete) return "DELETE FROM " + dialect.qualified(table) + " WHERE " + older;
-  const std::string deleted = dialect.quote(dialect.safe_name("_sdc_deleted_at"));
-  return "UPDATE " + dialect.qualified(table) + " SET " + deleted + " = " +
-         dialect.current_timestamp() + " WHERE (" + older + ") AND " + deleted + " IS NULL";
-}
-
-}  // namespace chorus::target_snowflake

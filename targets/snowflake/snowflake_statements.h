@@ -40,16 +40,8 @@ std::string merge_from_staging(const SnowflakeDialect &dialect, const sql::Table
                                const std::vector<std::string> &key_columns,
                                const std::string &sequence_column);
 
+// `text` as a Snowflake string literal: quotes doubled, and backslashes doubled because
+// Snowflake reads backslash escapes in single-quoted literals.
 std::string snowflake_literal(std::string_view text);
-
-}  // namespace chorus::target_snowflake
-
-namespace chorus::target_snowflake {
-
-// chorus::sql's delete_marked_rows() and retire_old_versions() with the metadata column names
-// passed through the dialect's upper-case folding, as the table was created with them.
-std::string delete_marked_rows(const SnowflakeDialect &dialect, const sql::TableName &table);
-std::string retire_old_versions(const SnowflakeDialect &dialect, const sql::TableName &table,
-                                std::int64_t version, bool hard_delete);
 
 }  // namespace chorus::target_snowflake

@@ -3,6 +3,8 @@
 #include <fstream>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/s3/staging_settings.h"
+#include "chorus/sql/warehouse_load.h"
 
 namespace chorus::target_snowflake {
 namespace {
@@ -32,13 +34,8 @@ SqlApiSettings api_settings(const nlohmann::json &config) {
 }  // namespace
 
 SnowflakeLoad::SnowflakeLoad(const nlohmann::json &config, const PluginContext &context)
-    : staging(s3::staging_settings(config)),
-      client(staging.client),
-      api(api_settings(config), &context) {
+    : StagedLoad("target-snowflake", config), api(api_settings(config), &context) {
   database = config.value("database", "");
-  default_schema = config.value("default_target_schema", "");
-  grants = config.value("grants", nlohmann::json::object());
-  hard_delete = config.value("hard_delete", false);
   source.stage = config.value("external_stage", "");
   source.storage_integration = config.value("storage_integration", "");
   source.aws_key_id = staging.client.credentials.access_key_id;
@@ -48,6 +45,8 @@ SnowflakeLoad::SnowflakeLoad(const nlohmann::json &config, const PluginContext &
 
 PluginInfo SnowflakeTarget::info() {
   nlohmann::json properties = s3::staging_settings_properties();
+  properties.update(
+      sql::warehouse_settings_properties("PUBLIC", R"("ANALYTICS": ["REPORTING_ROLE"])"));
   auto text = [](const char *description) {
     return nlohmann::json{{"type", "string"}, {"description", description}};
   };
@@ -62,16 +61,10 @@ PluginInfo SnowflakeTarget::info() {
   properties["database"] = text("Database to load into.");
   properties["warehouse"] = text("Virtual warehouse that runs the loads.");
   properties["role"] = text("Role of the session.");
-  properties["default_target_schema"] =
-      text("Schema for every stream; otherwise \"<schema>-<table>\" stream names pick it.");
   properties["external_stage"] = text(
       "Named external stage (DB.SCHEMA.STAGE) whose URL is s3://<s3_bucket>/. When absent, "
       "COPY reads the bucket URL with storage_integration or the staging credentials.");
   properties["storage_integration"] = text("Storage integration for the bucket URL.");
-  properties["grants"] = {
-      {"type", "object"},
-      {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-      {"description", "Per schema, the roles that get USAGE on it and SELECT on its tables."}};
   properties["sql_api_url"] =
       text("Base URL of the SQL API; default https://<account>.snowflakecomputing.com.");
   PluginInfo info;

@@ -3,50 +3,49 @@
 #pragma once
 
 #include <memory>
-#include <optional>
+#include <string>
+#include <vector>
 
 #include "chorus/plugin/settings.h"
 #include "chorus/plugin/target.h"
-#include "chorus/s3/client.h"
-#include "chorus/s3/staging_settings.h"
-#include "chorus/sql/table_plan.h"
+#include "chorus/warehouse/staged_sink.h"
 #include "snowflake_dialect.h"
 #include "snowflake_statements.h"
 #include "sql_api_client.h"
 
 namespace chorus::target_snowflake {
 
-// What every stream of one run shares.
-struct SnowflakeLoad {
+// What every stream of one run shares: besides chorus's staged-load settings (S3 staging,
+// default schema, hard_delete, grants), the SQL API client and where COPY reads the files.
+struct SnowflakeLoad : warehouse::StagedLoad {
   SnowflakeLoad(const nlohmann::json &config, const PluginContext &context);
 
   SnowflakeDialect dialect;
-  s3::StagingSettings staging;
-  s3::Client client;
   SqlApiClient api;
   StageSource source;
   std::string database;
-  std::string default_schema;
-  nlohmann::json grants;  // {"SCHEMA": ["ROLE_A", ...]}
-  bool hard_delete = false;
 };
 
-class SnowflakeSink : public BatchSink {
+// One stream's loads in chorus's staged-load shape (see chorus/warehouse/staged_sink.h). A
+// batch is loaded by one multi-statement SQL API request, so that the transient staging table,
+// the COPY INTO and the MERGE share one session and the MERGE commits as one transaction.
+class SnowflakeSink : public warehouse::StagedWarehouseSink {
  public:
   SnowflakeSink(StreamInfo info, const nlohmann::json &config, const PluginContext &context,
                 SnowflakeLoad &load);
-  void activate_version(std::int64_t version) override;
 
  protected:
-  void process_batch(const singer::RecordBatch &batch,
-                     const std::vector<RecordMeta> &metas) override;
+  std::vector<sql::CatalogRow> query(const std::string &sql) override;
+  // All in one request.
+  void execute(const std::vector<std::string> &statements) override;
+  void load_staged(const s3::StagedBatch &batch, const std::string &prefix) override;
+  // The configured database's information_schema.
+  std::string information_schema() const override;
+  // MERGE with a QUALIFY-de-duplicated source (see merge_from_staging()).
+  std::vector<std::string> upsert_statements() const override;
 
  private:
-  void ensure_table();
   SnowflakeLoad &load_;
-  sql::TableName table_;
-  sql::TableName staging_;
-  std::optional<sql::TablePlan> plan_;
 };
 
 class SnowflakeTarget : public Target {

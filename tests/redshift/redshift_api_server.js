@@ -5,9 +5,10 @@
 // signature with the secret key it was given and appends each accepted request to a JSON-lines
 // log the tests read.
 //
-//   node redshift_api_server.js ACCESS_KEY_ID SECRET_ACCESS_KEY CLUSTER_ID DB_PASSWORD LOG.jsonl
+//   node redshift_api_server.js LOG.jsonl ACCESS_KEY_ID SECRET_ACCESS_KEY CLUSTER_ID DB_PASSWORD
 //
-// Prints the port it listens on (127.0.0.1) as its first line. Issues DB_PASSWORD for
+// Prints the port it listens on (127.0.0.1) as its first line and exits when its standard input
+// closes (tests/node_standin_server.h starts it that way). Issues DB_PASSWORD for
 // "IAM:<DbUser>" ("IAMA:<DbUser>" with AutoCreate=true). Errors: 403 SignatureDoesNotMatch or
 // InvalidClientTokenId, 404 ClusterNotFound, 400 InvalidAction / InvalidParameterValue.
 'use strict';
@@ -15,7 +16,7 @@ const http = require('http');
 const crypto = require('crypto');
 const fs = require('fs');
 
-const [accessKeyId, secretKey, clusterId, password, logPath] = process.argv.slice(2, 7);
+const [logPath, accessKeyId, secretKey, clusterId, password] = process.argv.slice(2, 7);
 const NS = 'http://redshift.amazonaws.com/doc/2012-12-01/';
 
 function xmlEscape(text) {

@@ -4,8 +4,6 @@
 // issued user and temporary password, and a real load through s3rver.
 #include <doctest/doctest.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -13,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "../node_standin_server.h"
 #include "chorus/plugin/errors.h"
 #include "standin_fixture.h"
 
@@ -23,57 +22,14 @@ namespace {
 
 const char *kClusterId = "chorus-test";
 
-// The stand-in server, started for one test and stopped with it.
-class RedshiftApiServer {
+// The Redshift API stand-in, knowing `secret_key` for the S3 test access key and issuing
+// `password`.
+class RedshiftApiServer : public chorus::testing::NodeStandinServer {
  public:
-  RedshiftApiServer(const std::string &secret_key, const std::string &password) {
-    log_ = std::string(CHORUS_BINARY_DIR) + "/" + unique("redshift_api") + ".jsonl";
-    const std::string access_key = env("CHORUS_TEST_S3_ACCESS_KEY_ID");
-    int out[2], in[2];
-    REQUIRE(pipe(out) == 0);
-    REQUIRE(pipe(in) == 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      dup2(in[0], 0);
-      close(out[0]);
-      close(in[1]);
-      execlp("node", "node", CHORUS_REDSHIFT_API_SERVER, access_key.c_str(), secret_key.c_str(),
-             kClusterId, password.c_str(), log_.c_str(), nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    close(in[0]);
-    stdin_ = in[1];
-    std::string port;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') port.push_back(c);
-    close(out[0]);
-    REQUIRE_MESSAGE(!port.empty(), "the Redshift API stand-in did not start (is node installed?)");
-    url_ = "http://127.0.0.1:" + port;
-  }
-  ~RedshiftApiServer() {
-    close(stdin_);
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    unlink(log_.c_str());
-  }
-  RedshiftApiServer(const RedshiftApiServer &) = delete;
-  RedshiftApiServer &operator=(const RedshiftApiServer &) = delete;
-
-  const std::string &url() const { return url_; }
-  std::vector<nlohmann::json> requests() const {
-    std::vector<nlohmann::json> out;
-    std::ifstream in(log_);
-    for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
-    return out;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int stdin_ = -1;
-  std::string log_;
-  std::string url_;
+  RedshiftApiServer(const std::string &secret_key, const std::string &password)
+      : NodeStandinServer(CHORUS_REDSHIFT_API_SERVER, unique("redshift_api"),
+                          {env("CHORUS_TEST_S3_ACCESS_KEY_ID"), secret_key, kClusterId, password},
+                          "the Redshift API stand-in") {}
 };
 
 // Sends everything written to stderr (where PluginContext logs without a host) to a file while

@@ -1,6 +1,8 @@
 // The SQL target-redshift sends that only a real Redshift cluster runs: pinned here as text.
 #include <doctest/doctest.h>
 
+#include "../sql/type_of.h"
+#include "chorus/sql/statements.h"
 #include "redshift_copy.h"
 #include "redshift_dialect.h"
 #include "spectrum_ddl.h"
@@ -9,14 +11,7 @@ using namespace chorus::target_redshift;
 using chorus::sql::Column;
 using chorus::sql::LogicalType;
 using chorus::sql::TypeKind;
-
-namespace {
-LogicalType of(TypeKind kind) {
-  LogicalType type;
-  type.kind = kind;
-  return type;
-}
-}  // namespace
+using chorus::sql::testing::of;
 
 TEST_CASE("Redshift types: VARCHAR in bytes, SUPER for JSON, TIMESTAMPTZ, NUMERIC") {
   RedshiftDialect dialect;
@@ -47,6 +42,21 @@ TEST_CASE("Redshift identifiers are quoted, folded to lower case and at most 127
   CHECK(dialect.quote(dialect.safe_name("Order \"Lines\"")) == "\"order \"\"lines\"\"\"");
   std::string long_name(200, 'a');
   CHECK(dialect.safe_name(long_name).size() == 127);
+}
+
+TEST_CASE("grants entries name a group, a role or a user") {
+  RedshiftDialect dialect;
+  CHECK(dialect.grantee("GROUP analysts") == "GROUP \"analysts\"");
+  CHECK(dialect.grantee("group analysts") == "GROUP \"analysts\"");
+  CHECK(dialect.grantee("ROLE reporting") == "ROLE \"reporting\"");
+  CHECK(dialect.grantee("alice") == "\"alice\"");
+  CHECK(chorus::sql::grant_usage(dialect, "s", "GROUP g") ==
+        "GRANT USAGE ON SCHEMA \"s\" TO GROUP \"g\"");
+}
+
+TEST_CASE("string literals double backslashes on Redshift, not on the PostgreSQL stand-in") {
+  CHECK(RedshiftDialect().string_literal("a'b\\c") == "'a''b\\\\c'");
+  CHECK(RedshiftDialect(true).string_literal("a'b\\c") == "'a''b\\c'");
 }
 
 TEST_CASE("a VARCHAR round-trips through the catalog as the same logical type") {

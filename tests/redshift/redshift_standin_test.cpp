@@ -192,7 +192,8 @@ TEST_CASE("grants give each configured group read access to the schema") {
 TEST_CASE("a COPY that the warehouse rejects names the stream and what to check") {
   if (!have_servers()) return;
   const std::string schema = unique("rs_reject");
-  nlohmann::json config = base_config(schema, "tests/redshift/" + schema);
+  const std::string prefix = "tests/redshift/" + schema;
+  nlohmann::json config = base_config(schema, prefix);
   config["validate_records"] = false;
   std::string lines =
       R"({"type":"SCHEMA","stream":"bad","key_properties":["id"],"schema":{"type":"object","properties":{"id":{"type":"integer"}}}})"
@@ -208,5 +209,8 @@ TEST_CASE("a COPY that the warehouse rejects names the stream and what to check"
     CHECK(message.find("not a number") != std::string::npos);
   }
   CHECK(query("SELECT count(*) FROM \"" + schema + "\".bad")[0][0].as<int>() == 0);
+  // The staged files of the failed load are removed too (keep_staged_files is not set).
+  s3::Client client(s3_config());
+  CHECK(client.list_objects(prefix).empty());
   query("DROP SCHEMA \"" + schema + "\" CASCADE");
 }

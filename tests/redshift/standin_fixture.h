@@ -4,39 +4,26 @@
 #pragma once
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <string>
 
+#include "../service_env.h"
 #include "../target_run.h"
 #include "chorus/s3/client.h"
 #include "redshift_target.h"
 
 namespace redshift_test {
 
-inline std::string env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
+using chorus::testing::env;
 
 inline bool have_servers() {
-  if (env("CHORUS_TEST_PG_HOST").empty() || env("CHORUS_TEST_S3_ENDPOINT").empty()) {
-    MESSAGE(
-        "skipped: CHORUS_TEST_PG_* / CHORUS_TEST_S3_* are not set (source "
-        "build/services/env after scripts/test-services.sh start)");
-    return false;
-  }
-  return true;
+  using chorus::testing::Service;
+  return chorus::testing::have_services({Service::Postgres, Service::S3});
 }
 
-inline std::string unique(const char *what) {
-  return std::string(what) + "_" + std::to_string(getpid()) + "_" +
-         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
-}
+inline std::string unique(const char *what) { return chorus::testing::unique_name(what); }
 
 inline std::string pg_conninfo() {
   return "host=" + env("CHORUS_TEST_PG_HOST") + " port=" + env("CHORUS_TEST_PG_PORT") +

@@ -1,18 +1,13 @@
 // target-snowflake against a stand-in SQL API server (sql_api_server.js: the published request
 // and response shapes, JWT verified with the test's public key) and real staging in s3rver.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
+#include <vector>
 
+#include "../node_standin_server.h"
+#include "../service_env.h"
 #include "../target_run.h"
 #include "chorus/plugin/errors.h"
 #include "snowflake_target.h"
@@ -22,75 +17,26 @@ using namespace chorus;
 
 namespace {
 
-std::string env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
+using chorus::testing::env;
 
-bool have_servers() {
-  if (env("CHORUS_TEST_S3_ENDPOINT").empty()) {
-    MESSAGE(
-        "skipped: CHORUS_TEST_S3_* are not set (source build/services/env after "
-        "scripts/test-services.sh start)");
-    return false;
-  }
-  return true;
-}
+bool have_servers() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
-std::string unique(const char *what) {
-  return std::string(what) + "-" + std::to_string(getpid()) + "-" +
-         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 10000000);
-}
+std::string unique(const char *what) { return chorus::testing::unique_name(what); }
 
-// The stand-in server, started for one test and stopped with it.
-class SqlApiServer {
+// The SQL API stand-in, verifying tokens with the test key pair's public key. With
+// `throttle_first`, it answers the first request with 429.
+class SqlApiServer : public chorus::testing::NodeStandinServer {
  public:
-  explicit SqlApiServer(bool throttle_first = false) {
-    log_ = std::string(CHORUS_BINARY_DIR) + "/" + unique("sql-api") + ".jsonl";
-    // Made before the fork: the server must verify with the key pair the target signs with.
-    const std::string public_key = TestKeys::get().public_path;
-    int out[2], in[2];
-    REQUIRE(pipe(out) == 0);
-    REQUIRE(pipe(in) == 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      dup2(in[0], 0);
-      close(out[0]);
-      close(in[1]);
-      execlp("node", "node", CHORUS_SQL_API_SERVER, public_key.c_str(), log_.c_str(), "ACME.LOADER",
-             throttle_first ? "--throttle-first" : nullptr, nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    close(in[0]);
-    stdin_ = in[1];
-    std::string port;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') port.push_back(c);
-    close(out[0]);
-    REQUIRE_MESSAGE(!port.empty(), "the SQL API stand-in did not start (is node installed?)");
-    url_ = "http://127.0.0.1:" + port;
-  }
-  ~SqlApiServer() {
-    close(stdin_);
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    unlink(log_.c_str());
-  }
-  const std::string &url() const { return url_; }
-  std::vector<nlohmann::json> requests() const {
-    std::vector<nlohmann::json> out;
-    std::ifstream in(log_);
-    for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
-    return out;
-  }
+  explicit SqlApiServer(bool throttle_first = false)
+      : NodeStandinServer(CHORUS_SQL_API_SERVER, unique("sql_api"), arguments(throttle_first),
+                          "the SQL API stand-in") {}
 
  private:
-  pid_t pid_ = -1;
-  int stdin_ = -1;
-  std::string log_;
-  std::string url_;
+  static std::vector<std::string> arguments(bool throttle_first) {
+    std::vector<std::string> words{TestKeys::get().public_path, "ACME.LOADER"};
+    if (throttle_first) words.push_back("--throttle-first");
+    return words;
+  }
 };
 
 nlohmann::json config_for(const SqlApiServer &server, const std::string &prefix) {

@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../sql/type_of.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/sql/statements.h"
 #include "keypair_jwt.h"
 #include "snowflake_dialect.h"
 #include "snowflake_statements.h"
@@ -13,13 +15,9 @@ using namespace chorus::target_snowflake;
 using chorus::sql::Column;
 using chorus::sql::LogicalType;
 using chorus::sql::TypeKind;
+using chorus::sql::testing::of;
 
 namespace {
-LogicalType of(TypeKind kind) {
-  LogicalType type;
-  type.kind = kind;
-  return type;
-}
 std::string decode_part(const std::string &part) {
   std::string text = part;
   for (char &c : text) c = c == '-' ? '+' : c == '_' ? '/' : c;
@@ -86,6 +84,25 @@ TEST_CASE("MERGE takes the newest record per key with QUALIFY ROW_NUMBER()") {
         "\"_SDC_SOURCE\".\"NAME\", \"_SDC_SOURCE\".\"_SDC_SEQUENCE\")");
   CHECK(merge_from_staging(dialect, {"RAW", "EVENTS"}, {"RAW", "STAGE"}, columns, {}, "X")
             .rfind("INSERT INTO \"RAW\".\"EVENTS\"", 0) == 0);
+}
+
+TEST_CASE("chorus::sql's delete and version statements use the upper-case metadata columns") {
+  // The tables have "_SDC_DELETED_AT" and "_SDC_TABLE_VERSION": plan_table() names every column
+  // through the dialect, and so do the statement builders.
+  SnowflakeDialect dialect;
+  CHECK(chorus::sql::delete_marked_rows(dialect, {"RAW", "ORDERS"}) ==
+        "DELETE FROM \"RAW\".\"ORDERS\" WHERE \"_SDC_DELETED_AT\" IS NOT NULL");
+  CHECK(chorus::sql::retire_old_versions(dialect, {"RAW", "ORDERS"}, 7, true) ==
+        "DELETE FROM \"RAW\".\"ORDERS\" WHERE \"_SDC_TABLE_VERSION\" IS NULL OR "
+        "\"_SDC_TABLE_VERSION\" < 7");
+}
+
+TEST_CASE("the transient staging table lives beside the table; literals escape backslashes") {
+  SnowflakeDialect dialect;
+  chorus::sql::TableName staging = dialect.staging_table({"RAW", "ORDERS"});
+  CHECK(staging.schema == "RAW");
+  CHECK(staging.table == "_CHORUS_STAGE_ORDERS");
+  CHECK(dialect.string_literal("a'b\\c") == "'a''b\\\\c'");
 }
 
 TEST_CASE("the key-pair JWT carries the public key fingerprint openssl computes") {

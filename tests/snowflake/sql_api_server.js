@@ -3,9 +3,10 @@
 // given public key, issuer fingerprint, subject, lifetime) and appends each accepted request to
 // a JSON-lines log the tests read.
 //
-//   node sql_api_server.js PUBLIC_KEY.pem LOG.jsonl ACCOUNT.USER [--throttle-first]
+//   node sql_api_server.js LOG.jsonl PUBLIC_KEY.pem ACCOUNT.USER [--throttle-first]
 //
-// Prints the port it listens on (127.0.0.1) as its first line. Behaviour:
+// Prints the port it listens on (127.0.0.1) as its first line and exits when its standard input
+// closes (tests/node_standin_server.h starts it that way). Behaviour:
 //  - POST /api/v2/statements: 200 with an empty result set; a statement containing COPY INTO
 //    answers 202 and needs two polls of GET /api/v2/statements/{handle}; a statement
 //    containing "FAIL_422" answers 422 with code, sqlState and message.
@@ -16,7 +17,7 @@ const http = require('http');
 const crypto = require('crypto');
 const fs = require('fs');
 
-const [publicKeyPath, logPath, subject] = process.argv.slice(2, 5);
+const [logPath, publicKeyPath, subject] = process.argv.slice(2, 5);
 let throttle = process.argv.includes('--throttle-first');
 const publicKey = crypto.createPublicKey(fs.readFileSync(publicKeyPath));
 const fingerprint =

@@ -4,16 +4,12 @@
 
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/postgres_dialect.h"
+#include "type_of.h"
 
 using namespace chorus::sql;
+using chorus::sql::testing::of;
 
 namespace {
-
-LogicalType of(TypeKind kind) {
-  LogicalType type;
-  type.kind = kind;
-  return type;
-}
 
 // A dialect that differs from PostgreSQL wherever the builders consult it.
 class MergeDialect : public PostgresDialect {
@@ -25,6 +21,17 @@ class DeleteInsertDialect : public PostgresDialect {
  public:
   UpsertMethod upsert_method() const override { return UpsertMethod::DeleteInsert; }
   std::string create_staging_table_prefix() const override { return "CREATE TEMP TABLE"; }
+};
+
+// A dialect that folds names to upper case, as Snowflake does: plan_table() creates its
+// metadata columns as "_SDC_SEQUENCE", "_SDC_DELETED_AT", ...
+class UpperCaseDialect : public PostgresDialect {
+ public:
+  const IdentifierRules &identifier_rules() const override {
+    static const IdentifierRules rules{255, '"', CaseFolding::Upper};
+    return rules;
+  }
+  UpsertMethod upsert_method() const override { return UpsertMethod::Merge; }
 };
 
 const TableName kTable{"sales", "order items"};
@@ -140,6 +147,36 @@ TEST_CASE("deletes and version cleanup") {
         "IS NULL");
 }
 
+TEST_CASE("metadata columns are named as the dialect names them: upper case when it folds up") {
+  UpperCaseDialect upper;
+  CHECK(metadata_column(upper, kDeletedAt) == "_SDC_DELETED_AT");
+  CHECK(metadata_column(PostgresDialect(), kDeletedAt) == "_sdc_deleted_at");
+  CHECK(delete_marked_rows(upper, {"SALES", "ORDERS"}) ==
+        "DELETE FROM \"SALES\".\"ORDERS\" WHERE \"_SDC_DELETED_AT\" IS NOT NULL");
+  CHECK(retire_old_versions(upper, {"SALES", "ORDERS"}, 7, true) ==
+        "DELETE FROM \"SALES\".\"ORDERS\" WHERE \"_SDC_TABLE_VERSION\" IS NULL OR "
+        "\"_SDC_TABLE_VERSION\" < 7");
+  CHECK(retire_old_versions(upper, {"SALES", "ORDERS"}, 7, false) ==
+        "UPDATE \"SALES\".\"ORDERS\" SET \"_SDC_DELETED_AT\" = CURRENT_TIMESTAMP WHERE "
+        "(\"_SDC_TABLE_VERSION\" IS NULL OR \"_SDC_TABLE_VERSION\" < 7) AND "
+        "\"_SDC_DELETED_AT\" IS NULL");
+  const std::vector<Column> columns{{"ID", of(TypeKind::Integer)},
+                                    {"_SDC_SEQUENCE", of(TypeKind::Integer)}};
+  CHECK(deduplicated_select(upper, {"", "STAGE"}, columns, {"ID"}) ==
+        "SELECT \"ID\", \"_SDC_SEQUENCE\" FROM (SELECT \"ID\", \"_SDC_SEQUENCE\", "
+        "ROW_NUMBER() OVER (PARTITION BY \"ID\" ORDER BY \"_SDC_SEQUENCE\" DESC) AS "
+        "\"_SDC_ROW_NUMBER\" FROM \"STAGE\") AS \"_SDC_RANKED\" WHERE \"_SDC_ROW_NUMBER\" = 1");
+  auto merge = upsert_from_staging(upper, {"SALES", "ORDERS"}, {"", "STAGE"}, columns, {"ID"});
+  REQUIRE(merge.size() == 1);
+  CHECK(
+      merge[0].find("AS \"_SDC_SOURCE\" ON \"SALES\".\"ORDERS\".\"ID\" = \"_SDC_SOURCE\".\"ID\"") !=
+      std::string::npos);
+}
+
+TEST_CASE("a staging table is dropped if it exists") {
+  CHECK(drop_table(PostgresDialect(), kStage) == "DROP TABLE IF EXISTS \"stage\"");
+}
+
 TEST_CASE("grants give usage on the schema and select on its tables") {
   auto pg = grant_read(PostgresDialect(), "sales", "report\"ers");
   REQUIRE(pg.size() == 2);
@@ -147,6 +184,7 @@ TEST_CASE("grants give usage on the schema and select on its tables") {
   CHECK(pg[1] == "GRANT SELECT ON ALL TABLES IN SCHEMA \"sales\" TO \"report\"\"ers\"");
   auto role = grant_read(MergeDialect(), "sales", "bi");
   CHECK(role[0] == "GRANT USAGE ON SCHEMA \"sales\" TO ROLE \"bi\"");
+  CHECK(grant_usage(MergeDialect(), "sales", "bi") == role[0]);
 }
 
 TEST_CASE("streams land in schema and table by the Singer naming convention") {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/postgres_dialect.h"
 
 using namespace chorus::sql;
@@ -166,4 +167,16 @@ TEST_CASE("properties that collide after naming get distinct columns") {
                          {}, std::nullopt);
   CHECK(plan.columns[0].name == "name");
   CHECK(plan.columns[1].name == "name" + hash_suffix("name"));
+}
+
+TEST_CASE("a plan tells which column a property or metadata column feeds") {
+  PostgresDialect pg;
+  auto plan =
+      plan_table(pg, "orders", schema_of(R"({"id":{"type":"integer"}})"), {"id"}, std::nullopt);
+  const Column *sequence = column_fed_by(plan, kSequence);
+  REQUIRE(sequence);
+  CHECK(sequence->name == "_sdc_sequence");
+  REQUIRE(column_fed_by(plan, "id"));
+  CHECK(column_fed_by(plan, "id")->name == "id");
+  CHECK(column_fed_by(plan, "missing") == nullptr);
 }

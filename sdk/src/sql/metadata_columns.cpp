@@ -15,6 +15,10 @@ std::vector<Column> metadata_columns() {
   };
 }
 
+std::string metadata_column(const Dialect &dialect, std::string_view name) {
+  return dialect.safe_name(name);
+}
+
 TableName table_for_stream(const Dialect &dialect, std::string_view stream,
                            std::string_view default_schema, std::string_view fallback_schema) {
   TableName name;

@@ -49,8 +49,14 @@ std::string key_match(const Dialect &dialect, const std::vector<std::string> &ke
   return out;
 }
 
+// A metadata column or alias of the load statements, named as the dialect names them (so a
+// dialect that folds to upper case finds the "_SDC_..." columns plan_table() created).
+std::string metadata_name(const Dialect &dialect, std::string_view name) {
+  return dialect.quote(metadata_column(dialect, name));
+}
+
 std::string older_version(const Dialect &dialect, std::int64_t version) {
-  std::string column = dialect.quote(kTableVersion);
+  std::string column = metadata_name(dialect, kTableVersion);
   return column + " IS NULL OR " + column + " < " + std::to_string(version);
 }
 
@@ -92,11 +98,11 @@ std::string deduplicated_select(const Dialect &dialect, const TableName &staging
   if (key_columns.empty()) {
     return "SELECT " + columns_text + " FROM " + dialect.qualified(staging);
   }
-  std::string row_number = dialect.quote("_sdc_row_number");
+  std::string row_number = metadata_name(dialect, "_sdc_row_number");
   return "SELECT " + columns_text + " FROM (SELECT " + columns_text +
          ", ROW_NUMBER() OVER (PARTITION BY " + name_list(dialect, key_columns) + " ORDER BY " +
-         dialect.quote(kSequence) + " DESC) AS " + row_number + " FROM " +
-         dialect.qualified(staging) + ") AS " + dialect.quote("_sdc_ranked") + " WHERE " +
+         metadata_name(dialect, kSequence) + " DESC) AS " + row_number + " FROM " +
+         dialect.qualified(staging) + ") AS " + metadata_name(dialect, "_sdc_ranked") + " WHERE " +
          row_number + " = 1";
 }
 
@@ -136,7 +142,7 @@ std::vector<std::string> upsert_from_staging(const Dialect &dialect, const Table
       return {sql};
     }
     case UpsertMethod::Merge: {
-      std::string source = dialect.quote("_sdc_source");
+      std::string source = metadata_name(dialect, "_sdc_source");
       std::string sql = "MERGE INTO " + target + " USING (" + dedup + ") AS " + source + " ON " +
                         key_match(dialect, key_columns, target, source);
       if (!non_keys.empty()) {
@@ -162,8 +168,8 @@ std::vector<std::string> upsert_from_staging(const Dialect &dialect, const Table
 }
 
 std::string delete_marked_rows(const Dialect &dialect, const TableName &table) {
-  return "DELETE FROM " + dialect.qualified(table) + " WHERE " + dialect.quote(kDeletedAt) +
-         " IS NOT NULL";
+  return "DELETE FROM " + dialect.qualified(table) + " WHERE " +
+         metadata_name(dialect, kDeletedAt) + " IS NOT NULL";
 }
 
 std::string retire_old_versions(const Dialect &dialect, const TableName &table,
@@ -171,17 +177,26 @@ std::string retire_old_versions(const Dialect &dialect, const TableName &table,
   if (hard_delete) {
     return "DELETE FROM " + dialect.qualified(table) + " WHERE " + older_version(dialect, version);
   }
-  std::string deleted = dialect.quote(kDeletedAt);
+  std::string deleted = metadata_name(dialect, kDeletedAt);
   return "UPDATE " + dialect.qualified(table) + " SET " + deleted + " = " +
          dialect.current_timestamp() + " WHERE (" + older_version(dialect, version) + ") AND " +
          deleted + " IS NULL";
 }
 
+std::string drop_table(const Dialect &dialect, const TableName &table) {
+  return "DROP TABLE IF EXISTS " + dialect.qualified(table);
+}
+
+std::string grant_usage(const Dialect &dialect, const std::string &schema,
+                        const std::string &grantee) {
+  return "GRANT USAGE ON SCHEMA " + dialect.quote(schema) + " TO " + dialect.grantee(grantee);
+}
+
 std::vector<std::string> grant_read(const Dialect &dialect, const std::string &schema,
                                     const std::string &role) {
-  std::string grantee = dialect.grantee_prefix() + dialect.quote(role);
-  return {"GRANT USAGE ON SCHEMA " + dialect.quote(schema) + " TO " + grantee,
-          "GRANT SELECT ON ALL TABLES IN SCHEMA " + dialect.quote(schema) + " TO " + grantee};
+  return {grant_usage(dialect, schema, role), "GRANT SELECT ON ALL TABLES IN SCHEMA " +
+                                                  dialect.quote(schema) + " TO " +
+                                                  dialect.grantee(role)};
 }
 
 }  // namespace chorus::sql

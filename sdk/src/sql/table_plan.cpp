@@ -103,6 +103,13 @@ class Planner {
 
 }  // namespace
 
+const Column *column_fed_by(const TablePlan &plan, std::string_view property) {
+  for (std::size_t i = 0; i < plan.property_of.size() && i < plan.columns.size(); ++i) {
+    if (plan.property_of[i] == property) return &plan.columns[i];
+  }
+  return nullptr;
+}
+
 TablePlan plan_table(const Dialect &dialect, const std::string &stream,
                      const nlohmann::json &schema, const std::vector<std::string> &key_properties,
                      const std::optional<std::vector<Column>> &existing) {

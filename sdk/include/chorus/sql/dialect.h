@@ -73,6 +73,20 @@ class Dialect {
   // Word before a grantee in GRANT ("" for PostgreSQL and Redshift, "ROLE " for Snowflake).
   virtual std::string grantee_prefix() const { return ""; }
 
+  // A "grants" entry of the config as the grantee of a GRANT statement. By default
+  // grantee_prefix() + quote(entry); a warehouse with several kinds of grantee reads the kind
+  // from the entry (Redshift: "GROUP g" -> GROUP "g").
+  virtual std::string grantee(std::string_view entry) const;
+
+  // `text` as a string literal: quoted with ', a ' inside doubled (standard SQL). A warehouse
+  // that reads backslash escapes in literals doubles backslashes too.
+  virtual std::string string_literal(std::string_view text) const;
+
+  // The table a load into `table` stages its rows in: by default a session temporary table
+  // (no schema) named safe_name("_chorus_stage_" + table.table). A dialect whose staging tables
+  // are ordinary tables (see create_staging_table_prefix) places them beside `table`.
+  virtual TableName staging_table(const TableName &table) const;
+
   // Expression for "now" in the warehouse's timestamp-with-time-zone type.
   virtual std::string current_timestamp() const { return "CURRENT_TIMESTAMP"; }
 

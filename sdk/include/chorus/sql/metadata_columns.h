@@ -17,8 +17,14 @@ inline constexpr std::string_view kSequence = "_sdc_sequence";  // order of reco
 inline constexpr std::string_view kTableVersion = "_sdc_table_version";  // ACTIVATE_VERSION
 
 // The metadata columns in the order above: timestamps with time zone, sequence and table
-// version as 8-byte integers.
+// version as 8-byte integers. Their names are the Singer ones (what feeds each column, see
+// TablePlan::property_of); metadata_column() gives the name a table has for one.
 std::vector<Column> metadata_columns();
+
+// The column metadata column `name` (kDeletedAt, ...) gets in a table of `dialect`:
+// dialect.safe_name(name), as plan_table() names it. "_SDC_DELETED_AT" in a dialect that
+// folds to upper case; unchanged where the dialect keeps or lowers case.
+std::string metadata_column(const Dialect &dialect, std::string_view name);
 
 // Where stream `stream` lands, by the Singer convention "<schema>-<table>":
 //  - the table is the part after the first '-', or the whole name when it has none;

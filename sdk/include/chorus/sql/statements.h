@@ -1,6 +1,9 @@
 // SQL statement text for loading a table from a staging table, for any Dialect. Every
 // identifier is quoted; values never appear in the text (they travel in the staging table),
-// except the integer ACTIVATE_VERSION number.
+// except the integer ACTIVATE_VERSION number. The _sdc_ metadata columns (and the _sdc_ aliases
+// of the statements) are named with metadata_column(), i.e. through dialect.safe_name(): the
+// examples below show a dialect that keeps case; one that folds to upper case gets
+// "_SDC_SEQUENCE", "_SDC_DELETED_AT", ... as plan_table() created them.
 #pragma once
 
 #include <cstdint>
@@ -68,7 +71,14 @@ std::string delete_marked_rows(const Dialect &dialect, const TableName &table);
 std::string retire_old_versions(const Dialect &dialect, const TableName &table,
                                 std::int64_t version, bool hard_delete);
 
-// Read access for a role on everything in a schema:
+// DROP TABLE IF EXISTS "s"."t" (a staging table after its load)
+std::string drop_table(const Dialect &dialect, const TableName &table);
+
+// GRANT USAGE ON SCHEMA "s" TO <dialect.grantee(grantee)>
+std::string grant_usage(const Dialect &dialect, const std::string &schema,
+                        const std::string &grantee);
+
+// Read access for a grantee (a "grants" entry, see Dialect::grantee) on everything in a schema:
 //   GRANT USAGE ON SCHEMA "s" TO <prefix>"r"; GRANT SELECT ON ALL TABLES IN SCHEMA "s" TO ...
 std::vector<std::string> grant_read(const Dialect &dialect, const std::string &schema,
                                     const std::string &role);

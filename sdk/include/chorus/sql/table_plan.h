@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chorus/sql/dialect.h"
@@ -42,6 +43,10 @@ struct TablePlan {
   // integer(8) to text; loading into new column amount__v2, column amount kept").
   std::vector<std::string> notices;
 };
+
+// The column `property` (a record property, or a metadata column's Singer name such as
+// kSequence) feeds in `plan`, or nullptr when the plan has none.
+const Column *column_fed_by(const TablePlan &plan, std::string_view property);
 
 // Plans the table of stream `stream` (for messages) with JSON Schema `schema` (an object
 // schema with "properties") and `key_properties`. `existing` is the table's current columns,

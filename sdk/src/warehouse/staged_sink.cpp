@@ -1,0 +1,100 @@
+#include "chorus/warehouse/staged_sink.h"
+
+#include "chorus/s3/record_rows.h"
+#include "chorus/singer/timestamps.h"
+#include "chorus/sql/metadata_columns.h"
+#include "chorus/sql/statements.h"
+
+namespace chorus::warehouse {
+
+StagedLoad::StagedLoad(std::string plugin_name, const nlohmann::json &config)
+    : plugin(std::move(plugin_name)),
+      warehouse(sql::WarehouseSettings::from_config(config, plugin)),
+      staging(s3::staging_settings(config)),
+      client(staging.client) {}
+
+StagedWarehouseSink::StagedWarehouseSink(StreamInfo info, const nlohmann::json &config,
+                                         const PluginContext &context, const sql::Dialect &dialect,
+                                         StagedLoad &load)
+    : BatchSink(std::move(info), config, context), dialect_(dialect), load_(load) {
+  table_ = sql::table_for_stream(dialect_, stream(), load_.warehouse.default_schema, "public");
+  staging_ = dialect_.staging_table(table_);
+}
+
+void StagedWarehouseSink::ensure_table() {
+  if (plan_) return;
+  auto existing = sql::existing_columns(
+      dialect_, query(sql::catalog_columns_query(dialect_, table_, information_schema())));
+  sql::TablePlan plan =
+      sql::plan_table(dialect_, stream(), info().schema, info().key_properties, existing);
+  for (const std::string &notice : plan.notices) {
+    context().info("stream " + stream() + ": " + notice);
+  }
+  std::vector<std::string> statements = sql::prepare_table(dialect_, table_, plan);
+  for (std::string &grant : sql::grant_statements(dialect_, table_.schema, load_.warehouse)) {
+    statements.push_back(std::move(grant));
+  }
+  execute(statements);
+  plan_ = std::move(plan);
+}
+
+std::vector<std::string> StagedWarehouseSink::upsert_statements() const {
+  return sql::upsert_from_staging(dialect_, table_, staging_, plan_->columns, plan_->key_columns);
+}
+
+std::vector<std::string> StagedWarehouseSink::merge_statements() const {
+  std::vector<std::string> statements = upsert_statements();
+  if (load_.warehouse.hard_delete) statements.push_back(sql::delete_marked_rows(dialect_, table_));
+  return statements;
+}
+
+std::string StagedWarehouseSink::load_failure(const s3::StagedBatch &batch,
+                                              const std::string &location) const {
+  return load_.plugin + ": stream '" + stream() + "': loading " + std::to_string(batch.rows) +
+         " rows staged at s3://" + batch.bucket + "/" + location + " failed: ";
+}
+
+s3::StagedBatch StagedWarehouseSink::stage(const singer::RecordBatch &batch,
+                                           const std::vector<RecordMeta> &metas,
+                                           const std::string &prefix) {
+  s3::StagingOptions options = load_.staging.options;
+  options.prefix = prefix;
+  s3::StagingWriter writer(load_.client, options);
+  s3::RecordRowWriter rows(plan_->property_of, singer::utc_now_rfc3339());
+  for (std::size_t i = 0; i < batch.size(); ++i) rows.write(writer, batch[i], metas[i]);
+  return writer.finish();
+}
+
+void StagedWarehouseSink::process_batch(const singer::RecordBatch &batch,
+                                        const std::vector<RecordMeta> &metas) {
+  if (batch.empty()) return;
+  ensure_table();
+  const std::string prefix =
+      s3::batch_prefix(load_.staging.options.prefix, table_.schema + "." + table_.table);
+  s3::StagedBatch staged = stage(batch, metas, prefix);
+  try {
+    load_staged(staged, prefix);
+  } catch (...) {
+    if (!load_.staging.keep_staged_files) {
+      try {
+        s3::delete_staged(load_.client, staged);
+      } catch (const std::exception &) {
+        // The load error is the one to report.
+      }
+    }
+    throw;
+  }
+  if (!load_.staging.keep_staged_files) s3::delete_staged(load_.client, staged);
+  context().info("stream " + stream() + ": loaded " + std::to_string(staged.rows) + " rows into " +
+                 table_.schema + "." + table_.table + " from " +
+                 std::to_string(staged.files.size()) + " staged files (" +
+                 std::to_string(staged.stored_bytes) + " bytes)");
+  after_load();
+}
+
+void StagedWarehouseSink::activate_version(std::int64_t version) {
+  ensure_table();
+  execute({sql::retire_old_versions(dialect_, table_, version, load_.warehouse.hard_delete)});
+}
+
+}  // namespace chorus::warehouse
