@@ -78,11 +78,6 @@ const singer::Field *CopyEncoder::field_for(Slot &slot, const singer::RecordView
   return nullptr;
 }
 
-bool CopyEncoder::marks_deletion(const singer::RecordView &record) {
-  const singer::Field *field = record.find(sql::kDeletedAt);
-  return field && !field->value.is_null();
-}
-
 void CopyEncoder::append_row(std::string &out, const std::string &stream,
                              const singer::RecordView &record, const RecordMeta &meta,
                              std::uint64_t line_number, std::string_view batched_at) {

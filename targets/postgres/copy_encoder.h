@@ -26,9 +26,6 @@ class CopyEncoder {
   void append_row(std::string &out, const std::string &stream, const singer::RecordView &record,
                   const RecordMeta &meta, std::uint64_t line_number, std::string_view batched_at);
 
-  // True when the record carries a non-null _sdc_deleted_at.
-  static bool marks_deletion(const singer::RecordView &record);
-
  private:
   struct Slot {
     ColumnSource source;

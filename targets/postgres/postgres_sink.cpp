@@ -112,7 +112,7 @@ void PostgresSink::process_batch(const singer::RecordBatch &records,
                                  const std::vector<RecordMeta> &metas) {
   Batch batch{records, metas, singer::utc_now_rfc3339()};
   bool has_deletions = false;
-  for (const auto &record : records) has_deletions |= CopyEncoder::marks_deletion(record);
+  for (const auto &record : records) has_deletions |= sql::marks_deletion(record);
   // Full loads of keyed tables rarely repeat a key within a batch; such a batch can skip the
   // ROW_NUMBER() pass, and while no key has met an existing row it can skip staging too.
   bool keys_unique = keys_unique_for_database(records, plan_, info().key_properties);
@@ -211,7 +211,11 @@ void PostgresSink::load_through_staging(const Batch &batch, bool has_deletions, 
     connection_.execute(sql::create_staging_table(dialect_, staging, plan_.columns) +
                         " ON COMMIT DROP");
     copy_rows(0, staging, batch, {0, batch.records.size()});
-    if (has_deletions && !hard_delete_) keep_values_of_deleted_rows(staging);
+    if (has_deletions && !hard_delete_) {
+      std::string keep = sql::keep_values_of_deleted_rows(dialect_, table_, staging, plan_.columns,
+                                                          plan_.key_columns);
+      if (!keep.empty()) connection_.execute(keep);
+    }
     for (const auto &statement : sql::upsert_from_staging(dialect_, table_, staging, plan_.columns,
                                                           plan_.key_columns, keys_unique)) {
       connection_.execute(statement);
@@ -224,27 +228,6 @@ void PostgresSink::load_through_staging(const Batch &batch, bool has_deletions, 
     connection_.rollback();
     throw;
   }
-}
-
-void PostgresSink::keep_values_of_deleted_rows(const sql::TableName &staging) {
-  std::string target = dialect_.qualified(table_);
-  std::string source = dialect_.qualified(staging);
-  std::string assignments;
-  for (const auto &column : plan_.columns) {
-    bool is_key = std::find(plan_.key_columns.begin(), plan_.key_columns.end(), column.name) !=
-                  plan_.key_columns.end();
-    if (is_key || column.name.rfind("_sdc_", 0) == 0) continue;
-    std::string name = dialect_.quote(column.name);
-    assignments += (assignments.empty() ? "" : ", ") + name + " = " + target + "." + name;
-  }
-  if (assignments.empty() || plan_.key_columns.empty()) return;
-  std::string match;
-  for (const auto &key : plan_.key_columns) {
-    std::string name = dialect_.quote(key);
-    match += " AND " + source + "." + name + " = " + target + "." + name;
-  }
-  connection_.execute("UPDATE " + source + " SET " + assignments + " FROM " + target + " WHERE " +
-                      source + "." + dialect_.quote(sql::kDeletedAt) + " IS NOT NULL" + match);
 }
 
 void PostgresSink::activate_version(std::int64_t version) {

@@ -69,9 +69,6 @@ class PostgresSink : public BatchSink {
   // One transaction per slice, slices at once; `then_hard_delete` only with a single slice.
   void load_slices(const Batch &batch, std::size_t slices, bool then_hard_delete);
   void load_through_staging(const Batch &batch, bool has_deletions, bool keys_unique);
-  // A soft delete marks a row; it does not overwrite it. Deletion records often carry only the
-  // key (a change log's delete does), so their other columns take the row's current values.
-  void keep_values_of_deleted_rows(const sql::TableName &staging);
 
   pg::Connection &connection_;
   CopyConnections &copy_connections_;

@@ -210,24 +210,33 @@ void SqliteSink::prepare_statements() {
   }
   sql += ") VALUES (" + values + ")";
   if (!key_columns_.empty()) {
-    sql += " ON CONFLICT (";
-    std::string where;
+    std::string keys, where;
     for (std::size_t k = 0; k < key_columns_.size(); ++k) {
       const std::string key = quote_name(columns_[key_columns_[k]].name);
       if (k > 0) {
-        sql += ", ";
+        keys += ", ";
         where += " AND ";
       }
-      sql += key;
+      keys += key;
       where += key + " = ?" + std::to_string(k + 1);
     }
-    std::string updates;
+    // An update sets every other column; a soft delete only the metadata ones, so that a
+    // deletion record carrying just the key keeps the row's values.
+    std::string updates, metadata_updates;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       if (std::find(key_columns_.begin(), key_columns_.end(), i) != key_columns_.end()) continue;
-      if (!updates.empty()) updates += ", ";
-      updates += quote_name(columns_[i].name) + " = excluded." + quote_name(columns_[i].name);
+      const std::string name = quote_name(columns_[i].name);
+      const std::string update = name + " = excluded." + name;
+      updates += (updates.empty() ? "" : ", ") + update;
+      if (columns_[i].source != ColumnSource::Property || columns_[i].name == sql::kDeletedAt) {
+        metadata_updates += (metadata_updates.empty() ? "" : ", ") + update;
+      }
     }
-    sql += updates.empty() ? ") DO NOTHING" : ") DO UPDATE SET " + updates;
+    const std::string conflict = sql + " ON CONFLICT (" + keys;
+    sql = conflict + (updates.empty() ? ") DO NOTHING" : ") DO UPDATE SET " + updates);
+    soft_delete_ = Statement(
+        *db_, conflict + (metadata_updates.empty() ? ") DO NOTHING"
+                                                   : ") DO UPDATE SET " + metadata_updates));
     delete_ = Statement(*db_, "DELETE FROM " + table_ + " WHERE " + where);
   }
   write_ = Statement(*db_, sql);
@@ -238,8 +247,8 @@ void SqliteSink::fail(std::uint64_t line, const std::string &problem) const {
                    problem);
 }
 
-void SqliteSink::bind_record(const singer::RecordView &record, const RecordMeta &meta,
-                             const std::string &batched_at) {
+void SqliteSink::bind_record(Statement &statement, const singer::RecordView &record,
+                             const RecordMeta &meta, const std::string &batched_at) {
   const std::vector<std::size_t> &positions = positions_->of(record);
   std::fill(cells_.begin(), cells_.end(), nullptr);
   for (std::size_t i = 0; i < positions.size(); ++i) {
@@ -252,29 +261,29 @@ void SqliteSink::bind_record(const singer::RecordView &record, const RecordMeta 
     const int index = static_cast<int>(i + 1);
     switch (column.source) {
       case ColumnSource::Property:
-        bind_value(write_, index, cells_[i], column.affinity);
+        bind_value(statement, index, cells_[i], column.affinity);
         break;
       case ColumnSource::ExtractedAt:
         if (record.time_extracted.empty()) {
-          write_.bind_null(index);
+          statement.bind_null(index);
         } else {
-          write_.bind_text(index, record.time_extracted);
+          statement.bind_text(index, record.time_extracted);
         }
         break;
       case ColumnSource::ReceivedAt:
-        write_.bind_text(index, meta.received_at);
+        statement.bind_text(index, meta.received_at);
         break;
       case ColumnSource::BatchedAt:
-        write_.bind_text(index, batched_at);
+        statement.bind_text(index, batched_at);
         break;
       case ColumnSource::Sequence:
-        write_.bind_int64(index, meta.sequence);
+        statement.bind_int64(index, meta.sequence);
         break;
       case ColumnSource::TableVersion:
         if (record.version) {
-          write_.bind_int64(index, *record.version);
+          statement.bind_int64(index, *record.version);
         } else {
-          write_.bind_null(index);
+          statement.bind_null(index);
         }
         break;
     }
@@ -309,7 +318,9 @@ void SqliteSink::process_batch(const singer::RecordBatch &batch,
     const singer::Field *deleted = record.find(deleted_at);
     const bool is_delete = deleted != nullptr && !deleted->value.is_null();
 
-    bind_record(record, meta, batched_at);
+    const bool soft_delete = is_delete && !hard_delete_ && !key_columns_.empty();
+    Statement &statement = soft_delete ? soft_delete_ : write_;
+    bind_record(statement, record, meta, batched_at);
     for (std::size_t key : key_columns_) {
       if (cells_[key] == nullptr || cells_[key]->is_null()) {
         fail(meta.line_number, "the record has no value for key property '" + columns_[key].name +
@@ -335,8 +346,8 @@ void SqliteSink::process_batch(const singer::RecordBatch &batch,
         continue;
       }
     }
-    if (!write_.run()) {
-      fail(meta.line_number, "storing the record failed: " + write_.error() +
+    if (!statement.run()) {
+      fail(meta.line_number, "storing the record failed: " + statement.error() +
                                  "; check that the table's columns match the stream's schema");
     }
   }

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "chorus/plugin/target.h"
-#include "database.h"
 #include "chorus/singer/field_positions.h"
+#include "database.h"
 #include "table_layout.h"
 
 namespace chorus::sqlite_target {
@@ -44,7 +44,7 @@ class SqliteSink : public BatchSink {
   void add_column(const TableColumn &column);
   bool has_column(const std::string &name) const;
   void prepare_statements();
-  void bind_record(const singer::RecordView &record, const RecordMeta &meta,
+  void bind_record(Statement &statement, const singer::RecordView &record, const RecordMeta &meta,
                    const std::string &batched_at);
   [[noreturn]] void fail(std::uint64_t line, const std::string &problem) const;
 
@@ -57,8 +57,9 @@ class SqliteSink : public BatchSink {
   bool warned_keyless_delete_ = false;
   std::unique_ptr<singer::FieldPositions> positions_;
   std::vector<const singer::Value *> cells_;
-  Statement write_;   // upsert, or insert for streams without keys
-  Statement delete_;  // by key; only for streams with keys
+  Statement write_;        // upsert, or insert for streams without keys
+  Statement soft_delete_;  // upsert of a deletion record: metadata columns only
+  Statement delete_;       // by key; only for streams with keys
 };
 
 }  // namespace chorus::sqlite_target

@@ -76,11 +76,14 @@ TEST_CASE("target-sqlite deletes rows of older versions on ACTIVATE_VERSION with
 
 TEST_CASE("target-sqlite keeps a record with _sdc_deleted_at as a soft delete by default") {
   Scratch scratch;
-  RunResult result = load(scratch, "deletes.singer", {{"add_record_metadata", false}});
+  // The deletion (a later batch) carries only the key, as a change log's delete does: the row
+  // keeps its values and gets _sdc_deleted_at.
+  RunResult result =
+      load(scratch, "deletes.singer", {{"add_record_metadata", false}, {"batch_size_rows", 3}});
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  CHECK(
-      query(scratch.path("out/test.db"), "SELECT id, _sdc_deleted_at FROM accounts ORDER BY id") ==
-      Rows{{"1", "<null>"}, {"2", "2026-11-02T10:00:00Z"}, {"3", "<null>"}});
+  CHECK(query(scratch.path("out/test.db"),
+              "SELECT id, owner, _sdc_deleted_at FROM accounts ORDER BY id") ==
+        Rows{{"1", "ann", "<null>"}, {"2", "bob", "2026-11-02T10:00:00Z"}, {"3", "cy", "<null>"}});
 }
 
 TEST_CASE("target-sqlite deletes the row of a record with _sdc_deleted_at with hard_delete") {

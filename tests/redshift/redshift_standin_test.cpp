@@ -167,6 +167,33 @@ TEST_CASE("hard_delete removes rows the tap marked with _sdc_deleted_at") {
   query("DROP SCHEMA \"" + schema + "\" CASCADE");
 }
 
+TEST_CASE("a soft delete carrying only the key keeps the row's values") {
+  if (!have_servers()) return;
+  const std::string schema = unique("rs_soft_deleted");
+  nlohmann::json config = base_config(schema, "tests/redshift/" + schema);
+  const std::string users_schema =
+      R"({"type":"SCHEMA","stream":"users","key_properties":["id"],"schema":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":["string","null"]},"_sdc_deleted_at":{"type":["string","null"],"format":"date-time"}}}})"
+      "\n";
+  run_target(config, users_schema +
+                         R"({"type":"RECORD","stream":"users","record":{"id":1,"name":"ann"}})"
+                         "\n"
+                         R"({"type":"RECORD","stream":"users","record":{"id":2,"name":"bob"}})"
+                         "\n");
+  run_target(
+      config,
+      users_schema +
+          R"({"type":"RECORD","stream":"users","record":{"id":2,"_sdc_deleted_at":"2024-02-01T00:00:00Z"}})"
+          "\n");
+  auto rows = query("SELECT id, name, _sdc_deleted_at IS NOT NULL FROM \"" + schema +
+                    "\".users ORDER BY id");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0][1].as<std::string>() == "ann");
+  CHECK(rows[0][2].as<bool>() == false);
+  CHECK(rows[1][1].as<std::string>() == "bob");
+  CHECK(rows[1][2].as<bool>() == true);
+  query("DROP SCHEMA \"" + schema + "\" CASCADE");
+}
+
 TEST_CASE("grants give each configured group read access to the schema") {
   if (!have_servers()) return;
   const std::string schema = unique("rs_grants");

@@ -147,6 +147,26 @@ TEST_CASE("deletes and version cleanup") {
         "IS NULL");
 }
 
+TEST_CASE("a soft-deleted row keeps the values the table holds for its key") {
+  PostgresDialect pg;
+  CHECK(keep_values_of_deleted_rows(pg, kTable, kStage, kColumns, {"id"}) ==
+        "UPDATE \"stage\" SET \"note\" = \"sales\".\"order items\".\"note\" FROM "
+        "\"sales\".\"order items\" WHERE \"stage\".\"_sdc_deleted_at\" IS NOT NULL AND "
+        "\"stage\".\"id\" = \"sales\".\"order items\".\"id\"");
+  // Nothing to keep without keys, or with only keys and metadata columns.
+  CHECK(keep_values_of_deleted_rows(pg, kTable, kStage, kColumns, {}).empty());
+  CHECK(
+      keep_values_of_deleted_rows(pg, kTable, kStage, {kColumns[0], kColumns[2]}, {"id"}).empty());
+  UpperCaseDialect upper;
+  const std::vector<Column> columns{{"ID", of(TypeKind::Integer)},
+                                    {"NOTE", of(TypeKind::Text)},
+                                    {"_SDC_SEQUENCE", of(TypeKind::Integer)}};
+  CHECK(keep_values_of_deleted_rows(upper, {"SALES", "ORDERS"}, {"", "STAGE"}, columns, {"ID"}) ==
+        "UPDATE \"STAGE\" SET \"NOTE\" = \"SALES\".\"ORDERS\".\"NOTE\" FROM \"SALES\".\"ORDERS\" "
+        "WHERE \"STAGE\".\"_SDC_DELETED_AT\" IS NOT NULL AND \"STAGE\".\"ID\" = "
+        "\"SALES\".\"ORDERS\".\"ID\"");
+}
+
 TEST_CASE("metadata columns are named as the dialect names them: upper case when it folds up") {
   UpperCaseDialect upper;
   CHECK(metadata_column(upper, kDeletedAt) == "_SDC_DELETED_AT");

@@ -32,4 +32,9 @@ TableName table_for_stream(const Dialect &dialect, std::string_view stream,
   return name;
 }
 
+bool marks_deletion(const singer::RecordView &record) {
+  const singer::Field *field = record.find(kDeletedAt);
+  return field && !field->value.is_null();
+}
+
 }  // namespace chorus::sql

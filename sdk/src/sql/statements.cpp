@@ -167,6 +167,28 @@ std::vector<std::string> upsert_from_staging(const Dialect &dialect, const Table
   return {};
 }
 
+std::string keep_values_of_deleted_rows(const Dialect &dialect, const TableName &table,
+                                        const TableName &staging,
+                                        const std::vector<Column> &columns,
+                                        const std::vector<std::string> &key_columns) {
+  if (key_columns.empty()) return {};
+  std::vector<std::string> metadata;
+  for (const auto &column : metadata_columns())
+    metadata.push_back(metadata_column(dialect, column.name));
+  std::string target = dialect.qualified(table);
+  std::string source = dialect.qualified(staging);
+  std::string assignments;
+  for (const auto &column : columns) {
+    if (is_key(key_columns, column.name) || is_key(metadata, column.name)) continue;
+    std::string name = dialect.quote(column.name);
+    assignments += (assignments.empty() ? "" : ", ") + name + " = " + target + "." + name;
+  }
+  if (assignments.empty()) return {};
+  return "UPDATE " + source + " SET " + assignments + " FROM " + target + " WHERE " + source + "." +
+         dialect.quote(metadata_column(dialect, kDeletedAt)) + " IS NOT NULL AND " +
+         key_match(dialect, key_columns, source, target);
+}
+
 std::string delete_marked_rows(const Dialect &dialect, const TableName &table) {
   return "DELETE FROM " + dialect.qualified(table) + " WHERE " +
          metadata_name(dialect, kDeletedAt) + " IS NOT NULL";

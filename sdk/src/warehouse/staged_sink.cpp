@@ -43,7 +43,13 @@ std::vector<std::string> StagedWarehouseSink::upsert_statements() const {
 }
 
 std::vector<std::string> StagedWarehouseSink::merge_statements() const {
-  std::vector<std::string> statements = upsert_statements();
+  std::vector<std::string> statements;
+  if (batch_has_deletions_ && !load_.warehouse.hard_delete) {
+    std::string keep = sql::keep_values_of_deleted_rows(dialect_, table_, staging_, plan_->columns,
+                                                        plan_->key_columns);
+    if (!keep.empty()) statements.push_back(std::move(keep));
+  }
+  for (std::string &statement : upsert_statements()) statements.push_back(std::move(statement));
   if (load_.warehouse.hard_delete) statements.push_back(sql::delete_marked_rows(dialect_, table_));
   return statements;
 }
@@ -71,6 +77,8 @@ void StagedWarehouseSink::process_batch(const singer::RecordBatch &batch,
   ensure_table();
   const std::string prefix =
       s3::batch_prefix(load_.staging.options.prefix, table_.schema + "." + table_.table);
+  batch_has_deletions_ = false;
+  for (const auto &record : batch) batch_has_deletions_ |= sql::marks_deletion(record);
   s3::StagedBatch staged = stage(batch, metas, prefix);
   try {
     load_staged(staged, prefix);

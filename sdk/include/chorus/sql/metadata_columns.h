@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chorus/singer/message.h"
 #include "chorus/sql/dialect.h"
 
 namespace chorus::sql {
@@ -25,6 +26,9 @@ std::vector<Column> metadata_columns();
 // dialect.safe_name(name), as plan_table() names it. "_SDC_DELETED_AT" in a dialect that
 // folds to upper case; unchanged where the dialect keeps or lowers case.
 std::string metadata_column(const Dialect &dialect, std::string_view name);
+
+// True when `record` carries a non-null "_sdc_deleted_at": the tap says it was deleted.
+bool marks_deletion(const singer::RecordView &record);
 
 // Where stream `stream` lands, by the Singer convention "<schema>-<table>":
 //  - the table is the part after the first '-', or the whole name when it has none;

@@ -84,7 +84,8 @@ class StagedWarehouseSink : public BatchSink {
   // The table's plan; set by the first batch or ACTIVATE_VERSION, before load_staged() runs.
   const sql::TablePlan &plan() const { return *plan_; }
   const sql::TableName &staging_table() const { return staging_; }
-  // upsert_statements(), then sql::delete_marked_rows() when hard_delete is set.
+  // For a batch with deletion records and soft deletes, sql::keep_values_of_deleted_rows();
+  // then upsert_statements(), then sql::delete_marked_rows() when hard_delete is set.
   std::vector<std::string> merge_statements() const;
   // "<plugin>: stream '<stream>': loading <n> rows staged at s3://<bucket>/<location> failed: ",
   // the start of the message of a failed load.
@@ -105,6 +106,7 @@ class StagedWarehouseSink : public BatchSink {
   sql::TableName table_;
   sql::TableName staging_;
   std::optional<sql::TablePlan> plan_;
+  bool batch_has_deletions_ = false;  // of the batch being loaded
 };
 
 }  // namespace chorus::warehouse
