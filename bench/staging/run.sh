@@ -41,6 +41,11 @@ timed "parse + CSV + zstd + upload + clean-up" "'$bench' stage <'$work/orders.si
 staging=$(awk '$1 == "staging_seconds" { print $2 }' "$work/stage.out")
 printf "%-48s %8.3f s %9.1f MB/s\n" "  of which staging (parse to last object stored)" "$staging" \
   "$(awk -v b="$csv_bytes" -v s="$staging" 'BEGIN { printf "%.1f", b / 1048576 / s }')"
+for part in records finish; do
+  label="    records parsed, encoded, handed over"
+  [ "$part" = finish ] && label="    finish(): last chunks, uploads, manifest"
+  printf "%-48s %8.3f s\n" "$label" "$(awk -v p="${part}_seconds" '$1 == p { print $2 }' "$work/stage.out")"
+done
 staging_rss=$rss_mib
 ratio=$(awk -v a="$staging" -v b="$baseline" 'BEGIN { printf "%.2f", a / b }')
 echo

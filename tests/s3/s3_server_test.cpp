@@ -3,12 +3,16 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "chorus/s3/client.h"
+#include "chorus/s3/record_rows.h"
 #include "chorus/s3/staging.h"
 
 using namespace chorus::s3;
@@ -48,6 +52,14 @@ std::string unique_prefix(const char *test) {
   auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   return "tests/s3/" + std::string(test) + "-" + std::to_string(getpid()) + "-" +
          std::to_string(now) + "/";
+}
+
+// The first column of every line of `csv`, as numbers.
+std::vector<long> first_numbers(const std::string &csv) {
+  std::vector<long> numbers;
+  std::istringstream lines(csv);
+  for (std::string line; std::getline(lines, line);) numbers.push_back(std::stol(line));
+  return numbers;
 }
 
 }  // namespace
@@ -239,4 +251,170 @@ TEST_CASE("an abandoned staging writer removes what it uploaded") {
     writer.end_row();
   }
   CHECK(client.list_objects(options.prefix).empty());
+}
+
+TEST_CASE("each staged file keeps its rows in the order they were written") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options;
+  options.prefix = unique_prefix("staging-order");
+  options.file_count = 5;
+  options.chunk_bytes = 2000;  // many chunks per file, compressed on several threads
+  StagingWriter writer(client, options);
+  for (int i = 0; i < 20000; ++i) {
+    writer.add_raw(std::to_string(i));
+    writer.add_string("row " + std::to_string(i));
+    writer.end_row();
+  }
+  StagedBatch batch = writer.finish();
+  REQUIRE(batch.files.size() == 5);
+  std::size_t rows = 0;
+  for (const StagedFile &file : batch.files) {
+    std::vector<long> numbers =
+        first_numbers(read_staged_object(client, file.key, batch.compression));
+    CHECK(numbers.size() == file.rows);
+    CHECK(std::is_sorted(numbers.begin(), numbers.end()));
+    rows += numbers.size();
+  }
+  CHECK(rows == 20000);
+  delete_staged(client, batch);
+}
+
+TEST_CASE("size-based splitting fills files one after another") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options;
+  options.prefix = unique_prefix("staging-size-order");
+  options.split = SplitMode::Size;
+  options.max_file_bytes = 20000;
+  options.chunk_bytes = 1000;
+  StagingWriter writer(client, options);
+  for (int i = 0; i < 10000; ++i) {
+    writer.add_raw(std::to_string(i));
+    writer.end_row();
+  }
+  StagedBatch batch = writer.finish();
+  REQUIRE(batch.files.size() >= 3);
+  long next = 0;
+  for (const StagedFile &file : batch.files) {
+    for (long number : first_numbers(read_staged_object(client, file.key, batch.compression))) {
+      CHECK(number == next);
+      ++next;
+    }
+  }
+  CHECK(next == 10000);
+  delete_staged(client, batch);
+}
+
+TEST_CASE("a row larger than a chunk is staged whole") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options;
+  options.prefix = unique_prefix("staging-wide");
+  options.file_count = 2;
+  options.chunk_bytes = 4096;
+  StagingWriter writer(client, options);
+  const std::string wide(100000, '"');  // doubled when quoted: 200 kB of CSV in one field
+  writer.add_raw("1");
+  writer.add_string(wide);
+  writer.end_row();
+  writer.add_raw("2");
+  writer.add_null();
+  writer.end_row();
+  StagedBatch batch = writer.finish();
+  REQUIRE(batch.files.size() == 2);
+  CHECK(read_staged_object(client, batch.files[0].key, batch.compression) ==
+        "1,\"" + std::string(200000, '"') + "\"\n");
+  CHECK(read_staged_object(client, batch.files[1].key, batch.compression) == "2,\n");
+  delete_staged(client, batch);
+}
+
+TEST_CASE("record rows follow the column plan whatever order a record lists its properties in") {
+  if (!have_server()) return;
+  using chorus::singer::Field;
+  using chorus::singer::RecordView;
+  using chorus::singer::Value;
+  using chorus::singer::ValueKind;
+  Client client(server_config());
+  StagingOptions options;
+  options.prefix = unique_prefix("staging-rows");
+  options.file_count = 1;
+  StagingWriter writer(client, options);
+  RecordRowWriter rows({"id", "name", "_sdc_sequence"}, "2024-01-01T00:00:00Z");
+  RecordView first;
+  first.fields = {{"id", Value{ValueKind::Number, "1"}}, {"name", Value{ValueKind::String, "a"}}};
+  RecordView swapped;
+  swapped.fields = {{"name", Value{ValueKind::String, "b"}}, {"id", Value{ValueKind::Number, "2"}}};
+  RecordView partial;
+  partial.fields = {{"extra", Value{ValueKind::Boolean, "true"}},
+                    {"id", Value{ValueKind::Number, "3"}}};
+  chorus::RecordMeta meta;
+  for (const RecordView *record : {&first, &swapped, &partial, &first}) {
+    ++meta.sequence;
+    rows.write(writer, *record, meta);
+  }
+  StagedBatch batch = writer.finish();
+  REQUIRE(batch.files.size() == 1);
+  CHECK(read_staged_object(client, batch.files[0].key, batch.compression) ==
+        "1,\"a\",1\n2,\"b\",2\n3,,3\n1,\"a\",4\n");
+  delete_staged(client, batch);
+}
+
+TEST_CASE("files larger than a part are uploaded in parts, several files at once") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options;
+  options.prefix = unique_prefix("staging-parts");
+  options.compression = Compression::None;
+  options.file_count = 2;
+  options.part_bytes = MultipartUpload::kMinPartBytes;
+  StagingWriter writer(client, options);
+  for (int i = 0; i < 120000; ++i) {  // about 12 MiB of CSV: two parts per file
+    writer.add_raw(std::to_string(i));
+    writer.add_string(std::string(90, static_cast<char>('a' + i % 26)));
+    writer.end_row();
+  }
+  StagedBatch batch = writer.finish();
+  REQUIRE(batch.files.size() == 2);
+  for (const StagedFile &file : batch.files) {
+    CHECK(file.stored_bytes > MultipartUpload::kMinPartBytes);
+    std::string csv = client.get_object(file.key);
+    CHECK(csv.size() == file.stored_bytes);
+    std::vector<long> numbers = first_numbers(csv);
+    CHECK(numbers.size() == file.rows);
+    CHECK(std::is_sorted(numbers.begin(), numbers.end()));
+  }
+  CHECK(batch.rows == 120000);
+  delete_staged(client, batch);
+}
+
+TEST_CASE("a refused upload fails the batch with the S3 error and stores nothing") {
+  if (!have_server()) return;
+  Client client(server_config());
+  ClientConfig refused = server_config();
+  refused.credentials.access_key_id = "CHORUSUNKNOWNKEY";
+  Client refused_client(refused);
+  const std::string prefix = unique_prefix("staging-refused");
+  for (std::size_t part_bytes : {std::size_t{8} << 20, MultipartUpload::kMinPartBytes}) {
+    CAPTURE(part_bytes);
+    StagingOptions options;
+    options.prefix = prefix;
+    options.compression = Compression::None;
+    options.file_count = 1;
+    options.part_bytes = part_bytes;
+    const int rows = part_bytes == MultipartUpload::kMinPartBytes ? 70000 : 10;  // 7 MiB or a few
+    try {
+      StagingWriter writer(refused_client, options);
+      for (int i = 0; i < rows; ++i) {
+        writer.add_string(std::string(100, 'r'));
+        writer.end_row();
+      }
+      writer.finish();
+      FAIL("expected S3Error");
+    } catch (const S3Error &error) {
+      CHECK(error.status() == 403);
+      CHECK(std::string(error.what()).find(prefix) != std::string::npos);
+    }
+  }
+  CHECK(client.list_objects(prefix).empty());
 }

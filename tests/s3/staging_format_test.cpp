@@ -58,3 +58,15 @@ TEST_CASE("decompress rejects corrupt input") {
   CHECK_THROWS(decompress("not zstd at all", Compression::Zstd));
   CHECK_THROWS(decompress("not gzip at all", Compression::Gzip));
 }
+
+TEST_CASE("csv_bound leaves room for a text made only of quotes") {
+  const std::string quotes(50, '"');
+  const Value value{ValueKind::String, quotes};
+  std::string room(csv_bound(value), '\0');
+  char *end = write_csv_value(room.data(), value);
+  CHECK(static_cast<std::size_t>(end - room.data()) == room.size());
+  CHECK(room == "\"" + std::string(100, '"') + "\"");
+  std::string appended;
+  append_csv_value(appended, value);
+  CHECK(appended == room);
+}

@@ -10,8 +10,8 @@ namespace {
 
 class Passthrough final : public StreamCompressor {
  public:
-  void write(std::string_view input, std::string &out) override { out.append(input); }
-  void finish(std::string &) override {}
+  void write(std::string_view input, ByteBuffer &out) override { out.append(input); }
+  void finish(ByteBuffer &) override {}
 };
 
 class Gzip final : public StreamCompressor {
@@ -24,21 +24,19 @@ class Gzip final : public StreamCompressor {
     }
   }
   ~Gzip() override { deflateEnd(&stream_); }
-  void write(std::string_view input, std::string &out) override { run(input, out, Z_NO_FLUSH); }
-  void finish(std::string &out) override { run({}, out, Z_FINISH); }
+  void write(std::string_view input, ByteBuffer &out) override { run(input, out, Z_NO_FLUSH); }
+  void finish(ByteBuffer &out) override { run({}, out, Z_FINISH); }
 
  private:
-  void run(std::string_view input, std::string &out, int flush) {
+  void run(std::string_view input, ByteBuffer &out, int flush) {
     stream_.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(input.data()));
     stream_.avail_in = static_cast<uInt>(input.size());
     for (;;) {
-      std::size_t old_size = out.size();
-      std::size_t room = deflateBound(&stream_, stream_.avail_in) + 64;
-      out.resize(old_size + room);
-      stream_.next_out = reinterpret_cast<Bytef *>(out.data() + old_size);
+      const std::size_t room = deflateBound(&stream_, stream_.avail_in) + 64;
+      stream_.next_out = reinterpret_cast<Bytef *>(out.room(room));
       stream_.avail_out = static_cast<uInt>(room);
       int status = deflate(&stream_, flush);
-      out.resize(old_size + room - stream_.avail_out);
+      out.commit(room - stream_.avail_out);
       if (status == Z_STREAM_ERROR) throw std::runtime_error("gzip: compression failed");
       if (flush == Z_FINISH ? status == Z_STREAM_END : stream_.avail_in == 0) break;
     }
@@ -54,21 +52,19 @@ class Zstd final : public StreamCompressor {
     ZSTD_CCtx_setParameter(context_, ZSTD_c_checksumFlag, 1);
   }
   ~Zstd() override { ZSTD_freeCCtx(context_); }
-  void write(std::string_view input, std::string &out) override {
-    run(input, out, ZSTD_e_continue);
-  }
-  void finish(std::string &out) override { run({}, out, ZSTD_e_end); }
+  void write(std::string_view input, ByteBuffer &out) override { run(input, out, ZSTD_e_continue); }
+  void finish(ByteBuffer &out) override { run({}, out, ZSTD_e_end); }
 
  private:
-  void run(std::string_view input, std::string &out, ZSTD_EndDirective mode) {
+  void run(std::string_view input, ByteBuffer &out, ZSTD_EndDirective mode) {
     ZSTD_inBuffer in{input.data(), input.size(), 0};
     for (;;) {
-      std::size_t old_size = out.size();
-      std::size_t room = ZSTD_compressBound(in.size - in.pos) + ZSTD_CStreamOutSize();
-      out.resize(old_size + room);
-      ZSTD_outBuffer buffer{out.data() + old_size, room, 0};
+      // Room for all of it, so zstd writes its blocks straight into `out` instead of staging
+      // them in its own buffer first.
+      const std::size_t room = ZSTD_compressBound(in.size - in.pos) + ZSTD_CStreamOutSize();
+      ZSTD_outBuffer buffer{out.room(room), room, 0};
       std::size_t remaining = ZSTD_compressStream2(context_, &buffer, &in, mode);
-      out.resize(old_size + buffer.pos);
+      out.commit(buffer.pos);
       if (ZSTD_isError(remaining)) {
         throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(remaining));
       }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "chorus/s3/staging.h"
+#include "s3/byte_buffer.h"
 
 namespace chorus::s3 {
 
@@ -13,9 +14,9 @@ class StreamCompressor {
  public:
   virtual ~StreamCompressor() = default;
   // Appends the compressed form of `input` (possibly nothing yet) to `out`.
-  virtual void write(std::string_view input, std::string &out) = 0;
+  virtual void write(std::string_view input, ByteBuffer &out) = 0;
   // Appends whatever is buffered and the stream's trailer to `out`.
-  virtual void finish(std::string &out) = 0;
+  virtual void finish(ByteBuffer &out) = 0;
 };
 
 // level 0: the codec's fast default.

@@ -20,13 +20,16 @@ class RecordRowWriter {
   // so a tap's own "_sdc_deleted_at" is loaded as sent. Anything absent is NULL.
   RecordRowWriter(std::vector<std::string> sources, std::string batched_at);
 
+  // Not thread-safe: it remembers where each property was found in the previous record.
   void write(StagingWriter &writer, const singer::RecordView &record, const RecordMeta &meta) const;
 
  private:
+  const singer::Field *find_field(const singer::RecordView &record, std::size_t column) const;
   enum class Source { Property, ExtractedAt, ReceivedAt, BatchedAt, Sequence, TableVersion };
   std::vector<std::string> sources_;
   std::vector<Source> kinds_;
   std::string batched_at_;
+  mutable std::vector<std::size_t> hints_;  // per column: its property's index last time
 };
 
 }  // namespace chorus::s3

@@ -9,10 +9,11 @@
 //   ... COPY ... MANIFEST 's3://bucket/<batch.manifest_key>' ...
 //   delete_staged(client, batch);          // unless the user keeps staged files
 //
-// CSV is encoded on the calling thread; compression runs on a worker thread, which hands each
-// finished multipart part or file to a few upload threads, so uploads overlap compression.
-// Memory stays bounded: a few 1 MiB chunks in flight, one part being filled per open file and
-// at most six parts queued or uploading.
+// CSV is encoded on the calling thread, straight into 1 MiB chunks; compression runs on two
+// threads (one on a single-core machine), each taking the next chunk of a file the other is not
+// compressing, and hands each finished multipart part or file to a few upload threads, so
+// uploads overlap compression. Memory stays bounded: a few chunks in flight, one part being
+// filled per open file and at most six parts queued or uploading.
 #pragma once
 
 #include <cstddef>
@@ -72,7 +73,8 @@ std::string redshift_manifest(const std::string &bucket, const std::vector<Stage
 
 class StagingWriter {
  public:
-  // The client is used from the worker thread only, until finish() or abort() returns.
+  // The writer's threads use Clients of their own, made from client.config(); `client` itself
+  // is used only by finish() and abort(), on the calling thread.
   StagingWriter(Client &client, StagingOptions options);
   // Aborts (removes what was uploaded) when neither finish() nor abort() was called.
   ~StagingWriter();
@@ -96,10 +98,14 @@ class StagingWriter {
 
  private:
   void hand_over_chunk();
+  char *field_room(std::size_t bytes);  // the separator, then room for `bytes`
+  void grow_chunk(std::size_t bytes);
   struct Worker;
   StagingOptions options_;
   std::unique_ptr<Worker> worker_;
+  // Kept at its full size so fields are written in place; the first chunk_size_ bytes are CSV.
   std::string chunk_;
+  std::size_t chunk_size_ = 0;
   bool first_field_ = true;
   std::uint64_t rows_ = 0;
   std::uint64_t chunk_rows_ = 0;
