@@ -71,6 +71,8 @@ SqliteSink::SqliteSink(StreamInfo info, const nlohmann::json &target_config,
                        "' is not in the stream's schema; the tap's SCHEMA message is wrong");
     }
   }
+  // Upserting a batch is most of the work; the next batch is read and validated meanwhile.
+  load_in_background();
 }
 
 void SqliteSink::start(const singer::RecordView *first_record) {
