@@ -55,6 +55,16 @@ const char *kTargetCompare =
     "SELECT id, i2, i4, i8, n, n_wide, n_free, f4, f8, t, vc, ch, b, d, tm, ts, tstz, iv, u, "
     "js, jb, arr, tarr, \"by\", mood_col FROM public.all_types ORDER BY id";
 
+// Table "accounts" with `rows` rows: id, owner 'owner <id>', balance id * 1.5.
+void create_accounts(ThrowawayDatabase &source, int rows) {
+  source.sql().execute(
+      "CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric(10,2));"
+      "INSERT INTO accounts SELECT g, 'owner ' || g, g * 1.5 FROM generate_series(1, " +
+      std::to_string(rows) + ") g");
+}
+
+const char *kLogBased = "replication: {public-accounts: {method: LOG_BASED}}";
+
 }  // namespace
 
 TEST_CASE("every column type round-trips exactly through a full-table sync") {
@@ -117,11 +127,8 @@ TEST_CASE("log-based sync replays inserts, updates and deletes after the first s
   REQUIRE_SERVER(server);
   ThrowawayDatabase source(*server, unique("chorus_log_src"));
   ThrowawayDatabase destination(*server, unique("chorus_log_dst"));
-  source.sql().execute(
-      "CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric(10,2));"
-      "INSERT INTO accounts SELECT g, 'owner ' || g, g * 1.5 FROM generate_series(1, 100) g");
-  Pipeline pipeline(source, destination, "public-accounts",
-                    "replication: {public-accounts: {method: LOG_BASED}}", "hard_delete: true");
+  create_accounts(source, 100);
+  Pipeline pipeline(source, destination, "public-accounts", kLogBased, "hard_delete: true");
   REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
   CHECK(pipeline.state().find("\"lsn\"") != std::string::npos);
 
@@ -145,11 +152,8 @@ TEST_CASE("a soft-deleted row keeps its last values and gets _sdc_deleted_at") {
   REQUIRE_SERVER(server);
   ThrowawayDatabase source(*server, unique("chorus_soft_src"));
   ThrowawayDatabase destination(*server, unique("chorus_soft_dst"));
-  source.sql().execute(
-      "CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric(10,2));"
-      "INSERT INTO accounts SELECT g, 'owner ' || g, g * 1.5 FROM generate_series(1, 10) g");
-  Pipeline pipeline(source, destination, "public-accounts",
-                    "replication: {public-accounts: {method: LOG_BASED}}");
+  create_accounts(source, 10);
+  Pipeline pipeline(source, destination, "public-accounts", kLogBased);
   REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
   // A delete in the log carries only the key; the row must not lose what it held.
   source.sql().execute(
