@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or stops) the real servers the test suite talks to, on loopback ports:
-#   - a throwaway PostgreSQL 15 cluster with wal_level=logical (for wal2json) and password
-#     authentication, owned by the `postgres` system user;
+#   - a throwaway PostgreSQL 15 cluster with wal_level=logical (for wal2json), password
+#     authentication and TLS (a throwaway CA), owned by the `postgres` system user;
 #   - s3rver, an S3-compatible server from the npm registry, with a bucket `chorus-test`.
 # Usage: scripts/test-services.sh start|stop|status
 # Writes the connection settings to $CHORUS_SERVICES_DIR/env, which tests source (or read from
@@ -46,8 +46,38 @@ max_connections = 200
 CONF
     echo "host replication all 127.0.0.1/32 scram-sha-256" >>"$dir/pg/pg_hba.conf"
   fi
+  ensure_pg_tls
   if ! pg_running; then
     as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w start >/dev/null
+  fi
+}
+
+# TLS for the sslmode tests: a throwaway CA signs the server's certificate for IP 127.0.0.1
+# only (so verify-full accepts 127.0.0.1 and refuses "localhost"); a second CA signs nothing.
+ensure_pg_tls() {
+  local tls=$dir/pg-tls
+  if [ ! -s "$tls/server.crt" ]; then
+    mkdir -p "$tls"
+    local quiet=(-days 3650 -nodes -newkey rsa:2048)
+    openssl req -x509 "${quiet[@]}" -subj "/CN=chorus test CA" -keyout "$tls/ca.key" \
+      -out "$tls/ca.crt" 2>/dev/null
+    openssl req -x509 "${quiet[@]}" -subj "/CN=unrelated CA" -keyout "$tls/other-ca.key" \
+      -out "$tls/other-ca.crt" 2>/dev/null
+    openssl req "${quiet[@]}" -subj "/CN=127.0.0.1" -keyout "$tls/server.key" \
+      -out "$tls/server.csr" 2>/dev/null
+    echo "subjectAltName=IP:127.0.0.1" >"$tls/server.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" \
+      -CAcreateserial -days 3650 -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
+    chown postgres "$tls/server.key" "$tls/server.crt"
+    chmod 600 "$tls/server.key"
+  fi
+  if ! grep -q "^ssl = on" "$dir/pg/postgresql.conf"; then
+    cat >>"$dir/pg/postgresql.conf" <<CONF
+ssl = on
+ssl_cert_file = '$tls/server.crt'
+ssl_key_file = '$tls/server.key'
+CONF
+    if pg_running; then as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" reload >/dev/null; fi
   fi
 }
 
@@ -82,6 +112,8 @@ export CHORUS_TEST_PG_USER=chorus
 export CHORUS_TEST_PG_PASSWORD=chorus
 export CHORUS_TEST_PG_DBNAME=postgres
 export CHORUS_TEST_PG_SOCKET_DIR=$dir/pg
+export CHORUS_TEST_PG_SSL_CA=$dir/pg-tls/ca.crt
+export CHORUS_TEST_PG_SSL_OTHER_CA=$dir/pg-tls/other-ca.crt
 export CHORUS_TEST_S3_ENDPOINT=http://127.0.0.1:$s3_port
 export CHORUS_TEST_S3_BUCKET=chorus-test
 export CHORUS_TEST_S3_ACCESS_KEY_ID=S3RVER

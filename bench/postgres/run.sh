@@ -18,6 +18,8 @@ done
 : "${CHORUS_TEST_PG_HOST:?PostgreSQL settings missing: start scripts/test-services.sh}"
 export PGHOST=$CHORUS_TEST_PG_HOST PGPORT=$CHORUS_TEST_PG_PORT PGUSER=$CHORUS_TEST_PG_USER
 export PGPASSWORD=$CHORUS_TEST_PG_PASSWORD
+# Both sides without TLS (the test cluster offers it): the comparison is about loading.
+export PGSSLMODE=disable
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -53,7 +55,7 @@ timed() {
   last_rss_mib=$(awk -v r="$rss" 'BEGIN { printf "%.0f", r / 1024 }')
 }
 
-conn() { printf '"host":"%s","port":%s,"user":"%s","password":"%s","dbname":"%s"' \
+conn() { printf '"host":"%s","port":%s,"user":"%s","password":"%s","dbname":"%s","sslmode":"disable"' \
   "$PGHOST" "$PGPORT" "$PGUSER" "$PGPASSWORD" "$1"; }
 # pipeline <file> <replication> <target schema>: a tap-postgres | target-postgres pipeline.
 pipeline() {
