@@ -3,24 +3,12 @@
 #include "csv_encoding.h"
 
 namespace chorus::csv_target {
-namespace {
-
-std::vector<std::string> column_names(const nlohmann::json &schema) {
-  std::vector<std::string> names;
-  if (schema.contains("properties") && schema["properties"].is_object()) {
-    for (const auto &property : schema["properties"].items()) names.push_back(property.key());
-  }
-  return names;
-}
-
-}  // namespace
-
 CsvSink::CsvSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
                  CsvSinkOptions options, WrittenFiles &written)
     : Sink(std::move(info), target_config, context),
       options_(std::move(options)),
       written_(written),
-      columns_(column_names(this->info().schema)) {}
+      columns_(singer::property_names(this->info().schema, this->info().property_order)) {}
 
 void CsvSink::start(const singer::RecordView *first_record) {
   if (first_record != nullptr) columns_ = singer::in_record_order(columns_, *first_record);
@@ -68,7 +56,8 @@ void CsvSink::process_record(const singer::RecordView &record, const RecordMeta 
   const std::vector<std::size_t> &positions = positions_->of(record);
   std::fill(cells_.begin(), cells_.end(), nullptr);
   for (std::size_t i = 0; i < positions.size(); ++i) {
-    if (positions[i] != singer::FieldPositions::kIgnored) cells_[positions[i]] = &record.fields[i].value;
+    if (positions[i] != singer::FieldPositions::kIgnored)
+      cells_[positions[i]] = &record.fields[i].value;
   }
   std::string &out = file_->buffer();
   const char delimiter = options_.delimiter;

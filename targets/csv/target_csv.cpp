@@ -6,8 +6,8 @@
 
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
-#include "csv_sink.h"
 #include "chorus/plugin/output_file.h"
+#include "csv_sink.h"
 
 namespace chorus::csv_target {
 namespace {

@@ -87,7 +87,7 @@ void PostgresSink::prepare_table() {
                         connection_.literal(dialect_.qualified(table_)) + "))");
     connection_.execute(sql::create_schema(dialect_, table_.schema));
     plan_ = sql::plan_table(dialect_, stream(), info().schema, info().key_properties,
-                            existing_columns());
+                            existing_columns(), info().property_order);
     if (plan_.create_table) {
       connection_.execute(sql::create_table(dialect_, table_, plan_.columns, plan_.key_columns));
     }

@@ -125,8 +125,8 @@ void SpectrumSink::ensure_table() {
   ExternalCatalog &catalog = load_.external_catalog();
   // Planned as a new table: the external catalog keeps no types chorus could evolve, and the
   // files only need each property's column.
-  sql::TablePlan plan =
-      sql::plan_table(dialect, stream(), info().schema, info().key_properties, std::nullopt);
+  sql::TablePlan plan = sql::plan_table(dialect, stream(), info().schema, info().key_properties,
+                                        std::nullopt, info().property_order);
   load_.ensure_external_schema(settings_.table.schema, settings_.catalog_database,
                                settings_.iam_role);
   std::vector<std::string> columns = catalog.columns(settings_.table);

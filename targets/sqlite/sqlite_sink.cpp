@@ -64,7 +64,8 @@ SqliteSink::SqliteSink(StreamInfo info, const nlohmann::json &target_config,
     : BatchSink(std::move(info), target_config, context), db_(std::move(db)) {
   table_ = quote_name(stream());
   hard_delete_ = config().value("hard_delete", false);
-  columns_ = plan_columns(this->info().schema, config().value("add_record_metadata", true));
+  columns_ = plan_columns(this->info().schema, this->info().property_order,
+                          config().value("add_record_metadata", true));
   for (const std::string &key : this->info().key_properties) {
     if (!has_column(key)) {
       throw FatalError("target-sqlite: stream '" + stream() + "': key property '" + key +

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chorus/singer/message.h"
 #include "chorus/sql/logical_type.h"
 #include "chorus/sql/metadata_columns.h"
 
@@ -34,12 +35,12 @@ TableColumn table_version_column() {
           ColumnSource::TableVersion};
 }
 
-std::vector<TableColumn> plan_columns(const nlohmann::json &schema, bool add_metadata) {
+std::vector<TableColumn> plan_columns(const nlohmann::json &schema,
+                                      const std::vector<std::string> &property_order,
+                                      bool add_metadata) {
   std::vector<TableColumn> columns;
-  if (schema.contains("properties") && schema["properties"].is_object()) {
-    for (const auto &property : schema["properties"].items()) {
-      columns.push_back(column_for(property.key(), property.value()));
-    }
+  for (const std::string &name : singer::property_names(schema, property_order)) {
+    columns.push_back(column_for(name, schema["properties"][name]));
   }
   if (!add_metadata) return columns;
   const std::vector<TableColumn> metadata = {

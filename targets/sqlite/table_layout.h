@@ -39,9 +39,11 @@ struct TableColumn {
   ColumnSource source = ColumnSource::Property;
 };
 
-// The schema's properties in order, then (with `add_metadata`) the _sdc_ columns the schema does
-// not declare itself.
-std::vector<TableColumn> plan_columns(const nlohmann::json &schema, bool add_metadata);
+// The schema's properties in the tap's order (`property_order`, see singer::property_names()),
+// then (with `add_metadata`) the _sdc_ columns the schema does not declare itself.
+std::vector<TableColumn> plan_columns(const nlohmann::json &schema,
+                                      const std::vector<std::string> &property_order,
+                                      bool add_metadata);
 
 // The _sdc_deleted_at or _sdc_table_version column, for adding them when needed.
 TableColumn deleted_at_column();

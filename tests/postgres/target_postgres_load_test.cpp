@@ -132,3 +132,19 @@ TEST_CASE("a large keyed batch loads in slices over two connections, and reloads
   CHECK(second.output.find("loading through a staging table") != std::string::npos);
   CHECK(dump(destination.sql(), summary) == "20000|20000|b1|b9999\n");
 }
+
+TEST_CASE("a new table's columns follow the order of the tap's SCHEMA") {
+  REQUIRE_SERVER(server);
+  ThrowawayDatabase destination(*server, unique("chorus_tgt_order"));
+  ExecResult result = run_target(
+      destination,
+      R"({"type":"SCHEMA","stream":"things","key_properties":["id"],"schema":{"type":"object",)"
+      R"("properties":{"zeta":{"type":"string"},"id":{"type":"integer"},"alpha":{"type":"string"}}}})"
+      "\n",
+      "\"add_record_metadata\":false");
+  REQUIRE_MESSAGE(result.status == 0, result.output);
+  CHECK(dump(destination.sql(),
+             "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
+             "information_schema.columns WHERE table_name = 'things' AND column_name NOT LIKE "
+             "'\\_sdc\\_%'") == "zeta,id,alpha\n");
+}

@@ -153,13 +153,13 @@ TEST_CASE("Spectrum: each batch lands as gzip CSV under the table's location, DD
   CHECK(out.find(R"("shop-orders":{"id":3})") != std::string::npos);
 
   const std::string location = prefix + "/" + schema + "/orders/";
-  // Properties in the planner's order, then the _sdc_ columns.
-  const std::vector<std::string> columns{"amount",
-                                         "day",
-                                         "id",
-                                         "meta",
+  // Properties in the order the SCHEMA lists them, then the _sdc_ columns.
+  const std::vector<std::string> columns{"id",
                                          "name",
+                                         "amount",
                                          "paid",
+                                         "meta",
+                                         "day",
                                          "_sdc_extracted_at",
                                          "_sdc_received_at",
                                          "_sdc_batched_at",
@@ -211,8 +211,8 @@ TEST_CASE("Spectrum: each batch lands as gzip CSV under the table's location, DD
                              "' CREATE EXTERNAL DATABASE IF NOT EXISTS");
   CHECK(statements[1] ==
         "CREATE EXTERNAL TABLE \"" + schema +
-            "\".\"orders\" (\"amount\" DECIMAL(38,2), \"day\" DATE, \"id\" BIGINT, \"meta\" "
-            "VARCHAR(65535), \"name\" VARCHAR(65535), \"paid\" BOOLEAN, \"_sdc_extracted_at\" "
+            "\".\"orders\" (\"id\" BIGINT, \"name\" VARCHAR(65535), \"amount\" DECIMAL(38,2), "
+            "\"paid\" BOOLEAN, \"meta\" VARCHAR(65535), \"day\" DATE, \"_sdc_extracted_at\" "
             "VARCHAR(65535), \"_sdc_received_at\" VARCHAR(65535), \"_sdc_batched_at\" "
             "VARCHAR(65535), \"_sdc_deleted_at\" VARCHAR(65535), \"_sdc_sequence\" BIGINT, "
             "\"_sdc_table_version\" BIGINT) ROW FORMAT SERDE "

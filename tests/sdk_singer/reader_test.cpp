@@ -233,6 +233,23 @@ TEST_CASE("SCHEMA, STATE, ACTIVATE_VERSION and BATCH are parsed into documents")
   CHECK(batch.manifest == std::vector<std::string>{"file:///batches/a.jsonl.gz"});
 }
 
+TEST_CASE("a SCHEMA keeps the order its properties were written in") {
+  MemoryFile file(
+      R"({"type":"SCHEMA","stream":"s","schema":{"type":"object","properties":{"zeta":{},)"
+      R"("id":{"type":"integer"},"alpha":{"properties":{"z":{},"a":{}}}}},"key_properties":[]})"
+      "\n");
+  MessageReader reader(file.fd());
+  Message message;
+  REQUIRE(reader.next(message));
+  const SchemaMessage schema = as_schema(message);
+  CHECK(schema.property_order == std::vector<std::string>{"zeta", "id", "alpha"});
+  CHECK(property_names(schema.schema, schema.property_order) == schema.property_order);
+  // Without an order, sorted; names the order lists but the schema lacks are left out.
+  CHECK(property_names(schema.schema, {}) == std::vector<std::string>{"alpha", "id", "zeta"});
+  CHECK(property_names(schema.schema, {"id", "gone"}) ==
+        std::vector<std::string>{"id", "alpha", "zeta"});
+}
+
 TEST_CASE("typed accessors name the line and the key when the shape is wrong") {
   MemoryFile file(
       "{\"type\":\"SCHEMA\",\"stream\":\"s\"}\n"

@@ -50,6 +50,21 @@ TEST_CASE("a new table gets the properties then the metadata columns") {
   CHECK(plan.add.empty());
 }
 
+TEST_CASE("new columns follow the order the tap listed its properties in") {
+  PostgresDialect pg;
+  auto plan =
+      plan_table(pg, "orders", schema_of(R"({"zeta":{"type":"string"},"id":{"type":"integer"},
+                                       "alpha":{"type":"string"},"extra":{"type":"string"}})"),
+                 {"id"}, std::nullopt, {"zeta", "id", "alpha", "gone"});
+  REQUIRE(plan.columns.size() == 10);
+  // Listed ones first (a name the schema lacks is skipped), then the rest sorted.
+  CHECK(plan.columns[0].name == "zeta");
+  CHECK(plan.columns[1].name == "id");
+  CHECK(plan.columns[2].name == "alpha");
+  CHECK(plan.columns[3].name == "extra");
+  CHECK(plan.columns[4].name == "_sdc_extracted_at");
+}
+
 TEST_CASE("a schema declaring _sdc_deleted_at keeps one such column") {
   auto plan = plan_table(PostgresDialect(), "s", schema_of(R"({"id":{"type":"integer"},
       "_sdc_deleted_at":{"type":["null","string"],"format":"date-time"}})"),

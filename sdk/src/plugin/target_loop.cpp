@@ -196,7 +196,7 @@ class TargetLoop {
               [&] {
                 if (validate_) fresh.validator.emplace(schema.schema);
                 StreamInfo info{schema.stream, schema.schema, schema.key_properties,
-                                schema.bookmark_properties};
+                                schema.bookmark_properties, schema.property_order};
                 fresh.sink = target_.make_sink(info);
                 if (!fresh.sink)
                   throw FatalError("the target made no sink for it (a bug in the target)");

@@ -1,6 +1,8 @@
 // Message helpers and the typed accessors for the rare (non-RECORD) messages.
 #include "chorus/singer/message.h"
 
+#include <algorithm>
+
 #include "chorus/singer/errors.h"
 
 namespace chorus::singer {
@@ -94,7 +96,34 @@ SchemaMessage as_schema(const Message &message) {
   out.schema = schema;
   out.key_properties = string_list(message, "key_properties");
   out.bookmark_properties = string_list(message, "bookmark_properties");
+  if (!message.line.empty()) {
+    // nlohmann::json keeps object keys sorted; ordered_json keeps the tap's order.
+    const auto ordered = nlohmann::ordered_json::parse(message.line);
+    const auto &schema_in_order = ordered.at("schema");
+    const auto properties = schema_in_order.find("properties");
+    if (properties != schema_in_order.end() && properties->is_object()) {
+      for (const auto &item : properties->items()) out.property_order.push_back(item.key());
+    }
+  }
   return out;
+}
+
+std::vector<std::string> property_names(const nlohmann::json &schema,
+                                        const std::vector<std::string> &order) {
+  std::vector<std::string> names;
+  const auto properties = schema.find("properties");
+  if (properties == schema.end() || !properties->is_object()) return names;
+  for (const auto &name : order) {
+    if (properties->contains(name) && std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(name);
+    }
+  }
+  for (const auto &item : properties->items()) {
+    if (std::find(names.begin(), names.end(), item.key()) == names.end()) {
+      names.push_back(item.key());
+    }
+  }
+  return names;
 }
 
 const nlohmann::json &state_value(const Message &message) {

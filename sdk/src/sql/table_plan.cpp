@@ -5,6 +5,7 @@
 #include <set>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/singer/message.h"
 #include "chorus/sql/metadata_columns.h"
 
 namespace chorus::sql {
@@ -112,7 +113,8 @@ const Column *column_fed_by(const TablePlan &plan, std::string_view property) {
 
 TablePlan plan_table(const Dialect &dialect, const std::string &stream,
                      const nlohmann::json &schema, const std::vector<std::string> &key_properties,
-                     const std::optional<std::vector<Column>> &existing) {
+                     const std::optional<std::vector<Column>> &existing,
+                     const std::vector<std::string> &property_order) {
   static const nlohmann::json kNoProperties = nlohmann::json::object();
   const nlohmann::json *properties = &kNoProperties;
   if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) {
@@ -127,10 +129,10 @@ TablePlan plan_table(const Dialect &dialect, const std::string &stream,
   }
 
   Planner planner(dialect, stream, existing);
-  for (const auto &[property, property_schema] : properties->items()) {
+  for (const std::string &property : singer::property_names(schema, property_order)) {
     bool is_key =
         std::find(key_properties.begin(), key_properties.end(), property) != key_properties.end();
-    planner.place(property, logical_type_of(property_schema), is_key);
+    planner.place(property, logical_type_of((*properties)[property]), is_key);
   }
   for (const auto &column : metadata_columns()) {
     if (!planner.placed(column.name)) planner.place(column.name, column.type, false);

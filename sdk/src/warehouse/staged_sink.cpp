@@ -25,8 +25,8 @@ void StagedWarehouseSink::ensure_table() {
   if (plan_) return;
   auto existing = sql::existing_columns(
       dialect_, query(sql::catalog_columns_query(dialect_, table_, information_schema())));
-  sql::TablePlan plan =
-      sql::plan_table(dialect_, stream(), info().schema, info().key_properties, existing);
+  sql::TablePlan plan = sql::plan_table(dialect_, stream(), info().schema, info().key_properties,
+                                        existing, info().property_order);
   for (const std::string &notice : plan.notices) {
     context().info("stream " + stream() + ": " + notice);
   }

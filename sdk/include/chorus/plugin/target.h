@@ -23,6 +23,8 @@ struct StreamInfo {
   nlohmann::json schema;
   std::vector<std::string> key_properties;
   std::vector<std::string> bookmark_properties;
+  // The schema's properties in the tap's order (see singer::property_names()).
+  std::vector<std::string> property_order;
 };
 
 // Per-record metadata the loop passes along (for _sdc_ columns and error messages).

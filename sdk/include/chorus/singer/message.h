@@ -6,12 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace chorus::singer {
 
@@ -43,8 +42,8 @@ struct Field {
 // RecordBatch lives, for views a batch hands out).
 struct RecordView {
   std::string_view stream;
-  std::vector<Field> fields;         // top-level properties of "record", in input order
-  std::string_view time_extracted;   // empty when absent
+  std::vector<Field> fields;        // top-level properties of "record", in input order
+  std::string_view time_extracted;  // empty when absent
   std::optional<std::int64_t> version;
 
   // The field named `name`, or nullptr. Linear scan: records are narrow.
@@ -67,11 +66,19 @@ struct Message {
 // the missing or mistyped key) when the document does not have the Singer shape.
 struct SchemaMessage {
   std::string stream;
-  nlohmann::json schema;
+  nlohmann::json schema;  // its objects list their keys sorted, not as the tap wrote them
   std::vector<std::string> key_properties;
   std::vector<std::string> bookmark_properties;
+  // The top-level "properties" of the schema in the order the tap wrote them (table columns
+  // follow it). Empty when the message has no raw line.
+  std::vector<std::string> property_order;
 };
 SchemaMessage as_schema(const Message &message);
+
+// The names of schema["properties"]: first those listed in `order` (the tap's order), then
+// any others in sorted order.
+std::vector<std::string> property_names(const nlohmann::json &schema,
+                                        const std::vector<std::string> &order);
 
 // The "value" of a STATE message.
 const nlohmann::json &state_value(const Message &message);

@@ -54,8 +54,11 @@ const Column *column_fed_by(const TablePlan &plan, std::string_view property);
 // dialect.safe_name(); two properties that would get the same column (after case folding or
 // shortening) are told apart by appending hash_suffix(property) to the later one. Throws
 // chorus::FatalError on an incompatible key change or a key property missing from the schema.
+// New columns follow `property_order` (StreamInfo::property_order: the tap's order), then any
+// other property in sorted order.
 TablePlan plan_table(const Dialect &dialect, const std::string &stream,
                      const nlohmann::json &schema, const std::vector<std::string> &key_properties,
-                     const std::optional<std::vector<Column>> &existing);
+                     const std::optional<std::vector<Column>> &existing,
+                     const std::vector<std::string> &property_order = {});
 
 }  // namespace chorus::sql
