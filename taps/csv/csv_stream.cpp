@@ -165,6 +165,12 @@ nlohmann::json CsvStream::schema() const {
   return {{"type", "object"}, {"properties", properties}};
 }
 
+std::vector<std::string> CsvStream::property_order() const {
+  std::vector<std::string> names;
+  for (const Column &column : columns_) names.push_back(column.name);
+  return names;
+}
+
 std::vector<std::string> CsvStream::replication_keys() const {
   if (spec_.replication_key.empty()) return {};
   return {spec_.replication_key};

@@ -31,6 +31,7 @@ class CsvStream : public Stream {
 
   std::string name() const override { return spec_.entity; }
   nlohmann::json schema() const override;
+  std::vector<std::string> property_order() const override;
   std::vector<std::string> key_properties() const override { return spec_.keys; }
   std::vector<std::string> replication_keys() const override;
   void sync(StreamSync &sync) override;

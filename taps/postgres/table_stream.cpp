@@ -118,7 +118,11 @@ void TableStream::sync(StreamSync &sync) {
   if (sync.replication_method() == ReplicationMethod::Incremental) {
     bookmark_properties.push_back(sync.replication_key());
   }
-  sync.out().write_schema(name(), schema_doc, table_.primary_key, bookmark_properties);
+  std::vector<std::string> column_order;
+  for (const auto &column : table_.columns) column_order.push_back(column.name);
+  column_order.push_back("_sdc_deleted_at");  // LOG_BASED only; skipped when absent
+  sync.out().write_schema(name(), schema_doc, table_.primary_key, bookmark_properties,
+                          column_order);
 
   std::unique_ptr<pg::Connection> connection = options_.connect();
   connection->execute(

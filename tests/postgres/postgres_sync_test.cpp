@@ -80,6 +80,12 @@ TEST_CASE("every column type round-trips exactly through a full-table sync") {
     connection->execute("SET TIME ZONE 'UTC'; SET extra_float_digits = 3");
   }
   CHECK(dump(source.sql(), kAllTypesCompare) == dump(destination.sql(), kTargetCompare));
+  // The destination's columns come in the source's order (then the _sdc_ ones).
+  const char *column_order =
+      "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
+      "information_schema.columns WHERE table_name = 'all_types' AND column_name NOT LIKE "
+      "'\\_sdc\\_%'";
+  CHECK(dump(source.sql(), column_order) == dump(destination.sql(), column_order));
   // The destination keeps the declared precision, length and kind of each column.
   CHECK(dump(destination.sql(),
              "SELECT column_name, data_type, character_maximum_length, numeric_precision, "

@@ -190,6 +190,30 @@ TEST_CASE("SCHEMA, STATE and ACTIVATE_VERSION round-trip through the reader") {
   CHECK_FALSE(reader.next(message));
 }
 
+TEST_CASE("a SCHEMA is written with its properties in the order given, and read back so") {
+  MemoryFile file;
+  const nlohmann::json schema = {
+      {"type", "object"},
+      {"properties", {{"zeta", {{"type", "string"}}}, {"id", {{"type", "integer"}}}}},
+      {"required", {"id"}}};
+  {
+    MessageWriter writer(file.fd());
+    writer.write_schema("s", schema, {"id"}, {}, {"zeta", "id"});
+    writer.write_schema("s", schema, {"id"});  // no order: sorted
+  }
+  file.rewind();
+  MessageReader reader(file.fd());
+  Message message;
+  REQUIRE(reader.next(message));
+  CHECK(message.line.find(R"("properties":{"zeta":{"type":"string"},"id":)") !=
+        std::string_view::npos);
+  const SchemaMessage ordered = as_schema(message);
+  CHECK(ordered.schema == schema);
+  CHECK(ordered.property_order == std::vector<std::string>{"zeta", "id"});
+  REQUIRE(reader.next(message));
+  CHECK(as_schema(message).property_order == std::vector<std::string>{"id", "zeta"});
+}
+
 TEST_CASE("write_state reaches the fd at once") {
   MemoryFile file;
   MessageWriter writer(file.fd());

@@ -19,7 +19,7 @@ void Mapper::run(int in_fd, int out_fd) {
         singer::SchemaMessage schema = singer::as_schema(message);
         map_schema(schema);
         out.write_schema(schema.stream, schema.schema, schema.key_properties,
-                         schema.bookmark_properties);
+                         schema.bookmark_properties, schema.property_order);
         break;
       }
       case singer::MessageType::State:

@@ -187,7 +187,7 @@ void Tap::sync(const nlohmann::json &catalog, nlohmann::json state, singer::Mess
       std::vector<std::string> bookmark_properties;
       if (!entry.replication_key.empty()) bookmark_properties.push_back(entry.replication_key);
       out.write_schema(entry.stream, selected_schema(entry), entry.key_properties,
-                       bookmark_properties);
+                       bookmark_properties, stream->property_order());
     }
     StreamSync sync(entry, state, out, context(), full_refresh);
     stream->sync(sync);

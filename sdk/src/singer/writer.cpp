@@ -42,13 +42,41 @@ MessageWriter::~MessageWriter() {
   }
 }
 
+namespace {
+
+// `schema` as JSON text with its top-level "properties" in `property_order` (nlohmann::json
+// keeps object keys sorted; ordered_json keeps insertion order).
+std::string schema_text(const nlohmann::json &schema,
+                        const std::vector<std::string> &property_order) {
+  const auto properties = schema.find("properties");
+  if (property_order.empty() || properties == schema.end() || !properties->is_object()) {
+    return schema.dump();
+  }
+  nlohmann::ordered_json ordered = nlohmann::ordered_json::object();
+  for (const auto &[key, value] : schema.items()) {
+    if (key != "properties") {
+      ordered[key] = nlohmann::ordered_json(value);
+      continue;
+    }
+    nlohmann::ordered_json in_order = nlohmann::ordered_json::object();
+    for (const std::string &name : property_names(schema, property_order)) {
+      in_order[name] = nlohmann::ordered_json(value[name]);
+    }
+    ordered[key] = std::move(in_order);
+  }
+  return ordered.dump();
+}
+
+}  // namespace
+
 void MessageWriter::write_schema(std::string_view stream, const nlohmann::json &schema,
                                  const std::vector<std::string> &key_properties,
-                                 const std::vector<std::string> &bookmark_properties) {
+                                 const std::vector<std::string> &bookmark_properties,
+                                 const std::vector<std::string> &property_order) {
   buffer_.append(R"({"type":"SCHEMA","stream":)");
   append_json_string(buffer_, stream);
   buffer_.append(R"(,"schema":)");
-  buffer_.append(schema.dump());
+  buffer_.append(schema_text(schema, property_order));
   buffer_.append(R"(,"key_properties":[)");
   for (std::size_t i = 0; i < key_properties.size(); ++i) {
     if (i > 0) buffer_.push_back(',');

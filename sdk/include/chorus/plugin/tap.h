@@ -3,11 +3,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chorus/plugin/catalog.h"
 #include "chorus/plugin/context.h"
@@ -66,6 +65,10 @@ class Stream {
 
   virtual std::string name() const = 0;
   virtual nlohmann::json schema() const = 0;
+  // The schema's properties in the order the source has them (a table's columns, a file's
+  // header); the SCHEMA message lists them so, and targets create columns in that order.
+  // Empty: sorted by name.
+  virtual std::vector<std::string> property_order() const { return {}; }
   virtual std::vector<std::string> key_properties() const { return {}; }
   // Properties that can serve as replication keys ("valid-replication-keys").
   virtual std::vector<std::string> replication_keys() const { return {}; }
@@ -104,8 +107,8 @@ class Tap {
   // including those of streams not synced this run, and a record_count metric. A full refresh
   // drops the synced stream's old bookmark. Once a stop is requested no further stream starts.
   // A selected stream the tap does not have is a ConfigError.
-  virtual void sync(const nlohmann::json &catalog, nlohmann::json state,
-                    singer::MessageWriter &out, bool full_refresh);
+  virtual void sync(const nlohmann::json &catalog, nlohmann::json state, singer::MessageWriter &out,
+                    bool full_refresh);
 
   const nlohmann::json &config() const { return config_; }
   const PluginContext &context() const { return context_; }

@@ -3,11 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chorus/singer/message.h"
 
@@ -29,9 +28,12 @@ class MessageWriter {
   MessageWriter(const MessageWriter &) = delete;
   MessageWriter &operator=(const MessageWriter &) = delete;
 
+  // `property_order` lists the schema's top-level properties in the order they are written
+  // (targets create columns in it); properties it does not name follow, sorted. Empty: sorted.
   void write_schema(std::string_view stream, const nlohmann::json &schema,
                     const std::vector<std::string> &key_properties,
-                    const std::vector<std::string> &bookmark_properties = {});
+                    const std::vector<std::string> &bookmark_properties = {},
+                    const std::vector<std::string> &property_order = {});
   // Writes {"type":"STATE","value":...}. Flushes, so the state reaches the reader promptly.
   void write_state(const nlohmann::json &value);
   void write_activate_version(std::string_view stream, std::int64_t version);
