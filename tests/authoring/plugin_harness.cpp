@@ -99,7 +99,9 @@ PluginRun PluginHarness::run(const nlohmann::json &config, const nlohmann::json 
     std::istringstream lines(read_all(out));
     std::fclose(out);
     for (std::string line; std::getline(lines, line);) {
-      if (!line.empty()) result.messages.push_back(nlohmann::json::parse(line));
+      if (line.empty()) continue;
+      result.messages.push_back(nlohmann::json::parse(line));
+      result.lines.push_back(line);
     }
   }
   result.error = capture.error;

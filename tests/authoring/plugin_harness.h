@@ -14,6 +14,7 @@ struct PluginRun {
   chorus_status status = CHORUS_OK;
   std::string error;                     // what the plugin passed to set_error
   std::vector<nlohmann::json> messages;  // the Singer messages it wrote, parsed
+  std::vector<std::string> lines;        // the same, as written (numbers digit for digit)
   std::vector<std::string> log;          // its log lines
 
   std::vector<nlohmann::json> of_type(const std::string &type) const;

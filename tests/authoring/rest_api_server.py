@@ -98,6 +98,17 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/stats":
             with lock:
                 return self.send_json(200, stats)
+        if url.path == "/exact":
+            # Numbers a double cannot hold, written as a money API would write them.
+            data = (b'{"data":[{"id":1,"amount":12345678901234567.89,'
+                    b'"rate":0.1000000000000000055511151231257827,'
+                    b'"meta":{"big":123456789012345678901234567890.5,"small":1.5}}]}')
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         if url.path != "/items":
             return self.send_json(404, {"error": "no such path"})
         with lock:

@@ -197,6 +197,24 @@ TEST_CASE("discovery infers the schema from the first page when none is declared
   CHECK(stream["key_properties"] == json({"id"}));
 }
 
+TEST_CASE("decimals a double cannot hold reach the RECORD digit for digit") {
+  json config = config_for({}, nullptr);
+  config["streams"][0]["path"] = "/exact";
+  config["streams"][0].erase("replication_key");
+  config["streams"][0].erase("replication_param");
+  PluginRun run = tap().run(config);
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  std::string record_line;
+  for (const auto &line : run.lines) {
+    if (line.find(R"("type":"RECORD")") != std::string::npos) record_line = line;
+  }
+  CHECK(record_line.find(R"("amount":12345678901234567.89)") != std::string::npos);
+  CHECK(record_line.find(R"("rate":0.1000000000000000055511151231257827)") != std::string::npos);
+  CHECK(record_line.find(R"("meta":{"big":123456789012345678901234567890.5,"small":1.5})") !=
+        std::string::npos);
+}
+
 TEST_CASE("a declared schema is used as is, and deselected properties are left out") {
   json config = config_for({}, nullptr);
   config["streams"][0]["schema"] = {

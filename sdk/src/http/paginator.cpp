@@ -1,5 +1,6 @@
 #include "chorus/http/paginator.h"
 
+#include "chorus/http/exact_json.h"
 #include "chorus/http/records.h"
 #include "chorus/plugin/errors.h"
 
@@ -11,7 +12,7 @@ std::string token_at(const nlohmann::json &body, const std::string &path) {
   const nlohmann::json *found = find_path(body, path);
   if (found == nullptr || found->is_null()) return {};
   if (found->is_string()) return found->get<std::string>();
-  if (found->is_number()) return found->dump();
+  if (found->is_number() || is_exact_number(*found)) return exact_dump(*found);
   throw FatalError("the pagination path '" + path + "' points at a " + found->type_name() +
                    ", not at a URL or token; check the pagination settings");
 }

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "chorus/http/exact_json.h"
 #include "chorus/plugin/errors.h"
 
 namespace chorus::http {
@@ -47,7 +48,7 @@ const std::string *HttpResponse::header(std::string_view name) const {
 
 nlohmann::json HttpResponse::json() const {
   try {
-    return nlohmann::json::parse(body);
+    return parse_exact(body);
   } catch (const nlohmann::json::parse_error &error) {
     throw FatalError("the response of " + without_query(url) + " (status " +
                      std::to_string(status) + ") is not JSON: " + error.what() +

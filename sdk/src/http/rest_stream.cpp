@@ -1,7 +1,10 @@
 #include "chorus/http/rest_stream.h"
 
+#include <cstdlib>
 #include <ctime>
+#include <optional>
 
+#include "chorus/http/exact_json.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/timestamps.h"
 
@@ -9,7 +12,21 @@ namespace chorus::http {
 namespace {
 
 std::string as_parameter(const nlohmann::json &value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
+  return value.is_string() ? value.get<std::string>() : exact_dump(value);
+}
+
+// A number as a long double, for ordering bookmarks: exact numbers from their text, and a
+// string that is all number (an exact number's bookmark, kept in state as text).
+std::optional<long double> numeric_value(const nlohmann::json &value) {
+  if (value.is_number()) return value.get<long double>();
+  std::string text = is_exact_number(value) ? exact_number_text(value)
+                     : value.is_string()    ? value.get<std::string>()
+                                            : std::string();
+  if (text.empty()) return std::nullopt;
+  char *end = nullptr;
+  long double number = std::strtold(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return std::nullopt;
+  return number;
 }
 
 }  // namespace
@@ -113,7 +130,10 @@ void RestStream::sync(chorus::StreamSync &sync) {
 
   auto save_bookmark = [&] {
     if (!incremental || greatest.is_null()) return;
-    sync.set_bookmark({{"replication_key", key}, {"replication_key_value", greatest}});
+    // State is plain JSON: an exact number is kept as its text, which compares as a number.
+    nlohmann::json value =
+        is_exact_number(greatest) ? nlohmann::json(exact_number_text(greatest)) : greatest;
+    sync.set_bookmark({{"replication_key", key}, {"replication_key_value", value}});
   };
 
   for (std::size_t page = 1; !sync.stop_requested(); ++page) {
@@ -151,7 +171,10 @@ void RestStream::sync(chorus::StreamSync &sync) {
 }
 
 bool replication_value_less(const nlohmann::json &a, const nlohmann::json &b) {
-  if (a.is_number() && b.is_number()) return a.get<double>() < b.get<double>();
+  if (a.is_number() || is_exact_number(a) || b.is_number() || is_exact_number(b)) {
+    auto x = numeric_value(a), y = numeric_value(b);
+    if (x && y) return *x < *y;
+  }
   return as_parameter(a) < as_parameter(b);
 }
 
@@ -182,8 +205,11 @@ void write_json_record(chorus::singer::MessageWriter &out, const std::string &st
       case nlohmann::json::value_t::string:
         out.add_string(name, value.get_ref<const std::string &>());
         break;
+      case nlohmann::json::value_t::binary:
+        out.add_number(name, exact_number_text(value));
+        break;
       default:
-        out.add_raw_json(name, value.dump());
+        out.add_raw_json(name, exact_dump(value));
         break;
     }
   }

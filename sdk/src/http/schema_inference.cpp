@@ -15,6 +15,7 @@ std::string type_of(const nlohmann::json &value) {
     case nlohmann::json::value_t::number_unsigned:
       return "integer";
     case nlohmann::json::value_t::number_float:
+    case nlohmann::json::value_t::binary:  // a decimal kept as its text (exact_json.h)
       return "number";
     case nlohmann::json::value_t::string:
       return "string";

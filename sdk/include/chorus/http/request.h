@@ -37,7 +37,8 @@ struct HttpResponse {
 
   // The first header called `name` (case-insensitive), or nullptr.
   const std::string *header(std::string_view name) const;
-  // Parses the body as JSON. Throws chorus::FatalError naming the URL and the parse error.
+  // Parses the body as JSON, keeping decimals a double would round as their text (see
+  // exact_json.h). Throws chorus::FatalError naming the URL and the parse error.
   nlohmann::json json() const;
   bool ok() const { return status >= 200 && status < 300; }
 };
