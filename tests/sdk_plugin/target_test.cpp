@@ -1,7 +1,10 @@
 // Target::run through the ABI: sinks per stream, STATE only after a complete drain, schema
 // changes, ACTIVATE_VERSION, validation, and errors that name the stream and the line.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <regex>
 
 #include "fixture_plugins.h"
@@ -184,14 +187,76 @@ TEST_CASE("malformed input is reported with its line") {
   CHECK(host.last_error.find("line 3") != std::string::npos);
 }
 
-TEST_CASE("a BATCH message is refused rather than silently dropped") {
+namespace {
+
+// A folder under the build tree for BATCH files, removed afterwards.
+struct BatchFolder {
+  std::string path = std::string(CHORUS_BINARY_DIR) + "/batch-files-" + std::to_string(getpid());
+  BatchFolder() { std::system(("mkdir -p '" + path + "'").c_str()); }
+  ~BatchFolder() { std::system(("rm -rf '" + path + "'").c_str()); }
+  std::string write(const std::string &name, const std::string &text) const {
+    std::ofstream(path + "/" + name) << text;
+    return path + "/" + name;
+  }
+};
+
+std::string batch_message(const std::string &compression, const std::vector<std::string> &files) {
+  nlohmann::json manifest = nlohmann::json::array();
+  for (const auto &file : files) manifest.push_back("file://" + file);
+  return nlohmann::json{{"type", "BATCH"},
+                        {"stream", "orders"},
+                        {"encoding", {{"format", "jsonl"}, {"compression", compression}}},
+                        {"manifest", manifest}}
+      .dump();
+}
+
+}  // namespace
+
+TEST_CASE("the records of a BATCH message's JSON Lines files load like RECORDs") {
+  BatchFolder folder;
+  const std::string plain = folder.write("a.jsonl", "{\"id\":1}\n\n{\"id\":2}\n");
+  folder.write("b.jsonl", "{\"id\":3}\n");
+  REQUIRE(std::system(("gzip '" + folder.path + "/b.jsonl'").c_str()) == 0);
   TestHost host;
   const auto result = run_target(
       host, {},
-      {kOrdersSchema,
-       R"({"type":"BATCH","stream":"orders","encoding":{"format":"jsonl","compression":"none"},"manifest":["file:///x"]})"});
+      {kOrdersSchema, batch_message("gzip", {plain}),
+       batch_message("gzip", {folder.path + "/b.jsonl.gz"}), record("orders", 4), state(1)});
+  REQUIRE_MESSAGE(result.run_status == CHORUS_OK, host.last_error);
+  // Batch records carry the line of their BATCH message.
+  CHECK(journal().events == std::vector<std::string>{"sink orders",
+                                                     "drain orders lines 2,2,3,4 after 0 states",
+                                                     "finish orders"});
+  CHECK(state_numbers(result) == std::vector<int>{1});
+}
+
+TEST_CASE("a record of a BATCH file that breaks the schema names the file and its line") {
+  BatchFolder folder;
+  const std::string file = folder.write("bad.jsonl", "{\"id\":1}\n{\"id\":\"two\"}\n");
+  TestHost host;
+  const auto result = run_target(host, {}, {kOrdersSchema, batch_message("none", {file})});
   CHECK(result.run_status == CHORUS_ERR_FATAL);
-  CHECK(host.last_error.find("BATCH message for stream 'orders' at line 2") != std::string::npos);
+  CHECK(host.last_error.find("BATCH for stream 'orders' at line 2") != std::string::npos);
+  CHECK(host.last_error.find("file '" + file + "' line 2") != std::string::npos);
+  CHECK(host.last_error.find("is invalid") != std::string::npos);
+}
+
+TEST_CASE("a BATCH chorus cannot read is refused, saying what it can read") {
+  TestHost host;
+  auto refused = [&](const std::string &message) {
+    const auto result = run_target(host, {}, {kOrdersSchema, message});
+    CHECK(result.run_status == CHORUS_ERR_FATAL);
+    CHECK(host.last_error.find("BATCH for stream 'orders' at line 2") != std::string::npos);
+    return host.last_error;
+  };
+  CHECK(refused(R"({"type":"BATCH","stream":"orders","encoding":{"format":"jsonl"},)"
+                R"("manifest":["s3://bucket/orders.jsonl.gz"]})")
+            .find("file:///absolute/path") != std::string::npos);
+  CHECK(refused(R"({"type":"BATCH","stream":"orders","encoding":{"format":"parquet"},)"
+                R"("manifest":[]})")
+            .find("read \"jsonl\"") != std::string::npos);
+  CHECK(refused(batch_message("none", {"/no/such/file.jsonl"})).find("cannot be opened") !=
+        std::string::npos);
 }
 
 TEST_CASE("the target logs a record_count metric per stream") {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "batch_files.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/target.h"
 #include "chorus/singer/errors.h"
@@ -241,11 +242,22 @@ class TargetLoop {
     refresh_undrained();
   }
 
+  // Meltano's BATCH: the records are in JSON Lines files; each goes the way of a RECORD (same
+  // validation, same sink), numbered with the BATCH message's line.
   void on_batch(const singer::Message &message) {
-    throw FatalError("BATCH message for stream '" + std::string(message.stream()) + "' at line " +
-                     std::to_string(message.line_number) +
-                     ": this target loads RECORD messages only; run the tap without batch "
-                     "output");
+    const singer::BatchMessage batch = singer::as_batch(message);
+    const std::uint64_t batch_line = message.line_number;
+    const std::string where =
+        "BATCH for stream '" + batch.stream + "' at line " + std::to_string(batch_line);
+    annotated([&] { return where; },
+              [&] {
+                for_each_batch_record(batch, [&](singer::Message &record, const std::string &file,
+                                                 std::uint64_t file_line) {
+                  record.line_number = batch_line;
+                  annotated([&] { return "file '" + file + "' line " + std::to_string(file_line); },
+                            [&] { on_record(record); });
+                });
+              });
   }
 
   // Makes the stream's records durable before returning.

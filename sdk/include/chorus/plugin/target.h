@@ -127,7 +127,9 @@ class Target {
   //  - STATE: kept as pending; written to out_fd right after the next complete drain (at once
   //    when no sink holds undrained records). A later STATE replaces a pending one.
   //  - ACTIVATE_VERSION: drains the stream's sink, then sink->activate_version().
-  //  - BATCH: refused (FatalError) rather than dropped; sinks load RECORDs only.
+  //  - BATCH (Meltano): each record of its JSON Lines files (file:// URIs, gzip or plain) is
+  //    handled as a RECORD of the stream; other formats, compressions and URI schemes are
+  //    refused (FatalError) rather than dropped.
   // Sinks that load in the background (Sink::detach_batch()) are loaded on one loader thread
   // while the loop reads on; a STATE then waits for the load of the records before it.
   // A SCHEMA identical to the stream's current one changes nothing. At end of input: drain all,
