@@ -1,7 +1,9 @@
-// Mapper::run: SCHEMA and RECORD go through the mapper's hooks; everything else passes through
-// as the line it arrived as.
+// Mapper::run: SCHEMA and RECORD go through the mapper's hooks, and so do the records of a
+// BATCH message's files (written on as RECORDs); everything else passes through as the line it
+// arrived as.
 #include "chorus/plugin/mapper.h"
 
+#include "batch_files.h"
 #include "chorus/singer/reader.h"
 
 namespace chorus {
@@ -28,8 +30,15 @@ void Mapper::run(int in_fd, int out_fd) {
         out.flush();
         break;
       case singer::MessageType::ActivateVersion:
-      case singer::MessageType::Batch:
         out.write_line(message.line);
+        break;
+      case singer::MessageType::Batch:
+        // A BATCH's records must pass the mapper too (a PII rule must not be bypassed): they
+        // go on as RECORDs.
+        for_each_batch_record(singer::as_batch(message),
+                              [&](singer::Message &record, const std::string &, std::uint64_t) {
+                                map_record(record.record, out);
+                              });
         break;
     }
   }

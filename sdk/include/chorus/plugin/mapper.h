@@ -1,10 +1,9 @@
 // Mappers sit between a tap and a target and transform the stream (select, rename, hash, drop).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "chorus/plugin/context.h"
 #include "chorus/singer/message.h"
@@ -25,8 +24,9 @@ class Mapper {
     out.write_record(record);
   }
 
-  // Reads messages from in_fd and writes the mapped stream to out_fd. STATE, ACTIVATE_VERSION
-  // and BATCH pass through unchanged.
+  // Reads messages from in_fd and writes the mapped stream to out_fd. STATE and
+  // ACTIVATE_VERSION pass through unchanged; the records of a BATCH message's files go through
+  // map_record() and on as RECORDs.
   virtual void run(int in_fd, int out_fd);
 
   const nlohmann::json &config() const { return config_; }
