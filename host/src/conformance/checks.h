@@ -25,4 +25,10 @@ void check_target(const std::shared_ptr<PluginLibrary> &library, const nlohmann:
                   const std::filesystem::path &fixtures, const std::filesystem::path &scratch,
                   Report &report);
 
+// The good fixture streams map, with every RECORD after its stream's SCHEMA and the input's
+// STATEs passed on unchanged and in order; malformed JSON fails naming the line.
+void check_mapper(const std::shared_ptr<PluginLibrary> &library, const nlohmann::json &config,
+                  const std::filesystem::path &fixtures, const std::filesystem::path &scratch,
+                  Report &report);
+
 }  // namespace chorus::host::conformance

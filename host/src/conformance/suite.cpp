@@ -41,12 +41,16 @@ int run_suite(const SuiteOptions &options) {
   TempDir scratch;
   if (library->kind() == "tap") {
     check_tap(library, config, fs::current_path(), report);
-  } else if (library->kind() == "target") {
-    const fs::path fixtures =
-        options.fixtures_dir.empty() ? default_fixtures_dir() : fs::path(options.fixtures_dir);
-    check_target(library, config, fs::absolute(fixtures), scratch.path(), report);
   } else {
-    report.skip("stream checks", "there are no stream checks for " + library->kind() + "s yet");
+    const fs::path fixtures = fs::absolute(
+        options.fixtures_dir.empty() ? default_fixtures_dir() : fs::path(options.fixtures_dir));
+    if (library->kind() == "target") {
+      check_target(library, config, fixtures, scratch.path(), report);
+    } else if (library->kind() == "mapper") {
+      check_mapper(library, config, fixtures, scratch.path(), report);
+    } else {
+      report.skip("stream checks", "there are no stream checks for " + library->kind() + "s");
+    }
   }
   report.print();
   return report.failed() ? 1 : 0;

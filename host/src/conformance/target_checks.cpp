@@ -1,9 +1,9 @@
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "conformance/checks.h"
 #include "conformance/sandbox.h"
+#include "conformance/singer_text.h"
 
 namespace chorus::host::conformance {
 namespace fs = std::filesystem;
@@ -25,25 +25,10 @@ constexpr FixtureCase kCases[] = {
     {"valid_stream.singer", "a valid stream loads and echoes its final STATE", 0},
 };
 
-// The value of the last STATE line of a Singer file, or null.
+// The value of the last STATE line of a Singer text, or null.
 nlohmann::json last_state(const std::string &text) {
-  nlohmann::json state;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    auto message = nlohmann::json::parse(text.substr(start, end - start), nullptr, false);
-    if (message.is_object() && message.value("type", "") == "STATE" && message.contains("value")) {
-      state = message["value"];
-    }
-    start = end + 1;
-  }
-  return state;
-}
-
-std::string read_text(const fs::path &file) {
-  std::ifstream in(file);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::vector<nlohmann::json> states = states_of(messages_of(text));
+  return states.empty() ? nlohmann::json() : states.back();
 }
 
 }  // namespace
