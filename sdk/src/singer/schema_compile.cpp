@@ -134,6 +134,16 @@ SchemaNode compile_schema(const json &schema) {
   if (node.multiple_of && *node.multiple_of <= 0) node.multiple_of.reset();
   node.min_length = length_keyword(schema, "minLength");
   node.max_length = length_keyword(schema, "maxLength");
+  if (const auto pattern = schema.find("pattern");
+      pattern != schema.end() && pattern->is_string()) {
+    try {
+      node.pattern =
+          std::make_shared<const std::regex>(pattern->get<std::string>(), std::regex::ECMAScript);
+      node.pattern_text = pattern->get<std::string>();
+    } catch (const std::regex_error &) {
+      // Like any keyword the validator cannot use (lookbehind, \p{...}): left unchecked.
+    }
+  }
 
   if (const auto properties = schema.find("properties");
       properties != schema.end() && properties->is_object()) {

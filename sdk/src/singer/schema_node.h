@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct SchemaNode {
   std::optional<double> minimum, maximum, exclusive_minimum, exclusive_maximum;
   std::optional<double> multiple_of;
   std::optional<std::size_t> min_length, max_length;  // in code points
+  // "pattern", searched (not anchored) in the string as ECMAScript regular expressions are;
+  // shared so that copies of a node share one compiled expression.
+  std::shared_ptr<const std::regex> pattern;
+  std::string pattern_text;
 
   std::vector<SchemaProperty> properties;
   // Open-addressing table of property indices + 1 (0: empty slot), sized a power of two.

@@ -9,9 +9,9 @@ namespace chorus::singer {
 std::string utc_now_rfc3339() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          now.time_since_epoch()) %
-                      std::chrono::seconds(1);
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()) %
+      std::chrono::seconds(1);
   std::tm utc{};
   ::gmtime_r(&seconds, &utc);
   char text[40];

@@ -311,6 +311,9 @@ std::optional<Violation> check_string(const SchemaNode &node, const Value &value
                            " characters, got " + std::to_string(length));
     }
   }
+  if (node.pattern && !std::regex_search(value.text.begin(), value.text.end(), *node.pattern)) {
+    return violation(path, "pattern", "expected text matching " + node.pattern_text);
+  }
   bool well_formed = true;
   const char *example = "";
   switch (node.format) {

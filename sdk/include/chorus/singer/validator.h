@@ -21,6 +21,7 @@ struct Violation {
 // Compiled once per SCHEMA; validating a record does no allocation when it is valid.
 // Supported keywords: type (single or list), properties, required, additionalProperties (false),
 // enum, format (date-time, date, time: syntax only), minimum, maximum, maxLength, minLength,
+// pattern (std::regex ECMAScript, matching bytes; a pattern it cannot compile is not checked),
 // items, anyOf (as a union of types), multipleOf (integers). Unknown keywords are ignored, as
 // JSON Schema says.
 class RecordValidator {
