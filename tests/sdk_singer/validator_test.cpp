@@ -167,6 +167,29 @@ TEST_CASE(
   CHECK(check(schema, R"({"note":"no tab"})").find("breaks 'pattern'") != std::string::npos);
 }
 
+TEST_CASE("$ref into the document, allOf and oneOf are checked") {
+  const json schema = {
+      {"type", "object"},
+      {"definitions", {{"money", {{"type", "string"}, {"pattern", "^[0-9]+[.][0-9]{2}$"}}}}},
+      {"properties",
+       {{"price", {{"$ref", "#/definitions/money"}}},
+        {"code", {{"allOf", {{{"type", "string"}}, {{"maxLength", 3}}}}}},
+        {"id", {{"oneOf", {{{"type", "integer"}}, {{"type", "string"}, {"minLength", 1}}}}}},
+        {"elsewhere", {{"$ref", "https://example.com/other.json"}}}}}};
+  CHECK(check(schema, R"({"price":"12.50","code":"abc","id":7,"elsewhere":[1]})").empty());
+  CHECK(check(schema, R"({"price":"12.5"})").find("property 'price' breaks 'pattern'") !=
+        std::string::npos);
+  CHECK(check(schema, R"({"code":"abcd"})").find("property 'code' breaks 'maxLength'") !=
+        std::string::npos);
+  CHECK(check(schema, R"({"id":true})") ==
+        "property 'id' breaks 'oneOf': matches 0 of the 2 oneOf schemas, exactly one must "
+        "match; got boolean true");
+  // A schema that refers to itself is followed a bounded number of times.
+  const json cyclic = {{"type", "object"},
+                       {"properties", {{"node", {{"$ref", "#/properties/node"}}}}}};
+  CHECK(check(cyclic, R"({"node":{"x":1}})").empty());
+}
+
 TEST_CASE("multipleOf") {
   const json schema = object_with(
       {{"qty", {{"type", "integer"}, {"multipleOf", 5}}}, {"price", {{"multipleOf", 0.01}}}});

@@ -82,13 +82,38 @@ void SchemaNode::index_properties() {
   }
 }
 
-SchemaNode compile_schema(const json &schema) {
+namespace {
+
+constexpr int kMaxRefDepth = 32;
+
+// The part of `root` a "#/a/b" reference names, or nullptr.
+const json *resolve_local_ref(const json &root, const std::string &ref) {
+  if (ref.empty() || ref.front() != '#') return nullptr;
+  try {
+    const json::json_pointer pointer(ref.substr(1));
+    return root.contains(pointer) ? &root.at(pointer) : nullptr;
+  } catch (const json::exception &) {
+    return nullptr;
+  }
+}
+
+// Compiles `schema`, a part of `root` (against which "#..." references resolve), `depth` levels
+// of references deep.
+SchemaNode compile_node(const json &schema, const json &root, int depth) {
   SchemaNode node;
   if (schema.is_boolean()) {
     if (!schema.get<bool>()) node.types = 0;
     return node;
   }
   if (!schema.is_object()) return node;
+  if (const auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
+    // Draft 7 (what Singer taps write): the reference replaces the schema it sits in. Only
+    // references into this document resolve; others, and cycles deeper than kMaxRefDepth,
+    // are left unchecked.
+    const json *target = resolve_local_ref(root, ref->get<std::string>());
+    if (target == nullptr || depth >= kMaxRefDepth) return node;
+    return compile_node(*target, root, depth + 1);
+  }
 
   if (const auto type = schema.find("type"); type != schema.end()) {
     if (type->is_string()) {
@@ -148,7 +173,7 @@ SchemaNode compile_schema(const json &schema) {
   if (const auto properties = schema.find("properties");
       properties != schema.end() && properties->is_object()) {
     for (const auto &[name, sub_schema] : properties->items()) {
-      property_named(node, name).node = compile_schema(sub_schema);
+      property_named(node, name).node = compile_node(sub_schema, root, depth);
     }
   }
   if (const auto required = schema.find("required");
@@ -165,16 +190,27 @@ SchemaNode compile_schema(const json &schema) {
     if (additional->is_boolean()) {
       node.additional_allowed = additional->get<bool>();
     } else if (additional->is_object()) {
-      node.additional = std::make_unique<SchemaNode>(compile_schema(*additional));
+      node.additional = std::make_unique<SchemaNode>(compile_node(*additional, root, depth));
     }
   }
   if (const auto items = schema.find("items"); items != schema.end() && items->is_object()) {
-    node.items = std::make_unique<SchemaNode>(compile_schema(*items));
+    node.items = std::make_unique<SchemaNode>(compile_node(*items, root, depth));
+  }
+  if (const auto all_of = schema.find("allOf"); all_of != schema.end() && all_of->is_array()) {
+    for (const json &part : *all_of) node.all_of.push_back(compile_node(part, root, depth));
+  }
+  if (const auto one_of = schema.find("oneOf"); one_of != schema.end() && one_of->is_array()) {
+    for (const json &choice : *one_of) node.one_of.push_back(compile_node(choice, root, depth));
   }
   if (const auto any_of = schema.find("anyOf"); any_of != schema.end() && any_of->is_array()) {
-    for (const json &alternative : *any_of) node.any_of.push_back(compile_schema(alternative));
+    for (const json &alternative : *any_of)
+      node.any_of.push_back(compile_node(alternative, root, depth));
   }
   return node;
 }
+
+}  // namespace
+
+SchemaNode compile_schema(const json &schema) { return compile_node(schema, schema, 0); }
 
 }  // namespace chorus::singer::detail

@@ -52,6 +52,8 @@ struct SchemaNode {
   std::unique_ptr<SchemaNode> additional;  // "additionalProperties" as a schema
   std::unique_ptr<SchemaNode> items;
   std::vector<SchemaNode> any_of;
+  std::vector<SchemaNode> all_of;  // each must hold
+  std::vector<SchemaNode> one_of;  // exactly one must hold
 
   // True when an object value must be opened to check it.
   bool checks_object_content() const {
@@ -72,7 +74,8 @@ struct SchemaProperty {
   bool required() const { return required_index != static_cast<std::size_t>(-1); }
 };
 
-// Compiles `schema`; keywords chorus does not check are ignored, as JSON Schema says.
+// Compiles `schema`; keywords chorus does not check are ignored, as JSON Schema says. "$ref"s
+// into the same document ("#/definitions/x", "#/$defs/x") are followed.
 SchemaNode compile_schema(const nlohmann::json &schema);
 
 }  // namespace chorus::singer::detail

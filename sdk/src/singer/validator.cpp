@@ -398,6 +398,19 @@ std::optional<Violation> check_value(const SchemaNode &node, const Value &value,
                            "), got " + describe(value));
     }
   }
+  for (const SchemaNode &part : node.all_of) {
+    if (auto broken = check_value(part, value, path)) return broken;
+  }
+  if (!node.one_of.empty()) {
+    std::size_t matches = 0;
+    for (const SchemaNode &choice : node.one_of) matches += !check_value(choice, value, path);
+    if (matches != 1) {
+      return violation(path, "oneOf",
+                       "matches " + std::to_string(matches) + " of the " +
+                           std::to_string(node.one_of.size()) +
+                           " oneOf schemas, exactly one must match; got " + describe(value));
+    }
+  }
   if ((node.types & value_types(value)) == 0) {
     return violation(path, "type",
                      "expected " + expected_types(node.types) + ", got " + describe(value));

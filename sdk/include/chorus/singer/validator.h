@@ -2,10 +2,9 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "chorus/singer/message.h"
 
@@ -22,8 +21,8 @@ struct Violation {
 // Supported keywords: type (single or list), properties, required, additionalProperties (false),
 // enum, format (date-time, date, time: syntax only), minimum, maximum, maxLength, minLength,
 // pattern (std::regex ECMAScript, matching bytes; a pattern it cannot compile is not checked),
-// items, anyOf (as a union of types), multipleOf (integers). Unknown keywords are ignored, as
-// JSON Schema says.
+// items, anyOf, allOf, oneOf, $ref into the same document (draft 7: the reference replaces
+// its schema), multipleOf (integers). Unknown keywords are ignored, as JSON Schema says.
 class RecordValidator {
  public:
   explicit RecordValidator(const nlohmann::json &schema);
