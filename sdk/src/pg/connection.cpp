@@ -151,28 +151,36 @@ std::string Connection::literal(std::string_view text) const {
   return impl_->connection.quote(std::string(text));
 }
 
-void Connection::copy_out(const std::string &source,
-                          const std::function<void(std::string_view)> &on_line) {
+void Connection::run_copy(const std::function<void()> &body, const std::string &doing) const {
   try {
-    pqxx::nontransaction tx(impl_->connection);
-    // libpqxx 6.4 puts the "table name" into COPY <name> TO STDOUT as given, so a quoted name or
-    // a parenthesised query both work.
-    pqxx::stream_from stream(tx, source);
-    std::string line;
-    while (stream.get_raw_line(line)) {
-      if (!line.empty() && line.back() == '\n') line.pop_back();
-      on_line(line);
-    }
-    stream.complete();
+    body();
   } catch (const chorus::FatalError &) {
-    throw;
+    throw;  // from the plugin's own callback, or fail() already
   } catch (const chorus::ConfigError &) {
     throw;
   } catch (const chorus::RetryableError &) {
     throw;
   } catch (const std::exception &error) {
-    fail(error, "reading COPY " + abbreviated(source));
+    fail(error, doing);
   }
+}
+
+void Connection::copy_out(const std::string &source,
+                          const std::function<void(std::string_view)> &on_line) {
+  run_copy(
+      [&] {
+        pqxx::nontransaction tx(impl_->connection);
+        // libpqxx 6.4 puts the "table name" into COPY <name> TO STDOUT as given, so a quoted name
+        // or a parenthesised query both work.
+        pqxx::stream_from stream(tx, source);
+        std::string line;
+        while (stream.get_raw_line(line)) {
+          if (!line.empty() && line.back() == '\n') line.pop_back();
+          on_line(line);
+        }
+        stream.complete();
+      },
+      "reading COPY " + abbreviated(source));
 }
 
 namespace {
@@ -196,27 +204,21 @@ class TableWriterSink final : public Connection::CopyWriter {
 
 void Connection::copy_in(const std::string &table, const std::vector<std::string> &columns,
                          const std::function<void(CopyWriter &)> &produce) {
-  try {
-    pqxx::nontransaction tx(impl_->connection);
+  run_copy(
+      [&] {
+        pqxx::nontransaction tx(impl_->connection);
     // libpqxx 6.4 offers raw COPY lines only through tablewriter (deprecated in favour of
     // stream_to, whose raw writer is private). Raw lines let chorus send pre-encoded chunks
     // instead of re-escaping every field.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    pqxx::tablewriter stream(tx, table, columns.begin(), columns.end());
+        pqxx::tablewriter stream(tx, table, columns.begin(), columns.end());
 #pragma GCC diagnostic pop
-    TableWriterSink writer(stream);
-    produce(writer);
-    stream.complete();
-  } catch (const chorus::FatalError &) {
-    throw;
-  } catch (const chorus::ConfigError &) {
-    throw;
-  } catch (const chorus::RetryableError &) {
-    throw;
-  } catch (const std::exception &error) {
-    fail(error, "loading COPY " + table);
-  }
+        TableWriterSink writer(stream);
+        produce(writer);
+        stream.complete();
+      },
+      "loading COPY " + table);
 }
 
 }  // namespace chorus::pg

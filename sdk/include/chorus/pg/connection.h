@@ -91,6 +91,9 @@ class Connection {
 
  private:
   [[noreturn]] void fail(const std::exception &error, std::string_view doing) const;
+  // Runs a COPY: chorus errors (the plugin's own callback may raise them) pass through, any
+  // other error becomes fail(error, doing).
+  void run_copy(const std::function<void()> &body, const std::string &doing) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string plugin_;
