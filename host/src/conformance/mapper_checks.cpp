@@ -3,7 +3,7 @@
 #include <set>
 
 #include "conformance/checks.h"
-#include "conformance/sandbox.h"
+#include "conformance/fixture_runs.h"
 #include "conformance/singer_text.h"
 
 namespace chorus::host::conformance {
@@ -49,16 +49,14 @@ void check_mapper(const std::shared_ptr<PluginLibrary> &library, const nlohmann:
   for (const Case &fixture :
        {Case{"valid_stream.singer", "a valid stream maps, STATEs passed on unchanged in order"},
         Case{"schema_change_mid_stream.singer", "a schema change mid-stream maps"}}) {
-    const fs::path input = fixtures / fixture.file;
-    const fs::path workdir = scratch / fs::path(fixture.file).stem();
-    fs::create_directories(workdir);
-    SandboxCall call;
-    call.input_file = input.string();
-    SandboxRun run = run_in_sandbox(library, config, call, workdir);
+    std::optional<SandboxRun> run =
+        run_on_fixture(library, config, fixtures, scratch, fixture.file, fixture.check, report);
+    if (!run) continue;
     const std::string where = std::string(" (") + fixture.file + ")";
-    if (!run.ok()) {
-      report.fail(fixture.check, run.failure() + where);
-    } else if (std::string problem = stream_problem(read_text(input), run.output);
+    if (!run->ok()) {
+      report.fail(fixture.check, run->failure() + where);
+    } else if (std::string problem =
+                   stream_problem(read_text(fixtures / fixture.file), run->output);
                !problem.empty()) {
       report.fail(fixture.check, problem + where);
     } else {
@@ -66,17 +64,10 @@ void check_mapper(const std::shared_ptr<PluginLibrary> &library, const nlohmann:
     }
   }
 
+  const char *malformed = "malformed_json.singer";
   const char *check = "malformed JSON fails naming the line";
-  fs::create_directories(scratch / "malformed_json");
-  SandboxCall call;
-  call.input_file = (fixtures / "malformed_json.singer").string();
-  SandboxRun run = run_in_sandbox(library, config, call, scratch / "malformed_json");
-  if (run.ok()) {
-    report.fail(check, "the mapper accepted the stream (malformed_json.singer)");
-  } else if (run.error.find("line 3") == std::string::npos) {
-    report.fail(check, "the message does not name line 3: " + run.failure());
-  } else {
-    report.pass(check, run.error);
+  if (auto run = run_on_fixture(library, config, fixtures, scratch, malformed, check, report)) {
+    expect_refused(*run, 3, "mapper", malformed, check, report);
   }
 }
 

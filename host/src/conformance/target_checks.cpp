@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/checks.h"
-#include "conformance/sandbox.h"
+#include "conformance/fixture_runs.h"
 #include "conformance/singer_text.h"
 
 namespace chorus::host::conformance {
@@ -36,38 +36,20 @@ nlohmann::json last_state(const std::string &text) {
 void check_target(const std::shared_ptr<PluginLibrary> &library, const nlohmann::json &config,
                   const fs::path &fixtures, const fs::path &scratch, Report &report) {
   for (const auto &fixture : kCases) {
-    const fs::path input = fixtures / fixture.file;
-    if (!fs::exists(input)) {
-      report.fail(fixture.check,
-                  "fixture stream " + input.string() + " is missing; give --fixtures DIR");
-      continue;
-    }
-    // Each case gets an empty folder, so one case's output cannot satisfy another's.
-    const fs::path workdir = scratch / fs::path(fixture.file).stem();
-    fs::create_directories(workdir);
-    SandboxCall call;
-    call.input_file = input.string();
-    SandboxRun run = run_in_sandbox(library, config, call, workdir);
-    const std::string where = std::string(" (") + fixture.file + ")";
+    std::optional<SandboxRun> run =
+        run_on_fixture(library, config, fixtures, scratch, fixture.file, fixture.check, report);
+    if (!run) continue;
     if (fixture.bad_line > 0) {
-      const std::string line = "line " + std::to_string(fixture.bad_line);
-      if (run.ok()) {
-        report.fail(fixture.check, "the target accepted the stream" + where);
-      } else if (run.status.signal != 0) {
-        report.fail(fixture.check, "the target " + run.status.describe() + where);
-      } else if (run.error.find(line) == std::string::npos) {
-        report.fail(fixture.check, "the message does not name " + line + ": " + run.failure());
-      } else {
-        report.pass(fixture.check, run.error);
-      }
+      expect_refused(*run, fixture.bad_line, "target", fixture.file, fixture.check, report);
       continue;
     }
-    if (!run.ok()) {
-      report.fail(fixture.check, run.failure() + where);
+    const std::string where = std::string(" (") + fixture.file + ")";
+    if (!run->ok()) {
+      report.fail(fixture.check, run->failure() + where);
       continue;
     }
-    const nlohmann::json expected = last_state(read_text(input));
-    const nlohmann::json echoed = last_state(run.output);
+    const nlohmann::json expected = last_state(read_text(fixtures / fixture.file));
+    const nlohmann::json echoed = last_state(run->output);
     if (echoed != expected) {
       report.fail(fixture.check, "the last STATE echoed is " + echoed.dump() + ", expected " +
                                      expected.dump() + where);
