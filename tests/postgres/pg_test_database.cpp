@@ -11,17 +11,28 @@
 namespace chorus::test {
 namespace {
 
-std::string env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
-
 std::string yaml_connection(const pg::ConnectionSettings &s, const std::string &password) {
   return "host: \"" + s.host + "\", port: " + std::to_string(s.port) + ", user: \"" + s.user +
          "\", password: \"" + password + "\", dbname: \"" + s.dbname + "\"";
 }
 
 }  // namespace
+
+std::string env(const char *name) {
+  const char *value = std::getenv(name);
+  return value ? value : "";
+}
+
+CommandResult run_command(const std::string &command) {
+  CommandResult result;
+  FILE *pipe = popen((command + " 2>&1").c_str(), "r");
+  char buffer[4096];
+  std::size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
 
 std::optional<pg::ConnectionSettings> test_server() {
   if (env("CHORUS_TEST_PG_HOST").empty()) return std::nullopt;
@@ -77,15 +88,11 @@ Pipeline::Pipeline(const ThrowawayDatabase &source, const ThrowawayDatabase &des
 Pipeline::~Pipeline() { std::system(("rm -rf '" + folder_ + "'").c_str()); }
 
 int Pipeline::run(const std::string &extra_arguments) {
-  std::string command = std::string("'") + CHORUS_BINARY_DIR + "/chorus' run --pipeline '" +
-                        folder_ + "/pipeline.yml' " + extra_arguments + " 2>&1";
-  output_.clear();
-  FILE *pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output_.append(buffer, n);
-  int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  CommandResult result =
+      run_command(std::string("'") + CHORUS_BINARY_DIR + "/chorus' run --pipeline '" + folder_ +
+                  "/pipeline.yml' " + extra_arguments);
+  output_ = std::move(result.output);
+  return result.status;
 }
 
 std::string Pipeline::state() const {

@@ -9,6 +9,17 @@
 
 namespace chorus::test {
 
+// The environment variable's value; empty when it is not set.
+std::string env(const char *name);
+
+// Runs a shell command; its exit status (128 + signal when killed) and its output, stderr
+// included.
+struct CommandResult {
+  int status = 0;
+  std::string output;
+};
+CommandResult run_command(const std::string &command);
+
 // Connection settings from CHORUS_TEST_PG_*, or nullopt when they are not set.
 std::optional<pg::ConnectionSettings> test_server();
 
@@ -52,3 +63,12 @@ class Pipeline {
 std::string dump(pg::Connection &connection, const std::string &query);
 
 }  // namespace chorus::test
+
+// In a doctest case: `server` is test_server(), or the case ends with a message saying how to
+// start the servers.
+#define REQUIRE_SERVER(server)                                                              \
+  auto server = chorus::test::test_server();                                                \
+  if (!server) {                                                                            \
+    MESSAGE("CHORUS_TEST_PG_* not set: start scripts/test-services.sh and source its env"); \
+    return;                                                                                 \
+  }

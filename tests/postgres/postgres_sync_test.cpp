@@ -13,13 +13,6 @@ namespace {
 
 std::string unique(const std::string &base) { return base + "_" + std::to_string(getpid()); }
 
-#define REQUIRE_SERVER(server)                                                              \
-  auto server = chorus::test::test_server();                                                \
-  if (!server) {                                                                            \
-    MESSAGE("CHORUS_TEST_PG_* not set: start scripts/test-services.sh and source its env"); \
-    return;                                                                                 \
-  }
-
 const char *kAllTypes =
     "CREATE TABLE all_types (id bigint PRIMARY KEY, i2 smallint, i4 integer, i8 bigint, "
     "n numeric(12,2), n_wide numeric(38,20), n_free numeric, f4 real, f8 double precision, "

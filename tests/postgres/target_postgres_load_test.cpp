@@ -10,6 +10,7 @@
 
 #include "pg_test_database.h"
 
+using chorus::test::CommandResult;
 using chorus::test::dump;
 using chorus::test::ThrowawayDatabase;
 
@@ -17,15 +18,10 @@ namespace {
 
 std::string unique(const std::string &base) { return base + "_" + std::to_string(getpid()); }
 
-struct ExecResult {
-  int status;
-  std::string output;
-};
-
 // Runs `chorus exec target-postgres` on `singer` with the destination's connection settings
 // plus `extra_config` (JSON object members, may be empty).
-ExecResult run_target(const ThrowawayDatabase &destination, const std::string &singer,
-                      const std::string &extra_config) {
+CommandResult run_target(const ThrowawayDatabase &destination, const std::string &singer,
+                         const std::string &extra_config) {
   const std::string stem = std::string(CHORUS_BINARY_DIR) + "/" + destination.name();
   const auto &s = destination.settings();
   std::ofstream(stem + ".json") << "{\"host\":\"" << s.host << "\",\"port\":" << s.port
@@ -33,15 +29,9 @@ ExecResult run_target(const ThrowawayDatabase &destination, const std::string &s
                                 << "\",\"dbname\":\"" << s.dbname << "\""
                                 << (extra_config.empty() ? "" : "," + extra_config) << "}";
   std::ofstream(stem + ".singer") << singer;
-  std::string command = std::string("'") + CHORUS_BINARY_DIR + "/chorus' exec target-postgres -- " +
-                        "--config '" + stem + ".json' <'" + stem + ".singer' 2>&1";
-  ExecResult result{0, {}};
-  FILE *pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  std::size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  CommandResult result = chorus::test::run_command(std::string("'") + CHORUS_BINARY_DIR +
+                                                   "/chorus' exec target-postgres -- --config '" +
+                                                   stem + ".json' <'" + stem + ".singer'");
   std::remove((stem + ".json").c_str());
   std::remove((stem + ".singer").c_str());
   return result;
@@ -57,13 +47,6 @@ std::string item(int id, const std::string &name) {
          R"(,"name":")" + name + "\"}}\n";
 }
 
-#define REQUIRE_SERVER(server)                                                              \
-  auto server = chorus::test::test_server();                                                \
-  if (!server) {                                                                            \
-    MESSAGE("CHORUS_TEST_PG_* not set: start scripts/test-services.sh and source its env"); \
-    return;                                                                                 \
-  }
-
 }  // namespace
 
 TEST_CASE("a key repeated in a later batch of the same run updates its row") {
@@ -72,7 +55,7 @@ TEST_CASE("a key repeated in a later batch of the same run updates its row") {
   // Batches of two: {1,2} and {3,4} are new keys, {1,5} meets key 1 again, {6,2} too.
   std::string singer = std::string(kItemsSchema) + item(1, "a") + item(2, "b") + item(3, "c") +
                        item(4, "d") + item(1, "a2") + item(5, "e") + item(6, "f") + item(2, "b2");
-  ExecResult result = run_target(destination, singer, "\"batch_size_rows\":2");
+  CommandResult result = run_target(destination, singer, "\"batch_size_rows\":2");
   REQUIRE_MESSAGE(result.status == 0, result.output);
   CHECK(dump(destination.sql(), "SELECT id, name FROM public.items ORDER BY id") ==
         "1|a2\n2|b2\n3|c\n4|d\n5|e\n6|f\n");
@@ -85,7 +68,7 @@ TEST_CASE("rows for a table without a unique index on the keys are never plainly
   // COPY could not notice a repeated key, so the target must not take that path.
   destination.sql().execute("CREATE TABLE public.items (id bigint, name text)");
   destination.sql().execute("INSERT INTO public.items VALUES (1, 'old')");
-  ExecResult result =
+  CommandResult result =
       run_target(destination, std::string(kItemsSchema) + item(1, "new") + item(2, "b"), "");
   CHECK(result.status != 0);
   CHECK(result.output.find("target-postgres") != std::string::npos);
@@ -105,7 +88,7 @@ TEST_CASE("a stream without key properties appends every record on every run") {
       R"({"type":"RECORD","stream":"events","record":{"id":1}})"
       "\n";
   for (int run = 0; run < 2; ++run) {
-    ExecResult result = run_target(destination, singer, "");
+    CommandResult result = run_target(destination, singer, "");
     REQUIRE_MESSAGE(result.status == 0, result.output);
   }
   CHECK(dump(destination.sql(), "SELECT id, count(*) FROM public.events GROUP BY id") == "1|4\n");
@@ -121,13 +104,13 @@ TEST_CASE("a large keyed batch loads in slices over two connections, and reloads
   };
   const char *summary =
       "SELECT count(*), count(DISTINCT id), min(name), max(name) FROM public.items";
-  ExecResult first = run_target(destination, items("a"), "");
+  CommandResult first = run_target(destination, items("a"), "");
   REQUIRE_MESSAGE(first.status == 0, first.output);
   CHECK(dump(destination.sql(), summary) == "20000|20000|a1|a9999\n");
   // Each slice committed in its own transaction.
   CHECK(dump(destination.sql(), "SELECT count(DISTINCT xmin::text) FROM public.items") == "2\n");
   // Every key again: the slices meet existing keys, and the batch is upserted instead.
-  ExecResult second = run_target(destination, items("b"), "");
+  CommandResult second = run_target(destination, items("b"), "");
   REQUIRE_MESSAGE(second.status == 0, second.output);
   CHECK(second.output.find("loading through a staging table") != std::string::npos);
   CHECK(dump(destination.sql(), summary) == "20000|20000|b1|b9999\n");
@@ -136,7 +119,7 @@ TEST_CASE("a large keyed batch loads in slices over two connections, and reloads
 TEST_CASE("a new table's columns follow the order of the tap's SCHEMA") {
   REQUIRE_SERVER(server);
   ThrowawayDatabase destination(*server, unique("chorus_tgt_order"));
-  ExecResult result = run_target(
+  CommandResult result = run_target(
       destination,
       R"({"type":"SCHEMA","stream":"things","key_properties":["id"],"schema":{"type":"object",)"
       R"("properties":{"zeta":{"type":"string"},"id":{"type":"integer"},"alpha":{"type":"string"}}}})"

@@ -2,17 +2,12 @@
 // IP 127.0.0.1 with a throwaway CA): what each mode accepts and refuses, and how it is reported.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-
 #include "chorus/plugin/errors.h"
 #include "pg_test_database.h"
 
 namespace {
 
-std::string env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
+using chorus::test::env;
 
 #define REQUIRE_TLS_SERVER(server)                                                     \
   auto server = chorus::test::test_server();                                           \
