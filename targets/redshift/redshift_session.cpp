@@ -4,21 +4,13 @@
 
 #include <pqxx/pqxx>
 
+#include "chorus/pg/connection.h"
 #include "chorus/plugin/errors.h"
 
 namespace chorus::target_redshift {
 namespace {
 
 std::string first_line(const std::string &text) { return text.substr(0, text.find('\n')); }
-
-std::string conninfo_value(const std::string &value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "'";
-}
 
 // libpqxx 6.4 cannot run COPY ... FROM STDIN with options (FORMAT csv): its writers build the
 // statement themselves. Its largeobject class hands derived classes the libpq handle of a
@@ -52,13 +44,16 @@ struct Session::Impl {
 };
 
 Session::Session(const ConnectionSettings &settings) : description_(settings.describe()) {
-  std::string info =
-      "host=" + conninfo_value(settings.host) + " port=" + std::to_string(settings.port) +
-      " dbname=" + conninfo_value(settings.dbname) + " user=" + conninfo_value(settings.user) +
-      " sslmode=" + conninfo_value(settings.sslmode) +
-      " connect_timeout=" + std::to_string(settings.connect_timeout_seconds) +
-      " application_name='chorus target-redshift'";
-  if (!settings.password.empty()) info += " password=" + conninfo_value(settings.password);
+  pg::ConnectionSettings libpq;
+  libpq.host = settings.host;
+  libpq.port = settings.port;
+  libpq.dbname = settings.dbname;
+  libpq.user = settings.user;
+  libpq.password = settings.password;
+  libpq.sslmode = settings.sslmode;
+  libpq.connect_timeout_seconds = settings.connect_timeout_seconds;
+  libpq.application_name = "chorus target-redshift";
+  const std::string info = pg::conninfo(libpq);
   try {
     impl_ = std::make_unique<Impl>(info);
   } catch (const std::exception &error) {

@@ -18,6 +18,22 @@ std::string conninfo_value(const std::string &value) {
   return out + "'";
 }
 
+std::string first_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+bool refused_credentials(const std::string &message) {
+  for (const char *needle :
+       {"password authentication failed", "no password supplied", "does not exist",
+        "authentication failed", "no pg_hba.conf entry", "certificate", "SSL"}) {
+    if (message.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string conninfo(const ConnectionSettings &s) {
   std::string out;
   auto add = [&out](const char *key, const std::string &value) {
@@ -40,22 +56,6 @@ std::string conninfo(const ConnectionSettings &s) {
   add("application_name", s.application_name);
   return out;
 }
-
-std::string first_line(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
-bool refused_credentials(const std::string &message) {
-  for (const char *needle :
-       {"password authentication failed", "no password supplied", "does not exist",
-        "authentication failed", "no pg_hba.conf entry", "certificate", "SSL"}) {
-    if (message.find(needle) != std::string::npos) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 struct Connection::Impl {
   explicit Impl(const std::string &info) : connection(info) {}

@@ -45,6 +45,10 @@ ConnectionSettings connection_settings(const nlohmann::json &config);
 // "user@host:port/dbname", for messages. Never contains the password.
 std::string describe(const ConnectionSettings &settings);
 
+// The libpq connection string for `settings`: every value single-quoted with ' and \ escaped,
+// empty values left out (an empty password lets libpq read ~/.pgpass).
+std::string conninfo(const ConnectionSettings &settings);
+
 class Connection {
  public:
   using Row = std::vector<std::optional<std::string>>;
