@@ -88,6 +88,7 @@ class TargetLoop {
         reader_(in_fd),
         out_(out_fd),
         validate_(bool_setting(target.config(), "validate_records", true)),
+        batch_roots_(target.config()),
         wait_limit_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(
                 number_setting(target.config(), "batch_wait_limit_seconds", 60)))),
@@ -251,12 +252,14 @@ class TargetLoop {
         "BATCH for stream '" + batch.stream + "' at line " + std::to_string(batch_line);
     annotated([&] { return where; },
               [&] {
-                for_each_batch_record(batch, [&](singer::Message &record, const std::string &file,
-                                                 std::uint64_t file_line) {
-                  record.line_number = batch_line;
-                  annotated([&] { return "file '" + file + "' line " + std::to_string(file_line); },
-                            [&] { on_record(record); });
-                });
+                for_each_batch_record(
+                    batch, batch_roots_,
+                    [&](singer::Message &record, const std::string &file, std::uint64_t file_line) {
+                      record.line_number = batch_line;
+                      annotated(
+                          [&] { return "file '" + file + "' line " + std::to_string(file_line); },
+                          [&] { on_record(record); });
+                    });
               });
   }
 
@@ -346,6 +349,7 @@ class TargetLoop {
   singer::MessageReader reader_;
   singer::MessageWriter out_;
   bool validate_;
+  BatchFileRoots batch_roots_;
   std::chrono::steady_clock::duration wait_limit_;
   std::int64_t next_sequence_;
   ReceiveClock clock_;

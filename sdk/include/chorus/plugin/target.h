@@ -128,8 +128,9 @@ class Target {
   //    when no sink holds undrained records). A later STATE replaces a pending one.
   //  - ACTIVATE_VERSION: drains the stream's sink, then sink->activate_version().
   //  - BATCH (Meltano): each record of its JSON Lines files (file:// URIs, gzip or plain) is
-  //    handled as a RECORD of the stream; other formats, compressions and URI schemes are
-  //    refused (FatalError) rather than dropped.
+  //    handled as a RECORD of the stream; other formats, compressions and URI schemes, and
+  //    files outside the folders setting batch_file_roots allows, are refused (FatalError)
+  //    rather than dropped.
   // Sinks that load in the background (Sink::detach_batch()) are loaded on one loader thread
   // while the loop reads on; a STATE then waits for the load of the records before it.
   // A SCHEMA identical to the stream's current one changes nothing. At end of input: drain all,
@@ -146,7 +147,8 @@ class Target {
 };
 
 // Settings every target accepts: validate_records, batch_size_rows, batch_size_bytes,
-// batch_wait_limit_seconds, add_record_metadata, hard_delete. CHORUS_PLUGIN merges them into a
+// batch_wait_limit_seconds, add_record_metadata, hard_delete, and batch_file_roots and
+// batch_config (the folders BATCH files may be read from). CHORUS_PLUGIN merges them into a
 // target's settings on its own; with_common_target_settings() does the same for code that needs
 // the merged schema earlier.
 nlohmann::json common_target_settings();
