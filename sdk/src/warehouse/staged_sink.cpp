@@ -7,10 +7,21 @@
 
 namespace chorus::warehouse {
 
-StagedLoad::StagedLoad(std::string plugin_name, const nlohmann::json &config)
+namespace {
+
+s3::StagingSettings with_retry_warnings(s3::StagingSettings settings,
+                                        const PluginContext *context) {
+  if (context) settings.client.warn = [context](const std::string &text) { context->warn(text); };
+  return settings;
+}
+
+}  // namespace
+
+StagedLoad::StagedLoad(std::string plugin_name, const nlohmann::json &config,
+                       const PluginContext *context)
     : plugin(std::move(plugin_name)),
       warehouse(sql::WarehouseSettings::from_config(config, plugin)),
-      staging(s3::staging_settings(config)),
+      staging(with_retry_warnings(s3::staging_settings(config), context)),
       client(staging.client) {}
 
 StagedWarehouseSink::StagedWarehouseSink(StreamInfo info, const nlohmann::json &config,
@@ -92,12 +103,41 @@ void StagedWarehouseSink::process_batch(const singer::RecordBatch &batch,
     }
     throw;
   }
-  if (!load_.staging.keep_staged_files) s3::delete_staged(load_.client, staged);
+  // The batch is committed: from here on nothing may fail it, or its STATE would never be
+  // echoed and a resumed run would load it again.
   context().info("stream " + stream() + ": loaded " + std::to_string(staged.rows) + " rows into " +
                  table_.schema + "." + table_.table + " from " +
                  std::to_string(staged.files.size()) + " staged files (" +
                  std::to_string(staged.stored_bytes) + " bytes)");
-  after_load();
+  if (!load_.staging.keep_staged_files) remove_committed_files(staged);
+  try {
+    after_load();
+  } catch (const std::exception &error) {
+    context().warn("stream " + stream() +
+                   ": the batch is committed, but the maintenance after it "
+                   "failed: " +
+                   error.what());
+  }
+}
+
+void StagedWarehouseSink::remove_committed_files(const s3::StagedBatch &staged) {
+  try {
+    s3::delete_staged(load_.client, staged);
+  } catch (const std::exception &error) {
+    std::vector<std::string> left = s3::staged_keys(staged);
+    if (const auto *partial = dynamic_cast<const s3::DeleteObjectsError *>(&error)) {
+      left = partial->failed_keys();
+    }
+    std::string names;
+    for (const std::string &key : left) {
+      names += (names.empty() ? "" : ", ") + load_.client.object_url(key);
+    }
+    context().warn("stream " + stream() + ": the batch is loaded and committed, but " +
+                   std::to_string(left.size()) + " staged objects could not be removed (" +
+                   error.what() + "); left behind: " + names +
+                   ". Allow s3:DeleteObject on the staging prefix, or remove them with `chorus "
+                   "staging clean`");
+  }
 }
 
 void StagedWarehouseSink::activate_version(std::int64_t version) {

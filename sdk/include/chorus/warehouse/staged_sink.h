@@ -34,9 +34,11 @@ namespace chorus::warehouse {
 // What the sinks of one run share, read from the target's config once. A target's own shared
 // state (its connection, its COPY settings) usually derives from it.
 struct StagedLoad {
-  // `plugin` names the target in messages ("target-redshift"). Throws ConfigError for a bad
-  // setting (see sql::WarehouseSettings::from_config and s3::staging_settings).
-  StagedLoad(std::string plugin, const nlohmann::json &config);
+  // `plugin` names the target in messages ("target-redshift"). S3 retries are logged as
+  // warnings on `context` (on stderr when null); it outlives the load. Throws ConfigError for a
+  // bad setting (see sql::WarehouseSettings::from_config and s3::staging_settings).
+  StagedLoad(std::string plugin, const nlohmann::json &config,
+             const PluginContext *context = nullptr);
 
   std::string plugin;
   sql::WarehouseSettings warehouse;  // default_target_schema, hard_delete, grants
@@ -74,7 +76,8 @@ class StagedWarehouseSink : public BatchSink {
   virtual std::string information_schema() const { return "information_schema"; }
   // How the staging rows reach table(): sql::upsert_from_staging() unless overridden.
   virtual std::vector<std::string> upsert_statements() const;
-  // After a successful load and the removal of its files: per-load maintenance (VACUUM, ...).
+  // After a committed load and the removal of its files: per-load maintenance (VACUUM, ...).
+  // The batch is committed already, so a failure here is logged as a warning.
   virtual void after_load() {}
 
   // For the warehouse's part.
@@ -92,7 +95,8 @@ class StagedWarehouseSink : public BatchSink {
   std::string load_failure(const s3::StagedBatch &batch, const std::string &location) const;
 
   // Stages the batch, has load_staged() load it, removes the staged files, logs the load and
-  // calls after_load().
+  // calls after_load(). Once load_staged() returned, nothing fails the batch: a staged file
+  // that cannot be removed is a warning naming what is left behind.
   void process_batch(const singer::RecordBatch &batch, const std::vector<RecordMeta> &metas) final;
 
  private:
@@ -100,6 +104,8 @@ class StagedWarehouseSink : public BatchSink {
   void ensure_table();
   s3::StagedBatch stage(const singer::RecordBatch &batch, const std::vector<RecordMeta> &metas,
                         const std::string &prefix);
+  // Deletes the files of a committed batch; a failure is a warning naming the objects left.
+  void remove_committed_files(const s3::StagedBatch &staged);
 
   const sql::Dialect &dialect_;
   StagedLoad &load_;
