@@ -32,8 +32,9 @@ void StreamCounts::add(const SingerPeek &record) {
     last_ = &counts_.try_emplace(std::move(name), 0).first->second;
     last_raw_ = std::string(record.raw_stream);
   }
-  last_->fetch_add(1, std::memory_order_relaxed);
-  total_.fetch_add(1, std::memory_order_relaxed);
+  // One writer: a plain load and store, no locked read-modify-write on the hot path.
+  last_->store(last_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  total_.store(total_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 CountsByStream StreamCounts::snapshot() const {
