@@ -87,9 +87,7 @@ TapInputs prepare_tap_inputs(const PipelineSpec &spec, const RunOptions &options
   return inputs;
 }
 
-}  // namespace
-
-int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
+int run_members(const PipelineSpec &spec, const RunOptions &options) {
   if (spec.members.size() < 2) {
     throw std::runtime_error("a pipeline needs a tap and a target");
   }
@@ -241,6 +239,19 @@ int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
                                        ledger.mismatch(members.back()->name()));
   report.finish(verdict, relay.bytes(), follower.states_received());
   return verdict.exit_code;
+}
+
+}  // namespace
+
+int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
+  try {
+    return run_members(spec, options);
+  } catch (const std::exception &e) {
+    // A problem found before anything ran (a plugin not found, a config rejected): the run's
+    // last line says so like any other failure.
+    log_error(std::string("run failed: ") + e.what() + " | nothing was run");
+    return 1;
+  }
 }
 
 }  // namespace chorus::host

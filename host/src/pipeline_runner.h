@@ -15,10 +15,11 @@ struct RunOptions {
 };
 
 // Runs to completion and returns the exit code: 0; 1 when a member failed (each failure is
-// logged, naming the member, the first one as the cause) or the record counts do not add up
-// (record_ledger.h); 128+signal when stopped by
-// SIGINT/SIGTERM (after the target drained and its state was stored). Throws std::runtime_error
-// for problems found before anything runs (a plugin not found, a config rejected).
+// logged, naming the member, the root cause first: run_outcome.h) or the record counts do not
+// add up (record_ledger.h); 128+signal when stopped by SIGINT/SIGTERM (after the target drained
+// and its state was stored). Problems found before anything runs (a plugin not found, a config
+// rejected) are logged too, and give 1. The last line logged is always "run succeeded: ..." or
+// "run failed: ...".
 int run_pipeline(const PipelineSpec &spec, const RunOptions &options);
 
 }  // namespace chorus::host

@@ -1,6 +1,7 @@
 #include "run_report.h"
 
 #include <spdlog/fmt/fmt.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,7 +62,13 @@ void RunReport::tick() {
   if (on_terminal_) {
     // The first second is left alone: a short run needs no progress line.
     if (seconds < 1) return;
-    std::string line = "\r" + progress_text(seconds) + "\x1b[K";
+    // A line wider than the terminal would wrap, and \r would then rewrite only its last part.
+    std::string text = progress_text(seconds);
+    winsize size{};
+    if (::ioctl(2, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 && text.size() >= size.ws_col) {
+      text.resize(size.ws_col - 1u);
+    }
+    std::string line = "\r" + text + "\x1b[K";
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
     progress_shown_ = true;

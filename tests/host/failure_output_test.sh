@@ -37,6 +37,11 @@ expect_exit 1 "a failing Python tap, isolated target" -- timeout 60 "$CHORUS" ru
 tail -n 1 err >last
 expect_contains last "run failed: executable 'broken-tap' exited with status 1" "the cause with an isolated target"
 
+# A problem found before anything runs ends the run the same way.
+expect_exit 1 "a rejected config" -- timeout 60 "$CHORUS" run tap-fixture target-fixture --config 'tap-fixture={"recods": 1}'
+tail -n 1 err >last
+expect_contains last "run failed: plugin 'tap-fixture' rejected its config" "the last line of a run that never started"
+
 # An executable's broken catalog: the hint is a command that applies to an executable.
 cat >bad-discover <<'SH'
 #!/usr/bin/env bash
