@@ -4,6 +4,7 @@
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
+#include "chorus/sql/value_fit.h"
 
 namespace chorus::warehouse {
 
@@ -22,22 +23,25 @@ StagedLoad::StagedLoad(std::string plugin_name, const nlohmann::json &config,
     : plugin(std::move(plugin_name)),
       warehouse(sql::WarehouseSettings::from_config(config, plugin)),
       staging(with_retry_warnings(s3::staging_settings(config), context)),
-      client(staging.client) {}
+      client(staging.client),
+      tables(config, plugin) {}
 
 StagedWarehouseSink::StagedWarehouseSink(StreamInfo info, const nlohmann::json &config,
                                          const PluginContext &context, const sql::Dialect &dialect,
                                          StagedLoad &load)
     : BatchSink(std::move(info), config, context), dialect_(dialect), load_(load) {
-  table_ = sql::table_for_stream(dialect_, stream(), load_.warehouse.default_schema, "public");
+  table_ = load_.tables.claim(dialect_, stream(), "public");
   staging_ = dialect_.staging_table(table_);
+  fill_deletions_from_batch();
 }
 
-void StagedWarehouseSink::ensure_table() {
+void StagedWarehouseSink::ensure_table(const singer::RecordBatch *first_batch) {
   if (plan_) return;
   auto existing = sql::existing_columns(
       dialect_, query(sql::catalog_columns_query(dialect_, table_, information_schema())));
   sql::TablePlan plan = sql::plan_table(dialect_, stream(), info().schema, info().key_properties,
-                                        existing, info().property_order);
+                                        existing, info().property_order, load_.warehouse.types);
+  sql::size_decimals_from_data(dialect_, plan, first_batch);
   for (const std::string &notice : plan.notices) {
     context().info("stream " + stream() + ": " + notice);
   }
@@ -85,7 +89,8 @@ s3::StagedBatch StagedWarehouseSink::stage(const singer::RecordBatch &batch,
 void StagedWarehouseSink::process_batch(const singer::RecordBatch &batch,
                                         const std::vector<RecordMeta> &metas) {
   if (batch.empty()) return;
-  ensure_table();
+  ensure_table(&batch);
+  sql::check_values_fit(dialect_, *plan_, batch, load_.plugin, stream());
   const std::string prefix =
       s3::batch_prefix(load_.staging.options.prefix, table_.schema + "." + table_.table);
   batch_has_deletions_ = false;
@@ -141,7 +146,7 @@ void StagedWarehouseSink::remove_committed_files(const s3::StagedBatch &staged) 
 }
 
 void StagedWarehouseSink::activate_version(std::int64_t version) {
-  ensure_table();
+  ensure_table(nullptr);
   execute({sql::retire_old_versions(dialect_, table_, version, load_.warehouse.hard_delete)});
 }
 

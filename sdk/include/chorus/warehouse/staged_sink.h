@@ -3,7 +3,8 @@
 //
 //   first use   read the table's columns from the catalog, plan it (chorus::sql::plan_table),
 //               create or evolve it (sql::prepare_table) and grant read access per schema
-//   each batch  stage the records as CSV files in S3 (chorus::s3::StagingWriter), then, in the
+//   each batch  refuse values the columns cannot hold exactly (sql::check_values_fit), stage the
+//   records as CSV files in S3 (chorus::s3::StagingWriter), then, in the
 //               warehouse: create the staging table, copy the files into it, de-duplicate on
 //               the key properties and merge into the table, hard-delete marked rows when
 //               hard_delete is set, drop the staging table; then remove the staged files
@@ -26,6 +27,7 @@
 #include "chorus/s3/staging.h"
 #include "chorus/s3/staging_settings.h"
 #include "chorus/sql/dialect.h"
+#include "chorus/sql/stream_tables.h"
 #include "chorus/sql/table_plan.h"
 #include "chorus/sql/warehouse_load.h"
 
@@ -44,6 +46,7 @@ struct StagedLoad {
   sql::WarehouseSettings warehouse;  // default_target_schema, hard_delete, grants
   s3::StagingSettings staging;       // bucket, prefix, compression, credentials, ...
   s3::Client client;                 // made from staging.client
+  sql::StreamTables tables;          // which stream has which table
 };
 
 class StagedWarehouseSink : public BatchSink {
@@ -100,8 +103,9 @@ class StagedWarehouseSink : public BatchSink {
   void process_batch(const singer::RecordBatch &batch, const std::vector<RecordMeta> &metas) final;
 
  private:
-  // Reads the catalog, plans, prepares and grants: once per sink.
-  void ensure_table();
+  // Reads the catalog, plans (new unconstrained decimals sized from `first_batch`, which may
+  // be null), prepares and grants: once per sink.
+  void ensure_table(const singer::RecordBatch *first_batch);
   s3::StagedBatch stage(const singer::RecordBatch &batch, const std::vector<RecordMeta> &metas,
                         const std::string &prefix);
   // Deletes the files of a committed batch; a failure is a warning naming the objects left.
