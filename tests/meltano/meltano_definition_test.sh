@@ -33,4 +33,19 @@ for setting in entry["settings"]:
         assert setting["value"] == prop["default"], setting
 PY
 done
+
+# docs/meltano.md's meltano.yml is what `chorus meltano` prints for tap-csv and target-jsonl,
+# plus their config.
+docs="$SINGER_PROGRAMS/../../../docs/meltano.md"
+python3 - "$docs" <<'PY' || fail "docs/meltano.md's meltano.yml differs from chorus meltano's output"
+import sys, yaml
+text = open(sys.argv[1]).read()
+start = text.index("```yaml\nversion: 1") + len("```yaml\n")
+documented = yaml.safe_load(text[start:text.index("```", start)])["plugins"]
+for kind, name in (("extractors", "tap-csv"), ("loaders", "target-jsonl")):
+    (entry,) = [e for e in documented[kind] if e["name"] == name]
+    entry.pop("config")
+    generated = yaml.safe_load(open(f"{name}.yml"))["plugins"][kind][0]
+    assert entry == generated, (entry, generated)
+PY
 finish
