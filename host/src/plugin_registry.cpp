@@ -8,12 +8,14 @@
 namespace chorus::host {
 namespace fs = std::filesystem;
 
-fs::path executable_dir() {
+fs::path executable_path() {
   std::error_code error;
   fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  if (error) return fs::current_path();
-  return exe.parent_path();
+  if (error) return fs::current_path() / "chorus";
+  return exe;
 }
+
+fs::path executable_dir() { return executable_path().parent_path(); }
 
 std::vector<fs::path> plugin_search_path() {
   std::vector<fs::path> folders;

@@ -13,7 +13,9 @@
 
 namespace chorus::host {
 
-// The folder holding the running chorus executable.
+// The running chorus executable, links resolved (also when started through a link named for a
+// plugin), and the folder holding it.
+std::filesystem::path executable_path();
 std::filesystem::path executable_dir();
 
 // In search order: each entry of CHORUS_PLUGIN_PATH (colon separated), <exe dir>/plugins,

@@ -37,6 +37,15 @@ void StateFollower::handle_line(std::string_view line) {
     type = message["type"].get<std::string>();
     for (auto &c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
+  // A Singer target (singer-python, the Meltano SDK) prints the state value itself: an object
+  // that is no Singer message.
+  const bool bare_value = message.is_object() && !message.contains("type");
+  if (bare_value) {
+    ++states_received_;
+    state_ = merge_state(state_, message);
+    if (store_ != nullptr) store_->write(state_);
+    return;
+  }
   if (type != "STATE" || !message.contains("value")) {
     if (!warned_other_) {
       log_warn("target '" + target_name_ + "' wrote something other than a STATE message on " +

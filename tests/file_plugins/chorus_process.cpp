@@ -51,7 +51,12 @@ std::vector<nlohmann::json> RunResult::messages() const {
 std::vector<nlohmann::json> RunResult::states() const {
   std::vector<nlohmann::json> values;
   for (const auto &message : messages()) {
-    if (message.value("type", "") == "STATE") values.push_back(message["value"]);
+    // A tap writes STATE messages; a target under `chorus exec` prints the bare values.
+    if (message.value("type", "") == "STATE") {
+      values.push_back(message["value"]);
+    } else if (message.is_object() && !message.contains("type")) {
+      values.push_back(message);
+    }
   }
   return values;
 }

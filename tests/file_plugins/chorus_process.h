@@ -16,7 +16,8 @@ struct RunResult {
 
   // The stdout lines parsed as JSON messages.
   std::vector<nlohmann::json> messages() const;
-  // The STATE values among them, in order.
+  // The state values among them, in order: of STATE messages (a tap's output) and bare ones (a
+  // target's output).
   std::vector<nlohmann::json> states() const;
   // The RECORD lines, raw (to check numbers digit for digit).
   std::vector<std::string> record_lines() const;

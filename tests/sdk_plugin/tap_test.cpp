@@ -151,6 +151,41 @@ TEST_CASE("a sync resumes from the bookmark and keeps the bookmarks of streams i
   CHECK(states[0]["value"]["bookmarks"]["gone"]["at"] == 1);
 }
 
+TEST_CASE("a state given as a whole STATE message resumes like its value, without a warning") {
+  TestHost host;
+  RunOptions options;
+  options.state_json =
+      R"({"type": "STATE", "value": {"bookmarks": {"orders": {"updated_at": 5}}}})";
+  const auto result = run_plugin<FixtureTap>(host, kConfig, options);
+  REQUIRE(result.run_status == CHORUS_OK);
+  CHECK(order_ids(result.messages) == std::vector<std::int64_t>{6, 7, 8});
+  const auto state = messages_of(result.messages, "STATE").at(0)["value"];
+  CHECK(state == nlohmann::json::parse(R"({"bookmarks": {"orders": {"updated_at": 8}}})"));
+  for (const auto &line : host.logs) CHECK(line.find("nested") == std::string::npos);
+}
+
+TEST_CASE("STATE messages nested by a runner are unwrapped with a warning, newest bookmark first") {
+  // What Meltano stores after two runs of a target that prints whole STATE messages and a tap
+  // that keeps what it cannot read: each run wraps the last document again, and writes its own
+  // (newer) bookmarks beside the wrapper.
+  TestHost host;
+  RunOptions options;
+  options.state_json = R"({"type": "STATE", "value": {
+      "type": "STATE", "value": {"bookmarks": {"orders": {"updated_at": 2}, "gone": {"at": 1}}},
+      "bookmarks": {"orders": {"updated_at": 5}}}})";
+  const auto result = run_plugin<FixtureTap>(host, kConfig, options);
+  REQUIRE(result.run_status == CHORUS_OK);
+  CHECK(order_ids(result.messages) == std::vector<std::int64_t>{6, 7, 8});
+  const auto state = messages_of(result.messages, "STATE").at(0)["value"];
+  CHECK(state == nlohmann::json::parse(
+                     R"({"bookmarks": {"orders": {"updated_at": 8}, "gone": {"at": 1}}})"));
+  bool warned = false;
+  for (const auto &line : host.logs) {
+    warned = warned || line.find("nested 2 levels deep") != std::string::npos;
+  }
+  CHECK(warned);
+}
+
 TEST_CASE("a full refresh ignores the bookmark") {
   TestHost host;
   RunOptions options;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -20,6 +22,15 @@ void add_about(CLI::App &app, Command &command);
 void add_discover(CLI::App &app, Command &command);
 void add_state(CLI::App &app, Command &command);
 void add_test(CLI::App &app, Command &command);
+void add_meltano(CLI::App &app, Command &command);
+void add_install_links(CLI::App &app, Command &command);
+
+// Runs `plugin` as a Singer executable with the Singer arguments `singer_args`; `invoked_as` is
+// how the user called it, for usage messages ("tap-csv" through a link, "chorus exec tap-csv
+// --" otherwise). Returns the exit code.
+int exec_plugin(const std::string &plugin, const std::vector<std::string> &singer_args,
+                const std::string &invoked_as);
+
 // `chorus new`: defined with the project templates, in scaffold/new_command.cpp.
 void add_new(CLI::App &app, Command &command);
 

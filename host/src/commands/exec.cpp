@@ -1,81 +1,72 @@
-// chorus exec PLUGIN -- <singer args>: one plugin as an ordinary Singer executable on
-// stdin/stdout, for orchestrators that run Singer taps and targets (Meltano and friends).
+// chorus exec PLUGIN -- <singer args>, and a link named for the plugin: one plugin as an ordinary
+// Singer executable on stdin/stdout, for orchestrators that run Singer taps and targets
+// (Meltano and friends).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
 
 #include "about_markdown.h"
 #include "commands/commands.h"
+#include "config_sources.h"
 #include "log.h"
 #include "members/member_log.h"
 #include "pipeline_config.h"
 #include "plugin_instance.h"
 #include "plugin_registry.h"
+#include "singer_command_line.h"
+#include "state_value_output.h"
 
 namespace chorus::host::commands {
 namespace {
 
-struct SingerArguments {
-  std::string config_file;
-  std::string state_file;
-  std::string catalog_file;
-  bool discover = false;
-  bool about = false;
-  std::string format = "json";
-};
-
-SingerArguments parse_singer_arguments(const std::vector<std::string> &args,
-                                       const std::string &plugin) {
-  SingerArguments parsed;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string &arg = args[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw std::runtime_error(arg + " needs a file");
-      return args[++i];
-    };
-    if (arg == "--") continue;
-    if (arg == "--config" || arg == "-c") {
-      parsed.config_file = value();
-    } else if (arg == "--state" || arg == "-s") {
-      parsed.state_file = value();
-    } else if (arg == "--catalog" || arg == "--properties" || arg == "-p") {
-      parsed.catalog_file = value();
-    } else if (arg == "--discover" || arg == "-d") {
-      parsed.discover = true;
-    } else if (arg == "--about") {
-      parsed.about = true;
-    } else if (arg == "--format") {
-      parsed.format = value();
-    } else {
-      throw std::runtime_error("chorus exec " + plugin + ": unknown argument " + arg +
-                               "; Singer arguments are --config, --state, --catalog, "
-                               "--properties, --discover, --about [--format json|markdown]");
+std::string settings_help(const PluginLibrary &library) {
+  const nlohmann::json schema = library.settings_schema();
+  const auto properties = schema.value("properties", nlohmann::json::object());
+  if (properties.empty()) return "\nSettings: none\n";
+  const auto required = schema.value("required", nlohmann::json::array());
+  std::string text = "\nSettings (environment variable for --config ENV):\n";
+  for (const auto &[name, property] : properties.items()) {
+    std::string line = "  " + name;
+    std::string traits;
+    if (property.is_object() && property.contains("type")) {
+      traits = property["type"].is_string() ? property["type"].get<std::string>()
+                                            : property["type"].dump();
     }
+    if (std::find(required.begin(), required.end(), name) != required.end()) {
+      traits += traits.empty() ? "required" : ", required";
+    }
+    if (property.is_object() && property.value("secret", false)) {
+      traits += traits.empty() ? "secret" : ", secret";
+    }
+    if (!traits.empty()) line += " (" + traits + ")";
+    line += "  " + setting_environment_variable(library.name(), name) + "\n";
+    if (property.is_object() && property.contains("description") &&
+        property["description"].is_string()) {
+      line += "      " + property["description"].get<std::string>() + "\n";
+    }
+    text += line;
   }
-  return parsed;
+  return text;
 }
 
-int exec_command(const std::vector<std::string> &arguments) {
-  if (arguments.empty()) {
-    throw std::runtime_error(
-        "usage: chorus exec PLUGIN -- --config FILE [--state FILE] "
-        "[--catalog FILE] [--discover] [--about]");
+std::string help_text(const PluginLibrary &library, const std::string &invoked_as) {
+  std::string text = singer_usage(invoked_as, library.kind());
+  const auto &about = library.about();
+  if (about.contains("description") && about["description"].is_string()) {
+    text = library.name() + " " + library.version() + ": " +
+           about["description"].get<std::string>() + "\n\n" + text;
   }
-  const std::string plugin = arguments.front();
-  const SingerArguments args =
-      parse_singer_arguments({arguments.begin() + 1, arguments.end()}, plugin);
-  auto library = load_plugin(plugin);
-  if (args.about) {
-    if (args.format == "markdown") {
-      std::cout << about_markdown(library->about());
-    } else {
-      std::cout << library->about().dump(2) << "\n";
-    }
-    return 0;
-  }
-  nlohmann::json config = nlohmann::json::object();
-  if (!args.config_file.empty()) config = read_json_file(args.config_file, "config");
+  return text + settings_help(library);
+}
+
+int run_plugin(const std::shared_ptr<PluginLibrary> &library, const SingerCommandLine &args) {
+  const nlohmann::json config = merge_config_sources(
+      args.config_sources, library->name(), library->settings_schema(), process_environment);
   redactor().add_secrets_from(library->settings_schema(), config);
   MemberLog log(library->name(), nullptr);
   try {
@@ -88,13 +79,35 @@ int exec_command(const std::vector<std::string> &arguments) {
     std::string catalog;
     if (!args.state_file.empty()) state = read_json_file(args.state_file, "state").dump();
     if (!args.catalog_file.empty()) catalog = read_json_file(args.catalog_file, "catalog").dump();
+
+    int input_fd = -1;
+    if (library->kind() != "tap") {
+      input_fd = 0;
+      if (!args.input_file.empty()) {
+        input_fd = ::open(args.input_file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (input_fd < 0) {
+          throw std::runtime_error("--input " + args.input_file + " cannot be read");
+        }
+      }
+    }
+    // A target's STATE lines leave as bare state values, the Singer form (state_value_output.h).
+    std::unique_ptr<StateValueRelay> state_values;
+    if (library->kind() == "target") state_values = std::make_unique<StateValueRelay>(1);
+
     chorus_run_args_v1 run{};
     run.struct_size = sizeof run;
-    run.in_fd = library->kind() == "tap" ? -1 : 0;
-    run.out_fd = 1;
+    run.in_fd = input_fd;
+    run.out_fd = state_values ? state_values->target_fd() : 1;
     run.state_json = state.empty() ? nullptr : state.c_str();
     run.catalog_json = catalog.empty() ? nullptr : catalog.c_str();
-    instance.run(run);
+    try {
+      instance.run(run);
+    } catch (...) {
+      if (input_fd > 0) ::close(input_fd);
+      throw;  // the relay's destructor still prints the states confirmed before the failure
+    }
+    if (input_fd > 0) ::close(input_fd);
+    if (state_values) state_values->finish();
     return 0;
   } catch (const PluginError &e) {
     log_error(e.what());
@@ -104,6 +117,37 @@ int exec_command(const std::vector<std::string> &arguments) {
 
 }  // namespace
 
+int exec_plugin(const std::string &plugin, const std::vector<std::string> &singer_args,
+                const std::string &invoked_as) {
+  auto library = load_plugin(plugin);
+  SingerCommandLine args;
+  try {
+    args = parse_singer_command_line(singer_args, library->kind());
+  } catch (const UsageError &e) {
+    log_error(invoked_as + ": " + e.what());
+    std::cerr << singer_usage(invoked_as, library->kind());
+    return 2;
+  }
+  if (args.help) {
+    std::cout << help_text(*library, invoked_as);
+    return 0;
+  }
+  if (args.version) {
+    std::cout << library->name() << " v" << library->version() << ", chorus v" << CHORUS_VERSION
+              << "\n";
+    return 0;
+  }
+  if (args.about) {
+    if (args.about_format == "markdown") {
+      std::cout << about_markdown(library->about());
+    } else {
+      std::cout << library->about().dump(2) << "\n";
+    }
+    return 0;
+  }
+  return run_plugin(library, args);
+}
+
 void add_exec(CLI::App &app, Command &command) {
   auto arguments = std::make_shared<std::vector<std::string>>();
   CLI::App *exec = app.add_subcommand(
@@ -111,7 +155,17 @@ void add_exec(CLI::App &app, Command &command) {
   exec->prefix_command();
   exec->callback([exec, arguments, &command] {
     *arguments = exec->remaining();
-    command = [arguments] { return exec_command(*arguments); };
+    command = [arguments] {
+      if (arguments->empty()) {
+        throw std::runtime_error(
+            "usage: chorus exec PLUGIN -- [--config FILE|ENV]... [--state FILE] "
+            "[--catalog FILE] [--discover] [--about [--format json|markdown]] [--version] "
+            "[--help]");
+      }
+      const std::string plugin = arguments->front();
+      return exec_plugin(plugin, {arguments->begin() + 1, arguments->end()},
+                         "chorus exec " + plugin + " --");
+    };
   });
 }
 

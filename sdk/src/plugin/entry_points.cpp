@@ -4,6 +4,7 @@
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/writer.h"
+#include "resume_state.h"
 
 namespace chorus::detail {
 namespace {
@@ -28,7 +29,8 @@ void discover_tap(Tap &tap, int out_fd) {
 }
 
 void run_tap(Tap &tap, const chorus_run_args_v1 &args) {
-  const nlohmann::json state = parse_document(args.state_json, "state", "{\"bookmarks\": {}}");
+  const nlohmann::json state =
+      resume_state(parse_document(args.state_json, "state", "{\"bookmarks\": {}}"), tap.context());
   const nlohmann::json catalog = parse_document(args.catalog_json, "catalog", "{\"streams\": []}");
   singer::MessageWriter out(args.out_fd);
   const bool full_refresh =
