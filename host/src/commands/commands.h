@@ -20,6 +20,8 @@ void add_about(CLI::App &app, Command &command);
 void add_discover(CLI::App &app, Command &command);
 void add_state(CLI::App &app, Command &command);
 void add_test(CLI::App &app, Command &command);
+void add_staging(CLI::App &app, Command &command);
+void add_select(CLI::App &app, Command &command);
 // `chorus new`: defined with the project templates, in scaffold/new_command.cpp.
 void add_new(CLI::App &app, Command &command);
 
