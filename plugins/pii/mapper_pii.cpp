@@ -186,7 +186,9 @@ class PiiMapper : public Mapper {
   // arrived: its records would pass in clear, so it is refused before they do.
   void refuse_near_miss(const std::string &stream) const {
     for (const std::string &expected : unseen_streams()) {
-      if (!closest_name(stream, {expected})) continue;
+      // Stricter than a hint: a close name refuses the stream, so short names need near-equality.
+      if (!closest_name(stream, {expected}, std::min<std::size_t>(2, expected.size() / 3)))
+        continue;
       std::string rules;
       for (const auto &rule : rules_.rules_of(expected))
         rules += (rules.empty() ? "" : ", ") + rule.first;

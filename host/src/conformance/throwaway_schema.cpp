@@ -4,6 +4,7 @@
 #include <random>
 
 #include "chorus/pg/connection.h"
+#include "chorus/plugin/settings.h"
 
 namespace chorus::host::conformance {
 namespace {
@@ -30,7 +31,15 @@ std::optional<ThrowawaySchema> ThrowawaySchema::for_target(const PluginLibrary &
       static_cast<unsigned long long>(std::random_device{}()) << 32 ^ std::random_device{}());
   std::string name = std::string("chorus_test_") + suffix;
   config["default_target_schema"] = name;
-  nlohmann::json connect = speaks_postgres(settings, config) ? config : nlohmann::json();
+  nlohmann::json connect;
+  if (speaks_postgres(settings, config)) {
+    // With the target's defaults (target-redshift's port 5439, not libpq's 5432).
+    try {
+      connect = apply_settings(settings, config);
+    } catch (const std::exception &) {
+      connect = config;  // the suite reports the config's problems; connect with what is given
+    }
+  }
   return ThrowawaySchema(std::move(name), std::move(connect));
 }
 

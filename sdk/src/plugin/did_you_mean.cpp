@@ -4,7 +4,6 @@
 #include <cctype>
 
 namespace chorus {
-namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -23,15 +22,16 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-}  // namespace
-
 std::optional<std::string> closest_name(std::string_view name,
-                                        const std::vector<std::string> &candidates) {
+                                        const std::vector<std::string> &candidates,
+                                        std::optional<std::size_t> max_distance) {
+  const std::size_t limit =
+      max_distance ? *max_distance : std::max<std::size_t>(2, name.size() / 3);
   std::optional<std::string> best;
   std::size_t best_distance = 0;
   for (const std::string &candidate : candidates) {
     const std::size_t distance = edit_distance(name, candidate);
-    if (distance > 2 || 2 * distance >= std::max<std::size_t>(name.size(), 2)) continue;
+    if (distance > limit) continue;
     if (!best || distance < best_distance) {
       best = candidate;
       best_distance = distance;
