@@ -7,11 +7,28 @@
 
 namespace chorus::host {
 
-// Returns `catalog` with Singer `selected` metadata set: a pattern "orders" (shell wildcards
-// allowed) selects a stream with all its properties; "orders.id" selects the stream and only the
-// properties named by such patterns (properties with `inclusion: automatic` are kept). Streams
-// no pattern matches are deselected. Throws std::runtime_error, listing the catalog's streams,
-// when a pattern matches no stream, or when the catalog has no "streams" list.
+// Returns `catalog` with Singer `selected` metadata set. Patterns take shell wildcards:
+//   "orders", "orders.*"    the stream with all its properties
+//   "orders.id"             the stream, and of its properties only those named by such
+//                           patterns (properties with `inclusion: automatic` are always kept)
+//   "!orders"               the stream deselected; "!orders.email" the property deselected
+//                           (Meltano's exclusion form)
+// Without any inclusion pattern every stream and property starts selected and the exclusions
+// apply to that; otherwise streams no inclusion matches are deselected. Throws
+// std::runtime_error, with a did-you-mean hint and the names there are, when a pattern
+// matches no stream or a property pattern no property of the streams it matches, when an
+// exclusion names an automatic property (the tap always sends it), or when the catalog has no
+// "streams" list.
 nlohmann::json select_streams(nlohmann::json catalog, const std::vector<std::string> &patterns);
+
+// The selection state of every stream and property of a catalog, from its metadata (as
+// select_streams() leaves it), in catalog order: the stream first, then its properties.
+struct SelectionEntry {
+  enum class State { Selected, Excluded, Automatic };
+  std::string stream;
+  std::string property;  // empty: the stream itself
+  State state = State::Selected;
+};
+std::vector<SelectionEntry> selection_states(const nlohmann::json &catalog);
 
 }  // namespace chorus::host

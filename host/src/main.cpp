@@ -62,6 +62,8 @@ int main(int argc, char **argv) {
   commands::add_discover(app, command);
   commands::add_state(app, command);
   commands::add_test(app, command);
+  commands::add_staging(app, command);
+  commands::add_select(app, command);
   commands::add_new(app, command);
   commands::add_meltano(app, command);
   commands::add_install_links(app, command);

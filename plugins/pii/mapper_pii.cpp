@@ -1,9 +1,19 @@
-// mapper-pii: drops or hashes (SHA-256, hex, with an optional salt) listed properties, in both
-// SCHEMA and RECORD messages, so that personal data never reaches the target.
+// mapper-pii: drops or hashes (salted SHA-256, hex) listed properties, in both SCHEMA and
+// RECORD messages, so that personal data never reaches the target.
+//
+// It fails closed: a rule that matches nothing is an error, never a silent pass in clear. A
+// rule naming a property its stream's SCHEMA lacks fails at that SCHEMA, before any record of
+// the stream passes. A rule naming a stream that never arrives fails at the end of the input;
+// until its stream arrives, STATE messages are held back, so the target commits no state and a
+// failed run is resumed from where it began. A stream arriving under a name close to that of
+// a rule's missing stream ("sales" for a rule on "sale") fails at once, before its records pass.
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <set>
 #include <string>
 
+#include "chorus/plugin/did_you_mean.h"
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
 #include "property_rules.h"
@@ -39,7 +49,7 @@ class PiiMapper : public Mapper {
     info.name = "mapper-pii";
     info.version = "0.1.0";
     info.description = "Drops or hashes personal data properties of chosen streams.";
-    info.capabilities = {"about", "stream-maps"};
+    info.capabilities = {"about"};
     info.settings = {
         {"type", "object"},
         {"properties",
@@ -59,7 +69,9 @@ class PiiMapper : public Mapper {
            {{"type", "string"},
             {"default", ""},
             {"secret", true},
-            {"description", "Prefix hashed with each value, so hashes cannot be looked up."}}}}}};
+            {"description",
+             "Prefix hashed with each value, so hashes cannot be looked up; required when "
+             "`hash` lists properties."}}}}}};
     return info;
   }
 
@@ -67,10 +79,38 @@ class PiiMapper : public Mapper {
       : Mapper(std::move(context), std::move(config)),
         rules_(this->config().value("hash", nlohmann::json::array()),
                this->config().value("drop", nlohmann::json::array())),
-        salt_(this->config().value("salt", std::string())) {}
+        salt_(this->config().value("salt", std::string())) {
+    if (salt_.empty() && !this->config().value("hash", nlohmann::json::array()).empty()) {
+      throw ConfigError(
+          "mapper-pii: `salt` is empty, but `hash` lists properties: an unsalted SHA-256 of an "
+          "email or a phone number is undone by hashing likely values. Set `salt` to a long "
+          "random secret, the same on every run so that hashes stay comparable");
+    }
+  }
+
+  bool holds_state() const override { return !unseen_streams().empty(); }
+
+  void end_of_input() override {
+    std::vector<std::string> unseen = unseen_streams();
+    if (unseen.empty()) return;
+    std::string rules;
+    for (const std::string &stream : unseen) {
+      for (const auto &rule : rules_.rules_of(stream))
+        rules += (rules.empty() ? "" : ", ") + rule.first;
+    }
+    throw ConfigError("mapper-pii: no stream matched rule(s) " + rules +
+                      "; the streams seen were: " + names(seen_) +
+                      ". Fix the stream name; the STATE of this run was held back, so nothing "
+                      "of it is committed");
+  }
 
   void map_schema(singer::SchemaMessage &schema) override {
-    if (!rules_.touches(schema.stream) || !schema.schema.contains("properties")) return;
+    seen_.insert(schema.stream);
+    if (!rules_.touches(schema.stream)) {
+      refuse_near_miss(schema.stream);
+      return;
+    }
+    check_properties(schema);
     auto &properties = schema.schema["properties"];
     for (auto it = properties.begin(); it != properties.end();) {
       Action action = rules_.action(schema.stream, it.key());
@@ -128,7 +168,57 @@ class PiiMapper : public Mapper {
   }
 
  private:
+  static std::string names(const std::set<std::string> &set) {
+    std::string out;
+    for (const std::string &name : set) out += (out.empty() ? "" : ", ") + name;
+    return out.empty() ? "(none)" : out;
+  }
+
+  std::vector<std::string> unseen_streams() const {
+    std::vector<std::string> unseen;
+    for (const std::string &stream : rules_.streams()) {
+      if (seen_.count(stream) == 0) unseen.push_back(stream);
+    }
+    return unseen;
+  }
+
+  // A stream without rules whose name is a likely typo of a rule's stream that has not
+  // arrived: its records would pass in clear, so it is refused before they do.
+  void refuse_near_miss(const std::string &stream) const {
+    for (const std::string &expected : unseen_streams()) {
+      // Stricter than a hint: a close name refuses the stream, so short names need near-equality.
+      if (!closest_name(stream, {expected}, std::min<std::size_t>(2, expected.size() / 3)))
+        continue;
+      std::string rules;
+      for (const auto &rule : rules_.rules_of(expected))
+        rules += (rules.empty() ? "" : ", ") + rule.first;
+      throw ConfigError("mapper-pii: stream '" + stream + "' arrived, but rule(s) " + rules +
+                        " name stream '" + expected + "', which has not; did you mean '" + stream +
+                        "'? Its records would pass in clear, so none of them did");
+    }
+  }
+
+  // Every rule of the stream must name a property its SCHEMA has.
+  void check_properties(const singer::SchemaMessage &schema) const {
+    std::vector<std::string> properties;
+    if (schema.schema.contains("properties") && schema.schema["properties"].is_object()) {
+      for (const auto &property : schema.schema["properties"].items()) {
+        properties.push_back(property.key());
+      }
+    }
+    for (const auto &[rule, property] : rules_.rules_of(schema.stream)) {
+      if (std::find(properties.begin(), properties.end(), property) != properties.end()) continue;
+      std::string seen;
+      for (const std::string &name : properties) seen += (seen.empty() ? "" : ", ") + name;
+      throw ConfigError("mapper-pii: rule " + rule + " names property '" + property +
+                        "', which the SCHEMA of stream '" + schema.stream + "' does not have" +
+                        did_you_mean(property, properties) +
+                        "; its properties are: " + (seen.empty() ? "(none)" : seen));
+    }
+  }
+
   PropertyRules rules_;
+  std::set<std::string> seen_;  // streams whose SCHEMA arrived
   std::string salt_;
   std::string digest_;
 };

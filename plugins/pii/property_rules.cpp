@@ -38,4 +38,23 @@ Action PropertyRules::action(std::string_view stream, std::string_view property)
   return found == properties->second.end() ? Action::Keep : found->second;
 }
 
+std::vector<std::string> PropertyRules::streams() const {
+  std::vector<std::string> names;
+  for (const auto &entry : rules_) names.push_back(entry.first);
+  return names;
+}
+
+std::vector<std::pair<std::string, std::string>> PropertyRules::rules_of(
+    std::string_view stream) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto properties = rules_.find(stream);
+  if (properties == rules_.end()) return out;
+  for (const auto &[property, action] : properties->second) {
+    out.emplace_back(std::string(action == Action::Hash ? "hash: " : "drop: ") +
+                         std::string(stream) + "." + property,
+                     property);
+  }
+  return out;
+}
+
 }  // namespace chorus::pii

@@ -21,6 +21,11 @@ class PropertyRules {
   bool touches(std::string_view stream) const;
   Action action(std::string_view stream, std::string_view property) const;
 
+  // Every stream a rule names.
+  std::vector<std::string> streams() const;
+  // The rules of `stream`, as written ("hash: sales.customer"), with their property names.
+  std::vector<std::pair<std::string, std::string>> rules_of(std::string_view stream) const;
+
  private:
   // stream -> property -> action
   std::map<std::string, std::map<std::string, Action, std::less<>>, std::less<>> rules_;

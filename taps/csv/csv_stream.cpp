@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -77,6 +78,13 @@ std::vector<std::size_t> read_header(CsvParser &parser, const std::vector<Column
 CsvStream::CsvStream(FileSpec spec, StreamOptions options)
     : spec_(std::move(spec)), options_(options) {
   files_ = resolve_files(spec_);
+  if (files_.empty() && !options_.allow_empty) {
+    throw ConfigError("tap-csv: stream '" + spec_.entity + "': path '" + spec_.path +
+                      "' matches no file (a relative path is read from " +
+                      std::filesystem::current_path().string() +
+                      "); fix the path or the glob, or set allow_empty: true to sync nothing "
+                      "when no file is there");
+  }
   settle_columns();
 }
 

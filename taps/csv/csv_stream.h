@@ -21,6 +21,7 @@ struct Column {
 struct StreamOptions {
   std::uint64_t state_every = 10000;        // records between STATE messages
   std::uint64_t infer_sample_rows = 10000;  // 0: every row
+  bool allow_empty = false;                 // a path that matches no file syncs nothing
 };
 
 class CsvStream : public Stream {

@@ -17,27 +17,32 @@ class CsvTap : public Tap {
     info.version = "0.1.0";
     info.description = "Reads CSV files, one stream per `files` entry.";
     info.capabilities = {"discover", "catalog", "state", "about"};
-    info.settings = {{"type", "object"},
-                     {"required", {"files"}},
-                     {"properties",
-                      {{"files",
-                        {{"type", "array"},
-                         {"items", file_spec_settings_schema()},
-                         {"description",
-                          "The streams to read: entity, path (file or glob), keys, "
-                          "replication_key, delimiter, schema."}}},
-                       {"state_every",
-                        {{"type", "integer"},
-                         {"default", 10000},
-                         {"minimum", 1},
-                         {"description", "Records between STATE messages."}}},
-                       {"infer_sample_rows",
-                        {{"type", "integer"},
-                         {"default", 10000},
-                         {"minimum", 0},
-                         {"description",
-                          "Rows read to infer column types when no schema is declared; 0 "
-                          "reads every row."}}}}}};
+    info.settings = {
+        {"type", "object"},
+        {"required", {"files"}},
+        {"properties",
+         {{"files",
+           {{"type", "array"},
+            {"items", file_spec_settings_schema()},
+            {"description",
+             "The streams to read: entity, path (file or glob), keys, "
+             "replication_key, delimiter, schema."}}},
+          {"state_every",
+           {{"type", "integer"},
+            {"default", 10000},
+            {"minimum", 1},
+            {"description", "Records between STATE messages."}}},
+          {"infer_sample_rows",
+           {{"type", "integer"},
+            {"default", 10000},
+            {"minimum", 0},
+            {"description",
+             "Rows read to infer column types when no schema is declared; 0 "
+             "reads every row."}}},
+          {"allow_empty",
+           {{"type", "boolean"},
+            {"default", false},
+            {"description", "Sync nothing, instead of failing, when a path matches no file."}}}}}};
     return info;
   }
 
@@ -46,6 +51,7 @@ class CsvTap : public Tap {
     specs_ = parse_file_specs(this->config()["files"]);
     options_.state_every = this->config().value("state_every", std::uint64_t{10000});
     options_.infer_sample_rows = this->config().value("infer_sample_rows", std::uint64_t{10000});
+    options_.allow_empty = this->config().value("allow_empty", false);
     if (options_.state_every == 0) options_.state_every = 1;
   }
 

@@ -38,6 +38,12 @@ class PostgresTap : public Tap {
                                  {"default", 10000},
                                  {"minimum", 1},
                                  {"description", "Records between STATE messages."}};
+    properties["allow_empty"] = {
+        {"type", "boolean"},
+        {"default", false},
+        {"description",
+         "Succeed with nothing synced when no table is selected (tables are not selected by "
+         "default: choose them with --select or `select:`)."}};
     PluginInfo info;
     info.name = "tap-postgres";
     info.version = "0.1.0";

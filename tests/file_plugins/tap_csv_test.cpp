@@ -113,6 +113,31 @@ TEST_CASE("tap-csv reads the files of a glob in sorted order under one stream") 
   CHECK(records[2]["id"] == 3);
 }
 
+TEST_CASE("a tap-csv path that matches no file fails, saying which path and how to fix it") {
+  Scratch scratch;
+  scratch.write("data/orders.csv", "id\n1\n");
+  auto config = scratch.write_json(
+      "tap.json",
+      tap_config(scratch, {{"entity", "orders"},
+                           {"path", (scratch.dir() / "data" / "order*.cvs").string()}}));
+  RunResult result = chorus_exec("tap-csv", config);
+  CHECK(result.exit_code != 0);
+  CHECK(result.err.find("stream 'orders': path '" +
+                        (scratch.dir() / "data" / "order*.cvs").string() + "' matches no file") !=
+        std::string::npos);
+  CHECK(result.err.find("allow_empty: true") != std::string::npos);
+  CHECK(result.out.empty());
+}
+
+TEST_CASE("allow_empty lets a tap-csv path that matches no file sync nothing, successfully") {
+  Scratch scratch;
+  auto config = scratch.write_json(
+      "tap.json", tap_config(scratch, {{"entity", "orders"}}, {{"allow_empty", true}}));
+  RunResult result = chorus_exec("tap-csv", config);
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  CHECK(records_of(result).empty());
+}
+
 TEST_CASE("tap-csv bookmarks the highest replication key and resumes at it, re-reading ties") {
   Scratch scratch;
   scratch.write("data/orders.csv",

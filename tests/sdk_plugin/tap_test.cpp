@@ -121,7 +121,24 @@ TEST_CASE("the catalog's selection decides which streams sync, in catalog order"
   };
   CHECK(synced_streams(selecting(false, true)) == std::vector<std::string>{"events"});
   CHECK(synced_streams(selecting(true, true)) == std::vector<std::string>{"orders", "events"});
-  CHECK(synced_streams(selecting(false, false)).empty());
+}
+
+TEST_CASE("a catalog that selects no stream is a configuration error naming the streams") {
+  auto catalog =
+      nlohmann::json::parse(catalog_with("orders", nlohmann::json::array(), {{"selected", false}}));
+  for (auto &item : catalog["streams"][1]["metadata"]) {
+    if (item["breadcrumb"].empty()) item["metadata"]["selected"] = false;
+  }
+  const std::string text = catalog.dump();
+  TestHost host;
+  RunOptions options;
+  options.catalog_json = text.c_str();
+  const auto result = run_plugin<FixtureTap>(host, kConfig, options);
+  CHECK(result.run_status == CHORUS_ERR_CONFIG);
+  CHECK(host.last_error.find("no stream is selected") != std::string::npos);
+  CHECK(host.last_error.find("orders, events") != std::string::npos);
+  CHECK(host.last_error.find("--select") != std::string::npos);
+  CHECK(result.output.empty());
 }
 
 TEST_CASE("a deselected property is left out of the SCHEMA and of the records") {

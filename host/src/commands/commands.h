@@ -31,6 +31,8 @@ void add_install_links(CLI::App &app, Command &command);
 int exec_plugin(const std::string &plugin, const std::vector<std::string> &singer_args,
                 const std::string &invoked_as);
 
+void add_staging(CLI::App &app, Command &command);
+void add_select(CLI::App &app, Command &command);
 // `chorus new`: defined with the project templates, in scaffold/new_command.cpp.
 void add_new(CLI::App &app, Command &command);
 

@@ -112,8 +112,10 @@ void add_run(CLI::App &app, Command &command) {
                   "NAME=FILE or NAME='{\"key\":\"value\"}': config of the member NAME");
   run->add_option("-s,--state", options->state_file,
                   "State file: read to resume, advanced from the target's STATE output");
-  run->add_option("--select", options->select,
-                  "Streams to sync (\"orders\", \"orders.id\", wildcards allowed)");
+  run->add_option(
+      "--select", options->select,
+      "Streams to sync (\"orders\", \"orders.id\", \"!orders.email\", wildcards allowed); a "
+      "name that matches nothing is an error");
   run->add_flag("--full-refresh", options->full_refresh, "Ignore the stored state");
   run->add_flag("--isolate", options->isolate,
                 "Run each chorus plugin in its own child process, so a crash cannot take the "

@@ -7,6 +7,8 @@
 #include "child_process.h"
 #include "conformance/checks.h"
 #include "conformance/report.h"
+#include "conformance/throwaway_schema.h"
+#include "log.h"
 #include "pipeline_config.h"
 #include "plugin_registry.h"
 
@@ -45,7 +47,18 @@ int run_suite(const SuiteOptions &options) {
     const fs::path fixtures = fs::absolute(
         options.fixtures_dir.empty() ? default_fixtures_dir() : fs::path(options.fixtures_dir));
     if (library->kind() == "target") {
+      // Tables go to a schema of their own, never to the one the config names.
+      std::optional<ThrowawaySchema> schema = ThrowawaySchema::for_target(*library, config);
+      if (schema) {
+        log_info("chorus test: the fixture tables go to the throwaway schema " + schema->name() +
+                 ", not to the configured default_target_schema");
+      } else {
+        log_info(
+            "chorus test: relative paths in the config land in a scratch folder that is "
+            "removed afterwards");
+      }
       check_target(library, config, fixtures, scratch.path(), report);
+      if (schema) log_info("chorus test: " + schema->drop());
     } else if (library->kind() == "mapper") {
       check_mapper(library, config, fixtures, scratch.path(), report);
     } else {

@@ -13,6 +13,13 @@ void Mapper::run(int in_fd, int out_fd) {
   singer::MessageWriter out(out_fd);
   const BatchFileRoots batch_roots(config());
   singer::Message message;
+  std::string held_state;  // the latest STATE line while holds_state()
+  auto pass_held_state = [&] {
+    if (held_state.empty() || holds_state()) return;
+    out.write_line(held_state);
+    out.flush();
+    held_state.clear();
+  };
   while (reader.next(message)) {
     switch (message.type) {
       case singer::MessageType::Record:
@@ -23,9 +30,15 @@ void Mapper::run(int in_fd, int out_fd) {
         map_schema(schema);
         out.write_schema(schema.stream, schema.schema, schema.key_properties,
                          schema.bookmark_properties, schema.property_order);
+        pass_held_state();
         break;
       }
       case singer::MessageType::State:
+        if (holds_state()) {
+          held_state = message.line;
+          break;
+        }
+        held_state.clear();
         out.write_line(message.line);
         // A STATE is the downstream's cue to commit; it should not sit in our buffer.
         out.flush();
@@ -43,6 +56,8 @@ void Mapper::run(int in_fd, int out_fd) {
         break;
     }
   }
+  end_of_input();
+  pass_held_state();
   out.flush();
 }
 

@@ -8,27 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "chorus/plugin/did_you_mean.h"
 #include "chorus/plugin/errors.h"
 
 namespace chorus {
 namespace {
-
-std::size_t edit_distance(const std::string &a, const std::string &b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string join_path(const std::string &path, const std::string &key) {
   return path.empty() ? key : path + "." + key;
@@ -36,20 +20,16 @@ std::string join_path(const std::string &path, const std::string &key) {
 
 std::string unknown_key_message(const std::string &path, const std::string &key,
                                 const nlohmann::json &properties) {
-  std::string best;
-  std::size_t best_distance = std::max<std::size_t>(2, key.size() / 3) + 1;
+  std::vector<std::string> names;
   std::string known;
   for (const auto &[name, schema] : properties.items()) {
     (void)schema;
     known += known.empty() ? name : ", " + name;
-    const std::size_t distance = edit_distance(key, name);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = name;
-    }
+    names.push_back(name);
   }
+  const std::optional<std::string> best = closest_name(key, names);
   std::string message = "unknown setting '" + join_path(path, key) + "'";
-  if (!best.empty()) message += "; did you mean '" + join_path(path, best) + "'?";
+  if (best) message += "; did you mean '" + join_path(path, *best) + "'?";
   message +=
       known.empty() ? " (this plugin takes no settings)" : " (known settings: " + known + ")";
   return message;

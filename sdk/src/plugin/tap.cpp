@@ -165,6 +165,18 @@ void Tap::sync(const nlohmann::json &catalog, nlohmann::json state, singer::Mess
     entries = parse_catalog(catalog);
   }
 
+  // A run that syncs nothing because nothing is selected is a configuration mistake, not a
+  // success, unless the tap's `allow_empty` setting says an empty result is expected.
+  if (std::none_of(entries.begin(), entries.end(), [](const auto &e) { return e.selected; }) &&
+      !config().value("allow_empty", false)) {
+    throw ConfigError("no stream is selected, so nothing would be synced (the tap's streams: " +
+                      stream_names(streams) +
+                      "); select some with `chorus run --select STREAM` or `select:` in the "
+                      "pipeline (`chorus select PIPELINE --list` shows them)" +
+                      // Only a tap that declares the setting has its default in the config.
+                      (config().contains("allow_empty") ? ", or set allow_empty: true" : ""));
+  }
+
   if (state.is_null()) state = nlohmann::json::object();
   if (!state.is_object()) {
     throw ConfigError("the state must be a JSON object such as {\"bookmarks\": {}}");

@@ -24,9 +24,17 @@ class Mapper {
     out.write_record(record);
   }
 
+  // True while the mapper cannot yet vouch for what it let through (a rule still waits for its
+  // stream): STATE messages are then held back, only the latest kept, and it passes once this
+  // is false again. A target commits nothing on a STATE it never saw. Default: false.
+  virtual bool holds_state() const { return false; }
+  // Called after the last input message, before a held STATE passes: throw to fail the run
+  // (the held STATE is then dropped). Default: nothing.
+  virtual void end_of_input() {}
+
   // Reads messages from in_fd and writes the mapped stream to out_fd. STATE and
-  // ACTIVATE_VERSION pass through unchanged; the records of a BATCH message's files go through
-  // map_record() and on as RECORDs.
+  // ACTIVATE_VERSION pass through unchanged (see holds_state()); the records of a BATCH
+  // message's files go through map_record() and on as RECORDs.
   virtual void run(int in_fd, int out_fd);
 
   const nlohmann::json &config() const { return config_; }
