@@ -113,7 +113,9 @@ campaign() {
       updated_at timestamptz NOT NULL);
     INSERT INTO items SELECT g, 'item ' || g, g * 1.25,
       '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second'
-      FROM generate_series(1, $rows) g;" >/dev/null
+      FROM generate_series(1, $rows) g;
+    -- As a replication key usually is: the incremental read then streams in index order.
+    CREATE INDEX items_updated_at ON items (updated_at);" >/dev/null
   rm -f state.json run.err
   write_pipeline
   durations=()
