@@ -40,6 +40,9 @@ namespace {
 // to the same user, is taken for an orphan of a killed run and terminated.
 constexpr auto kSlotWait = std::chrono::seconds(5);
 constexpr auto kSlotPoll = std::chrono::milliseconds(100);
+// A STATE at the next commit after this long even with fewer than state_every changed keys:
+// a run that is killed again and again still moves forward, and the slot's WAL is released.
+constexpr auto kStateInterval = std::chrono::seconds(2);
 
 // wal2json's add-tables wants '.', ',', ' ', '\'' and '*' escaped with a backslash.
 std::string wal2json_name(const std::string &name) {
@@ -173,6 +176,8 @@ void TableStream::sync_log_based(pg::Connection &connection, StreamSync &sync) {
   }
 
   std::uint64_t committed = bookmark_position;
+  std::uint64_t stated = bookmark_position;  // the LSN of the last STATE
+  auto last_state = std::chrono::steady_clock::now();
   std::vector<KeyChange> transaction;        // changes of the open transaction
   std::map<std::string, KeyChange> pending;  // last change per key, across transactions
   const std::string deleted_at = singer::utc_now_rfc3339();
@@ -226,6 +231,8 @@ void TableStream::sync_log_based(pg::Connection &connection, StreamSync &sync) {
     bookmark["lsn"] = pg::format_lsn(committed);
     sync.set_bookmark(bookmark);
     sync.emit_state();
+    stated = committed;
+    last_state = std::chrono::steady_clock::now();
   };
 
   // The end of this run's read: a message only this run writes.
@@ -280,7 +287,10 @@ void TableStream::sync_log_based(pg::Connection &connection, StreamSync &sync) {
         committed = std::max(committed, message.lsn);
       }
       transaction.clear();
-      if (pending.size() >= options_.state_every) flush();
+      if (pending.size() >= options_.state_every ||
+          (committed > stated && std::chrono::steady_clock::now() - last_state >= kStateInterval)) {
+        flush();
+      }
       sync.check_stop();
     } else if (action == "M" && change.value("prefix", "") == "chorus" &&
                change.value("content", "") == token) {

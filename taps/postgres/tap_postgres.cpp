@@ -22,7 +22,8 @@ class PostgresTap : public Tap {
         {"default", "chorus"},
         {"description",
          "LOG_BASED: the wal2json logical replication slot to read (created on the first "
-         "run). Give each pipeline its own."}};
+         "run) over a replication connection, so the user needs the REPLICATION attribute. "
+         "Give each pipeline its own."}};
     properties["replication"] = {
         {"type", "object"},
         {"additionalProperties",

@@ -97,4 +97,7 @@ expect_equal "$(psql_in "$target_db" "$orders_digest" 2>&1)" "$source_orders" \
 expect_equal "$(psql_in "$target_db" "$customers_digest" 2>&1)" \
   "$(psql_in "$source_db" "$customers_digest")" \
   "customers (count|distinct ids|md5 of the rows) in target vs source"
+
+# Then one table per replication method, killed at random instants (kill_campaign.sh).
+bash "$(dirname "$0")/kill_campaign.sh" || fail "the kill campaign found differences (above)"
 finish
