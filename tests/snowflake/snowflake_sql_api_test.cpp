@@ -273,8 +273,8 @@ TEST_CASE("the Meltano SDK's target test streams load, or fail where the SDK exp
           : std::filesystem::path(CHORUS_SOURCE_DIR).parent_path() / "shared" / "conformance" /
                 "meltano-sdk-target-streams";
   if (!std::filesystem::is_directory(folder)) {
-    MESSAGE(std::string("skipped: the Meltano SDK target test streams are not at ") +
-            folder.string() + " (CI keeps ../shared/conformance/ beside the checkout)");
+    MESSAGE((std::string("skipped: the Meltano SDK target test streams are not at ") +
+             folder.string() + " (CI keeps ../shared/conformance/ beside the checkout)"));
     return;
   }
   const std::map<std::string, std::string> must_fail = {
