@@ -24,7 +24,8 @@ nlohmann::json typed(const char *type, bool not_null) {
 
 // Mapping: int2/int4/int8 -> integer with their bounds; numeric(p,s) -> number with
 // x-sql-precision/x-sql-scale (and multipleOf for other Singer targets); bare numeric -> number
-// with x-sql-type "decimal"; float4/float8 -> number; bool -> boolean; varchar(n)/char(n) ->
+// with x-sql-type "decimal"; float4/float8 -> number with
+// "x-sql-datatype" real / double precision; bool -> boolean; varchar(n)/char(n) ->
 // string with maxLength; date -> format date; timestamptz -> format date-time; timestamp and
 // time -> string with x-sql-type (they carry no offset, so they are not RFC 3339 date-times);
 // interval -> format duration (ISO 8601); uuid -> format uuid; json/jsonb -> any JSON value;
@@ -60,7 +61,13 @@ nlohmann::json ColumnType::json_schema() const {
     }
     return schema;
   }
-  if (t == "float4" || t == "float8") return typed("number", not_null);
+  if (t == "float4" || t == "float8") {
+    // A plain "number" is an exact decimal in chorus targets; the Meltano SDK's hint keeps a
+    // floating-point column floating point (its values are doubles, exactly).
+    schema = typed("number", not_null);
+    schema["x-sql-datatype"] = t == "float4" ? "real" : "double precision";
+    return schema;
+  }
   if (t == "bool") return typed("boolean", not_null);
   if (t == "json" || t == "jsonb") {
     nlohmann::json types = {"object", "array", "string", "number", "boolean"};

@@ -8,21 +8,6 @@
 namespace chorus::sqlite_target {
 namespace {
 
-// Up to 15 significant digits and no exponent: every such decimal survives a trip through a
-// double (DBL_DIG), so no exact comparison is needed.
-bool surely_double_exact(std::string_view text) {
-  int significant = 0;
-  bool leading = true;
-  for (const char c : text) {
-    if (c == 'e' || c == 'E') return false;
-    if (c < '0' || c > '9') continue;
-    if (leading && c == '0') continue;
-    leading = false;
-    ++significant;
-  }
-  return significant <= 15;
-}
-
 bool plain_integer(std::string_view text, std::int64_t &out) {
   if (text == "-0") return false;  // -0 is a double's; as an integer it would lose its sign
   const auto result = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -50,12 +35,14 @@ StoredNumber stored_number(std::string_view text) {
       !std::isfinite(value)) {
     return text;  // beyond double's range (1e999, 1e-999) or not a number at all
   }
-  if (surely_double_exact(text)) return value;
+  // REAL only when the double's shortest form is the text as sent, so that every number reads
+  // back digit for digit: 0.5 and -0 are REAL; 1234.50, 1.5E+3 and 0.1000000000000000055 stay
+  // TEXT (a REAL would print 1234.5, 1500.0 and 0.1).
   char shortest[32];
   const auto printed = std::to_chars(shortest, shortest + sizeof shortest, value);
-  const auto back = singer::parse_decimal(std::string_view(shortest, printed.ptr - shortest));
-  const auto sent = singer::parse_decimal(text);
-  if (back && sent && singer::compare(*back, *sent) == 0) return value;
+  if (std::string_view(shortest, static_cast<std::size_t>(printed.ptr - shortest)) == text) {
+    return value;
+  }
   return text;
 }
 

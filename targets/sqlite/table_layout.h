@@ -5,7 +5,7 @@
 //                                        turn it into a rounded REAL)
 //   number                           -> no declared type (no affinity), each value stored as
 //                                        exact_number.h says: INTEGER, REAL or TEXT, whichever
-//                                        reads back as the same number. SQLite's arithmetic
+//                                        gives back the digits as sent. SQLite's arithmetic
 //                                        reads TEXT numbers as REAL, so sums of huge or
 //                                        very precise values round there, not in the table.
 //   number with numbers_as_float, or an "x-sql-datatype" of double/float/real

@@ -32,6 +32,8 @@ UNICODE_NAME = "Ünïcødé 名前"
 RESERVED = "select"
 
 failures = []
+# File targets write each record as sent (no upserts, deletes or versions are applied).
+APPEND_ONLY_FILES = False
 
 
 def check(condition, what):
@@ -141,6 +143,18 @@ def run_target(plugin, config, text, workdir):
                           input=text.encode(), capture_output=True, cwd=workdir)
 
 
+def echoed_states(stdout):
+    """The state values a target echoed: bare (as Singer targets print them) or as STATE
+    messages."""
+    states = []
+    for line in stdout.decode().split("\n"):
+        if line.strip():
+            message = json.loads(line)
+            is_message = isinstance(message, dict) and message.get("type") == "STATE"
+            states.append(message["value"] if is_message else message)
+    return states
+
+
 def unique(what):
     return "%s_%d_%d" % (what, os.getpid(), datetime.datetime.now().microsecond)
 
@@ -159,7 +173,7 @@ def psql_json(sql):
          "-U", os.environ["CHORUS_TEST_PG_USER"], "-d", os.environ["CHORUS_TEST_PG_DBNAME"],
          "-c", "SELECT row_to_json(t)::text FROM (%s) t" % sql],
         capture_output=True, env=pg_env(), check=True)
-    return [json.loads(line, parse_float=Decimal) for line in out.stdout.decode().splitlines()
+    return [json.loads(line, parse_float=Decimal) for line in out.stdout.decode().split("\n")
             if line]
 
 
@@ -203,6 +217,8 @@ def by_prefix(row, name):
     for column, value in row.items():
         if len(name) > 40 and column.lower().startswith(name[:40].lower()):
             return value
+    if APPEND_ONLY_FILES:
+        return None  # a JSON Lines record lists only what the tap sent
     raise KeyError(name)
 
 
@@ -218,9 +234,10 @@ def rows_of(target, workdir, schema, stream):
     if target == "jsonl":
         path = Path(workdir) / "out" / (stream + ".jsonl")
         rows = [json.loads(line, parse_float=Decimal, parse_int=Decimal)
-                for line in path.read_text(encoding="utf-8").splitlines()]
+                for line in path.read_text(encoding="utf-8").split("\n") if line]
         return {int(r["id"]): r for r in rows}
     path = Path(workdir) / "out" / (stream + ".csv")
+    csv.field_size_limit(1 << 30)  # the corpus has a megabyte string
     with open(path, newline="", encoding="utf-8") as handle:
         return {int(r["id"]): r for r in csv.DictReader(handle)}
 
@@ -264,7 +281,7 @@ def as_json(value):
     if value is None or value == "":
         return None
     if isinstance(value, (dict, list)):
-        return json.loads(json.dumps(value, default=str), parse_float=Decimal, parse_int=Decimal)
+        return value  # psql_json parsed it already (numbers as Decimal or int)
     return json.loads(value, parse_float=Decimal, parse_int=Decimal)
 
 
@@ -305,7 +322,8 @@ def verify_edge(target, rows):
     if target == "sqlite":
         # Each number in the storage class that holds it exactly.
         check(isinstance(rows[1]["wide"], str), "sqlite: 38 digits kept as TEXT")
-        check(rows[3]["wide"] == 1500.0 and isinstance(rows[3]["wide"], float), "sqlite: 1.5E+3 REAL")
+        check(rows[3]["wide"] == "1.5E+3", "sqlite: 1.5E+3 kept as sent: %r" % rows[3]["wide"])
+        check(rows[4]["tiny"] == -0.5 and isinstance(rows[4]["tiny"], float), "sqlite: -0.5 REAL")
         check(str(rows[4]["wide"]) == "-0.0", "sqlite: -0 kept as REAL -0.0: %r" % rows[4]["wide"])
         check(rows[1]["huge"] == "1e999" and rows[2]["huge"] == "1e-999", "sqlite: 1e999 as text")
         check(isinstance(rows[1]["count"], int), "sqlite: int64 bounds as INTEGER")
@@ -373,7 +391,7 @@ def refusals(target):
                       [schema_line("nul", {"v": {"type": "string"}}, [])] +
                       [record_line("nul", {"v": '"ok"'})] * 19 +
                       [record_line("nul", {"v": '"a\\u0000b"'})],
-                      ["nul", "line 21", "'v'", "U+0000", "PostgreSQL text cannot hold it"]))
+                      ["nul", "line 21", "'v'", "U+0000", "PostgreSQL text cannot hold"]))
     if target == "postgres":
         # Valid RFC 3339, but PostgreSQL has no year 0: its COPY error is mapped to the record.
         cases.append(("a date PostgreSQL refuses",
@@ -405,6 +423,8 @@ def main():
               "scripts/test-services.sh start)")
         return SKIP
     plugin = "target-" + target
+    global APPEND_ONLY_FILES
+    APPEND_ONLY_FILES = target in ("jsonl", "csv")
     with tempfile.TemporaryDirectory() as workdir:
         schema = unique("edge")
         result = run_target(plugin, config_for(target, workdir, schema), corpus(target), workdir)
@@ -412,12 +432,14 @@ def main():
         check(result.returncode == 0, "%s exited %d: %s" % (plugin, result.returncode, stderr[-3000:]))
         if result.returncode == 0:
             verify_edge(target, rows_of(target, workdir, schema, "edge"))
-            verify_changes(target, rows_of(target, workdir, schema, "changes"), schema)
-            verify_versions(target, rows_of(target, workdir, schema, "versions"))
-            check(stderr.count("'surprise'") == 1,
+            if not APPEND_ONLY_FILES:
+                verify_changes(target, rows_of(target, workdir, schema, "changes"), schema)
+                verify_versions(target, rows_of(target, workdir, schema, "versions"))
+            check(stderr.count("has property 'surprise', which the stream's schema does not "
+                               "declare") == 1,
                   "the undeclared property 'surprise' is warned about once: %s" % stderr[-2000:])
-        states = [line for line in result.stdout.decode().splitlines() if line]
-        check(len(states) >= 1 and json.loads(states[-1]) == {"bookmarks": {"changes": {"at": 2}}},
+        states = echoed_states(result.stdout)
+        check(states[-1:] == [{"bookmarks": {"changes": {"at": 2}}}],
               "the last STATE is echoed: %s" % states[-1:])
         if target in ("postgres", "redshift"):
             psql_value('DROP SCHEMA IF EXISTS "%s" CASCADE' % schema)

@@ -94,7 +94,7 @@ TEST_CASE("target-sqlite deletes the row of a record with _sdc_deleted_at with h
         Rows{{"1"}, {"3"}});
 }
 
-TEST_CASE("target-sqlite stores each number in the class that reads back the same number") {
+TEST_CASE("target-sqlite stores each number in the class that gives back its digits as sent") {
   Scratch scratch;
   RunResult result = load(scratch, "values_and_nulls.singer");
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
@@ -102,9 +102,9 @@ TEST_CASE("target-sqlite stores each number in the class that reads back the sam
   CHECK(query(db,
               "SELECT id, amount, typeof(amount), typeof(ratio), quote(note), flag, tags "
               "FROM \"values\" ORDER BY id") ==
-        Rows{{"1", "1234.5", "real", "real", "'plain'", "1", "[\"a\",\"b\"]"},
+        Rows{{"1", "1234.50", "text", "real", "'plain'", "1", "[\"a\",\"b\"]"},
              {"2", "12345678901234567890.123456789", "text", "null", "''", "0", "[]"},
-             {"3", "-0.0001", "real", "real", "NULL", "<null>", "<null>"},
+             {"3", "-0.000100", "text", "text", "NULL", "<null>", "<null>"},
              {"4", "0", "integer", "null", "'comma, \"quote\" and\nline break'", "1", "<null>"}});
 }
 

@@ -67,8 +67,9 @@ TEST_CASE("a bounded warehouse sizes an unconstrained decimal from the first bat
     CHECK(std::string(error.what()) ==
           "target-x: stream 's', line 7: property 'tiny' value 123456789 cannot be stored "
           "exactly: it has 9 digits before the point and the column (numeric(38,30)) holds 8; "
-          "nothing of this batch was loaded. Declare the property's size in the schema "
-          "(x-singer.decimal, maxLength) or widen column 'tiny' yourself, then run again");
+          "nothing of this batch was loaded. Fix the value at the source, or give the property "
+          "a type or size in the schema that holds it (or widen column 'tiny' yourself), then "
+          "run again");
   }
   chorus::singer::RecordBatch scale;
   scale.append(record_of({{"tiny", "1e-31"}}), 9);
@@ -155,9 +156,9 @@ TEST_CASE("integers beyond their column's range are refused before the load") {
                        "target-postgres: stream 's', line 3: property 'big' value "
                        "1180591620717411303425 cannot be stored exactly: it is outside the range "
                        "of the column (bigint, -9223372036854775808 to 9223372036854775807); "
-                       "nothing of this batch was loaded. Declare the property's size in the "
-                       "schema (x-singer.decimal, maxLength) or widen column 'big' yourself, then "
-                       "run again",
+                       "nothing of this batch was loaded. Fix the value at the source, or give "
+                       "the property a type or size in the schema that holds it (or widen column "
+                       "'big' yourself), then run again",
                        chorus::FatalError);
   chorus::singer::RecordBatch small;
   small.append(record_of({{"small", "-32769"}}), 4);

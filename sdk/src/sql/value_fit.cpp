@@ -4,6 +4,7 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/decimal.h"
+#include "chorus/singer/field_positions.h"
 #include "chorus/singer/writer.h"
 
 namespace chorus::sql {
@@ -70,38 +71,55 @@ void size_decimals_from_data(const Dialect &dialect, TablePlan &plan,
 void check_values_fit(const Dialect &dialect, const TablePlan &plan,
                       const singer::RecordBatch &batch, std::string_view plugin,
                       std::string_view stream) {
-  std::vector<std::size_t> checked, keys;
+  // Per column: is it checked by the dialect, and which key (if any) it is.
+  constexpr std::size_t kNotKey = static_cast<std::size_t>(-1);
+  std::vector<bool> checked(plan.columns.size());
+  std::vector<std::size_t> key_of(plan.columns.size(), kNotKey);
+  std::vector<std::size_t> key_columns;
+  bool any = false;
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
-    if (dialect.checks_values(plan.columns[i].type)) checked.push_back(i);
+    checked[i] = dialect.checks_values(plan.columns[i].type);
     if (std::find(plan.key_columns.begin(), plan.key_columns.end(), plan.columns[i].name) !=
         plan.key_columns.end()) {
-      keys.push_back(i);
+      key_of[i] = key_columns.size();
+      key_columns.push_back(i);
     }
+    any = any || checked[i] || key_of[i] != kNotKey;
   }
-  if (checked.empty() && keys.empty()) return;
+  if (!any) return;
+  const auto where = [&](std::size_t row) {
+    return std::string(plugin) + ": stream '" + std::string(stream) + "', line " +
+           std::to_string(batch.line_number(row));
+  };
+  // One pass over each record's fields (their positions remembered between records), not a
+  // search per column.
+  singer::FieldPositions positions(plan.property_of);
+  std::vector<bool> key_seen(key_columns.size());
   for (std::size_t r = 0; r < batch.size(); ++r) {
     const singer::RecordView &record = batch[r];
-    for (std::size_t i : keys) {
-      const singer::Field *field = record.find(plan.property_of[i]);
-      if (field != nullptr && !field->value.is_null()) continue;
-      throw FatalError(std::string(plugin) + ": stream '" + std::string(stream) + "', line " +
-                       std::to_string(batch.line_number(r)) +
-                       ": the record has no value for "
-                       "key property '" +
-                       plan.property_of[i] +
-                       "'; every record of a stream with key properties needs them");
-    }
-    for (std::size_t i : checked) {
-      const singer::Field *field = record.find(plan.property_of[i]);
-      if (field == nullptr || field->value.is_null()) continue;
-      const std::string reason = dialect.refusal(plan.columns[i].type, field->value);
+    const std::vector<std::size_t> &columns = positions.of(record);
+    std::fill(key_seen.begin(), key_seen.end(), false);
+    for (std::size_t f = 0; f < columns.size(); ++f) {
+      const std::size_t i = columns[f];
+      if (i == singer::FieldPositions::kIgnored) continue;
+      const singer::Value &value = record.fields[f].value;
+      if (value.is_null()) continue;
+      if (key_of[i] != kNotKey) key_seen[key_of[i]] = true;
+      if (!checked[i]) continue;
+      const std::string reason = dialect.refusal(plan.columns[i].type, value);
       if (reason.empty()) continue;
-      throw FatalError(std::string(plugin) + ": stream '" + std::string(stream) + "', line " +
-                       std::to_string(batch.line_number(r)) + ": property '" + plan.property_of[i] +
-                       "' value " + shown(field->value) + " cannot be stored exactly: " + reason +
-                       "; nothing of this batch was loaded. Declare the property's size in "
-                       "the schema (x-singer.decimal, maxLength) or widen column '" +
-                       plan.columns[i].name + "' yourself, then run again");
+      throw FatalError(where(r) + ": property '" + plan.property_of[i] + "' value " + shown(value) +
+                       " cannot be stored exactly: " + reason +
+                       "; nothing of this batch was loaded. Fix the value at the source, or "
+                       "give the property a type or size in the schema that holds it (or "
+                       "widen column '" +
+                       plan.columns[i].name + "' yourself), then run again");
+    }
+    for (std::size_t k = 0; k < key_columns.size(); ++k) {
+      if (key_seen[k]) continue;
+      throw FatalError(where(r) + ": the record has no value for key property '" +
+                       plan.property_of[key_columns[k]] +
+                       "'; every record of a stream with key properties needs them");
     }
   }
 }
