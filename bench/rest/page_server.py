@@ -6,9 +6,15 @@ tap than for curl. Prints "PORT <n>" once it listens.
 
     page_server.py RECORDS PAGES
 """
-import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def record(i):
+    # Written by hand rather than through json.dumps: 1M records build in seconds.
+    return (f'{{"id":{i},"customer":"customer {i % 9973}","amount":"{i % 100000}.{i % 100:02d}",'
+            f'"quantity":{i % 17},"status":"{"shipped" if i % 3 else "open"}",'
+            f'"updated_at":"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"}}')
 
 
 def build_pages(records, pages):
@@ -16,14 +22,9 @@ def build_pages(records, pages):
     out = []
     for page in range(1, pages + 1):
         first = (page - 1) * per_page + 1
-        data = [{"id": i, "customer": f"customer {i % 9973}", "amount": f"{i % 100000}.{i % 100:02d}",
-                 "quantity": i % 17, "status": "shipped" if i % 3 else "open",
-                 "updated_at": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00:00Z"}
-                for i in range(first, first + per_page)]
-        body = {"data": data}
-        if page < pages:
-            body["next"] = f"/orders?page={page + 1}"
-        out.append(json.dumps(body, separators=(",", ":")).encode())
+        data = ",".join(record(i) for i in range(first, first + per_page))
+        following = f',"next":"/orders?page={page + 1}"' if page < pages else ""
+        out.append(f'{{"data":[{data}]{following}}}'.encode())
     return out
 
 

@@ -9,7 +9,7 @@ server_out="$work/rest-server.out"
 python3 "$repo/bench/rest/page_server.py" "$records" "$pages" >"$server_out" &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do
+for _ in $(seq 1 3000); do
   grep -q '^PORT ' "$server_out" 2>/dev/null && break
   sleep 0.1
 done
