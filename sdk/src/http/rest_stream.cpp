@@ -246,7 +246,7 @@ void RestStream::for_each_record(
   });
 }
 
-void RestStream::read_partition(const nlohmann::json &bookmark, const nlohmann::json &context,
+bool RestStream::read_partition(const nlohmann::json &bookmark, const nlohmann::json &context,
                                 const std::function<bool(Page &)> &on_page) const {
   HttpRequest request = prepare_request(bookmark);
   if (context.is_object()) {
@@ -282,11 +282,12 @@ void RestStream::read_partition(const nlohmann::json &bookmark, const nlohmann::
     }
     const std::size_t received = fetched.records.size();
     fetched.records = std::move(processed);
-    if (!on_page(fetched)) return;
+    if (!on_page(fetched)) return false;
     // An empty page ends the stream even when it links on: some APIs do that forever.
-    if (received == 0) return;
-    if (!paginator->next_page(fetched.response, fetched.body, received, request)) return;
+    if (received == 0) return true;
+    if (!paginator->next_page(fetched.response, fetched.body, received, request)) return true;
   }
+  return false;  // stopped on request
 }
 
 void RestStream::sync(chorus::StreamSync &sync) {
@@ -341,7 +342,7 @@ void RestStream::sync(chorus::StreamSync &sync) {
       }
       sync.set_bookmark(stored);
     };
-    read_partition(bookmarks.start_parameter(), context, [&](Page &page) {
+    const bool complete = read_partition(bookmarks.start_parameter(), context, [&](Page &page) {
       if (!schema_written) write_schema(page.records, context);
       for (auto &record : page.records) {
         if (incremental) {
@@ -360,8 +361,9 @@ void RestStream::sync(chorus::StreamSync &sync) {
       }
       return true;
     });
-    save_bookmark();
-    return !sync.stop_requested();
+    // Unsorted records give a safe bookmark only once all of them are read.
+    if (complete) save_bookmark();
+    return complete;
   });
   // A child whose parent has no records still announces its stream.
   if (!schema_written) write_schema(nlohmann::json::array(), nullptr);

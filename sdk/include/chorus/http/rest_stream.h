@@ -125,8 +125,9 @@ class RestStream : public chorus::Stream {
   HttpResponse send(const HttpRequest &request) const;
   // Reads the pages of one partition (context null for a stream without parent), from `bookmark`
   // (null: from the start), calling `on_page` with each page's post-processed records, context
-  // fields added. `on_page` returns false to stop reading.
-  void read_partition(const nlohmann::json &bookmark, const nlohmann::json &context,
+  // fields added. `on_page` returns false to stop reading. Returns true when the last page was
+  // read, false when on_page or a stop request ended the reading early.
+  bool read_partition(const nlohmann::json &bookmark, const nlohmann::json &context,
                       const std::function<bool(Page &)> &on_page) const;
   // Calls `on_record` with every post-processed record of every partition, unfiltered; false
   // stops. How a child stream sees its parent.
