@@ -100,6 +100,8 @@ TEST_CASE("a child stream is read even when only it is selected, and bad wiring 
   INFO(discovered.error);
   REQUIRE(discovered.status == CHORUS_OK);
   json catalog = discovered.messages[0];
+  CHECK(catalog["streams"][1]["schema"]["properties"]["user_id"]["type"] ==
+        json({"null", "integer"}));
   for (auto &stream : catalog["streams"]) {
     if (stream["stream"] == "users") stream["metadata"][0]["metadata"]["selected"] = false;
   }
@@ -120,4 +122,24 @@ TEST_CASE("a child stream is read even when only it is selected, and bad wiring 
   run = rest_tap().run(config);
   CHECK(run.status == CHORUS_ERR_CONFIG);
   CHECK(run.error.find("{user_id}, which is not in its context") != std::string::npos);
+}
+
+TEST_CASE("a child stream's declared schema gets its context properties") {
+  json config = users_and_orders();
+  config["streams"][1]["schema"] = {
+      {"type", "object"},
+      {"properties", {{"id", {{"type", "integer"}}}, {"updated_at", {{"type", "string"}}}}}};
+  PluginRun discovered = rest_tap().discover(config);
+  INFO(discovered.error);
+  REQUIRE(discovered.status == CHORUS_OK);
+  json schema = discovered.messages[0]["streams"][1]["schema"];
+  CHECK(schema["properties"]["user_id"]["type"] == json({"null", "integer"}));
+  CHECK(schema["properties"]["id"]["type"] == "integer");
+
+  PluginRun run = rest_tap().run(config);
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  for (const auto &message : run.of_type("SCHEMA")) {
+    if (message["stream"] == "orders") CHECK(message["schema"]["properties"].contains("user_id"));
+  }
 }

@@ -104,8 +104,9 @@ std::vector<std::string> RestStream::replication_keys() const {
 }
 
 nlohmann::json RestStream::schema() const {
-  if (!spec_.schema.is_null()) return spec_.schema;
+  // Discovery's schema first: for a child stream it adds the context properties.
   if (!discovered_schema_.is_null()) return discovered_schema_;
+  if (!spec_.schema.is_null()) return spec_.schema;
   return {{"type", "object"}, {"properties", nlohmann::json::object()}};
 }
 

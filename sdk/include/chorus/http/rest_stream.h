@@ -79,11 +79,11 @@ class RestStream : public chorus::Stream {
   RestStream(RestStreamSpec spec, HttpClient &client, Authenticator *authenticator);
 
   std::string name() const override { return spec_.name; }
-  // The declared schema, else the one discover_schema() inferred, else an object schema without
+  // The schema discover_schema() found, else the declared one, else an object schema without
   // properties (a sync then announces the schema it infers from its first page).
   nlohmann::json schema() const override;
   // Fetches the first page and infers the schema from its records (the declared one when there
-  // is one); schema() returns it from then on.
+  // is one), with a child stream's context properties; schema() returns it from then on.
   nlohmann::json discover_schema();
   // Own schema when it is inferred, or when a child's context properties are added to it.
   bool writes_own_schema() const override {
