@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # chorus benchmark: prints each figure next to a baseline measured in the same run.
 #
-#   bench/run.sh [--records N] [--skip-10m] [--only core|postgres|staging]
+#   bench/run.sh [--records N] [--skip-10m] [--only core|postgres|staging|rest]
 #
 # Needs a build (scripts/build.sh). The PostgreSQL and staging parts also need the test
 # services (scripts/test-services.sh start) and are skipped with a note when they are absent.
@@ -17,7 +17,7 @@ while (($#)); do
     --records) records=$2; shift ;;
     --skip-10m) big_records=0 ;;
     --only) only=$2; shift ;;
-    *) echo "usage: $0 [--records N] [--skip-10m] [--only core|postgres|staging]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--records N] [--skip-10m] [--only core|postgres|staging|rest]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -125,6 +125,15 @@ JSON
   fi
 }
 
+# tap-rest against a local paginated API, next to curl (needs python3 and curl).
+rest() {
+  if ! command -v python3 >/dev/null || ! command -v curl >/dev/null; then
+    echo; echo "== rest: skipped: python3 and curl are needed"; return
+  fi
+  # Sourced: it uses measure and header, and the work folder.
+  . "$repo/bench/rest/run.sh"
+}
+
 services_env() {
   local env_file=${CHORUS_SERVICES_ENV:-$repo/build/services/env}
   [ -f "$env_file" ] && . "$env_file"
@@ -145,8 +154,9 @@ part() {
 
 echo "chorus benchmark on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 case "$only" in
-  all) core; part postgres "$repo/bench/postgres/run.sh"; part staging "$repo/bench/staging/run.sh" ;;
+  all) core; rest; part postgres "$repo/bench/postgres/run.sh"; part staging "$repo/bench/staging/run.sh" ;;
   core) core ;;
+  rest) rest ;;
   postgres) part postgres "$repo/bench/postgres/run.sh" ;;
   staging) part staging "$repo/bench/staging/run.sh" ;;
 esac

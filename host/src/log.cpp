@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -27,7 +28,7 @@ SecretList &secret_list() {
 // Key names that hold a secret whatever the plugin declares: `password=...`, `"token":"..."`.
 const std::regex &secret_assignment() {
   static const std::regex pattern(
-      R"re(((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)"?\s*[=:]\s*"?)[^\s"&;,]+)re",
+      R"re(((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)"?\s*[=:]\s*"?)([^\s"&;,]+))re",
       std::regex::icase | std::regex::optimize);
   return pattern;
 }
@@ -47,6 +48,30 @@ void collect_secrets(const nlohmann::json &schema, const nlohmann::json &config,
       for (const auto &item : value) collect_secrets((*property)["items"], item, out);
     }
   }
+}
+
+// Whether the value after `token:` looks like a credential. A word of letters only is prose
+// ("invalid token: Failed to refresh"); credentials carry digits or punctuation, or are long.
+bool looks_like_secret(const std::string &value) {
+  if (value.size() >= 16) return true;
+  for (char c : value) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) return true;
+  }
+  return false;
+}
+
+std::string redact_assignments(const std::string &text) {
+  std::string out;
+  auto last = text.cbegin();
+  for (std::sregex_iterator match(text.begin(), text.end(), secret_assignment()), end; match != end;
+       ++match) {
+    out.append(last, (*match)[0].first);
+    out += (*match)[1].str();
+    out += looks_like_secret((*match)[2].str()) ? std::string(kMask) : (*match)[2].str();
+    last = (*match)[0].second;
+  }
+  out.append(last, text.cend());
+  return out;
 }
 
 }  // namespace
@@ -86,7 +111,7 @@ std::string Redactor::redact(std::string_view text) const {
     }
   }
   if (out.find_first_of("=:") != std::string::npos) {
-    out = std::regex_replace(out, secret_assignment(), "$1" + std::string(kMask));
+    out = redact_assignments(out);
   }
   return out;
 }

@@ -16,6 +16,22 @@ json string_map(const char *description) {
           {"description", description}};
 }
 
+// No "default" in these two: a stream's own value would then always hide the tap-wide one.
+json max_pages_schema() {
+  return {{"type", "integer"},
+          {"minimum", 0},
+          {"description",
+           "Most pages one stream reads in a run (default 100000); more is an error, since an API "
+           "that links on without end would otherwise loop. 0: no bound."}};
+}
+
+json allow_empty_schema() {
+  return {{"type", "boolean"},
+          {"description",
+           "Read a records_path that the first page does not have as 'no records' instead of an "
+           "error, for APIs that leave the array out when it is empty (default false)."}};
+}
+
 json stream_schema() {
   return {
       {"type", "object"},
@@ -39,9 +55,24 @@ json stream_schema() {
         {"params", string_map("Query parameters of this stream.")},
         {"headers", string_map("Extra headers of this stream.")},
         {"pagination", chorus::http::paginator_settings_schema()},
+        {"max_pages", max_pages_schema()},
+        {"allow_empty", allow_empty_schema()},
+        {"parent_stream",
+         {{"type", "string"},
+          {"description",
+           "Name of the parent stream: this stream is read once per parent record "
+           "(e.g. /users/{user_id}/orders for each user)."}}},
+        {"context",
+         {{"type", "object"},
+          {"additionalProperties", {{"type", "string"}}},
+          {"description",
+           "Child streams: context name -> the parent record's property it comes from, e.g. "
+           "{\"user_id\": \"id\"}. Fills {user_id} in the path, is added to each record that "
+           "lacks it, and keys the stream's state partitions."}}},
         {"schema",
          {{"type", "object"},
-          {"description", "JSON Schema of a record; inferred from the first page when absent."}}}}},
+          {"description",
+           "JSON Schema of a record; inferred from the first page a sync reads when absent."}}}}},
       {"required", {"name", "path"}}};
 }
 
@@ -56,6 +87,8 @@ json settings_schema() {
   properties["params"] = string_map("Query parameters sent with every first page.");
   properties["pagination"] = chorus::http::paginator_settings_schema();
   properties["pagination"]["description"] = "Default pagination of the streams.";
+  properties["max_pages"] = max_pages_schema();
+  properties["allow_empty"] = allow_empty_schema();
   properties["start_date"] = {
       {"type", "string"},
       {"description", "First bookmark of incremental streams without state (sent as is)."}};

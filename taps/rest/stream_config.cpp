@@ -1,5 +1,6 @@
 #include "stream_config.h"
 
+#include <algorithm>
 #include <set>
 
 #include "chorus/plugin/errors.h"
@@ -63,12 +64,38 @@ std::vector<chorus::http::RestStreamSpec> stream_specs(const nlohmann::json &con
     spec.pagination = stream.contains("pagination") ? stream["pagination"]
                                                     : config.value("pagination", nlohmann::json());
     spec.schema = stream.value("schema", nlohmann::json());
+    spec.max_pages = stream.value("max_pages", config.value("max_pages", spec.max_pages));
+    spec.allow_empty = stream.value("allow_empty", config.value("allow_empty", spec.allow_empty));
+    spec.context = string_map(stream.value("context", nlohmann::json::object()));
+    spec.parent_stream = text(stream, "parent_stream");
+    if (spec.parent_stream.empty() != spec.context.empty()) {
+      throw chorus::ConfigError(where +
+                                ": 'parent_stream' and 'context' go together (the context "
+                                "names the parent record's properties a child stream needs)");
+    }
     try {
       chorus::http::make_paginator(spec.pagination);  // reject a bad pagination before any request
     } catch (const chorus::ConfigError &error) {
       throw chorus::ConfigError(where + ": " + error.what());
     }
     specs.push_back(std::move(spec));
+  }
+  for (const auto &spec : specs) {
+    // Walk up the parents: each must exist, and none may lead back to the stream.
+    std::set<std::string> seen{spec.name};
+    for (std::string parent = spec.parent_stream; !parent.empty();) {
+      auto found = std::find_if(specs.begin(), specs.end(),
+                                [&](const auto &other) { return other.name == parent; });
+      if (found == specs.end()) {
+        throw chorus::ConfigError("stream '" + spec.name + "': its parent_stream '" + parent +
+                                  "' is not one of the streams");
+      }
+      if (!seen.insert(parent).second) {
+        throw chorus::ConfigError("stream '" + spec.name +
+                                  "': its parent_stream chain comes back to '" + parent + "'");
+      }
+      parent = found->parent_stream;
+    }
   }
   return specs;
 }

@@ -7,6 +7,7 @@
 #include "chorus/abi.h"
 #include "chorus/http/auth.h"
 #include "chorus/http/client.h"
+#include "chorus/http/exact_json.h"
 #include "chorus/http/paginator.h"
 #include "chorus/http/rate_limiter.h"
 #include "chorus/http/records.h"
@@ -335,4 +336,31 @@ TEST_CASE("the Link header paginator follows rel=next and stops without one") {
   CHECK(request.query.empty());
   response.headers = {{"link", "<http://h/items?page=1>; rel=\"first\""}};
   CHECK_FALSE(paginator.next_page(response, nullptr, 10, request));
+}
+
+TEST_CASE("exact parsing keeps what a double cannot hold and rejects what is not JSON") {
+  nlohmann::json doc =
+      parse_exact(R"({"big":1e400,"tiny":1e-400,"zero":0.0,"int":-9223372036854775808,)"
+                  R"("huge":18446744073709551616,"plain":1.5,"dup":1,"dup":2,"s":"a\"b"})");
+  CHECK(exact_number_text(doc["big"]) == "1e400");
+  CHECK(exact_number_text(doc["tiny"]) == "1e-400");
+  CHECK(doc["zero"].is_number_float());
+  CHECK(doc["int"].get<std::int64_t>() == INT64_MIN);
+  CHECK(exact_number_text(doc["huge"]) == "18446744073709551616");
+  CHECK(doc["plain"].get<double>() == 1.5);
+  CHECK(doc["dup"] == 2);
+  CHECK(doc["s"] == "a\"b");
+  CHECK(exact_dump(parse_exact("[1e400, 2]")) == "[1e400,2]");
+  CHECK(parse_exact(" 7 ") == 7);
+  CHECK(parse_exact("\"x\"") == "x");
+  CHECK_THROWS_AS(parse_exact("{\"a\": 01}"), nlohmann::json::parse_error);
+  CHECK_THROWS_AS(parse_exact("{} x"), nlohmann::json::parse_error);
+  // Text that ends too soon is told apart: the error's byte is past its end.
+  std::string cut = R"({"data":[{"id":1},{"id")";
+  try {
+    (void)parse_exact(cut);
+    FAIL("expected a parse error");
+  } catch (const nlohmann::json::parse_error &error) {
+    CHECK(error.byte >= cut.size());
+  }
 }

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "chorus/http/exact_json.h"
+
 namespace chorus_test {
 namespace {
 
@@ -100,7 +102,8 @@ PluginRun PluginHarness::run(const nlohmann::json &config, const nlohmann::json 
     std::fclose(out);
     for (std::string line; std::getline(lines, line);) {
       if (line.empty()) continue;
-      result.messages.push_back(nlohmann::json::parse(line));
+      // Exact parsing: a number beyond a double (1e400) is valid JSON a plugin may write.
+      result.messages.push_back(chorus::http::parse_exact(line));
       result.lines.push_back(line);
     }
   }

@@ -7,16 +7,34 @@ Query parameters of GET /items (kept in every next-page link):
                                      (bearer token "s3cret", API key "k3y" in X-API-Key or
                                      ?api_key=, basic chorus:s3cret, or an issued OAuth2 token)
   paging=none|next_url|link|page|offset|cursor   (page size: page_size, default 10)
+         cycle        cursor paging whose cursors go "", A, B, A, B... (two items a page)
+         self         next_url paging whose next link is the page itself, query string included
+         empty_tail   next_url paging: one page of items, then empty pages that link on forever
+         shift        offset paging (newest first) that inserts a new item at the front after
+                      the first page, as a live API does: later offsets move by one
+  cap=<n>                            page and offset paging return at most n items a page
+                                     (offset paging also reports "meta": {"total": 25})
   updated_since=<ISO time>           only items updated at or after it
   faults=<key>:<code>,<code>...      the first requests carrying this key answer these statuses
                                      ("429" carries Retry-After: 1; "429date" an HTTP date)
   rate=<key>:<n>                     answer 429 to a request that comes sooner than 1/n s
                                      after the previous one with this key
+  revoke=<key>                       the first request carrying this key revokes every issued
+                                     OAuth2 token and is answered 401
+GET /tz?updated_since=<ISO time>   four items whose updated_at carry different UTC offsets; the
+                                   parameter is compared as an instant, as a real API would
+GET /huge                          one record holding 1e400
+GET /cut?key=<k>&times=<n>         the first n requests with this key get a 200 without
+                                   Content-Length whose body stops half-way, then the whole body
+GET /users, GET /users/<id>/orders?updated_since=<ISO time>
+                                   three users, and 2, 0 and 3 orders of theirs
+GET /echo                          400 echoing the request's headers and query (credentials too)
 POST /oauth/token  (client_credentials; client chorus / s3cret, in the body or a Basic header)
                    ?expires_in=<s> sets the lifetime it announces (default 3600)
 GET /stats         {"tokens_issued", "requests", "rate_rejections", "seen_params"}
 """
 import base64
+import datetime
 import email.utils
 import json
 import sys
@@ -30,10 +48,30 @@ ITEMS = [{"id": i, "name": f"item {i}", "updated_at": f"2024-01-{i:02d}T00:00:00
          for i in range(1, 26)]
 
 lock = threading.Lock()
-stats = {"tokens_issued": 0, "requests": 0, "rate_rejections": 0, "seen_params": []}
+stats = {"tokens_issued": 0, "requests": 0, "rate_rejections": 0, "seen_params": [],
+         "seen_queries": []}
 tokens = set()
 fault_counters = {}
 rate_last = {}
+revoked_keys = set()
+shift_served = {}
+
+USERS = [{"id": 1, "name": "ann"}, {"id": 2, "name": "bob"}, {"id": 3, "name": "cy"}]
+ORDERS = {1: [{"id": 11, "updated_at": "2024-02-01T00:00:00Z"},
+              {"id": 12, "updated_at": "2024-02-03T00:00:00Z"}],
+          2: [],
+          3: [{"id": 31, "updated_at": "2024-03-01T00:00:00Z"},
+              {"id": 32, "updated_at": "2024-03-02T00:00:00Z"},
+              {"id": 33, "updated_at": "2024-03-05T00:00:00Z"}]}
+
+TZ_ITEMS = [{"id": 1, "updated_at": "2024-01-01T07:00:00Z"},
+            {"id": 2, "updated_at": "2024-01-01T09:30:00Z"},
+            {"id": 3, "updated_at": "2024-01-01T09:45:00+00:00"},
+            {"id": 4, "updated_at": "2024-01-01T11:00:00+02:00"}]
+
+
+def instant(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -98,6 +136,46 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/stats":
             with lock:
                 return self.send_json(200, stats)
+        if url.path == "/users":
+            return self.send_json(200, {"data": USERS})
+        if url.path.startswith("/users/") and url.path.endswith("/orders"):
+            with lock:
+                stats["seen_params"].append(dict(params, path=url.path))
+            orders = ORDERS.get(int(url.path.split("/")[2]), [])
+            if "updated_since" in params:
+                orders = [o for o in orders if o["updated_at"] >= params["updated_since"]]
+            return self.send_json(200, {"data": orders})
+        if url.path == "/tz":
+            items = TZ_ITEMS
+            if "updated_since" in params:
+                items = [i for i in items
+                         if instant(i["updated_at"]) >= instant(params["updated_since"])]
+            with lock:
+                stats["seen_params"].append(params)
+            return self.send_json(200, {"data": items})
+        if url.path == "/huge":
+            data = b'{"data":[{"id":1,"big":1e400,"small":-2.5E-400}]}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        if url.path == "/cut":
+            data = json.dumps({"data": ITEMS}).encode()
+            with lock:
+                n = fault_counters.get(params["key"], 0)
+                fault_counters[params["key"]] = n + 1
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2] if n < int(params.get("times", "1")) else data)
+            return
+        if url.path == "/echo":
+            return self.send_json(400, {"error": "bad request", "you_sent": {
+                "headers": dict(self.headers.items()), "query": params}})
         if url.path == "/exact":
             # Numbers a double cannot hold, written as a money API would write them.
             data = (b'{"data":[{"id":1,"amount":12345678901234567.89,'
@@ -114,6 +192,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             stats["requests"] += 1
             stats["seen_params"].append(params)
+            stats["seen_queries"].append(url.query)
 
         if "faults" in params:
             key, _, codes = params["faults"].partition(":")
@@ -144,6 +223,15 @@ class Handler(BaseHTTPRequestHandler):
             if too_soon:
                 return self.send_json(429, {"error": "rate limit"})
 
+        if "revoke" in params:
+            with lock:
+                first = params["revoke"] not in revoked_keys
+                revoked_keys.add(params["revoke"])
+                if first:
+                    tokens.clear()
+            if first:
+                return self.send_json(401, {"error": "token revoked"})
+
         if not self.authorised(params.get("auth", "none"), params):
             return self.send_json(401, {"error": "unauthorised"})
 
@@ -171,13 +259,37 @@ class Handler(BaseHTTPRequestHandler):
             headers = {"Link": f'<{base}?{link_to(page=page + 1)[7:]}>; rel="next", '
                                f'<{base}?{link_to(page=1)[7:]}>; rel="first"'} if more else {}
             return self.send_json(200, chunk, headers)
+        cap = int(params.get("cap", "1000000"))
         if paging == "page":
             page = int(params.get("page", "1"))
-            per_page = int(params.get("per_page", str(size)))
+            per_page = min(cap, int(params.get("per_page", str(size))))
             return self.send_json(200, {"data": items[(page - 1) * per_page: page * per_page]})
         if paging == "offset":
             offset, limit = int(params.get("offset", "0")), int(params.get("limit", str(size)))
-            return self.send_json(200, {"data": items[offset: offset + limit]})
+            limit = min(cap, limit)
+            return self.send_json(200, {"data": items[offset: offset + limit],
+                                        "meta": {"total": len(items)}})
+        if paging == "shift":
+            offset, limit = int(params.get("offset", "0")), int(params.get("limit", str(size)))
+            with lock:
+                served = shift_served.get(params["key"], 0)
+                shift_served[params["key"]] = served + 1
+            newest_first = list(reversed(items))
+            if served > 0:
+                newest_first.insert(0, {"id": 26, "name": "item 26",
+                                        "updated_at": "2024-01-26T00:00:00Z"})
+            return self.send_json(200, {"data": newest_first[offset: offset + limit]})
+        if paging == "cycle":
+            cursor = params.get("cursor", "")
+            start, following = {"": (0, "A"), "A": (2, "B"), "B": (4, "A")}[cursor]
+            return self.send_json(200, {"data": items[start: start + 2],
+                                        "meta": {"next_cursor": following}})
+        if paging == "self":
+            return self.send_json(200, {"data": items[:3], "links": {"next": "/items?" + url.query}})
+        if paging == "empty_tail":
+            page = int(params.get("page", "1"))
+            return self.send_json(200, {"data": items[:5] if page == 1 else [],
+                                        "links": {"next": link_to(page=page + 1)}})
         if paging == "cursor":
             start = int(params.get("cursor", "c0")[1:])
             chunk = items[start: start + size]

@@ -28,4 +28,12 @@ TEST_CASE("password=... and \"token\": \"...\" are redacted without any declarat
   CHECK(redactor.redact("postgres://x?password=s3cr3t&db=1").find("s3cr3t") == std::string::npos);
   CHECK(redactor.redact(R"({"token": "abc.def"})").find("abc.def") == std::string::npos);
   CHECK(redactor.redact("read 10 records") == "read 10 records");
+  CHECK(redactor.redact("token=abcDEF123").find("abcDEF123") == std::string::npos);
+}
+
+TEST_CASE("an ordinary word after token: or password= is not taken for a secret") {
+  Redactor redactor;
+  CHECK(redactor.redact("refreshing the token: Failed, retrying") ==
+        "refreshing the token: Failed, retrying");
+  CHECK(redactor.redact("password: required") == "password: required");
 }

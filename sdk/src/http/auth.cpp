@@ -47,7 +47,13 @@ void BearerTokenAuthenticator::authenticate(HttpRequest &request) {
 }
 
 BasicAuthenticator::BasicAuthenticator(std::string username, std::string password)
-    : header_value_("Basic " + base64(username + ":" + password)) {}
+    : password_(password), header_value_("Basic " + base64(username + ":" + password)) {}
+
+void BasicAuthenticator::add_secrets_to(SecretMasker &secrets) const {
+  secrets.add(password_);
+  // The encoded pair is the secret on the wire; a server that echoes headers shows it.
+  secrets.add_exact(header_value_.substr(6));
+}
 
 void BasicAuthenticator::authenticate(HttpRequest &request) {
   request.set_header("Authorization", header_value_);
@@ -55,7 +61,21 @@ void BasicAuthenticator::authenticate(HttpRequest &request) {
 
 OAuth2ClientCredentialsAuthenticator::OAuth2ClientCredentialsAuthenticator(
     OAuth2ClientCredentials settings, HttpClient &client)
-    : settings_(std::move(settings)), client_(client) {}
+    : settings_(std::move(settings)), client_(client) {
+  add_secrets_to(client_.secrets());
+}
+
+void OAuth2ClientCredentialsAuthenticator::add_secrets_to(SecretMasker &secrets) const {
+  secrets.add(settings_.client_secret);
+  secrets.add_exact(
+      base64(url_encode(settings_.client_id) + ":" + url_encode(settings_.client_secret)));
+  if (!access_token_.empty()) secrets.add(access_token_);
+}
+
+bool OAuth2ClientCredentialsAuthenticator::reauthenticate() {
+  refresh();
+  return true;
+}
 
 void OAuth2ClientCredentialsAuthenticator::authenticate(HttpRequest &request) {
   if (access_token_.empty() || (expires_ && Clock::now() >= refresh_at_)) refresh();
@@ -85,10 +105,10 @@ void OAuth2ClientCredentialsAuthenticator::refresh() {
   HttpResponse response = client_.send(token_request, "oauth2_token");
   if (response.status == 400 || response.status == 401 || response.status == 403) {
     throw ConfigError("the OAuth2 token endpoint refused the client credentials: " +
-                      describe_failure(token_request, response) +
+                      client_.describe_failure(token_request, response) +
                       "; check auth.client_id, auth.client_secret and auth.scope");
   }
-  if (!response.ok()) throw RetryableError(describe_failure(token_request, response));
+  if (!response.ok()) throw RetryableError(client_.describe_failure(token_request, response));
   nlohmann::json body = response.json();
   auto token = body.find("access_token");
   if (token == body.end() || !token->is_string() || token->get<std::string>().empty()) {
@@ -96,6 +116,7 @@ void OAuth2ClientCredentialsAuthenticator::refresh() {
                      " has no access_token; check auth.token_url");
   }
   access_token_ = token->get<std::string>();
+  client_.secrets().add(access_token_);
   ++tokens_fetched_;
   auto expires_in = body.find("expires_in");
   expires_ = expires_in != body.end() && (expires_in->is_number() || expires_in->is_string());

@@ -1,5 +1,6 @@
 // The "auth" config object, turned into an Authenticator.
 #include "chorus/http/auth.h"
+#include "chorus/http/client.h"
 #include "chorus/plugin/errors.h"
 
 namespace chorus::http {
@@ -36,9 +37,7 @@ void reject_unknown(const nlohmann::json &auth, const std::string &type,
   }
 }
 
-}  // namespace
-
-std::unique_ptr<Authenticator> make_authenticator(const nlohmann::json &auth, HttpClient &client) {
+std::unique_ptr<Authenticator> authenticator_for(const nlohmann::json &auth, HttpClient &client) {
   if (auth.is_null()) return nullptr;
   if (!auth.is_object()) throw ConfigError("setting 'auth' must be an object");
   std::string type = optional_string(auth, "type", "");
@@ -88,6 +87,14 @@ std::unique_ptr<Authenticator> make_authenticator(const nlohmann::json &auth, Ht
     return std::make_unique<OAuth2ClientCredentialsAuthenticator>(std::move(settings), client);
   }
   throw ConfigError("unknown auth.type '" + type + "'; use api_key, bearer, basic, oauth2 or none");
+}
+
+}  // namespace
+
+std::unique_ptr<Authenticator> make_authenticator(const nlohmann::json &auth, HttpClient &client) {
+  std::unique_ptr<Authenticator> authenticator = authenticator_for(auth, client);
+  if (authenticator) authenticator->add_secrets_to(client.secrets());
+  return authenticator;
 }
 
 nlohmann::json authenticator_settings_schema() {

@@ -156,6 +156,8 @@ HttpResponse HttpClient::send(const HttpRequest &request, const std::string &end
     CURLcode code = transport_->perform(options_, request, response, error_text);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    response.elapsed_seconds = seconds;
+    error_text = secrets_.mask(error_text);
 
     bool failed = code != CURLE_OK || response.status >= 400;
     if (context_) {
@@ -170,10 +172,11 @@ HttpResponse HttpClient::send(const HttpRequest &request, const std::string &end
     if (!retryable) return response;
     if (attempt >= options_.retry.max_retries) {
       if (code == CURLE_OK) return response;
-      throw RetryableError(request.method + " " + shown_url + " failed after " +
-                           std::to_string(attempt + 1) + " attempt(s): " + error_text +
-                           "; check that the server is reachable, or raise max_retries / "
-                           "timeout_seconds");
+      throw RetryableError(secrets_.mask(request.method + " " + shown_url + " failed after " +
+                                         std::to_string(attempt + 1) +
+                                         " attempt(s): " + error_text +
+                                         "; check that the server is reachable, or raise "
+                                         "max_retries / timeout_seconds"));
     }
 
     std::optional<double> retry_after;
@@ -189,20 +192,38 @@ HttpResponse HttpClient::send(const HttpRequest &request, const std::string &end
                           std::to_string(attempt + 1) + "/" +
                           std::to_string(options_.retry.max_retries) + " in " +
                           format_seconds(delay) + " s" + (retry_after ? " (Retry-After)" : "");
-    if (context_) {
-      context_->warn(message);
-    } else {
-      PluginContext().warn(message);
-    }
+    warn(message);
     ++retries_;
     sleep_(delay);
   }
 }
 
+const PluginContext &HttpClient::log() const {
+  static const PluginContext standard_error;
+  return context_ ? *context_ : standard_error;
+}
+
+void HttpClient::warn(const std::string &message) const { log().warn(secrets_.mask(message)); }
+
+bool HttpClient::pause_before_retry(int attempt, const std::string &reason) {
+  if (attempt >= options_.retry.max_retries) return false;
+  double delay = retry_delay_seconds(options_.retry, attempt, std::nullopt, transport_->random);
+  warn(reason + "; retry " + std::to_string(attempt + 1) + "/" +
+       std::to_string(options_.retry.max_retries) + " in " + format_seconds(delay) + " s");
+  ++retries_;
+  sleep_(delay);
+  return true;
+}
+
 HttpResponse HttpClient::send_checked(const HttpRequest &request, const std::string &endpoint,
                                       const nlohmann::json &tags) {
   HttpResponse response = send(request, endpoint, tags);
-  if (response.ok()) return response;
+  raise_for_status(request, response);
+  return response;
+}
+
+void HttpClient::raise_for_status(const HttpRequest &request, const HttpResponse &response) const {
+  if (response.ok()) return;
   if (is_retryable_status(response.status)) {
     throw RetryableError(describe_failure(request, response) + "; the retries are spent (" +
                          std::to_string(options_.retry.max_retries) +
@@ -211,8 +232,11 @@ HttpResponse HttpClient::send_checked(const HttpRequest &request, const std::str
   throw FatalError(describe_failure(request, response));
 }
 
-std::string describe_failure(const HttpRequest &request, const HttpResponse &response) {
-  std::string body = response.body.substr(0, 300);
+std::string HttpClient::describe_failure(const HttpRequest &request,
+                                         const HttpResponse &response) const {
+  // Masked before it is cut, so that a secret across the cut cannot leave half of itself.
+  constexpr std::size_t kShown = 300;
+  std::string body = secrets_.mask(response.body.substr(0, kShown * 2)).substr(0, kShown);
   for (char &c : body) {
     if (c == '\n' || c == '\r') c = ' ';
   }
@@ -222,8 +246,8 @@ std::string describe_failure(const HttpRequest &request, const HttpResponse &res
   } else if (response.status == 404) {
     hint = "; check the base URL and the stream's path";
   }
-  return request.method + " " + without_query(request.url) + " returned " +
-         std::to_string(response.status) + (body.empty() ? "" : ": " + body) + hint;
+  return secrets_.mask(request.method + " " + without_query(request.url) + " returned " +
+                       std::to_string(response.status) + (body.empty() ? "" : ": " + body) + hint);
 }
 
 }  // namespace chorus::http

@@ -1,5 +1,7 @@
 #include "chorus/http/paginator.h"
 
+#include <charconv>
+
 #include "chorus/http/exact_json.h"
 #include "chorus/http/records.h"
 #include "chorus/plugin/errors.h"
@@ -39,13 +41,8 @@ std::string next_link(const std::string &header) {
 }
 
 void go_to_url(HttpRequest &request, const HttpResponse &response, const std::string &next) {
-  std::string absolute = resolve_url(response.url, next);
-  if (absolute == response.url) {
-    throw FatalError("the server's next page link (" + absolute.substr(0, absolute.find('?')) +
-                     ") is the page just read; stopping rather than looping forever");
-  }
   // The link carries the whole query string of the next page.
-  request.url = std::move(absolute);
+  request.url = resolve_url(response.url, next);
   request.query.clear();
 }
 
@@ -88,25 +85,41 @@ void PageNumberPaginator::first_page(HttpRequest &request) {
 
 bool PageNumberPaginator::next_page(const HttpResponse &, const nlohmann::json &,
                                     std::size_t record_count, HttpRequest &request) {
-  if (record_count == 0 || (page_size_ > 0 && record_count < page_size_)) return false;
+  if (record_count == 0) return false;
   ++page_;
   request.set_query(param_, std::to_string(page_));
   return true;
 }
 
 OffsetPaginator::OffsetPaginator(std::string offset_param, std::string limit_param,
-                                 std::size_t limit)
-    : offset_param_(std::move(offset_param)), limit_param_(std::move(limit_param)), limit_(limit) {}
+                                 std::size_t limit, std::string total_path)
+    : offset_param_(std::move(offset_param)),
+      limit_param_(std::move(limit_param)),
+      limit_(limit),
+      total_path_(std::move(total_path)) {}
 
 void OffsetPaginator::first_page(HttpRequest &request) {
   request.set_query(offset_param_, std::to_string(offset_));
   request.set_query(limit_param_, std::to_string(limit_));
 }
 
-bool OffsetPaginator::next_page(const HttpResponse &, const nlohmann::json &,
+bool OffsetPaginator::next_page(const HttpResponse &, const nlohmann::json &body,
                                 std::size_t record_count, HttpRequest &request) {
-  if (record_count < limit_ || record_count == 0) return false;
+  if (record_count == 0) return false;
   offset_ += record_count;
+  if (!total_path_.empty()) {
+    const std::string total = token_at(body, total_path_);
+    if (total.empty() || total.find_first_not_of("0123456789") != std::string::npos) {
+      throw FatalError("the total count at pagination.total_path '" + total_path_ + "' is " +
+                       (total.empty() ? "missing" : "'" + total + "'") +
+                       ", not a whole number; check pagination.total_path");
+    }
+    std::size_t count = 0;
+    auto [end, error] = std::from_chars(total.data(), total.data() + total.size(), count);
+    (void)end;
+    // A total beyond size_t is never reached; the first empty page ends the paging then.
+    if (error == std::errc() && offset_ >= count) return false;
+  }
   request.set_query(offset_param_, std::to_string(offset_));
   return true;
 }
@@ -118,11 +131,6 @@ bool CursorPaginator::next_page(const HttpResponse &, const nlohmann::json &body
                                 HttpRequest &request) {
   std::string cursor = token_at(body, path_);
   if (cursor.empty()) return false;
-  if (cursor == previous_) {
-    throw FatalError("the server returned the same cursor twice (" + cursor +
-                     "); stopping rather than looping forever");
-  }
-  previous_ = cursor;
   request.set_query(param_, cursor);
   return true;
 }

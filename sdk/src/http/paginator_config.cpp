@@ -1,5 +1,6 @@
 // The "pagination" config object, turned into a Paginator.
 #include "chorus/http/paginator.h"
+#include "chorus/http/records.h"
 #include "chorus/plugin/errors.h"
 
 namespace chorus::http {
@@ -79,8 +80,10 @@ std::unique_ptr<Paginator> make_paginator(const nlohmann::json &pagination) {
     std::string limit_param = settings.text("limit_param", "limit");
     long limit = settings.integer("limit", 100);
     if (limit == 0) throw ConfigError("pagination.limit must be at least 1");
+    std::string total_path = settings.text("total_path", "");
+    if (!total_path.empty()) find_path(nlohmann::json(), total_path);  // a bad path fails here
     paginator = std::make_unique<OffsetPaginator>(offset_param, limit_param,
-                                                  static_cast<std::size_t>(limit));
+                                                  static_cast<std::size_t>(limit), total_path);
   } else if (type == "cursor") {
     std::string path = settings.text("path", nullptr);
     paginator = std::make_unique<CursorPaginator>(path, settings.text("param", "cursor"));
@@ -110,7 +113,12 @@ nlohmann::json paginator_settings_schema() {
         {"page_size", {{"type", "integer"}}},
         {"offset_param", {{"type", "string"}}},
         {"limit_param", {{"type", "string"}}},
-        {"limit", {{"type", "integer"}}}}},
+        {"limit", {{"type", "integer"}}},
+        {"total_path",
+         {{"type", "string"},
+          {"description",
+           "offset: JSON pointer or JSONPath of the total record count in the body; paging "
+           "stops once the offset reaches it (otherwise at the first empty page)."}}}}},
       {"required", {"type"}},
       {"additionalProperties", false}};
 }

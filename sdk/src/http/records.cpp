@@ -100,6 +100,11 @@ const nlohmann::json *find_path(const nlohmann::json &document, const std::strin
   return node;
 }
 
+bool has_records_path(const nlohmann::json &document, const std::string &path) {
+  const nlohmann::json *found = find_path(document, strip_wildcard(path));
+  return found != nullptr && !found->is_null();
+}
+
 nlohmann::json extract_records(const nlohmann::json &document, const std::string &path) {
   const nlohmann::json *found = find_path(document, strip_wildcard(path));
   nlohmann::json records = nlohmann::json::array();

@@ -17,9 +17,56 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 
 std::string without_query(const std::string &url) { return url.substr(0, url.find('?')); }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+        hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+// Removes every parameter called `name` from the query string of `url`.
+void remove_url_parameter(std::string &url, std::string_view name) {
+  std::size_t question = url.find('?');
+  if (question == std::string::npos) return;
+  std::size_t hash = url.find('#', question);
+  std::string_view query(url.data() + question + 1,
+                         (hash == std::string::npos ? url.size() : hash) - question - 1);
+  std::string kept;
+  bool removed = false;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (percent_decode(part.substr(0, part.find('='))) == name) {
+      removed = true;
+      continue;
+    }
+    if (!kept.empty()) kept += '&';
+    kept += part;
+  }
+  if (!removed) return;
+  std::string fragment = hash == std::string::npos ? std::string() : url.substr(hash);
+  url = url.substr(0, kept.empty() ? question : question + 1) + kept + fragment;
+}
+
 }  // namespace
 
 void HttpRequest::set_query(std::string name, std::string value) {
+  remove_url_parameter(url, name);
   for (auto &[key, existing] : query) {
     if (key == name) {
       existing = std::move(value);
@@ -50,6 +97,15 @@ nlohmann::json HttpResponse::json() const {
   try {
     return parse_exact(body);
   } catch (const nlohmann::json::parse_error &error) {
+    if (error.byte >= body.size()) {
+      // Valid so far and then over: the transfer was cut, which without a Content-Length (or a
+      // chunked ending) nothing below this parser can notice. Worth another try.
+      throw RetryableError(
+          "the response of " + without_query(url) + " (status " + std::to_string(status) +
+          ") ended after " + std::to_string(body.size()) + " bytes, before its JSON was complete" +
+          (header("content-length") ? "" : " (the server sent no Content-Length)") +
+          "; the connection was probably cut");
+    }
     throw FatalError("the response of " + without_query(url) + " (status " +
                      std::to_string(status) + ") is not JSON: " + error.what() +
                      "; check the URL and the Accept header");

@@ -63,8 +63,7 @@ nlohmann::json stream_catalog_entry(const Stream &stream) {
 
 // The schema a sync announces: deselected properties removed, keys kept whatever the catalog
 // says, because a target cannot upsert without them.
-nlohmann::json selected_schema(const CatalogEntry &entry) {
-  nlohmann::json schema = entry.schema;
+nlohmann::json selected_schema(const CatalogEntry &entry, nlohmann::json schema) {
   if (entry.deselected_properties.empty() || !schema.contains("properties")) return schema;
   for (const auto &property : entry.deselected_properties) {
     if (contains(entry.key_properties, property) || property == entry.replication_key) continue;
@@ -145,10 +144,20 @@ void StreamSync::revert_to_emitted_bookmark() {
   }
 }
 
-nlohmann::json Tap::catalog() {
-  nlohmann::json streams = nlohmann::json::array();
-  for (const auto &stream : discover_streams()) streams.push_back(stream_catalog_entry(*stream));
-  return {{"streams", streams}};
+void StreamSync::write_schema(const nlohmann::json &schema,
+                              const std::vector<std::string> &property_order) {
+  std::vector<std::string> bookmark_properties;
+  if (!entry_.replication_key.empty()) bookmark_properties.push_back(entry_.replication_key);
+  out_.write_schema(entry_.stream, selected_schema(entry_, schema), entry_.key_properties,
+                    bookmark_properties, property_order);
+}
+
+nlohmann::json Tap::catalog() { return catalog_of(discover_streams()); }
+
+nlohmann::json Tap::catalog_of(const std::vector<std::unique_ptr<Stream>> &streams) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto &stream : streams) entries.push_back(stream_catalog_entry(*stream));
+  return {{"streams", entries}};
 }
 
 void Tap::sync(const nlohmann::json &catalog, nlohmann::json state, singer::MessageWriter &out,
@@ -211,13 +220,8 @@ void Tap::sync(const nlohmann::json &catalog, nlohmann::json state, singer::Mess
     // states this run writes.
     if (full_refresh) state["bookmarks"].erase(entry.stream);
 
-    if (!stream->writes_own_schema()) {
-      std::vector<std::string> bookmark_properties;
-      if (!entry.replication_key.empty()) bookmark_properties.push_back(entry.replication_key);
-      out.write_schema(entry.stream, selected_schema(entry), entry.key_properties,
-                       bookmark_properties, stream->property_order());
-    }
     StreamSync sync(entry, state, out, context(), full_refresh);
+    if (!stream->writes_own_schema()) sync.write_schema(entry.schema, stream->property_order());
     bool stopped = false;
     try {
       stream->sync(sync);

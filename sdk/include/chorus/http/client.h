@@ -3,7 +3,8 @@
 // rate limit, and Singer `http_request_duration` timer metrics.
 //
 // One client serves one thread: it keeps a connection pool and is not safe to share between
-// threads. It keeps no credentials; authenticators (auth.h) add them to each request.
+// threads. It keeps no credentials; authenticators (auth.h) add them to each request and register
+// them with secrets(), which masks them in every warning and error the client writes.
 #pragma once
 
 #include <functional>
@@ -13,6 +14,7 @@
 
 #include "chorus/http/request.h"
 #include "chorus/http/retry.h"
+#include "chorus/http/secrets.h"
 
 namespace chorus {
 class PluginContext;
@@ -57,11 +59,27 @@ class HttpClient {
   HttpResponse send(const HttpRequest &request, const std::string &endpoint = {},
                     const nlohmann::json &tags = nlohmann::json::object());
 
-  // send(), then throws unless the status is 2xx: chorus::RetryableError for a retryable status
-  // (the retries were spent), chorus::FatalError otherwise. The message names the method, the
-  // URL without its query, the status and the start of the body.
+  // send(), then raise_for_status().
   HttpResponse send_checked(const HttpRequest &request, const std::string &endpoint = {},
                             const nlohmann::json &tags = nlohmann::json::object());
+  // Throws unless the status is 2xx: chorus::RetryableError for a retryable status (the retries
+  // were spent), chorus::FatalError otherwise, with describe_failure() as the message.
+  void raise_for_status(const HttpRequest &request, const HttpResponse &response) const;
+  // The message an unsuccessful response gives a user: method, URL without query (it may hold an
+  // API key), status and up to 300 bytes of the body, with every registered secret masked.
+  std::string describe_failure(const HttpRequest &request, const HttpResponse &response) const;
+
+  // Waits as before retry number `attempt` (0-based) of a request whose answer was unusable for a
+  // reason send() cannot see (a body cut short), after a warning naming `reason`. Returns false,
+  // without waiting, when the retries are spent.
+  bool pause_before_retry(int attempt, const std::string &reason);
+
+  // Where the client logs: the plugin's context, or stderr when it has none.
+  const PluginContext &log() const;
+
+  // The credentials sent so far, masked in everything the client writes.
+  SecretMasker &secrets() { return secrets_; }
+  const SecretMasker &secrets() const { return secrets_; }
 
   const HttpClientOptions &options() const { return options_; }
   // Replaces how the client waits between retries (tests count the waits instead of sleeping).
@@ -76,10 +94,8 @@ class HttpClient {
   std::unique_ptr<Transport> transport_;
   std::function<void(double)> sleep_;
   long retries_ = 0;
+  SecretMasker secrets_;
+  void warn(const std::string &message) const;
 };
-
-// The message an unsuccessful response gives a user: method, URL without query (it may hold an
-// API key), status and up to 300 bytes of the body.
-std::string describe_failure(const HttpRequest &request, const HttpResponse &response);
 
 }  // namespace chorus::http

@@ -1,6 +1,11 @@
 // Paginators turn one page's response into the request for the next page. Names follow the
 // Meltano SDK (JSONPathPaginator / HeaderLinkPaginator / PageNumberPaginator /
 // OffsetPaginator / a cursor in the body).
+//
+// A paginator never decides that a page is the last because it is short: servers cap page sizes
+// below what was asked. What protects a sync from a server that links on forever (a next link to
+// the same page, a cursor cycling A, B, A, pages that never end) is RestStream's page guard
+// (page_guard.h), which sees every page of the stream.
 #pragma once
 
 #include <cstddef>
@@ -52,8 +57,9 @@ class LinkHeaderPaginator final : public Paginator {
                  HttpRequest &request) override;
 };
 
-// ?page=N, starting at `start`. Done on an empty page, or on a page shorter than page_size when
-// a page size is set (it is then sent as `page_size_param`, when that is not empty).
+// ?page=N, starting at `start`. Done on an empty page. A page size, when set, is sent as
+// `page_size_param` (when that is not empty); a shorter page is not the end, since the server may
+// cap the size.
 class PageNumberPaginator final : public Paginator {
  public:
   PageNumberPaginator(std::string param, long start, std::string page_size_param,
@@ -69,10 +75,13 @@ class PageNumberPaginator final : public Paginator {
   std::size_t page_size_;
 };
 
-// ?offset=N&limit=L. Done on a page with fewer than `limit` records.
+// ?offset=N&limit=L. The offset advances by the number of records received (a server may return
+// fewer than `limit`). Done on an empty page, or once the offset reaches the total count the body
+// holds at `total_path` (JSON pointer or simple JSONPath; empty: no total).
 class OffsetPaginator final : public Paginator {
  public:
-  OffsetPaginator(std::string offset_param, std::string limit_param, std::size_t limit);
+  OffsetPaginator(std::string offset_param, std::string limit_param, std::size_t limit,
+                  std::string total_path = {});
   void first_page(HttpRequest &request) override;
   bool next_page(const HttpResponse &, const nlohmann::json &, std::size_t record_count,
                  HttpRequest &request) override;
@@ -81,12 +90,12 @@ class OffsetPaginator final : public Paginator {
   std::string offset_param_;
   std::string limit_param_;
   std::size_t limit_;
+  std::string total_path_;
   std::size_t offset_ = 0;
 };
 
 // An opaque cursor in the body (JSON pointer or simple JSONPath) sent back as `param`.
-// Null, "" or absent: done. A cursor equal to the previous one is a server bug and an error,
-// rather than an endless loop.
+// Null, "" or absent: done.
 class CursorPaginator final : public Paginator {
  public:
   CursorPaginator(std::string path, std::string param);
@@ -96,7 +105,6 @@ class CursorPaginator final : public Paginator {
  private:
   std::string path_;
   std::string param_;
-  std::string previous_;
 };
 
 // Builds a paginator from a "pagination" config object:
@@ -105,7 +113,8 @@ class CursorPaginator final : public Paginator {
 //   {"type": "link_header"}
 //   {"type": "page_number", "param": "page", "start": 1, "page_size_param": "per_page",
 //    "page_size": 100}
-//   {"type": "offset", "offset_param": "offset", "limit_param": "limit", "limit": 100}
+//   {"type": "offset", "offset_param": "offset", "limit_param": "limit", "limit": 100,
+//    "total_path": "$.meta.total"}
 //   {"type": "cursor", "path": "/meta/next_cursor", "param": "cursor"}
 // Null or absent: one page. Throws ConfigError naming a missing or unknown key.
 std::unique_ptr<Paginator> make_paginator(const nlohmann::json &pagination);

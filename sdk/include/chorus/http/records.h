@@ -17,6 +17,10 @@ const nlohmann::json *find_path(const nlohmann::json &document, const std::strin
 // an element of the array is not an object.
 nlohmann::json extract_records(const nlohmann::json &document, const std::string &path);
 
+// Whether `document` has a non-null value at the records path `path` (as extract_records reads
+// it): false means the path matches nothing, which is how a mistyped records_path shows.
+bool has_records_path(const nlohmann::json &document, const std::string &path);
+
 // A JSON Schema covering every record of `records` (an array of objects): each property typed by
 // the values seen ("integer", "number", "string", "boolean", "object", "array"), always
 // nullable, since a later page may omit it. Nested objects are described property by property;

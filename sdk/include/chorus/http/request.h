@@ -21,7 +21,9 @@ struct HttpRequest {
   HeaderList headers;
   std::string body;
 
-  // Replaces the value of query parameter `name` (adds it when absent).
+  // Replaces the value of query parameter `name` (adds it when absent). A parameter of that name
+  // already in the URL's own query string (a next-page link) is removed, so that it is not sent
+  // twice.
   void set_query(std::string name, std::string value);
   // Replaces the value of header `name` (case-insensitive; adds it when absent).
   void set_header(std::string name, std::string value);
@@ -34,11 +36,14 @@ struct HttpResponse {
   std::string body;
   // The URL that was requested, query string included (for messages and relative links).
   std::string url;
+  // How long the exchange took, the transfer included.
+  double elapsed_seconds = 0.0;
 
   // The first header called `name` (case-insensitive), or nullptr.
   const std::string *header(std::string_view name) const;
   // Parses the body as JSON, keeping decimals a double would round as their text (see
-  // exact_json.h). Throws chorus::FatalError naming the URL and the parse error.
+  // exact_json.h). Throws chorus::RetryableError for a body that ends before its JSON does (a
+  // transfer cut short), chorus::FatalError naming the URL and the parse error otherwise.
   nlohmann::json json() const;
   bool ok() const { return status >= 200 && status < 300; }
 };

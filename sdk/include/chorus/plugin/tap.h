@@ -47,6 +47,11 @@ class StreamSync {
   void set_bookmark(nlohmann::json bookmark);
   // Writes a STATE message with every stream's current bookmarks.
   void emit_state();
+  // Writes this stream's SCHEMA message: `schema` without the properties the catalog deselected
+  // (keys and the replication key stay, a target cannot upsert without them), with the entry's
+  // key properties and replication key. Tap::sync calls it with the catalog's schema unless the
+  // stream writes its own; a stream that does calls it before its first RECORD.
+  void write_schema(const nlohmann::json &schema, const std::vector<std::string> &property_order);
 
   singer::MessageWriter &out() { return out_; }
   const PluginContext &context() const { return context_; }
@@ -119,8 +124,10 @@ class Tap {
   // The streams this tap can produce. Called for discovery and before a sync.
   virtual std::vector<std::unique_ptr<Stream>> discover_streams() = 0;
 
-  // The catalog discovery writes. The default builds it from discover_streams().
+  // The catalog discovery writes. The default is catalog_of(discover_streams()).
   virtual nlohmann::json catalog();
+  // The catalog of `streams`: one entry per stream, with its schema and metadata.
+  static nlohmann::json catalog_of(const std::vector<std::unique_ptr<Stream>> &streams);
 
   // Syncs the streams selected in `catalog` (null: the default catalog), resuming from `state`
   // (null: from scratch). The default syncs each selected stream in catalog order: its SCHEMA

@@ -1,0 +1,221 @@
+#include "chorus/http/bookmark.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "chorus/http/exact_json.h"
+
+namespace chorus::http {
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (the usual era-based conversion).
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
+  year -= month <= 2;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const unsigned year_of_era = static_cast<unsigned>(year - era * 400);
+  const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
+}
+
+void civil_from_days(std::int64_t days, std::int64_t &year, unsigned &month, unsigned &day) {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned day_of_era = static_cast<unsigned>(days - era * 146097);
+  const unsigned year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned mp = (5 * day_of_year + 2) / 153;
+  day = day_of_year - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2);
+}
+
+bool leap(std::int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+unsigned days_in_month(std::int64_t year, unsigned month) {
+  static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && leap(year) ? 29 : days[month - 1];
+}
+
+// Reads exactly `count` digits at `at`, advancing it.
+bool digits(std::string_view text, std::size_t &at, std::size_t count, unsigned &out) {
+  if (at + count > text.size()) return false;
+  out = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    char c = text[at + i];
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + static_cast<unsigned>(c - '0');
+  }
+  at += count;
+  return true;
+}
+
+bool expect(std::string_view text, std::size_t &at, char c) {
+  if (at >= text.size() || text[at] != c) return false;
+  ++at;
+  return true;
+}
+
+std::string as_text(const nlohmann::json &value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (is_exact_number(value)) return exact_number_text(value);
+  return value.dump();
+}
+
+// A number as a long double, for ordering: numbers, exact numbers from their text, and a string
+// that is all number (an exact number's bookmark, kept in state as text).
+std::optional<long double> numeric_value(const nlohmann::json &value) {
+  if (value.is_number()) return value.get<long double>();
+  if (!is_exact_number(value) && !value.is_string()) return std::nullopt;
+  std::string text = as_text(value);
+  if (text.empty()) return std::nullopt;
+  char *end = nullptr;
+  long double number = std::strtold(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return std::nullopt;
+  return number;
+}
+
+}  // namespace
+
+std::optional<Instant> parse_date_time(std::string_view text) {
+  std::size_t at = 0;
+  unsigned year, month, day, hour, minute, second = 0;
+  if (!digits(text, at, 4, year) || !expect(text, at, '-') || !digits(text, at, 2, month) ||
+      !expect(text, at, '-') || !digits(text, at, 2, day)) {
+    return std::nullopt;
+  }
+  if (at >= text.size() || (text[at] != 'T' && text[at] != 't' && text[at] != ' ')) {
+    return std::nullopt;  // a bare date is left to text ordering
+  }
+  ++at;
+  if (!digits(text, at, 2, hour) || !expect(text, at, ':') || !digits(text, at, 2, minute)) {
+    return std::nullopt;
+  }
+  if (at < text.size() && text[at] == ':' && !(++at, digits(text, at, 2, second))) {
+    return std::nullopt;
+  }
+  std::int32_t nanoseconds = 0;
+  if (at < text.size() && (text[at] == '.' || text[at] == ',')) {
+    ++at;
+    std::size_t first = at;
+    std::int32_t scale = 100000000;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
+      nanoseconds += (text[at] - '0') * scale;  // digits past nanoseconds are dropped
+      scale /= 10;
+      ++at;
+    }
+    if (at == first) return std::nullopt;
+  }
+  std::int64_t offset_seconds = 0;
+  if (at < text.size()) {
+    char sign = text[at++];
+    if (sign == 'Z' || sign == 'z') {
+      // UTC
+    } else if (sign == '+' || sign == '-') {
+      unsigned offset_hours, offset_minutes = 0;
+      if (!digits(text, at, 2, offset_hours)) return std::nullopt;
+      if (at < text.size() && text[at] == ':') ++at;
+      if (at < text.size() && !digits(text, at, 2, offset_minutes)) return std::nullopt;
+      if (offset_hours > 23 || offset_minutes > 59) return std::nullopt;
+      offset_seconds = (sign == '+' ? 1 : -1) *
+                       static_cast<std::int64_t>(offset_hours * 3600 + offset_minutes * 60);
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (at != text.size()) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  if (second == 60) second = 59;  // a leap second orders with the second before it
+  Instant instant;
+  instant.seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
+                    offset_seconds;
+  instant.nanoseconds = nanoseconds;
+  return instant;
+}
+
+std::string format_date_time(const Instant &instant) {
+  std::int64_t days = instant.seconds / 86400;
+  std::int64_t rest = instant.seconds % 86400;
+  if (rest < 0) {
+    rest += 86400;
+    --days;
+  }
+  std::int64_t year;
+  unsigned month, day;
+  civil_from_days(days, year, month, day);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                static_cast<long long>(year), month, day, static_cast<long long>(rest / 3600),
+                static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
+  std::string out = text;
+  if (instant.nanoseconds != 0) {
+    char fraction[16];
+    std::snprintf(fraction, sizeof fraction, ".%09d", instant.nanoseconds);
+    std::string digits_text = fraction;
+    while (digits_text.back() == '0') digits_text.pop_back();
+    out += digits_text;
+  }
+  return out + "Z";
+}
+
+bool replication_value_less(const nlohmann::json &a, const nlohmann::json &b) {
+  if (a.is_string() && b.is_string()) {
+    auto x = parse_date_time(a.get_ref<const std::string &>());
+    auto y = parse_date_time(b.get_ref<const std::string &>());
+    if (x && y) return *x < *y;
+  }
+  if (a.is_number() || is_exact_number(a) || b.is_number() || is_exact_number(b)) {
+    auto x = numeric_value(a), y = numeric_value(b);
+    if (x && y) return *x < *y;
+  }
+  return as_text(a) < as_text(b);
+}
+
+BookmarkTracker::BookmarkTracker(nlohmann::json start) {
+  if (!start.is_null()) start_ = read(start);
+}
+
+BookmarkTracker::Value BookmarkTracker::read(const nlohmann::json &value) {
+  Value out{value, std::nullopt};
+  if (value.is_string()) out.instant = parse_date_time(value.get_ref<const std::string &>());
+  return out;
+}
+
+bool BookmarkTracker::less(const Value &a, const Value &b) {
+  if (a.instant && b.instant) return *a.instant < *b.instant;
+  return replication_value_less(a.json, b.json);
+}
+
+nlohmann::json BookmarkTracker::canonical(const Value &value) {
+  if (value.instant) return format_date_time(*value.instant);
+  // State is plain JSON: an exact number is kept as its text, which orders as a number.
+  if (is_exact_number(value.json)) return exact_number_text(value.json);
+  return value.json;
+}
+
+bool BookmarkTracker::before_start(const nlohmann::json &value) const {
+  if (!start_ || value.is_null()) return false;
+  return less(read(value), *start_);
+}
+
+void BookmarkTracker::observe(const nlohmann::json &value) {
+  if (value.is_null()) return;
+  Value seen = read(value);
+  if (!greatest_ || less(*greatest_, seen)) greatest_ = std::move(seen);
+}
+
+nlohmann::json BookmarkTracker::start_parameter() const {
+  return start_ ? canonical(*start_) : nlohmann::json();
+}
+
+nlohmann::json BookmarkTracker::bookmark() const {
+  if (greatest_ && (!start_ || !less(*greatest_, *start_))) return canonical(*greatest_);
+  return start_ ? canonical(*start_) : nlohmann::json();
+}
+
+}  // namespace chorus::http
