@@ -92,7 +92,7 @@ timed "chorus incremental first run" "$rows" "${chorus_run[@]}" "$work/increment
 psql_q -d $src -c "UPDATE orders SET status = 'refunded', updated_at = now() WHERE id % ($rows / $changed) = 0"
 timed "chorus incremental re-run" "$changed" "${chorus_run[@]}" "$work/incremental.yml"
 incremental_rss=$last_rss_mib
-grep -o 'run finished: [0-9]* records' "$work/err" | sed 's/^/incremental re-run /' || true
+grep -o 'run succeeded: [0-9]* records read' "$work/err" | sed 's/^/incremental re-run /' || true
 refunded=$(psql -X -At -d $dst -c "SELECT count(*) FROM bench_incremental.orders WHERE status = 'refunded'")
 echo "incremental: $changed rows changed at the source, $refunded refunded rows in the target"
 

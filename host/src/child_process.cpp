@@ -2,6 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,6 +53,86 @@ void close_other_fds(const std::vector<int> &keep) {
   }
 }
 
+// The child of a host that is killed gets SIGKILL from the kernel. The signal fires when the
+// *thread* that forked ends, which is why the host forks from its main thread only. A parent
+// that died before prctl took effect is seen by getppid().
+void die_with_parent(pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(137);
+}
+
+// Ends with the same status as the program it waited for: the exit code, or the same signal.
+[[noreturn]] void exit_like(int status) {
+  if (WIFEXITED(status)) ::_exit(WEXITSTATUS(status));
+  const int signal_number = WTERMSIG(status);
+  rlimit no_core{0, 0};
+  ::setrlimit(RLIMIT_CORE, &no_core);
+  struct sigaction fallback {};
+  fallback.sa_handler = SIG_DFL;
+  ::sigaction(signal_number, &fallback, nullptr);
+  sigset_t only;
+  ::sigemptyset(&only);
+  ::sigaddset(&only, signal_number);
+  ::sigprocmask(SIG_UNBLOCK, &only, nullptr);
+  ::raise(signal_number);
+  ::_exit(128 + signal_number);
+}
+
+// The forked child of spawn(): it runs the program (exec_program, which never returns) in a
+// grandchild that leads its own process group, and stays as its guardian. When the host dies,
+// the guardian gets SIGHUP (its parent-death signal) and kills the program's whole group, so
+// nothing the program started outlives the run; when the program ends, whatever it left in its
+// group is ended too (a leftover holding a pipe open would keep a reader from seeing EOF).
+// Signals the host sends are forwarded to the group; a terminal's Ctrl-C is left to the host.
+// Async-signal-safe calls only: the host has threads, and this is a copy of it.
+template <typename ExecProgram>
+[[noreturn]] void run_guardian(pid_t host, const ExecProgram &exec_program) {
+  sigset_t all;
+  sigset_t previous;
+  ::sigfillset(&all);
+  ::sigprocmask(SIG_BLOCK, &all, &previous);
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int signal_number : {SIGCHLD, SIGPIPE, SIGINT, SIGTERM, SIGHUP}) {
+    ::sigaction(signal_number, &default_action, nullptr);
+  }
+  ::prctl(PR_SET_PDEATHSIG, SIGHUP);
+  if (::getppid() != host) ::_exit(137);
+  const pid_t guardian = ::getpid();
+  const pid_t program = ::fork();
+  if (program < 0) ::_exit(127);
+  if (program == 0) {
+    ::setpgid(0, 0);
+    die_with_parent(guardian);
+    ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+    exec_program();
+  }
+  ::setpgid(program, program);
+  // The guardian holds no pipe end: a reader downstream must see EOF when the program exits.
+  if (::close_range(3, ~0U, 0) != 0) {
+    for (int fd = 3; fd < 65536; ++fd) ::close(fd);
+  }
+  int null_fd = ::open("/dev/null", O_RDWR);
+  for (int fd = 0; fd <= 2; ++fd) ::dup2(null_fd, fd);
+  if (null_fd > 2) ::close(null_fd);
+  while (true) {
+    siginfo_t info{};
+    const int signal_number = ::sigwaitinfo(&all, &info);
+    if (signal_number < 0) continue;
+    if (signal_number == SIGCHLD) {
+      int status = 0;
+      if (::waitpid(program, &status, WNOHANG) == program) {
+        ::kill(-program, SIGKILL);
+        exit_like(status);
+      }
+    } else if (signal_number == SIGHUP && ::getppid() != host) {
+      ::kill(-program, SIGKILL);  // the host is gone: this is the parent-death signal
+    } else if (info.si_pid == host) {
+      ::kill(-program, signal_number);
+    }
+  }
+}
+
 }  // namespace
 
 std::string ExitStatus::describe() const {
@@ -68,13 +151,15 @@ ExitStatus decode_wait_status(int status) {
   return result;
 }
 
-ChildProcess ChildProcess::spawn(const std::vector<std::string> &argv, const ChildStdio &stdio) {
+ChildProcess ChildProcess::spawn(const std::vector<std::string> &argv, const ChildStdio &stdio,
+                                 const std::vector<int> &inherit_fds) {
   if (argv.empty()) throw std::runtime_error("no program to run");
   std::vector<char *> args;
   for (const auto &arg : argv) args.push_back(const_cast<char *>(arg.c_str()));
   args.push_back(nullptr);
   int report[2];
   make_pipe(report);
+  const pid_t host = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
     int saved = errno;
@@ -84,18 +169,17 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string> &argv, const Chi
   }
   if (pid == 0) {
     // Only async-signal-safe calls from here to exec: the parent may have other threads.
-    ::setpgid(0, 0);
-    redirect_stdin(stdio.in_fd);
-    redirect(stdio.out_fd, 1);
-    redirect(stdio.err_fd, 2);
-    ::signal(SIGPIPE, SIG_DFL);
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-    ::execv(args[0], args.data());
-    int error = errno;
-    ssize_t ignored = ::write(report[1], &error, sizeof error);
-    (void)ignored;
-    ::_exit(127);
+    run_guardian(host, [&] {
+      redirect_stdin(stdio.in_fd);
+      redirect(stdio.out_fd, 1);
+      redirect(stdio.err_fd, 2);
+      for (int fd : inherit_fds) ::fcntl(fd, F_SETFD, 0);
+      ::execv(args[0], args.data());
+      int error = errno;
+      ssize_t ignored = ::write(report[1], &error, sizeof error);
+      (void)ignored;
+      ::_exit(127);
+    });
   }
   ::close(report[1]);
   int child_errno = 0;
@@ -114,10 +198,12 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string> &argv, const Chi
 
 ChildProcess ChildProcess::fork_run(const std::function<int()> &body, const ChildStdio &stdio,
                                     const std::vector<int> &keep_fds) {
+  const pid_t host = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) throw std::system_error(errno, std::generic_category(), "cannot fork");
   if (pid == 0) {
     ::setpgid(0, 0);
+    die_with_parent(host);
     redirect(stdio.err_fd, 2);
     std::vector<int> keep = keep_fds;
     close_other_fds(keep);
@@ -170,9 +256,59 @@ std::optional<fs::path> find_executable(const std::string &name) {
   return std::nullopt;
 }
 
-TempDir::TempDir() : owner_(::getpid()) {
+MemoryFiles::~MemoryFiles() { close_all(); }
+
+std::string MemoryFiles::add(const std::string &name, const std::string &content) {
+  int fd = ::memfd_create(("chorus-" + name).c_str(), MFD_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "memfd_create");
+  if (!write_all(fd, content)) {
+    ::close(fd);
+    throw std::runtime_error("cannot write the " + name + " memory file");
+  }
+  ::lseek(fd, 0, SEEK_SET);
+  fds_.push_back(fd);
+  return "/dev/fd/" + std::to_string(fd);
+}
+
+void MemoryFiles::close_all() {
+  for (int fd : fds_) ::close(fd);
+  fds_.clear();
+}
+
+fs::path temp_base() {
   const char *base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/chorus-XXXXXX";
+  return base && *base ? fs::path(base) : fs::path("/tmp");
+}
+
+std::size_t sweep_stale_temp_dirs(const fs::path &base) {
+  std::size_t removed = 0;
+  std::error_code error;
+  for (const auto &entry : fs::directory_iterator(base, error)) {
+    const std::string name = entry.path().filename().string();
+    // chorus-PID-XXXXXX: the pid, then mkdtemp's six characters.
+    if (name.rfind("chorus-", 0) != 0) continue;
+    const std::size_t dash = name.find('-', 7);
+    if (dash == std::string::npos || dash == 7 || name.size() != dash + 7) continue;
+    const std::string pid_text = name.substr(7, dash - 7);
+    if (pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    struct stat info {};
+    if (::lstat(entry.path().c_str(), &info) != 0 || !S_ISDIR(info.st_mode) ||
+        info.st_uid != ::geteuid()) {
+      continue;
+    }
+    const pid_t owner = static_cast<pid_t>(std::stol(pid_text));
+    if (owner <= 0 || ::kill(owner, 0) == 0 || errno != ESRCH) continue;
+    std::error_code remove_error;
+    if (fs::remove_all(entry.path(), remove_error) > 0 && !remove_error) ++removed;
+  }
+  return removed;
+}
+
+TempDir::TempDir() : owner_(::getpid()) {
+  // Once per process: the folders of earlier runs that were killed before their clean-up.
+  static const std::size_t swept = sweep_stale_temp_dirs(temp_base());
+  (void)swept;
+  std::string pattern = (temp_base() / ("chorus-" + std::to_string(owner_) + "-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw std::system_error(errno, std::generic_category(), "cannot create a temporary folder");
   }
@@ -210,7 +346,7 @@ std::string read_all(int fd) {
   return out;
 }
 
-bool write_all(int fd, const std::string &text) {
+bool write_all(int fd, std::string_view text) {
   std::size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);

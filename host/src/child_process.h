@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace chorus::host {
@@ -34,14 +35,22 @@ class ChildProcess {
  public:
   ChildProcess() = default;
 
-  // Runs argv[0] (a path) with argv. The child gets its own process group, so a Ctrl-C reaches
-  // the host only, which decides what to forward. Throws std::runtime_error when the program
-  // cannot be executed (the exec error travels back through a close-on-exec pipe).
-  static ChildProcess spawn(const std::vector<std::string> &argv, const ChildStdio &stdio);
+  // Runs argv[0] (a path) with argv; `inherit_fds` stay open in the program (a config passed as
+  // /dev/fd/N). The program runs under a small guardian process (the pid returned), which ends
+  // with the program's status and forwards the signals the host sends. The program leads its
+  // own process group, so a terminal's Ctrl-C reaches the host only, which decides what to
+  // forward. Nothing outlives the host: when it dies, even by SIGKILL, the guardian kills the
+  // program's whole group. That parent-death signal fires when the *thread* that called spawn
+  // ends, so call it from a thread that outlives the child (the host spawns from its main
+  // thread). Throws std::runtime_error when the program cannot be executed (the exec error
+  // travels back through a close-on-exec pipe).
+  static ChildProcess spawn(const std::vector<std::string> &argv, const ChildStdio &stdio,
+                            const std::vector<int> &inherit_fds = {});
 
   // Forks and runs `body` in the child, which then exits with its return value. Before `body`,
   // stderr is redirected to stdio.err_fd (when set) and every fd but 0, 1, 2 and `keep_fds` is
-  // closed, so the child holds no stray pipe end that would keep a reader from seeing EOF.
+  // closed, so the child holds no stray pipe end that would keep a reader from seeing EOF. The
+  // child gets SIGKILL when the host dies (the same thread caveat as spawn()).
   static ChildProcess fork_run(const std::function<int()> &body, const ChildStdio &stdio,
                                const std::vector<int> &keep_fds);
 
@@ -60,8 +69,28 @@ class ChildProcess {
 // The path of an executable: `name` itself when it contains '/', else the first match on PATH.
 std::optional<std::filesystem::path> find_executable(const std::string &name);
 
-// A private temporary folder (mode 0700) for config, state and catalog files handed to external
-// executables; removed with everything in it on destruction.
+// Files handed to an external executable (config, state, catalog) that never touch the disk:
+// anonymous memory files the program opens as /dev/fd/N. The fds are close-on-exec in the
+// host; spawn() keeps them open in the one program given fds(). Closed on destruction, after
+// which the memory lives only as long as the program keeps its copy.
+class MemoryFiles {
+ public:
+  MemoryFiles() = default;
+  ~MemoryFiles();
+  MemoryFiles(const MemoryFiles &) = delete;
+  MemoryFiles &operator=(const MemoryFiles &) = delete;
+  // Creates a memory file holding `content` and returns the path the program opens it by.
+  std::string add(const std::string &name, const std::string &content);
+  const std::vector<int> &fds() const { return fds_; }
+  void close_all();
+
+ private:
+  std::vector<int> fds_;
+};
+
+// A private temporary folder (mode 0700), removed with everything in it on destruction. Its name
+// carries the owner's pid (chorus-PID-XXXXXX), so that the first TempDir of a later process
+// removes the folders of owners that died without cleaning up (killed runs).
 class TempDir {
  public:
   TempDir();
@@ -77,11 +106,18 @@ class TempDir {
   pid_t owner_ = -1;  // a forked child must not remove its parent's folder
 };
 
+// Removes the chorus-PID-* folders under `base` owned by this user whose PID no longer runs.
+// Returns how many were removed.
+std::size_t sweep_stale_temp_dirs(const std::filesystem::path &base);
+
+// The folder temporary files go to: $TMPDIR, else /tmp.
+std::filesystem::path temp_base();
+
 // Reads everything from fd until EOF (retrying EINTR). Throws on a read error.
 std::string read_all(int fd);
 
 // Writes all of `text` to fd. Returns false on error (EPIPE and friends).
-bool write_all(int fd, const std::string &text);
+bool write_all(int fd, std::string_view text);
 
 // pipe2(O_CLOEXEC); throws on failure. fds[0] reads, fds[1] writes.
 void make_pipe(int fds[2]);

@@ -47,9 +47,12 @@ nlohmann::json discover_catalog(const MemberSpec &tap, bool isolate, MetricsColl
   }
   auto catalog = nlohmann::json::parse(text, nullptr, false);
   if (catalog.is_discarded() || !catalog.is_object()) {
-    throw std::runtime_error("'" + name +
-                             "' wrote a catalog that is not a JSON object; run `chorus discover " +
-                             name + "` to see it");
+    // `chorus discover` runs chorus plugins only; an executable is asked directly.
+    const std::string see_it = tap.is_executable()
+                                   ? "`" + tap.executable + " --config CONFIG --discover`"
+                                   : "`chorus discover " + name + "`";
+    throw std::runtime_error("'" + name + "' wrote a catalog that is not a JSON object; run " +
+                             see_it + " to see it");
   }
   return catalog;
 }

@@ -20,6 +20,8 @@
 #include "metrics.h"
 #include "pipe_relay.h"
 #include "plugin_registry.h"
+#include "record_ledger.h"
+#include "run_outcome.h"
 #include "run_report.h"
 #include "state_follower.h"
 #include "state_store.h"
@@ -45,8 +47,7 @@ void add_secrets_by_key_name(const nlohmann::json &config) {
 }
 
 std::unique_ptr<Member> make_member(const MemberSpec &spec, const RunOptions &options,
-                                    const TapInputs &tap_inputs, MetricsCollector &metrics,
-                                    const TempDir &files) {
+                                    const TapInputs &tap_inputs, MetricsCollector &metrics) {
   const std::string name = spec.display_name();
   if (spec.is_executable()) {
     auto program = find_executable(spec.executable);
@@ -55,9 +56,8 @@ std::unique_ptr<Member> make_member(const MemberSpec &spec, const RunOptions &op
                                role_name(spec.role) + ") not found on PATH");
     }
     add_secrets_by_key_name(spec.config);
-    return std::make_unique<ExternalMember>(
-        name, spec.role,
-        external_command(*program, spec.role, spec.config, tap_inputs, spec.args, files), &metrics);
+    return std::make_unique<ExternalMember>(name, spec.role, *program, spec.config, tap_inputs,
+                                            spec.args, &metrics);
   }
   auto library = load_plugin(spec.plugin);
   if (library->kind() != role_name(spec.role)) {
@@ -87,11 +87,7 @@ TapInputs prepare_tap_inputs(const PipelineSpec &spec, const RunOptions &options
   return inputs;
 }
 
-int exit_code_for_signal(int signal_number) { return 128 + signal_number; }
-
-}  // namespace
-
-int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
+int run_members(const PipelineSpec &spec, const RunOptions &options) {
   if (spec.members.size() < 2) {
     throw std::runtime_error("a pipeline needs a tap and a target");
   }
@@ -102,34 +98,53 @@ int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
     store.emplace(spec.state_path);
     stored_state = store->read();
   }
-  TempDir files;
+  if (std::size_t swept = sweep_stale_temp_dirs(temp_base()); swept > 0) {
+    log_info("removed " + std::to_string(swept) + " temporary folder(s) left by killed runs");
+  }
   const TapInputs tap_inputs = prepare_tap_inputs(spec, options, stored_state, metrics);
 
   std::vector<std::unique_ptr<Member>> members;
   for (const auto &member_spec : spec.members) {
-    members.push_back(make_member(member_spec, options, tap_inputs, metrics, files));
+    members.push_back(make_member(member_spec, options, tap_inputs, metrics));
   }
 
-  // Pipes: tap -> relay -> first reader -> ... -> target -> host. Every fd is close-on-exec, and
-  // isolated children close every fd they were not given.
+  // Pipes: tap -> relay -> first reader -> ... -> [relay ->] target -> host. With mappers, a
+  // second relay counts what reaches the target. Every fd is close-on-exec, and isolated
+  // children close every fd they were not given.
+  const bool has_mappers = members.size() > 2;
+  // The state the run builds on: the stored one, or nothing on a full refresh.
+  const nlohmann::json initial_state = options.full_refresh
+                                           ? nlohmann::json::object()
+                                           : stored_state.value_or(nlohmann::json::object());
+  RecordLedger ledger(has_mappers, initial_state);
   std::vector<std::pair<int, int>> ends(members.size(), {-1, -1});  // {in, out} per member
-  int tap_pipe[2];
-  int relay_pipe[2];
-  make_pipe(tap_pipe);
-  make_pipe(relay_pipe);
   // Writers flush 1 MiB blocks: pipes of the default 64 KiB would cut each block into 16
   // wake-ups of the reader.
   constexpr int kDataPipeBytes = 1 << 20;
-  widen_pipe(tap_pipe[1], kDataPipeBytes);
-  widen_pipe(relay_pipe[1], kDataPipeBytes);
+  auto data_pipe = [](int fds[2]) {
+    make_pipe(fds);
+    widen_pipe(fds[1], kDataPipeBytes);
+  };
+  int tap_pipe[2];
+  int relay_pipe[2];
+  data_pipe(tap_pipe);
+  data_pipe(relay_pipe);
   ends[0].second = tap_pipe[1];
   ends[1].first = relay_pipe[0];
+  int target_relay_in[2] = {-1, -1};
+  int target_relay_out[2] = {-1, -1};
   for (std::size_t i = 1; i + 1 < members.size(); ++i) {
-    int link[2];
-    make_pipe(link);
-    widen_pipe(link[1], kDataPipeBytes);
-    ends[i].second = link[1];
-    ends[i + 1].first = link[0];
+    if (i + 2 == members.size()) {
+      data_pipe(target_relay_in);
+      data_pipe(target_relay_out);
+      ends[i].second = target_relay_in[1];
+      ends[i + 1].first = target_relay_out[0];
+    } else {
+      int link[2];
+      data_pipe(link);
+      ends[i].second = link[1];
+      ends[i + 1].first = link[0];
+    }
   }
   int state_pipe[2];
   make_pipe(state_pipe);
@@ -152,19 +167,27 @@ int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
         close_fd(ends[i].second);
       }
     }
-    ::close(tap_pipe[0]);
-    ::close(relay_pipe[1]);
+    for (int fd : {tap_pipe[0], relay_pipe[1], target_relay_in[0], target_relay_out[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
     ::close(state_pipe[0]);
     throw;
   }
   PipeRelay relay;
-  relay.start(tap_pipe[0], relay_pipe[1]);
+  relay.start(tap_pipe[0], relay_pipe[1], &ledger.read_counts(),
+              has_mappers ? nullptr : &ledger.checkpoints());
+  PipeRelay target_relay;
+  if (has_mappers) {
+    target_relay.start(target_relay_in[0], target_relay_out[1], &ledger.sent_counts(),
+                       &ledger.checkpoints());
+  }
   for (auto &member : members) member->start_threads();
 
-  RunReport report(metrics, members.front()->name(), members.back()->name());
-  StateFollower follower(members.back()->name(), store ? &*store : nullptr,
-                         options.full_refresh ? nlohmann::json::object()
-                                              : stored_state.value_or(nlohmann::json::object()));
+  RunReport report(ledger, members.front()->name(), members.back()->name(),
+                   options.progress_interval);
+  StateFollower follower(members.back()->name(), store ? &*store : nullptr, initial_state);
+  follower.set_annotator(
+      [&ledger](const nlohmann::json &value) { return ledger.confirmed(value); });
   bool stop_forwarded = false;
   std::string state_error;
   char buffer[65536];
@@ -203,30 +226,32 @@ int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
   }
   ::close(state_pipe[0]);
 
-  std::vector<std::pair<unsigned, std::string>> failures;
-  for (auto &member : members) {
-    MemberOutcome outcome = member->wait();
-    if (!outcome.ok) failures.emplace_back(member->failure_order(), outcome.message);
+  std::vector<MemberFailure> failures;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    MemberOutcome outcome = members[i]->wait();
+    if (!outcome.ok) {
+      failures.push_back({members[i]->failure_order(), i, members[i]->name(), outcome.message});
+    }
   }
   relay.join();
-  std::sort(failures.begin(), failures.end());
-  report.summary(relay.bytes(), follower.states_received());
+  target_relay.join();
+  const RunVerdict verdict = judge_run(std::move(failures), state_error, stop_signal(),
+                                       ledger.mismatch(members.back()->name()));
+  report.finish(verdict, relay.bytes(), follower.states_received());
+  return verdict.exit_code;
+}
 
-  if (!state_error.empty()) log_error("cannot store the state: " + state_error);
-  if (stop_signal() != 0) {
-    for (const auto &failure : failures) log_warn(failure.second);
-    log_error("run stopped by signal " + std::to_string(stop_signal()) + "; the state holds " +
-              "what the target confirmed");
-    return exit_code_for_signal(stop_signal());
-  }
-  if (!failures.empty()) {
-    log_error(failures.front().second);
-    for (std::size_t i = 1; i < failures.size(); ++i) {
-      log_warn("then: " + failures[i].second);
-    }
+}  // namespace
+
+int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
+  try {
+    return run_members(spec, options);
+  } catch (const std::exception &e) {
+    // A problem found before anything ran (a plugin not found, a config rejected): the run's
+    // last line says so like any other failure.
+    log_error(std::string("run failed: ") + e.what() + " | nothing was run");
     return 1;
   }
-  return state_error.empty() ? 0 : 1;
 }
 
 }  // namespace chorus::host

@@ -48,6 +48,7 @@ void StateFollower::handle_line(std::string_view line) {
   }
   ++states_received_;
   state_ = merge_state(state_, message["value"]);
+  if (annotator_) state_ = merge_state(state_, annotator_(message["value"]));
   if (store_ != nullptr) store_->write(state_);
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -20,6 +21,12 @@ class StateFollower {
   // End of output: handles a last line without a newline.
   void finish();
 
+  // Called with each STATE value the target echoes, before it is stored; what it returns is
+  // merged into the stored state (the host's record counts beside the bookmarks).
+  void set_annotator(std::function<nlohmann::json(const nlohmann::json &value)> annotator) {
+    annotator_ = std::move(annotator);
+  }
+
   std::size_t states_received() const { return states_received_; }
   const nlohmann::json &state() const { return state_; }
 
@@ -32,6 +39,7 @@ class StateFollower {
   std::size_t line_number_ = 0;
   std::size_t states_received_ = 0;
   bool warned_other_ = false;
+  std::function<nlohmann::json(const nlohmann::json &value)> annotator_;
 };
 
 }  // namespace chorus::host

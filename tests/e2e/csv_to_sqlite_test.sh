@@ -25,7 +25,7 @@ YAML
 expect_exit 0 "first load" -- "$CHORUS" run --pipeline pipeline.yml
 expect_equal "$(sqlite3 out.db 'select count(*), count(distinct OrderId) from orders')" "1000|1000" "rows after the first load"
 expect_contains .chorus/orders.state.json "replication_key_value" "state stored from the target's STATE"
-expect_contains err "stream orders: 1000 records" "summary counts the tap's records"
+expect_contains err "stream orders: 1000 read, 1000 committed" "summary counts the tap's records"
 
 write_orders data/orders.csv 1001 1010
 expect_exit 0 "incremental load" -- "$CHORUS" run --pipeline pipeline.yml

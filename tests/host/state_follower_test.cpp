@@ -30,3 +30,18 @@ TEST_CASE("lines other than STATE on a target's output never change the state") 
   CHECK_FALSE(store.read().has_value());
   CHECK(follower.states_received() == 0);
 }
+
+TEST_CASE("what the annotator returns for an echoed STATE is stored beside the bookmarks") {
+  TempDir dir;
+  StateStore store(dir.path() / "s.json");
+  StateFollower follower("target-x", &store, nlohmann::json::object());
+  nlohmann::json seen;
+  follower.set_annotator([&seen](const nlohmann::json &value) {
+    seen = value;
+    return nlohmann::json{{"counts", {{"orders", 3}}}};
+  });
+  follower.feed("{\"type\":\"STATE\",\"value\":{\"bookmarks\":{\"orders\":{\"id\":3}}}}\n");
+  CHECK(seen["bookmarks"]["orders"]["id"] == 3);
+  CHECK((*store.read())["counts"]["orders"] == 3);
+  CHECK((*store.read())["bookmarks"]["orders"]["id"] == 3);
+}

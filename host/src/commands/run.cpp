@@ -23,6 +23,7 @@ struct RunCommandOptions {
   std::vector<std::string> select;
   bool full_refresh = false;
   bool isolate = false;
+  double progress_interval = 60;
 };
 
 MemberSpec member_from_name(const std::string &name, MemberRole role) {
@@ -94,6 +95,7 @@ int run_command(const RunCommandOptions &options) {
   RunOptions run_options;
   run_options.isolate = options.isolate;
   run_options.full_refresh = options.full_refresh;
+  run_options.progress_interval = options.progress_interval;
   return run_pipeline(spec, run_options);
 }
 
@@ -116,6 +118,10 @@ void add_run(CLI::App &app, Command &command) {
   run->add_flag("--isolate", options->isolate,
                 "Run each chorus plugin in its own child process, so a crash cannot take the "
                 "host down");
+  run->add_option("--progress-interval", options->progress_interval,
+                  "Seconds between progress log lines when stderr is not a terminal (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   run->callback([options, &command] { command = [options] { return run_command(*options); }; });
 }
 

@@ -10,30 +10,31 @@ namespace chorus::host {
 std::vector<std::string> external_command(const std::filesystem::path &program, MemberRole role,
                                           const nlohmann::json &config, const TapInputs &tap_inputs,
                                           const std::vector<std::string> &args,
-                                          const TempDir &files) {
-  static int counter = 0;
-  const std::string prefix = std::to_string(++counter) + "-";
+                                          MemoryFiles &files) {
   std::vector<std::string> command{program.string()};
   command.push_back("--config");
-  command.push_back(files.write_file(prefix + "config.json", config.dump()).string());
+  command.push_back(files.add("config.json", config.dump()));
   if (role == MemberRole::Tap) {
     if (tap_inputs.state_json && !tap_inputs.full_refresh) {
       command.push_back("--state");
-      command.push_back(files.write_file(prefix + "state.json", *tap_inputs.state_json).string());
+      command.push_back(files.add("state.json", *tap_inputs.state_json));
     }
     if (tap_inputs.catalog_json) {
       command.push_back("--catalog");
-      command.push_back(
-          files.write_file(prefix + "catalog.json", *tap_inputs.catalog_json).string());
+      command.push_back(files.add("catalog.json", *tap_inputs.catalog_json));
     }
   }
   command.insert(command.end(), args.begin(), args.end());
   return command;
 }
 
-ExternalMember::ExternalMember(std::string name, MemberRole role, std::vector<std::string> command,
+ExternalMember::ExternalMember(std::string name, MemberRole role,
+                               const std::filesystem::path &program, const nlohmann::json &config,
+                               const TapInputs &tap_inputs, const std::vector<std::string> &args,
                                MetricsCollector *metrics)
-    : Member(name, role), command_(std::move(command)), log_(name, metrics) {}
+    : Member(name, role),
+      command_(external_command(program, role, config, tap_inputs, args, files_)),
+      log_(name, metrics) {}
 
 ExternalMember::~ExternalMember() {
   if (supervisor_.joinable()) supervisor_.join();
@@ -45,13 +46,16 @@ void ExternalMember::launch(int in_fd, int out_fd) {
   make_pipe(stderr_pipe);
   ChildStdio stdio{in_fd, out_fd, stderr_pipe[1]};
   try {
-    child_ = ChildProcess::spawn(command_, stdio);
+    child_ = ChildProcess::spawn(command_, stdio, files_.fds());
   } catch (...) {
+    files_.close_all();
     for (int fd : {stderr_pipe[0], stderr_pipe[1], in_fd, out_fd}) {
       if (fd >= 0) ::close(fd);
     }
     throw;
   }
+  // The program has its copies: from here the config lives in its memory only.
+  files_.close_all();
   ::close(stderr_pipe[1]);
   if (in_fd >= 0) ::close(in_fd);
   if (out_fd >= 0) ::close(out_fd);
@@ -63,6 +67,7 @@ void ExternalMember::start_threads() {
   stderr_fd_ = -1;
   supervisor_ = std::thread([this] {
     ExitStatus status = child_.wait();
+    if (!status.ok()) mark_finished(false);
     stderr_reader_.join();
     if (!status.ok()) {
       std::string message = "executable '" + name() + "' " + status.describe();
@@ -93,7 +98,7 @@ std::string discover_with_executable(const std::string &name, const std::filesys
                                      const nlohmann::json &config,
                                      const std::vector<std::string> &args,
                                      MetricsCollector *metrics) {
-  TempDir files;
+  MemoryFiles files;
   std::vector<std::string> command =
       external_command(program, MemberRole::Mapper, config, TapInputs{}, args, files);
   command.push_back("--discover");
@@ -104,11 +109,12 @@ std::string discover_with_executable(const std::string &name, const std::filesys
   MemberLog log(name, metrics);
   ChildProcess child;
   try {
-    child = ChildProcess::spawn(command, ChildStdio{-1, out_pipe[1], stderr_pipe[1]});
+    child = ChildProcess::spawn(command, ChildStdio{-1, out_pipe[1], stderr_pipe[1]}, files.fds());
   } catch (...) {
     for (int fd : {out_pipe[0], out_pipe[1], stderr_pipe[0], stderr_pipe[1]}) ::close(fd);
     throw;
   }
+  files.close_all();
   ::close(out_pipe[1]);
   ::close(stderr_pipe[1]);
   StderrReader reader;

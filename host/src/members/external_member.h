@@ -1,6 +1,6 @@
 // An ordinary Singer executable (a Python tap-*, a script) as a member: a child process whose
-// stdin and stdout are the pipeline's pipes, run with --config <file> (and, for a tap,
-// --state/--catalog), the files written mode 0600 into a private temporary folder.
+// stdin and stdout are the pipeline's pipes, run with --config /dev/fd/N (and, for a tap,
+// --state/--catalog): anonymous memory files, so a config's secrets never touch the disk.
 #pragma once
 
 #include <filesystem>
@@ -16,13 +16,13 @@ namespace chorus::host {
 // The command line for an external member: program, --config, tap inputs, then the user's args.
 std::vector<std::string> external_command(const std::filesystem::path &program, MemberRole role,
                                           const nlohmann::json &config, const TapInputs &tap_inputs,
-                                          const std::vector<std::string> &args,
-                                          const TempDir &files);
+                                          const std::vector<std::string> &args, MemoryFiles &files);
 
 class ExternalMember final : public Member {
  public:
-  ExternalMember(std::string name, MemberRole role, std::vector<std::string> command,
-                 MetricsCollector *metrics);
+  ExternalMember(std::string name, MemberRole role, const std::filesystem::path &program,
+                 const nlohmann::json &config, const TapInputs &tap_inputs,
+                 const std::vector<std::string> &args, MetricsCollector *metrics);
   ~ExternalMember() override;
 
   void launch(int in_fd, int out_fd) override;
@@ -31,6 +31,7 @@ class ExternalMember final : public Member {
   void interrupt() override;
 
  private:
+  MemoryFiles files_;  // open until the program has its copies
   std::vector<std::string> command_;
   MemberLog log_;
   ChildProcess child_;

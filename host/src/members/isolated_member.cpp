@@ -104,6 +104,7 @@ void IsolatedMember::start_threads() {
     }
     close_fd(error_fd_);
     ExitStatus status = child_.wait();
+    if (!status.ok()) mark_finished(false);
     stderr_reader_.join();
     if (!status.ok()) {
       outcome_ = {false, crash_message(name(), status, reported, log_.last_problem())};

@@ -51,6 +51,7 @@ class Member {
   unsigned failure_order() const { return failure_order_.load(); }
 
  protected:
+  // Records the outcome; a failure may be marked early, once, and again when finished.
   void mark_finished(bool ok);
 
  private:

@@ -57,6 +57,23 @@ void MemberLog::line(LogLevel level, std::string_view message) {
 
 void MemberLog::stderr_line(std::string_view text) {
   if (text.find_first_not_of(" \t\r") == std::string_view::npos) return;
+  // A Python traceback is the program's own error: every line of it is logged as an error, and
+  // the exception line that ends it ("ValueError: ...") is the problem quoted if the member
+  // fails. Chained exceptions ("During handling of the above exception ...") join the next one.
+  const bool chain = text.rfind("During handling of the above exception", 0) == 0 ||
+                     text.rfind("The above exception was the direct cause", 0) == 0;
+  if (text.rfind("Traceback (most recent call last):", 0) == 0) in_traceback_ = true;
+  if (in_traceback_ || chain) {
+    const bool exception_line = in_traceback_ && text.front() != ' ' && text.front() != '\t' &&
+                                text.rfind("Traceback", 0) != 0;
+    if (exception_line) {
+      in_traceback_ = false;
+      line(LogLevel::Error, text);
+    } else {
+      log_plugin_line(name_, LogLevel::Error, text);
+    }
+    return;
+  }
   LogLevel level = level_of(text);
   // An isolated plugin writes "LEVEL message"; drop the word the host log prints anyway.
   std::string_view word = level_word(level);

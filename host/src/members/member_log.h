@@ -21,7 +21,8 @@ class MemberLog {
   // A line from a plugin's host->log.
   void line(LogLevel level, std::string_view message);
   // A line from a child's stderr: the level is taken from a leading word such as "INFO" or
-  // "ERROR" (Python logging, or an isolated plugin), Info otherwise.
+  // "ERROR"/"CRITICAL" (Python logging, or an isolated plugin), Info otherwise; the lines of a
+  // Python traceback are errors.
   void stderr_line(std::string_view text);
 
   PluginLogFunction function();
@@ -34,6 +35,7 @@ class MemberLog {
   MetricsCollector *metrics_;
   mutable std::mutex mutex_;
   std::string last_problem_;
+  bool in_traceback_ = false;  // stderr_line() is called from one reader thread only
 };
 
 // Reads a child's stderr pipe line by line on a thread until EOF.

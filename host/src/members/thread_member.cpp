@@ -40,11 +40,13 @@ void ThreadMember::start_threads() {
     } catch (const std::exception &e) {
       outcome_ = {false, "plugin '" + name() + "' failed: " + e.what()};
     }
+    // Marked before the ends close: a neighbour that fails on what closing does to it (a
+    // truncated input, EPIPE) failed after this member, as a consequence.
+    mark_finished(outcome_.ok);
     // Closing our ends is what tells the neighbours we are done: the reader downstream sees
     // EOF, the writer upstream gets EPIPE instead of blocking forever.
     close_fd(out_fd_);
     close_fd(in_fd_);
-    mark_finished(outcome_.ok);
   });
 }
 

@@ -47,6 +47,15 @@ nlohmann::json common_target_settings() {
           {"description",
            "Drain every stream once the oldest undrained record is this old, so that state "
            "advances on slow inputs."}}},
+        {"undeclared_properties",
+         {{"type", "string"},
+          {"enum", {"warn", "fail"}},
+          {"default", "warn"},
+          {"description",
+           "What to do with a record property its stream's schema does not declare (only "
+           "checked while validate_records is on): \"warn\" once per stream and property "
+           "and load the record without it where the target stores by schema, or "
+           "\"fail\"."}}},
         {"add_record_metadata",
          {{"type", "boolean"},
           {"default", true},

@@ -98,6 +98,10 @@ class BatchSink : public Sink {
   // is_full(), which touch the batch being filled, run meanwhile.
   void load_in_background() { background_ = true; }
 
+  // Opts in to RecordBatch::fill_deletions() on "_sdc_deleted_at" before each process_batch():
+  // a deletion record then carries the values its row got earlier in the same batch.
+  void fill_deletions_from_batch() { fill_deletions_ = true; }
+
  private:
   struct Buffer;
   // Two buffers: one fills while the other may be loading. drain() and detach_batch() are only
@@ -105,6 +109,7 @@ class BatchSink : public Sink {
   std::unique_ptr<Buffer> buffers_[2];
   int filling_ = 0;
   bool background_ = false;
+  bool fill_deletions_ = false;
   std::size_t max_rows_;
   std::size_t max_bytes_;
 };

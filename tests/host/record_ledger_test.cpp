@@ -1,0 +1,117 @@
+#include "record_ledger.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace chorus::host;
+
+namespace {
+
+void record(StreamCounts &counts, const std::string &stream) {
+  const std::string line = R"({"type":"RECORD","stream":")" + stream + R"(","record":{}})";
+  counts.add(peek_singer_line(line));
+}
+
+void state(RecordLedger &ledger, const std::string &value) {
+  ledger.checkpoints().received(R"({"type":"STATE","value":)" + value + "}",
+                                ledger.sent_counts().snapshot());
+}
+
+}  // namespace
+
+TEST_CASE("records are counted per stream, also when streams interleave") {
+  StreamCounts counts;
+  for (int i = 0; i < 3; ++i) record(counts, "a");
+  record(counts, "b");
+  record(counts, "a");
+  CHECK(counts.snapshot() == CountsByStream{{"a", 4}, {"b", 1}});
+  CHECK(counts.total() == 5);
+}
+
+TEST_CASE("an echoed STATE commits the counts of the STATE with the same value") {
+  RecordLedger ledger(false, nlohmann::json::object());
+  for (int i = 0; i < 10; ++i) record(ledger.read_counts(), "orders");
+  state(ledger, R"({"bookmarks":{"orders":{"id":10}}})");
+  for (int i = 0; i < 5; ++i) record(ledger.read_counts(), "orders");
+  state(ledger, R"({"bookmarks":{"orders":{"id":15}}})");
+  record(ledger.read_counts(), "orders");
+
+  auto stored = ledger.confirmed({{"bookmarks", {{"orders", {{"id", 10}}}}}});
+  CHECK(ledger.tally()["orders"].committed == 10);
+  CHECK(stored[RecordLedger::kStateKey]["orders"]["committed"] == 10);
+  CHECK(ledger.mismatch("target-x")
+            .find("stream orders: 15 records before that STATE, 10 "
+                  "confirmed committed") != std::string::npos);
+
+  ledger.confirmed({{"bookmarks", {{"orders", {{"id", 15}}}}}});
+  auto tally = ledger.tally()["orders"];
+  CHECK(tally.read == 16);
+  CHECK(tally.sent == 16);
+  CHECK(tally.committed == 15);
+  CHECK(ledger.mismatch("target-x").empty());
+}
+
+TEST_CASE("a target that confirms only the latest of several STATEs commits them all") {
+  RecordLedger ledger(false, nlohmann::json::object());
+  for (int n = 1; n <= 3; ++n) {
+    record(ledger.read_counts(), "s");
+    state(ledger, "{\"n\":" + std::to_string(n) + "}");
+  }
+  ledger.confirmed({{"n", 3}});
+  CHECK(ledger.tally()["s"].committed == 3);
+  CHECK(ledger.mismatch("t").empty());
+}
+
+TEST_CASE("a value sent more than once matches its latest occurrence") {
+  RecordLedger ledger(false, nlohmann::json::object());
+  record(ledger.read_counts(), "s");
+  state(ledger, "{}");
+  record(ledger.read_counts(), "s");
+  state(ledger, "{}");
+  ledger.confirmed(nlohmann::json::object());
+  CHECK(ledger.tally()["s"].committed == 2);
+}
+
+TEST_CASE("an echoed value the target never received commits nothing") {
+  RecordLedger ledger(false, nlohmann::json::object());
+  record(ledger.read_counts(), "s");
+  state(ledger, R"({"n":1})");
+  CHECK(ledger.confirmed({{"n", 2}}).empty());
+  CHECK(ledger.tally()["s"].committed == 0);
+  CHECK_FALSE(ledger.mismatch("t").empty());
+}
+
+TEST_CASE("without mappers what the tap emitted is what reached the target") {
+  RecordLedger ledger(false, nlohmann::json::object());
+  CHECK(&ledger.read_counts() == &ledger.sent_counts());
+}
+
+TEST_CASE("with mappers, what they removed shows as read minus sent, not as a mismatch") {
+  RecordLedger ledger(true, nlohmann::json::object());
+  for (int i = 0; i < 10; ++i) record(ledger.read_counts(), "s");
+  for (int i = 0; i < 7; ++i) record(ledger.sent_counts(), "s");
+  state(ledger, R"({"n":10})");
+  ledger.confirmed({{"n", 10}});
+  auto tally = ledger.tally()["s"];
+  CHECK(tally.read == 10);
+  CHECK(tally.sent == 7);
+  CHECK(tally.committed == 7);
+  CHECK(ledger.mismatch("t").empty());
+}
+
+TEST_CASE("committed totals carry on from the stored state") {
+  nlohmann::json stored = {{RecordLedger::kStateKey, {{"s", {{"committed", 40}}}}}};
+  RecordLedger ledger(false, stored);
+  for (int i = 0; i < 2; ++i) record(ledger.read_counts(), "s");
+  state(ledger, "{}");
+  auto annotation = ledger.confirmed(nlohmann::json::object());
+  CHECK(annotation[RecordLedger::kStateKey]["s"]["committed"] == 42);
+  CHECK(annotation[RecordLedger::kStateKey]["s"]["last_run"]["committed"] == 2);
+}
+
+TEST_CASE("a run without any STATE has nothing to reconcile") {
+  RecordLedger ledger(false, nlohmann::json::object());
+  record(ledger.read_counts(), "s");
+  CHECK(ledger.mismatch("t").empty());
+}
