@@ -72,7 +72,10 @@ std::string header_row(const std::vector<std::string> &columns, char delimiter) 
 
 CsvSink::CsvSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
                  CsvSinkOptions options)
-    : Sink(std::move(info), target_config, context), options_(std::move(options)) {
+    : Sink(std::move(info), target_config, context),
+      options_(std::move(options)),
+      // Remembers at least the keys of two batches: what a resume sends again is that recent.
+      redelivered_(std::max<std::size_t>(500000, 2 * options_.rows_per_drain)) {
   key_properties::require_in_schema(this->info(), kPlugin);
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -82,7 +83,10 @@ std::uint64_t complete_length(const std::string &path, std::uint64_t size) {
 
 JsonlSink::JsonlSink(StreamInfo info, const nlohmann::json &target_config,
                      const PluginContext &context, JsonlSinkOptions options)
-    : Sink(std::move(info), target_config, context), options_(std::move(options)) {
+    : Sink(std::move(info), target_config, context),
+      options_(std::move(options)),
+      // Remembers at least the keys of two batches: what a resume sends again is that recent.
+      redelivered_(std::max<std::size_t>(500000, 2 * options_.rows_per_drain)) {
   key_properties::require_in_schema(this->info(), kPlugin);
 }
 

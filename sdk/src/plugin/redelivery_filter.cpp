@@ -1,6 +1,7 @@
 #include "chorus/plugin/redelivery_filter.h"
 
 #include <functional>
+#include <utility>
 
 namespace chorus::file_output {
 namespace {
@@ -28,32 +29,54 @@ void Digest::add(std::uint64_t number) {
 
 std::uint64_t Digest::value() const { return state_; }
 
-bool RedeliveryFilter::admit(std::uint64_t key, std::uint64_t row) {
-  if (key == 0) key = 1;
+std::uint64_t *RedeliveryFilter::Table::find(std::uint64_t key) {
+  if (slots_.empty()) return nullptr;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = static_cast<std::size_t>(mix(key)) & mask;; i = (i + 1) & mask) {
+    if (slots_[i].key == key) return &slots_[i].row;
+    if (slots_[i].key == 0) return nullptr;
+  }
+}
+
+void RedeliveryFilter::Table::put(std::uint64_t key, std::uint64_t row) {
   if ((used_ + 1) * 4 > slots_.size() * 3) grow();
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = static_cast<std::size_t>(mix(key)) & mask;; i = (i + 1) & mask) {
-    Slot &slot = slots_[i];
-    if (slot.key == key) {
-      if (slot.row == row) return false;
-      slot.row = row;
-      return true;
-    }
-    if (slot.key == 0) {
-      slot = {key, row};
-      ++used_;
-      return true;
+    if (slots_[i].key == key || slots_[i].key == 0) {
+      if (slots_[i].key == 0) ++used_;
+      slots_[i] = {key, row};
+      return;
     }
   }
 }
 
-void RedeliveryFilter::grow() {
+void RedeliveryFilter::Table::grow() {
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
   used_ = 0;
   for (const Slot &slot : old) {
-    if (slot.key != 0) admit(slot.key, slot.row);
+    if (slot.key != 0) put(slot.key, slot.row);
   }
+}
+
+RedeliveryFilter::RedeliveryFilter(std::size_t remembered_keys)
+    : generation_keys_(remembered_keys > 0 ? remembered_keys : 1) {}
+
+bool RedeliveryFilter::admit(std::uint64_t key, std::uint64_t row) {
+  if (key == 0) key = 1;
+  if (std::uint64_t *latest = current_.find(key)) {
+    if (*latest == row) return false;
+    *latest = row;
+    return true;
+  }
+  const std::uint64_t *older = previous_.find(key);
+  const bool again = older != nullptr && *older == row;
+  if (current_.size() >= generation_keys_) {
+    previous_ = std::move(current_);
+    current_ = Table();
+  }
+  current_.put(key, row);
+  return !again;
 }
 
 }  // namespace chorus::file_output

@@ -7,13 +7,15 @@
 // tells whether a record would write that very row again. A record that changes anything about
 // its key is new and is written; so is every record of a key not seen before.
 //
-//   RedeliveryFilter filter;
-//   // rebuilt from what the file already holds, then for every record to append:
+//   RedeliveryFilter filter(remembered_keys);
+//   // fed what the file already holds, then for every record to append:
 //   if (filter.admit(key_digest, row_digest)) write(record);
 //
-// Digests are 64-bit; two different keys with the same digest only make the filter admit a row
-// it could have skipped (a duplicate, never a loss). Memory: 16 bytes a slot, fewer than three
-// slots a key.
+// Memory is bounded: the filter remembers the keys written most recently, at least
+// `remembered_keys` and at most twice as many (two generations; the older one is dropped when
+// the newer one is full). Redeliveries are recent rows, so they are recognised; a key written
+// long before is admitted again (a duplicate, never a loss). 16 bytes a slot, fewer than three
+// slots a key. Digests are 64-bit; two keys with the same digest also only cost a duplicate.
 #pragma once
 
 #include <cstdint>
@@ -36,19 +38,32 @@ class Digest {
 
 class RedeliveryFilter {
  public:
+  explicit RedeliveryFilter(std::size_t remembered_keys = 500000);
+
   // True (and `row` becomes the key's latest row) unless `row` is already the key's latest row.
   bool admit(std::uint64_t key, std::uint64_t row);
-  std::size_t keys() const { return used_; }
 
  private:
-  struct Slot {
-    std::uint64_t key = 0;  // 0: empty (a real key digest of 0 is stored as 1)
-    std::uint64_t row = 0;
-  };
-  void grow();
+  // An open-addressing table from key digest to row digest.
+  class Table {
+   public:
+    std::uint64_t *find(std::uint64_t key);
+    void put(std::uint64_t key, std::uint64_t row);
+    std::size_t size() const { return used_; }
 
-  std::vector<Slot> slots_;
-  std::size_t used_ = 0;
+   private:
+    struct Slot {
+      std::uint64_t key = 0;  // 0: empty (admit() stores a key digest of 0 as 1)
+      std::uint64_t row = 0;
+    };
+    void grow();
+    std::vector<Slot> slots_;
+    std::size_t used_ = 0;
+  };
+
+  std::size_t generation_keys_;
+  Table current_;
+  Table previous_;
 };
 
 }  // namespace chorus::file_output

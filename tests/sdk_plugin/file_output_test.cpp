@@ -1,0 +1,59 @@
+// The helpers of appending file targets: stream file names and the redelivery filter.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "chorus/plugin/redelivery_filter.h"
+#include "chorus/plugin/stream_file_name.h"
+
+using chorus::file_output::RedeliveryFilter;
+using chorus::file_output::stream_file_stem;
+
+TEST_CASE("stream file names are one to one, one path component, and stable") {
+  using namespace std::string_literals;
+  CHECK(stream_file_stem("orders") == "orders");
+  CHECK(stream_file_stem("public-orders.v2") == "public-orders.v2");
+  CHECK(stream_file_stem("a/b") == "a%2Fb");
+  CHECK(stream_file_stem("a_b") == "a_b");
+  CHECK(stream_file_stem("a%2Fb") == "a%252Fb");
+  CHECK(stream_file_stem("a\0b"s) == "a%00b");
+  CHECK(stream_file_stem("a") != stream_file_stem("a\0"s));
+  CHECK(stream_file_stem("..") == "%2E.");
+  CHECK(stream_file_stem("") == "%");
+  CHECK(stream_file_stem("Bestellungen-\xC3\xBC") == "Bestellungen-\xC3\xBC");
+  std::set<std::string> stems;
+  for (const std::string name : {"a b", "a_b", "a/b", "a\\b", "a%20b", "a~b", "a.b", ".ab"}) {
+    const std::string stem = stream_file_stem(name);
+    CHECK(stem.find('/') == std::string::npos);
+    CHECK(stems.insert(stem).second);
+  }
+  // Long names keep a readable start and end in a hash of the whole name.
+  const std::string long_a(300, 'a');
+  const std::string long_b = long_a + "b";
+  CHECK(stream_file_stem(long_a).size() <= 200);
+  CHECK(stream_file_stem(long_a) != stream_file_stem(long_b));
+  CHECK(stream_file_stem(long_a) == stream_file_stem(std::string(300, 'a')));
+  CHECK(stream_file_stem(long_a).rfind(std::string(180, 'a') + "~", 0) == 0);
+}
+
+TEST_CASE("the redelivery filter admits new keys and changes, not a key's latest row again") {
+  RedeliveryFilter filter;
+  CHECK(filter.admit(1, 10));
+  CHECK(filter.admit(2, 20));
+  CHECK_FALSE(filter.admit(1, 10));  // delivered again
+  CHECK(filter.admit(1, 11));        // changed
+  CHECK(filter.admit(1, 10));        // changed back: a change too
+  CHECK_FALSE(filter.admit(1, 10));
+  CHECK(filter.admit(0, 5));  // a zero digest is a key like any other
+  CHECK_FALSE(filter.admit(0, 5));
+}
+
+TEST_CASE("the redelivery filter remembers the recent keys and forgets the old ones") {
+  RedeliveryFilter filter(1000);
+  for (std::uint64_t key = 1; key <= 5000; ++key) CHECK(filter.admit(key, key * 7));
+  // The last thousand keys are remembered: their rows again are redeliveries.
+  for (std::uint64_t key = 4001; key <= 5000; ++key) CHECK_FALSE(filter.admit(key, key * 7));
+  // The first are forgotten: admitted again (a duplicate at worst, never a loss).
+  CHECK(filter.admit(1, 7));
+}
