@@ -118,12 +118,7 @@ void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kin
       out.add_number(name, text);
       return;
     case JsonKind::Number:
-      // NaN and +-Infinity have no JSON form.
-      if (text == "NaN" || text == "Infinity" || text == "-Infinity") {
-        out.add_null(name);
-      } else {
-        out.add_number(name, text);
-      }
+      out.add_number(name, text);
       return;
     case JsonKind::Boolean:
       out.add_bool(name, text == "t");
@@ -140,6 +135,10 @@ void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kin
       return;
     }
   }
+}
+
+bool is_finite_number_text(std::string_view text) {
+  return text != "NaN" && text != "Infinity" && text != "-Infinity";
 }
 
 std::string_view rfc3339_from_iso_datestyle(std::string_view text, std::string &buffer) {

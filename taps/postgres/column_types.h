@@ -29,9 +29,14 @@ struct ColumnType {
   JsonKind json_kind() const;
 };
 
-// Writes one value (the text select_expression() produced) as property `name`.
+// Writes one value (the text select_expression() produced) as property `name`. A Number must
+// be finite (is_finite_number_text()); the caller decides what a NaN becomes.
 void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kind,
                std::string_view text);
+
+// False for "NaN", "Infinity" and "-Infinity", which real, double precision and numeric can
+// hold and JSON cannot.
+bool is_finite_number_text(std::string_view text);
 
 // A timestamp or timestamptz as PostgreSQL writes it under datestyle ISO in time zone UTC
 // ("2024-01-01 10:00:00.25+00", "0044-03-15 12:00:00 BC", "infinity") in the form to_json()

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "chorus/pg/connection.h"
+#include "chorus/pg/replication.h"
 #include "chorus/plugin/tap.h"
 #include "table_discovery.h"
 
@@ -17,6 +18,8 @@ struct SyncOptions {
   std::string replication_slot;       // LOG_BASED: the wal2json slot of this database
   // Opens a new connection (each stream syncs on its own, so a COPY never blocks another).
   std::function<std::unique_ptr<pg::Connection>()> connect;
+  // LOG_BASED: opens a replication connection to the same database.
+  std::function<std::unique_ptr<pg::ReplicationStream>()> connect_replication;
 };
 
 class TableStream : public Stream {
@@ -41,11 +44,19 @@ class TableStream : public Stream {
   // The SELECT list of the selected columns, and their kinds in the same order.
   std::string select_list(const StreamSync &sync, std::vector<const ColumnType *> &columns) const;
   // COPY (<query>) TO STDOUT, writing one RECORD per row. `on_row` sees the row's raw fields
-  // after the record was written (for bookmarks); the selected columns come first.
+  // after the record was written and before it is counted (count_record() may end the stream
+  // on a stop request), for bookmarks; the selected columns come first.
   void copy_records(
       pg::Connection &connection, StreamSync &sync, const std::string &query,
       const std::vector<const ColumnType *> &columns, std::optional<std::int64_t> version,
       const std::function<void(const std::vector<std::optional<std::string_view>> &)> &on_row);
+  // True while a full-table sync (or LOG_BASED's initial copy) is unfinished: the bookmark
+  // holds the last key written ("last_pk_fetched").
+  static bool copy_in_progress(const nlohmann::json &bookmark);
+  // The primary key's columns, in key order (empty for a table without one, or a view).
+  std::vector<const ColumnType *> key_columns() const;
+  // `column` qualified by the table, for WHERE and ORDER BY.
+  std::string column_ref(const ColumnType &column) const;
   void sync_full_table(pg::Connection &connection, StreamSync &sync, nlohmann::json bookmark);
   void sync_incremental(pg::Connection &connection, StreamSync &sync);
   void sync_log_based(pg::Connection &connection, StreamSync &sync);

@@ -60,6 +60,9 @@ class PostgresTap : public Tap {
     options_.connect = [this] {
       return std::make_unique<pg::Connection>(settings_, "tap-postgres");
     };
+    options_.connect_replication = [this] {
+      return std::make_unique<pg::ReplicationStream>(settings_, "tap-postgres");
+    };
   }
 
   std::vector<std::unique_ptr<Stream>> discover_streams() override {

@@ -1,58 +1,178 @@
 #include "csv_sink.h"
 
+#include <algorithm>
+#include <filesystem>
+
+#include "chorus/plugin/key_properties.h"
+#include "chorus/plugin/record_metadata.h"
 #include "csv_encoding.h"
+#include "csv_file_scan.h"
 
 namespace chorus::csv_target {
-CsvSink::CsvSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
-                 CsvSinkOptions options, WrittenFiles &written)
-    : Sink(std::move(info), target_config, context),
-      options_(std::move(options)),
-      written_(written),
-      columns_(singer::property_names(this->info().schema, this->info().property_order)) {}
+namespace {
 
-void CsvSink::start(const singer::RecordView *first_record) {
-  if (first_record != nullptr) columns_ = singer::in_record_order(columns_, *first_record);
-  positions_.emplace(columns_);
-  cells_.assign(columns_.size(), nullptr);
-  WrittenFiles &written = written_;
+constexpr const char *kPlugin = "target-csv";
+
+CsvDigestPlan plan_for(const std::vector<std::string> &columns,
+                       const std::vector<std::string> &keys) {
+  CsvDigestPlan plan;
+  for (const std::string &column : columns) {
+    file_output::Digest name;
+    name.add(column);
+    plan.name_digests.push_back(name.value());
+    plan.per_delivery.push_back(record_metadata::set_per_delivery(column));
+  }
+  for (const std::string &key : keys) {
+    const auto at = std::find(columns.begin(), columns.end(), key);
+    if (at == columns.end()) {
+      plan.key_columns.clear();
+      break;
+    }
+    plan.key_columns.push_back(static_cast<std::size_t>(at - columns.begin()));
+  }
+  return plan;
+}
+
+// A row's key and content as the redelivery filter compares them: the cells as written, the
+// per-delivery _sdc_ columns and empty (NULL) cells left out, each cell with its column's name,
+// so that the columns a file gained later do not change the digest of an older row. `cell(i)`
+// is the i-th cell ("" past the end of a short row). nullopt when the row has no key.
+template <class Cell>
+std::optional<std::pair<std::uint64_t, std::uint64_t>> digests_of(const CsvDigestPlan &plan,
+                                                                  std::size_t width,
+                                                                  const Cell &cell) {
+  if (plan.key_columns.empty()) return std::nullopt;
+  file_output::Digest key;
+  for (const std::size_t column : plan.key_columns) {
+    const std::string_view text = cell(column);
+    if (text.empty()) return std::nullopt;
+    key.add(text);
+  }
+  file_output::Digest row;
+  for (std::size_t i = 0; i < width; ++i) {
+    const std::string_view text = cell(i);
+    if (text.empty() || plan.per_delivery[i]) continue;
+    row.add(plan.name_digests[i]);
+    row.add(text);
+  }
+  return std::make_pair(key.value(), row.value());
+}
+
+std::string header_row(const std::vector<std::string> &columns, char delimiter) {
   std::string header;
-  for (std::size_t i = 0; i < columns_.size(); ++i) {
-    if (i > 0) header.push_back(options_.delimiter);
-    append_csv_field(header, columns_[i], options_.delimiter);
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) header.push_back(delimiter);
+    append_csv_field(header, columns[i], delimiter);
   }
   header.push_back('\n');
+  return header;
+}
 
-  // A path written earlier in this run with another header gets a numbered sibling, since one
-  // CSV file cannot change its columns half way.
-  std::string path = options_.path;
-  for (int copy = 2;; ++copy) {
-    auto found = written.find(path);
-    if (found == written.end() || found->second == header) break;
-    std::string::size_type dot = options_.path.rfind('.');
-    std::string::size_type slash = options_.path.rfind('/');
-    bool has_extension = dot != std::string::npos && (slash == std::string::npos || dot > slash);
-    path = has_extension ? options_.path.substr(0, dot) + "-" + std::to_string(copy) +
-                               options_.path.substr(dot)
-                         : options_.path + "-" + std::to_string(copy);
+}  // namespace
+
+CsvSink::CsvSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
+                 CsvSinkOptions options)
+    : Sink(std::move(info), target_config, context), options_(std::move(options)) {
+  key_properties::require_in_schema(this->info(), kPlugin);
+}
+
+void CsvSink::open(const singer::RecordView &first_record) {
+  const std::string &path = options_.path;
+  std::vector<std::string> wanted = singer::in_record_order(
+      singer::property_names(info().schema, info().property_order), first_record);
+  if (options_.add_record_metadata) {
+    for (const std::string_view name : record_metadata::field_names()) {
+      if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) wanted.emplace_back(name);
+    }
   }
-  if (path != options_.path) {
-    this->context().warn("target-csv: stream '" + stream() +
-                         "' changed its columns; writing the new rows to '" + path + "'");
+
+  std::vector<std::string> header;
+  if (const auto size = file_output::file_size(path, kPlugin); size && *size > 0) {
+    const bool keyed = !info().key_properties.empty();
+    std::optional<CsvDigestPlan> file_plan;
+    const CsvFileScan scan =
+        scan_csv_file(path, options_.delimiter,
+                      [&](const std::vector<std::string> &file_header,
+                          const std::vector<std::string_view> &cells, std::string_view) {
+                        if (!keyed) return;
+                        if (!file_plan) file_plan = plan_for(file_header, info().key_properties);
+                        const auto digests = digests_of(*file_plan, file_header.size(),
+                                                        [&](std::size_t i) -> std::string_view {
+                                                          if (i >= cells.size() || cells[i].empty())
+                                                            return {};
+                                                          return cells[i];
+                                                        });
+                        if (digests) redelivered_.admit(digests->first, digests->second);
+                      });
+    // A row counts once its line break is written; the header row too.
+    if (scan.complete_length < *size) {
+      file_output::cut_to_length(path, scan.complete_length, kPlugin);
+      context().warn(std::string(kPlugin) + ": stream '" + stream() + "': removed the last " +
+                     std::to_string(*size - scan.complete_length) + " bytes of '" + path +
+                     "', a row an interrupted run left unfinished");
+    }
+    header = scan.header;
   }
-  bool appending = written.count(path) != 0;
-  file_ = std::make_unique<file_output::OutputFile>(
-      path,
-      appending ? file_output::OutputFile::Mode::Append : file_output::OutputFile::Mode::Truncate,
-      "target-csv");
-  if (!appending) {
-    file_->buffer() += header;
-    written.emplace(path, header);
+
+  std::vector<std::string> columns = header;
+  for (const std::string &name : wanted) {
+    if (std::find(columns.begin(), columns.end(), name) == columns.end()) columns.push_back(name);
   }
+  if (!header.empty() && columns.size() > header.size()) {
+    context().info(std::string(kPlugin) + ": stream '" + stream() + "': adding " +
+                   std::to_string(columns.size() - header.size()) + " new columns to '" + path +
+                   "' (earlier rows get empty cells for them)");
+    widen(columns, header.size());
+  }
+
+  columns_ = std::move(columns);
+  sources_.clear();
+  const auto &properties =
+      info().schema.contains("properties") ? info().schema["properties"] : nlohmann::json::object();
+  for (const std::string &column : columns_) {
+    const bool metadata =
+        options_.add_record_metadata &&
+        std::find(record_metadata::field_names().begin(), record_metadata::field_names().end(),
+                  column) != record_metadata::field_names().end() &&
+        !(properties.is_object() && properties.contains(column));
+    sources_.push_back(metadata ? Source::Metadata : Source::Property);
+  }
+  plan_ = plan_for(columns_, info().key_properties);
+  positions_.emplace(columns_);
+  cells_.assign(columns_.size(), nullptr);
+  cell_ends_.assign(columns_.size(), 0);
+  file_ = std::make_unique<file_output::OutputFile>(path, file_output::OutputFile::Mode::Append,
+                                                    kPlugin);
+  if (header.empty()) file_->buffer() += header_row(columns_, options_.delimiter);
+}
+
+void CsvSink::widen(const std::vector<std::string> &columns, std::size_t old_width) {
+  const std::filesystem::path path(options_.path);
+  const std::string temporary =
+      (path.parent_path() / ("." + path.filename().string() + ".widening")).string();
+  {
+    file_output::OutputFile out(temporary, file_output::OutputFile::Mode::Truncate, kPlugin);
+    out.buffer() += header_row(columns, options_.delimiter);
+    scan_csv_file(options_.path, options_.delimiter,
+                  [&](const std::vector<std::string> &, const std::vector<std::string_view> &cells,
+                      std::string_view row) {
+                    std::string &buffer = out.buffer();
+                    buffer.append(row);
+                    const std::size_t width = std::max(cells.size(), old_width);
+                    buffer.append(columns.size() > width ? columns.size() - width : 0,
+                                  options_.delimiter);
+                    buffer.push_back('\n');
+                    out.maybe_flush();
+                  });
+    out.sync();
+  }
+  file_output::replace_durably(temporary, options_.path, kPlugin);
 }
 
 void CsvSink::process_record(const singer::RecordView &record, const RecordMeta &meta) {
-  (void)meta;
-  if (!file_) start(&record);
+  key_properties::require_values(info(), record, meta.line_number, kPlugin);
+  if (!file_) open(record);
+  if (pending_rows_ == 0) batched_at_ = meta.received_at;
   const std::vector<std::size_t> &positions = positions_->of(record);
   std::fill(cells_.begin(), cells_.end(), nullptr);
   for (std::size_t i = 0; i < positions.size(); ++i) {
@@ -60,10 +180,29 @@ void CsvSink::process_record(const singer::RecordView &record, const RecordMeta 
       cells_[positions[i]] = &record.fields[i].value;
   }
   std::string &out = file_->buffer();
+  const std::size_t row_start = out.size();
   const char delimiter = options_.delimiter;
   for (std::size_t i = 0; i < cells_.size(); ++i) {
     if (i > 0) out.push_back(delimiter);
-    if (cells_[i] != nullptr) append_csv_value(out, *cells_[i], delimiter);
+    if (sources_[i] == Source::Metadata) {
+      append_csv_value(out,
+                       record_metadata::value_of(columns_[i], record, meta, batched_at_, scratch_),
+                       delimiter);
+    } else if (cells_[i] != nullptr) {
+      append_csv_value(out, *cells_[i], delimiter);
+    }
+    cell_ends_[i] = out.size();
+  }
+  if (!plan_.key_columns.empty()) {
+    const auto digests = digests_of(plan_, cells_.size(), [&](std::size_t i) {
+      const std::size_t begin = i == 0 ? row_start : cell_ends_[i - 1] + 1;
+      return std::string_view(out).substr(begin, cell_ends_[i] - begin);
+    });
+    if (digests && !redelivered_.admit(digests->first, digests->second)) {
+      out.resize(row_start);
+      ++skipped_;
+      return;
+    }
   }
   out.push_back('\n');
   file_->maybe_flush();
@@ -71,7 +210,7 @@ void CsvSink::process_record(const singer::RecordView &record, const RecordMeta 
 
   if (positions_->unknown_fields().size() > warned_unknown_) {
     for (; warned_unknown_ < positions_->unknown_fields().size(); ++warned_unknown_) {
-      context().warn("target-csv: stream '" + stream() + "': property '" +
+      context().warn(std::string(kPlugin) + ": stream '" + stream() + "': property '" +
                      positions_->unknown_fields()[warned_unknown_] +
                      "' is not in the stream's schema and is not written");
     }
@@ -79,11 +218,18 @@ void CsvSink::process_record(const singer::RecordView &record, const RecordMeta 
 }
 
 void CsvSink::drain() {
-  if (!file_) start(nullptr);
-  file_->sync();
+  if (file_) file_->sync();
   pending_rows_ = 0;
 }
 
-void CsvSink::finish() { drain(); }
+void CsvSink::finish() {
+  drain();
+  if (skipped_ > 0) {
+    context().info(std::string(kPlugin) + ": stream '" + stream() +
+                   "': " + std::to_string(skipped_) +
+                   " records were already the latest row of their key in '" + options_.path +
+                   "' (delivered again after a resume) and were not written twice");
+  }
+}
 
 }  // namespace chorus::csv_target

@@ -1,33 +1,38 @@
-// The sink of one stream: a CSV file with a header row from the stream's schema.
+// The sink of one stream: the stream's CSV file, appended to on every run (see target_csv.cpp
+// for the layout, the column rule and what a resumed run guarantees).
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "chorus/plugin/output_file.h"
+#include "chorus/plugin/redelivery_filter.h"
 #include "chorus/plugin/target.h"
 #include "chorus/singer/field_positions.h"
-#include "chorus/plugin/output_file.h"
 
 namespace chorus::csv_target {
-
-// Files this run has written, with the header each one got, so that a stream whose SCHEMA is
-// repeated keeps appending to its file instead of starting it again.
-using WrittenFiles = std::map<std::string, std::string>;
 
 struct CsvSinkOptions {
   std::string path;  // the file, naming already applied
   char delimiter = ',';
   std::size_t rows_per_drain = 100000;
+  bool add_record_metadata = true;
+};
+
+// Which of a file's columns take part in the redelivery check, and how.
+struct CsvDigestPlan {
+  std::vector<std::size_t> key_columns;  // empty when a key property is not a column
+  std::vector<std::uint64_t> name_digests;
+  std::vector<bool> per_delivery;  // _sdc_ columns that differ between deliveries
 };
 
 class CsvSink : public Sink {
  public:
   CsvSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
-          CsvSinkOptions options, WrittenFiles &written);
+          CsvSinkOptions options);
 
   void process_record(const singer::RecordView &record, const RecordMeta &meta) override;
   bool is_full() const override { return pending_rows_ >= options_.rows_per_drain; }
@@ -35,18 +40,29 @@ class CsvSink : public Sink {
   void finish() override;
 
  private:
-  // Settles the column order (the first record's field order, when there is one), then opens
-  // the file and writes the header.
-  void start(const singer::RecordView *first_record);
+  enum class Source : std::uint8_t { Property, Metadata };
+
+  // On the first record (a stream without records gets no file): settles the columns, brings
+  // an existing file to them (a torn last row cut, new columns added) and opens it.
+  void open(const singer::RecordView &first_record);
+  // Rewrites the file with `columns` as its header, every row getting empty cells for the
+  // columns it lacks; atomic (a new file renamed over the old one).
+  void widen(const std::vector<std::string> &columns, std::size_t old_width);
 
   CsvSinkOptions options_;
-  WrittenFiles &written_;
   std::vector<std::string> columns_;
+  std::vector<Source> sources_;
+  CsvDigestPlan plan_;
   std::optional<singer::FieldPositions> positions_;
   std::unique_ptr<file_output::OutputFile> file_;
+  file_output::RedeliveryFilter redelivered_;
   std::vector<const singer::Value *> cells_;
+  std::vector<std::size_t> cell_ends_;
+  std::string batched_at_;
+  std::string scratch_;
   std::size_t pending_rows_ = 0;
   std::size_t warned_unknown_ = 0;
+  std::uint64_t skipped_ = 0;
 };
 
 }  // namespace chorus::csv_target

@@ -1,4 +1,19 @@
-// target-csv: one CSV file per stream in `destination_path`.
+// target-csv: one CSV file per stream in `destination_path`, appended to run after run.
+//
+// Layout: <destination_path>/<file_naming>, {stream} being the stream name escaped into one
+// file name (chorus/plugin/stream_file_name.h). Every run appends; nothing a run committed is
+// ever removed. Columns: a file's header is the union of every column its stream has had, in
+// the order they first appeared; when a SCHEMA (or a later run) brings new properties, the file
+// is rewritten once, atomically, with the new columns at the end and empty cells for them in the
+// earlier rows. A file is created with the stream's first record, so no file is ever empty.
+// What a resumed run guarantees:
+//  - A row is in the file (fsynced) before any STATE that follows it is echoed.
+//  - A row an interrupted run left half written is cut away when the next run opens the file;
+//    the tap sends that record again, since its STATE was never echoed.
+//  - Keyed streams: a record whose cells equal its key's latest row in the file (the
+//    per-delivery _sdc_ columns and empty cells aside) is a redelivery and is not written
+//    again, so resumes add no duplicates; every change of a key is a new row.
+//  - Streams without key properties: at least once.
 #include <chrono>
 #include <ctime>
 #include <memory>
@@ -7,6 +22,7 @@
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/output_file.h"
+#include "chorus/plugin/stream_file_name.h"
 #include "csv_sink.h"
 
 namespace chorus::csv_target {
@@ -21,13 +37,10 @@ std::string utc_compact_timestamp() {
   return text;
 }
 
-// `pattern` with {stream} and {timestamp} replaced. A '/' in a stream name would escape the
-// destination folder, so it becomes '_'.
-std::string file_name(const std::string &pattern, std::string stream,
+// `pattern` with {stream} (escaped one to one into a file name) and {timestamp} replaced.
+std::string file_name(const std::string &pattern, const std::string &stream,
                       const std::string &timestamp) {
-  for (char &c : stream) {
-    if (c == '/' || c == '\\') c = '_';
-  }
+  const std::string stem = file_output::stream_file_stem(stream);
   std::string name = pattern;
   auto replace = [&](const std::string &placeholder, const std::string &value) {
     for (auto at = name.find(placeholder); at != std::string::npos;
@@ -35,7 +48,7 @@ std::string file_name(const std::string &pattern, std::string stream,
       name.replace(at, placeholder.size(), value);
     }
   };
-  replace("{stream}", stream);
+  replace("{stream}", stem);
   replace("{timestamp}", timestamp);
   return name;
 }
@@ -47,8 +60,17 @@ class CsvTarget : public Target {
   static PluginInfo info() {
     PluginInfo info;
     info.name = "target-csv";
-    info.version = "0.1.0";
-    info.description = "Writes each stream to a CSV file.";
+    info.version = "0.2.0";
+    info.description =
+        "Appends each stream's records to a CSV file (RFC 4180, header row) in "
+        "destination_path, fsynced before each STATE is echoed. Every run appends: no run "
+        "removes what an earlier run committed. A file's columns are the union of its stream's "
+        "columns (new ones are added at the end, earlier rows get empty cells); a file is "
+        "created with its stream's first record. On resume a half-written last row is cut "
+        "away; for streams with key properties a record equal to its key's latest row is not "
+        "written again (no duplicates), streams without keys are at least once. Records "
+        "without a value for a key property are refused. Stream names are escaped into file "
+        "names one to one (a/b -> a%2Fb.csv).";
     info.capabilities = {"about", "validate-records"};
     info.settings = {
         {"type", "object"},
@@ -64,8 +86,8 @@ class CsvTarget : public Target {
             {"default", "{stream}.csv"},
             {"description",
              "File name pattern; {stream} and {timestamp} (UTC, "
-             "20261101T101500Z) are replaced. A file is replaced by the first "
-             "stream of a run that writes it."}}}}}};
+             "20261101T101500Z) are replaced. Runs append to the file they name; with "
+             "{timestamp} each run writes its own files."}}}}}};
     return info;
   }
 
@@ -87,6 +109,7 @@ class CsvTarget : public Target {
           "stream would write the same file");
     }
     rows_per_drain_ = this->config().value("batch_size_rows", std::size_t{100000});
+    add_record_metadata_ = this->config().value("add_record_metadata", true);
   }
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
@@ -95,7 +118,8 @@ class CsvTarget : public Target {
     options.path = destination_ + "/" + file_name(naming_, info.name, timestamp_);
     options.delimiter = delimiter_;
     options.rows_per_drain = rows_per_drain_ > 0 ? rows_per_drain_ : 100000;
-    return std::make_unique<CsvSink>(info, config(), context(), options, written_);
+    options.add_record_metadata = add_record_metadata_;
+    return std::make_unique<CsvSink>(info, config(), context(), std::move(options));
   }
 
  private:
@@ -104,7 +128,7 @@ class CsvTarget : public Target {
   std::string naming_;
   char delimiter_ = ',';
   std::size_t rows_per_drain_ = 100000;
-  WrittenFiles written_;
+  bool add_record_metadata_ = true;
 };
 
 }  // namespace chorus::csv_target

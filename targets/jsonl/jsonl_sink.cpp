@@ -1,31 +1,162 @@
 #include "jsonl_sink.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "chorus/plugin/errors.h"
+#include "chorus/plugin/key_properties.h"
+#include "chorus/plugin/record_metadata.h"
+#include "chorus/singer/errors.h"
+#include "chorus/singer/reader.h"
 #include "chorus/singer/writer.h"
 
 namespace chorus::jsonl_target {
+namespace {
+
+constexpr const char *kPlugin = "target-jsonl";
+
+struct Digests {
+  std::uint64_t key = 0;
+  std::uint64_t row = 0;
+};
+
+// A record's key and content as the redelivery filter compares them. The content leaves out
+// what differs between two deliveries of one record (the per-delivery _sdc_ fields) and null
+// values (a null and a missing property read back alike). A line of the file and the record it
+// was written from give the same digests, since the file holds the record's own values.
+// nullopt when the record lacks a key property (a line written before the stream had keys).
+std::optional<Digests> digests_of(const singer::RecordView &record,
+                                  const std::vector<std::string> &keys) {
+  file_output::Digest key;
+  for (const std::string &name : keys) {
+    const singer::Field *field = record.find(name);
+    if (field == nullptr || field->value.is_null()) return std::nullopt;
+    key.add(static_cast<std::uint64_t>(field->value.kind));
+    key.add(field->value.text);
+  }
+  file_output::Digest row;
+  for (const singer::Field &field : record.fields) {
+    if (field.value.is_null() || record_metadata::set_per_delivery(field.name)) continue;
+    row.add(field.name);
+    row.add(static_cast<std::uint64_t>(field.value.kind));
+    row.add(field.value.text);
+  }
+  return Digests{key.value(), row.value()};
+}
+
+// The length of `path` up to and including its last line break: a last line without one was
+// being written when a run was interrupted.
+std::uint64_t complete_length(const std::string &path, std::uint64_t size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw FatalError(std::string(kPlugin) + ": cannot open '" + path +
+                     "': " + std::strerror(errno));
+  }
+  char block[1 << 16];
+  std::uint64_t end = size;
+  while (end > 0) {
+    const std::uint64_t start = end > sizeof block ? end - sizeof block : 0;
+    const ssize_t n = ::pread(fd, block, end - start, static_cast<off_t>(start));
+    if (n != static_cast<ssize_t>(end - start)) {
+      ::close(fd);
+      throw FatalError(std::string(kPlugin) + ": cannot read '" + path + "'");
+    }
+    for (std::uint64_t i = end - start; i > 0; --i) {
+      if (block[i - 1] == '\n') {
+        ::close(fd);
+        return start + i;
+      }
+    }
+    end = start;
+  }
+  ::close(fd);
+  return 0;
+}
+
+}  // namespace
 
 JsonlSink::JsonlSink(StreamInfo info, const nlohmann::json &target_config,
-                     const PluginContext &context, const std::string &path, bool appending,
-                     std::size_t rows_per_drain)
-    : Sink(std::move(info), target_config, context),
-      file_(std::make_unique<file_output::OutputFile>(path,
-                                                      appending
-                                                          ? file_output::OutputFile::Mode::Append
-                                                          : file_output::OutputFile::Mode::Truncate,
-                                                      "target-jsonl")),
-      rows_per_drain_(rows_per_drain) {}
+                     const PluginContext &context, JsonlSinkOptions options)
+    : Sink(std::move(info), target_config, context), options_(std::move(options)) {
+  key_properties::require_in_schema(this->info(), kPlugin);
+}
+
+void JsonlSink::open() {
+  const std::string &path = options_.path;
+  if (const auto size = file_output::file_size(path, kPlugin)) {
+    const std::uint64_t complete = complete_length(path, *size);
+    if (complete < *size) {
+      file_output::cut_to_length(path, complete, kPlugin);
+      context().warn(std::string(kPlugin) + ": stream '" + stream() + "': removed the last " +
+                     std::to_string(*size - complete) + " bytes of '" + path +
+                     "', a line an interrupted run left unfinished");
+    }
+    if (!info().key_properties.empty() && complete > 0) {
+      int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        throw FatalError(std::string(kPlugin) + ": cannot open '" + path +
+                         "': " + std::strerror(errno));
+      }
+      singer::ObjectLineReader lines(fd);
+      singer::RecordView row;
+      try {
+        while (lines.next(row)) {
+          if (auto digests = digests_of(row, info().key_properties)) {
+            redelivered_.admit(digests->key, digests->row);
+          }
+        }
+      } catch (const singer::ProtocolError &error) {
+        ::close(fd);
+        throw FatalError(std::string(kPlugin) + ": stream '" + stream() + "': '" + path +
+                         "' is not a JSON Lines file this target can append to (" + error.what() +
+                         "); move it away or set another destination_path");
+      }
+      ::close(fd);
+    }
+  }
+  file_ = std::make_unique<file_output::OutputFile>(path, file_output::OutputFile::Mode::Append,
+                                                    kPlugin);
+}
 
 void JsonlSink::process_record(const singer::RecordView &record, const RecordMeta &meta) {
-  (void)meta;
+  key_properties::require_values(info(), record, meta.line_number, kPlugin);
+  if (!file_) open();
+  if (!info().key_properties.empty()) {
+    const auto digests = digests_of(record, info().key_properties);
+    if (!redelivered_.admit(digests->key, digests->row)) {
+      ++skipped_;
+      return;
+    }
+  }
+  if (pending_rows_ == 0) batched_at_ = meta.received_at;
+
   std::string &out = file_->buffer();
   out.push_back('{');
   bool first = true;
   for (const singer::Field &field : record.fields) {
+    // With metadata on, the target's own values replace those the record brought along.
+    if (options_.add_record_metadata && record_metadata::set_per_delivery(field.name)) continue;
     if (!first) out.push_back(',');
     first = false;
     singer::append_json_string(out, field.name);
     out.push_back(':');
     singer::append_json_value(out, field.value);
+  }
+  if (options_.add_record_metadata) {
+    for (const std::string_view name : record_metadata::field_names()) {
+      if (!record_metadata::set_per_delivery(name) && record.find(name) != nullptr) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      singer::append_json_string(out, name);
+      out.push_back(':');
+      singer::append_json_value(
+          out, record_metadata::value_of(name, record, meta, batched_at_, scratch_));
+    }
   }
   out += "}\n";
   file_->maybe_flush();
@@ -33,8 +164,18 @@ void JsonlSink::process_record(const singer::RecordView &record, const RecordMet
 }
 
 void JsonlSink::drain() {
-  file_->sync();
+  if (file_) file_->sync();
   pending_rows_ = 0;
+}
+
+void JsonlSink::finish() {
+  drain();
+  if (skipped_ > 0) {
+    context().info(std::string(kPlugin) + ": stream '" + stream() +
+                   "': " + std::to_string(skipped_) +
+                   " records were already the latest row of their key in '" + options_.path +
+                   "' (delivered again after a resume) and were not written twice");
+  }
 }
 
 }  // namespace chorus::jsonl_target

@@ -1,11 +1,24 @@
-// target-jsonl: one JSON Lines file per stream in `destination_path`.
+// target-jsonl: one JSON Lines file per stream in `destination_path`, appended to run after run.
+//
+// Layout: <destination_path>/<stream>.jsonl, the stream name escaped into one file name
+// (chorus/plugin/stream_file_name.h). Every run appends; nothing a run committed is ever
+// removed or rewritten by a later one. What a resumed run guarantees:
+//  - A record is in the file (fsynced) before any STATE that follows it is echoed.
+//  - A line an interrupted run left half written (no line break yet) is cut away when the next
+//    run opens the file; the tap sends that record again, since its STATE was never echoed.
+//  - Keyed streams: a record identical to its key's latest row in the file (the per-delivery
+//    _sdc_ fields and nulls aside) is a redelivery and is not written again, so resumes add no
+//    duplicates; every change of a key is a new line (the file is the key's history, the last
+//    line of a key is its current value).
+//  - Streams without key properties: at least once. Records written after the last STATE the
+//    host stored are written again by the resumed run.
 #include <memory>
-#include <set>
 #include <string>
 
 #include "chorus/plugin/entry.h"
-#include "jsonl_sink.h"
 #include "chorus/plugin/output_file.h"
+#include "chorus/plugin/stream_file_name.h"
+#include "jsonl_sink.h"
 
 namespace chorus::jsonl_target {
 
@@ -14,8 +27,15 @@ class JsonlTarget : public Target {
   static PluginInfo info() {
     PluginInfo info;
     info.name = "target-jsonl";
-    info.version = "0.1.0";
-    info.description = "Writes each stream's records to a JSON Lines file, one object a line.";
+    info.version = "0.2.0";
+    info.description =
+        "Appends each stream's records to <destination_path>/<stream>.jsonl, one JSON object a "
+        "line, fsynced before each STATE is echoed. Every run appends: no run removes what an "
+        "earlier run committed. On resume a half-written last line is cut away; for streams "
+        "with key properties a record identical to its key's latest line is not written again "
+        "(no duplicates), streams without keys are at least once. Records without a value for "
+        "a key property are refused. Stream names are escaped into file names one to one "
+        "(a/b -> a%2Fb.jsonl).";
     info.capabilities = {"about", "validate-records"};
     info.settings = {{"type", "object"},
                      {"properties",
@@ -23,8 +43,9 @@ class JsonlTarget : public Target {
                         {{"type", "string"},
                          {"default", "."},
                          {"description",
-                          "Folder for the {stream}.jsonl files; created when "
-                          "missing. A run replaces the files it writes."}}}}}};
+                          "Folder for the <stream>.jsonl files; created when missing. Runs "
+                          "append to the files; delete a file (and the stream's state) to "
+                          "start it over."}}}}}};
     return info;
   }
 
@@ -33,24 +54,22 @@ class JsonlTarget : public Target {
     destination_ = this->config().value("destination_path", std::string("."));
     rows_per_drain_ = this->config().value("batch_size_rows", std::size_t{100000});
     if (rows_per_drain_ == 0) rows_per_drain_ = 100000;
+    add_record_metadata_ = this->config().value("add_record_metadata", true);
   }
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
     file_output::create_directories(destination_, "target-jsonl");
-    std::string name = info.name;
-    for (char &c : name) {
-      if (c == '/' || c == '\\') c = '_';
-    }
-    std::string path = destination_ + "/" + name + ".jsonl";
-    // A repeated SCHEMA keeps appending: JSON Lines has no header to change.
-    bool appending = !written_.insert(path).second;
-    return std::make_unique<JsonlSink>(info, config(), context(), path, appending, rows_per_drain_);
+    JsonlSinkOptions options;
+    options.path = destination_ + "/" + file_output::stream_file_stem(info.name) + ".jsonl";
+    options.rows_per_drain = rows_per_drain_;
+    options.add_record_metadata = add_record_metadata_;
+    return std::make_unique<JsonlSink>(info, config(), context(), std::move(options));
   }
 
  private:
   std::string destination_;
   std::size_t rows_per_drain_ = 100000;
-  std::set<std::string> written_;
+  bool add_record_metadata_ = true;
 };
 
 }  // namespace chorus::jsonl_target

@@ -1,6 +1,7 @@
 #include "postgres_sink.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <exception>
@@ -10,10 +11,38 @@
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
+#include "chorus/sql/type_settings.h"
+#include "chorus/sql/value_fit.h"
 #include "staging_keys.h"
 
 namespace chorus::target_postgres {
 namespace {
+
+// PostgreSQL names a failed COPY row as "COPY <table>, line <n>[, column <c>]"; rows.begin + n
+// - 1 is that row's record in the batch. Returns the message naming the Singer line and the
+// column instead, or the message as it was when it names no line.
+std::string with_singer_line(const std::string &message, const std::string &stream,
+                             const singer::RecordBatch &records, std::size_t first_row) {
+  const std::size_t copy = message.find("COPY ");
+  const std::size_t at = message.find(", line ", copy == std::string::npos ? 0 : copy);
+  if (copy == std::string::npos || at == std::string::npos) return message;
+  std::size_t end = at + 7;
+  std::size_t copy_line = 0;
+  while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end]))) {
+    copy_line = copy_line * 10 + static_cast<std::size_t>(message[end++] - '0');
+  }
+  if (copy_line == 0 || first_row + copy_line - 1 >= records.size()) return message;
+  std::string column;
+  if (message.compare(end, 9, ", column ") == 0) {
+    const std::size_t start = end + 9;
+    const std::size_t stop = message.find_first_of(":\n", start);
+    column = message.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
+  }
+  return "target-postgres: stream '" + stream + "', line " +
+         std::to_string(records.line_number(first_row + copy_line - 1)) +
+         (column.empty() ? "" : ": property (column) '" + column + "'") +
+         ": PostgreSQL refused the value: " + message;
+}
 
 std::optional<long long> as_integer(const std::optional<std::string> &text) {
   if (!text) return std::nullopt;
@@ -24,16 +53,16 @@ std::optional<long long> as_integer(const std::optional<std::string> &text) {
 
 PostgresSink::PostgresSink(StreamInfo info, const nlohmann::json &config,
                            const PluginContext &context, pg::Connection &connection,
-                           CopyConnections &copy_connections)
+                           CopyConnections &copy_connections, sql::StreamTables &tables)
     : BatchSink(std::move(info), config, context),
       connection_(connection),
       copy_connections_(copy_connections),
       hard_delete_(config.value("hard_delete", false)) {
-  table_ = sql::table_for_stream(dialect_, stream(), config.value("default_target_schema", ""),
-                                 "public");
+  table_ = tables.claim(dialect_, stream(), "public");
   prepare_table();
   // The server spends most of a load parsing COPY data; meanwhile the next batch is read.
   load_in_background();
+  fill_deletions_from_batch();
   lanes_.resize(1 + copy_connections.size());
   for (auto &lane : lanes_) {
     lane.encoder = std::make_unique<CopyEncoder>(plan_, config.value("add_record_metadata", true));
@@ -87,7 +116,7 @@ void PostgresSink::prepare_table() {
                         connection_.literal(dialect_.qualified(table_)) + "))");
     connection_.execute(sql::create_schema(dialect_, table_.schema));
     plan_ = sql::plan_table(dialect_, stream(), info().schema, info().key_properties,
-                            existing_columns(), info().property_order);
+                            existing_columns(), info().property_order, sql::type_options(config()));
     if (plan_.create_table) {
       connection_.execute(sql::create_table(dialect_, table_, plan_.columns, plan_.key_columns));
     }
@@ -110,6 +139,7 @@ void PostgresSink::prepare_table() {
 
 void PostgresSink::process_batch(const singer::RecordBatch &records,
                                  const std::vector<RecordMeta> &metas) {
+  sql::check_values_fit(dialect_, plan_, records, "target-postgres", stream());
   Batch batch{records, metas, singer::utc_now_rfc3339()};
   bool has_deletions = false;
   for (const auto &record : records) has_deletions |= sql::marks_deletion(record);
@@ -129,6 +159,17 @@ pg::Connection &PostgresSink::connection_of(std::size_t lane) {
 
 void PostgresSink::copy_rows(std::size_t lane, const sql::TableName &into, const Batch &batch,
                              Rows rows) {
+  try {
+    copy_rows_unmapped(lane, into, batch, rows);
+  } catch (const pg::UniqueViolation &) {
+    throw;
+  } catch (const FatalError &error) {
+    throw FatalError(with_singer_line(error.what(), stream(), batch.records, rows.begin));
+  }
+}
+
+void PostgresSink::copy_rows_unmapped(std::size_t lane, const sql::TableName &into,
+                                      const Batch &batch, Rows rows) {
   CopyLane &copy_lane = lanes_[lane];
   connection_of(lane).copy_in(
       dialect_.qualified(into), quoted_columns_, [&](pg::Connection::CopyWriter &writer) {

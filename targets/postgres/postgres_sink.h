@@ -7,6 +7,7 @@
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/target.h"
 #include "chorus/sql/postgres_dialect.h"
+#include "chorus/sql/stream_tables.h"
 #include "chorus/sql/table_plan.h"
 #include "copy_connections.h"
 #include "copy_encoder.h"
@@ -18,9 +19,11 @@ class PostgresSink : public BatchSink {
  public:
   // Creates or evolves the stream's table at once (DDL committed before any data), so that a
   // schema problem fails before records are read. `copy_connections` are the extra
-  // connections a batch may be loaded over in slices.
+  // connections a batch may be loaded over in slices; `tables` gives the stream its table (and
+  // refuses one another stream has).
   PostgresSink(StreamInfo info, const nlohmann::json &config, const PluginContext &context,
-               pg::Connection &connection, CopyConnections &copy_connections);
+               pg::Connection &connection, CopyConnections &copy_connections,
+               sql::StreamTables &tables);
 
   void activate_version(std::int64_t version) override;
   void finish() override;
@@ -62,7 +65,11 @@ class PostgresSink : public BatchSink {
 
   pg::Connection &connection_of(std::size_t lane);
   // Sends `rows` of the batch as COPY data into `into` over the lane's connection.
+  // COPYs rows [rows.begin, rows.end) of the batch into `into` over lane `lane`; an error
+  // PostgreSQL reports for a row names that row's Singer line.
   void copy_rows(std::size_t lane, const sql::TableName &into, const Batch &batch, Rows rows);
+  void copy_rows_unmapped(std::size_t lane, const sql::TableName &into, const Batch &batch,
+                          Rows rows);
   // False (everything rolled back, or slices already committed are harmless to load again)
   // when a key already exists in the table.
   bool load_directly(const Batch &batch, bool has_deletions);

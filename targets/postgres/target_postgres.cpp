@@ -4,6 +4,8 @@
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/target.h"
+#include "chorus/sql/stream_tables.h"
+#include "chorus/sql/type_settings.h"
 #include "copy_connections.h"
 #include "postgres_sink.h"
 
@@ -13,6 +15,8 @@ class PostgresTarget : public Target {
  public:
   static PluginInfo info() {
     nlohmann::json properties = pg::connection_settings_properties();
+    properties.update(sql::type_settings_properties());
+    properties["table_names"] = sql::StreamTables::setting_schema();
     properties["default_target_schema"] = {
         {"type", "string"},
         {"description",
@@ -52,7 +56,7 @@ class PostgresTarget : public Target {
   }
 
   PostgresTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)) {}
+      : Target(std::move(context), std::move(config)), tables_(this->config(), "target-postgres") {}
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &stream) override {
     if (!connection_) {
@@ -63,12 +67,13 @@ class PostgresTarget : public Target {
           settings, static_cast<std::size_t>(config().value("parallel_copies", 2) - 1));
     }
     return std::make_unique<PostgresSink>(stream, config(), context(), *connection_,
-                                          *copy_connections_);
+                                          *copy_connections_, tables_);
   }
 
  private:
   std::unique_ptr<pg::Connection> connection_;
   std::unique_ptr<CopyConnections> copy_connections_;
+  sql::StreamTables tables_;
 };
 
 }  // namespace chorus::target_postgres

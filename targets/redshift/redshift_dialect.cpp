@@ -31,16 +31,14 @@ std::string RedshiftDialect::column_type(const LogicalType &type) const {
       return "DOUBLE PRECISION";
     case TypeKind::Boolean:
       return "BOOLEAN";
-    case TypeKind::Text: {
-      std::size_t bytes = kMaxVarcharBytes;
-      if (type.max_length)
-        bytes = std::min(kMaxVarcharBytes, std::max<std::size_t>(1, *type.max_length * 4));
-      return "VARCHAR(" + std::to_string(bytes) + ")";
-    }
+    case TypeKind::Text:
+      return "VARCHAR(" + std::to_string(varchar_bytes(type)) + ")";
     case TypeKind::Date:
       return "DATE";
     case TypeKind::Time:
       return "TIME";
+    case TypeKind::TimeTz:
+      return "TIMETZ";
     case TypeKind::Timestamp:
       return "TIMESTAMP";
     case TypeKind::TimestampTz:
@@ -88,6 +86,8 @@ LogicalType RedshiftDialect::parse_catalog_type(const sql::CatalogColumn &column
     type.kind = TypeKind::Date;
   } else if (t == "time without time zone" || t == "time") {
     type.kind = TypeKind::Time;
+  } else if (t == "time with time zone" || t == "timetz") {
+    type.kind = TypeKind::TimeTz;
   } else if (t == "timestamp without time zone" || t == "timestamp") {
     type.kind = TypeKind::Timestamp;
   } else if (t == "timestamp with time zone" || t == "timestamptz") {
@@ -96,6 +96,29 @@ LogicalType RedshiftDialect::parse_catalog_type(const sql::CatalogColumn &column
     type.kind = TypeKind::Json;
   }
   return type;
+}
+
+std::size_t RedshiftDialect::varchar_bytes(const LogicalType &type) {
+  if (!type.max_length) return kMaxVarcharBytes;
+  return std::min(kMaxVarcharBytes, std::max<std::size_t>(1, *type.max_length * 4));
+}
+
+bool RedshiftDialect::checks_values(const LogicalType &type) const {
+  return sql::Dialect::checks_values(type) || type.kind == TypeKind::Text;
+}
+
+std::string RedshiftDialect::refusal(const LogicalType &type, const singer::Value &value) const {
+  if (type.kind == TypeKind::Text && value.kind == singer::ValueKind::String &&
+      value.text.find('\0') != std::string_view::npos) {
+    return "it contains U+0000, which Redshift VARCHAR cannot hold";
+  }
+  if (type.kind == TypeKind::Text && value.kind == singer::ValueKind::String &&
+      value.text.size() > varchar_bytes(type)) {
+    return "it takes " + std::to_string(value.text.size()) +
+           " bytes of UTF-8 and the column (VARCHAR(" + std::to_string(varchar_bytes(type)) +
+           ")) holds " + std::to_string(varchar_bytes(type)) + " bytes";
+  }
+  return sql::Dialect::refusal(type, value);
 }
 
 bool RedshiftDialect::can_alter_type(const LogicalType &from, const LogicalType &to) const {

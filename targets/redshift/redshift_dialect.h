@@ -30,6 +30,13 @@ class RedshiftDialect : public sql::Dialect {
   std::string alter_type_clause(const std::string &column,
                                 const sql::LogicalType &to) const override;
   sql::UpsertMethod upsert_method() const override { return sql::UpsertMethod::DeleteInsert; }
+  int max_decimal_precision() const override { return 38; }
+  // Bounded numerics, and text longer in bytes than its VARCHAR (Redshift counts bytes).
+  bool checks_values(const sql::LogicalType &type) const override;
+  std::string refusal(const sql::LogicalType &type, const singer::Value &value) const override;
+  // The VARCHAR size in bytes of a Text column: 4 bytes per character of maxLength, at most
+  // 65,535.
+  static std::size_t varchar_bytes(const sql::LogicalType &type);
   // GETDATE() runs on compute nodes, where UPDATE needs it; CURRENT_TIMESTAMP is leader-only.
   std::string current_timestamp() const override {
     return standin_ ? "CURRENT_TIMESTAMP" : "GETDATE()";

@@ -21,7 +21,8 @@ ConnectionSettings connection_settings(const nlohmann::json &config,
                                        const s3::Credentials &aws_credentials);
 
 struct LoadEnvironment : warehouse::StagedLoad {
-  explicit LoadEnvironment(const nlohmann::json &config);
+  // S3 retries are logged on `context` (see warehouse::StagedLoad).
+  explicit LoadEnvironment(const nlohmann::json &config, const PluginContext *context = nullptr);
 
   bool standin;  // copy_executor: postgres-standin (tests only)
   RedshiftDialect dialect;

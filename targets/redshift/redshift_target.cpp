@@ -59,7 +59,7 @@ PluginInfo RedshiftTarget::info() {
 }
 
 std::unique_ptr<Sink> RedshiftTarget::make_sink(const StreamInfo &stream) {
-  if (!load_) load_ = std::make_unique<LoadEnvironment>(config());
+  if (!load_) load_ = std::make_unique<LoadEnvironment>(config(), &context());
   const auto external = config().find("external_tables");
   if (external != config().end() && external->is_object() && external->contains(stream.name)) {
     return std::make_unique<SpectrumSink>(

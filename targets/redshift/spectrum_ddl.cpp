@@ -13,7 +13,9 @@ std::string external_column_type(const sql::LogicalType &type) {
     case TypeKind::Integer:
       return type.integer_bytes == 2 ? "SMALLINT" : type.integer_bytes == 4 ? "INTEGER" : "BIGINT";
     case TypeKind::Decimal: {
-      if (type.precision <= 0) return "DECIMAL(38,9)";
+      // Spectrum tables are defined before any data is seen: an unconstrained decimal keeps
+      // its exact text rather than a guessed scale.
+      if (type.precision <= 0) return "VARCHAR(65535)";
       int precision = std::min(type.precision, 38);
       int scale = std::min(type.scale, precision);
       return "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ")";

@@ -40,6 +40,7 @@ std::string SnowflakeDialect::column_type(const LogicalType &type) const {
       return "TIMESTAMP_TZ";
     case TypeKind::Json:
       return "VARIANT";
+    case TypeKind::TimeTz:  // Snowflake's TIME has no offset: the RFC 3339 text is kept
     case TypeKind::Interval:
     case TypeKind::Uuid:
     case TypeKind::Bytes:

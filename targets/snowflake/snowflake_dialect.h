@@ -21,6 +21,7 @@ class SnowflakeDialect : public sql::Dialect {
   std::string alter_type_clause(const std::string &column,
                                 const sql::LogicalType &to) const override;
   sql::UpsertMethod upsert_method() const override { return sql::UpsertMethod::Merge; }
+  int max_decimal_precision() const override { return 38; }
   // Session temporary tables do not outlive one SQL API request; a transient table is dropped
   // by the load itself.
   std::string create_staging_table_prefix() const override {

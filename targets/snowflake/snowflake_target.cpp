@@ -34,7 +34,7 @@ SqlApiSettings api_settings(const nlohmann::json &config) {
 }  // namespace
 
 SnowflakeLoad::SnowflakeLoad(const nlohmann::json &config, const PluginContext &context)
-    : StagedLoad("target-snowflake", config), api(api_settings(config), &context) {
+    : StagedLoad("target-snowflake", config, &context), api(api_settings(config), &context) {
   database = config.value("database", "");
   source.stage = config.value("external_stage", "");
   source.storage_integration = config.value("storage_integration", "");

@@ -4,12 +4,17 @@
 #include <charconv>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <set>
+#include <variant>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/singer/decimal.h"
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/identifier.h"
 #include "chorus/sql/metadata_columns.h"
+#include "chorus/sql/type_settings.h"
+#include "exact_number.h"
 
 namespace chorus::sqlite_target {
 
@@ -22,50 +27,72 @@ std::string quote_name(std::string_view name) {
   return sql::quote_identifier(name, sql::IdentifierRules{});
 }
 
-void bind_value(Statement &statement, int index, const singer::Value *value, Affinity affinity) {
+// Binds `value` for a column of `affinity`; returns why it cannot be stored exactly, or "".
+std::string bind_value(Statement &statement, int index, const singer::Value *value,
+                       Affinity affinity) {
   if (value == nullptr || value->is_null()) {
     statement.bind_null(index);
-    return;
+    return {};
   }
   const std::string_view text = value->text;
   switch (value->kind) {
     case singer::ValueKind::Boolean:
       statement.bind_int64(index, text == "true" ? 1 : 0);
-      return;
+      return {};
     case singer::ValueKind::Number:
+      if (affinity == Affinity::Number) {
+        const StoredNumber stored = stored_number(text);
+        if (const auto *whole = std::get_if<std::int64_t>(&stored)) {
+          statement.bind_int64(index, *whole);
+        } else if (const auto *real = std::get_if<double>(&stored)) {
+          statement.bind_double(index, *real);
+        } else {
+          statement.bind_text(index, text);
+        }
+        return {};
+      }
       if (affinity == Affinity::Integer || affinity == Affinity::Boolean) {
         std::int64_t parsed = 0;
-        auto result = std::from_chars(text.data(), text.data() + text.size(), parsed);
-        if (result.ec == std::errc() && result.ptr == text.data() + text.size()) {
+        if (integer_value(text, parsed)) {
           statement.bind_int64(index, parsed);
-          return;
+          return {};
+        }
+        const auto exact = singer::parse_decimal(text);
+        if (exact && exact->is_integer()) {
+          return "it is beyond SQLite's 64-bit integers, and an INTEGER column would round it to "
+                 "a REAL; declare the property as \"number\" to keep it exactly";
         }
       } else if (affinity == Affinity::Real) {
         double parsed = 0;
         auto result = std::from_chars(text.data(), text.data() + text.size(), parsed);
         if (result.ec == std::errc() && result.ptr == text.data() + text.size()) {
           statement.bind_double(index, parsed);
-          return;
+          return {};
         }
       }
-      // Exact decimals, and numbers a column cannot hold exactly, keep their digits as text.
+      // Numbers of TEXT columns keep their digits as text.
       statement.bind_text(index, text);
-      return;
+      return {};
     default:
       statement.bind_text(index, text);
-      return;
+      return {};
   }
 }
 
 }  // namespace
 
 SqliteSink::SqliteSink(StreamInfo info, const nlohmann::json &target_config,
-                       const PluginContext &context, std::shared_ptr<Database> db)
+                       const PluginContext &context, std::shared_ptr<Database> db,
+                       sql::StreamTables &tables)
     : BatchSink(std::move(info), target_config, context), db_(std::move(db)) {
-  table_ = quote_name(stream());
+  table_name_ = tables.table_name(stream());
+  // SQLite compares table names without regard to ASCII case.
+  tables.claim_name(table_name_, stream(), true);
+  table_ = quote_name(table_name_);
   hard_delete_ = config().value("hard_delete", false);
+  numbers_as_float_ = sql::type_options(config()).numbers_as_float;
   columns_ = plan_columns(this->info().schema, this->info().property_order,
-                          config().value("add_record_metadata", true));
+                          config().value("add_record_metadata", true), sql::type_options(config()));
   for (const std::string &key : this->info().key_properties) {
     if (!has_column(key)) {
       throw FatalError("target-sqlite: stream '" + stream() + "': key property '" + key +
@@ -74,6 +101,7 @@ SqliteSink::SqliteSink(StreamInfo info, const nlohmann::json &target_config,
   }
   // Upserting a batch is most of the work; the next batch is read and validated meanwhile.
   load_in_background();
+  fill_deletions_from_batch();
 }
 
 void SqliteSink::start(const singer::RecordView *first_record) {
@@ -116,14 +144,29 @@ void SqliteSink::ensure_table() {
   const std::string what = "preparing the table of stream '" + stream() + "'";
   // What the table has now, if it exists.
   std::set<std::string> existing;
+  std::map<std::string, std::string> declared;
   std::vector<std::pair<int, std::string>> primary_key;
   {
-    Statement info(*db_, "SELECT name, pk FROM pragma_table_info(?1)");
-    info.bind_text(1, stream());
+    Statement info(*db_, "SELECT name, pk, type FROM pragma_table_info(?1)");
+    info.bind_text(1, table_name_);
     while (info.next_row()) {
       existing.insert(info.column_text(0));
+      declared[info.column_text(0)] = info.column_text(2);
       int pk = static_cast<int>(info.column_int64(1));
       if (pk > 0) primary_key.emplace_back(pk, info.column_text(0));
+    }
+  }
+  // Numbers go into an existing column as its affinity lets them arrive: TEXT keeps their
+  // digits; an older REAL column rounds them, which is said once.
+  for (TableColumn &column : columns_) {
+    auto found = declared.find(column.name);
+    if (column.affinity != Affinity::Number || found == declared.end()) continue;
+    column.affinity = affinity_of_declared(found->second);
+    if (column.affinity == Affinity::Real && !numbers_as_float_) {
+      context().warn("target-sqlite: stream '" + stream() + "': column '" + column.name +
+                     "' already exists as " + found->second +
+                     ", so its numbers are rounded to doubles; recreate it without a type to "
+                     "keep them exact");
     }
   }
 
@@ -175,7 +218,7 @@ void SqliteSink::ensure_table() {
   for (std::size_t index : key_columns_) wanted_key.push_back(columns_[index].name);
   if (current_key != wanted_key) {
     // ON CONFLICT needs a unique index on exactly the key columns.
-    std::string index_name = quote_name(stream() + "__chorus_key");
+    std::string index_name = quote_name(table_name_ + "__chorus_key");
     std::string sql = "CREATE UNIQUE INDEX IF NOT EXISTS " + index_name + " ON " + table_ + " (";
     for (std::size_t k = 0; k < wanted_key.size(); ++k) {
       if (k > 0) sql += ", ";
@@ -223,17 +266,20 @@ void SqliteSink::prepare_statements() {
       keys += key;
       where += key + " = ?" + std::to_string(k + 1);
     }
-    // An update sets every other column; a soft delete only the metadata ones, so that a
-    // deletion record carrying just the key keeps the row's values.
+    // An update sets every other column; a soft delete sets the metadata ones and only the
+    // values the deletion record carries, so that one with just the key keeps the row's
+    // values.
     std::string updates, metadata_updates;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       if (std::find(key_columns_.begin(), key_columns_.end(), i) != key_columns_.end()) continue;
       const std::string name = quote_name(columns_[i].name);
       const std::string update = name + " = excluded." + name;
       updates += (updates.empty() ? "" : ", ") + update;
-      if (columns_[i].source != ColumnSource::Property || columns_[i].name == sql::kDeletedAt) {
-        metadata_updates += (metadata_updates.empty() ? "" : ", ") + update;
-      }
+      const bool metadata =
+          columns_[i].source != ColumnSource::Property || columns_[i].name == sql::kDeletedAt;
+      metadata_updates +=
+          (metadata_updates.empty() ? "" : ", ") +
+          (metadata ? update : name + " = COALESCE(excluded." + name + ", " + name + ")");
     }
     const std::string conflict = sql + " ON CONFLICT (" + keys;
     sql = conflict + (updates.empty() ? ") DO NOTHING" : ") DO UPDATE SET " + updates);
@@ -264,7 +310,12 @@ void SqliteSink::bind_record(Statement &statement, const singer::RecordView &rec
     const int index = static_cast<int>(i + 1);
     switch (column.source) {
       case ColumnSource::Property:
-        bind_value(statement, index, cells_[i], column.affinity);
+        if (std::string refused = bind_value(statement, index, cells_[i], column.affinity);
+            !refused.empty()) {
+          fail(meta.line_number, "property '" + column.name + "' value " +
+                                     std::string(cells_[i]->text.substr(0, 80)) +
+                                     " cannot be stored exactly: " + refused);
+        }
         break;
       case ColumnSource::ExtractedAt:
         if (record.time_extracted.empty()) {

@@ -18,6 +18,7 @@
 
 #include "chorus/plugin/target.h"
 #include "chorus/singer/field_positions.h"
+#include "chorus/sql/stream_tables.h"
 #include "database.h"
 #include "table_layout.h"
 
@@ -26,7 +27,7 @@ namespace chorus::sqlite_target {
 class SqliteSink : public BatchSink {
  public:
   SqliteSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
-             std::shared_ptr<Database> db);
+             std::shared_ptr<Database> db, sql::StreamTables &tables);
 
   void activate_version(std::int64_t version) override;
   // Creates the table of a stream that had no records.
@@ -49,16 +50,18 @@ class SqliteSink : public BatchSink {
   [[noreturn]] void fail(std::uint64_t line, const std::string &problem) const;
 
   std::shared_ptr<Database> db_;
-  std::string table_;  // quoted
+  std::string table_name_;  // the stream's, or its table_names entry
+  std::string table_;       // quoted
   std::vector<TableColumn> columns_;
   std::vector<std::size_t> key_columns_;  // indices into columns_
   bool started_ = false;
   bool hard_delete_ = false;
   bool warned_keyless_delete_ = false;
+  bool numbers_as_float_ = false;
   std::unique_ptr<singer::FieldPositions> positions_;
   std::vector<const singer::Value *> cells_;
   Statement write_;        // upsert, or insert for streams without keys
-  Statement soft_delete_;  // upsert of a deletion record: metadata columns only
+  Statement soft_delete_;  // upsert of a deletion record: metadata and the values it carries
   Statement delete_;       // by key; only for streams with keys
 };
 

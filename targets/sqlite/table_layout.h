@@ -1,14 +1,15 @@
 // The columns a stream gets in SQLite, and how each JSON Schema type is stored.
 //
 // Type mapping (declared column type, and so SQLite's column affinity):
-//   integer                          -> INTEGER
-//   number marked as an exact decimal ("x-sql-type": "decimal", "multipleOf" 10^-s, or
-//   "x-sql-precision")              -> TEXT: the number's original digits, kept exactly
-//                                        ("1234.50" stays "1234.50"). SQLite has no decimal
-//                                        type and REAL or NUMERIC affinity would round it to a
-//                                        double. Compare such columns with CAST(x AS REAL) or
-//                                        the decimal extension.
-//   other number                     -> REAL (the JSON Schema says it is a float)
+//   integer                          -> INTEGER; a value beyond 64 bits is refused (SQLite would
+//                                        turn it into a rounded REAL)
+//   number                           -> no declared type (no affinity), each value stored as
+//                                        exact_number.h says: INTEGER, REAL or TEXT, whichever
+//                                        reads back as the same number. SQLite's arithmetic
+//                                        reads TEXT numbers as REAL, so sums of huge or
+//                                        very precise values round there, not in the table.
+//   number with numbers_as_float, or an "x-sql-datatype" of double/float/real
+//                                    -> REAL (rounded to a double, on purpose)
 //   boolean                          -> BOOLEAN, stored as 0 or 1
 //   string (any format), object, array, mixed types -> TEXT (JSON text for objects/arrays)
 //   _sdc_sequence, _sdc_table_version -> INTEGER; the other _sdc_ columns -> TEXT (RFC 3339)
@@ -18,9 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "chorus/sql/logical_type.h"
+
 namespace chorus::sqlite_target {
 
-enum class Affinity { Integer, Real, Text, Boolean };
+// Number: no affinity (exact_number.h); Text also for existing TEXT columns of numbers.
+enum class Affinity { Integer, Real, Number, Text, Boolean };
 
 // Where a column's value comes from.
 enum class ColumnSource {
@@ -34,7 +38,7 @@ enum class ColumnSource {
 
 struct TableColumn {
   std::string name;
-  std::string declared_type;  // "INTEGER", "REAL", "TEXT", "BOOLEAN"
+  std::string declared_type;  // "INTEGER", "REAL", "TEXT", "BOOLEAN", "" (no affinity)
   Affinity affinity = Affinity::Text;
   ColumnSource source = ColumnSource::Property;
 };
@@ -43,7 +47,11 @@ struct TableColumn {
 // then (with `add_metadata`) the _sdc_ columns the schema does not declare itself.
 std::vector<TableColumn> plan_columns(const nlohmann::json &schema,
                                       const std::vector<std::string> &property_order,
-                                      bool add_metadata);
+                                      bool add_metadata, const sql::TypeOptions &options);
+
+// The affinity SQLite gives a column declared as `declared_type` (its rules, in order: INT,
+// CHAR/CLOB/TEXT, BLOB or nothing, REAL/FLOA/DOUB, else NUMERIC, which stores like Real).
+Affinity affinity_of_declared(const std::string &declared_type);
 
 // The _sdc_deleted_at or _sdc_table_version column, for adding them when needed.
 TableColumn deleted_at_column();

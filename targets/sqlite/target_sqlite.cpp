@@ -6,6 +6,7 @@
 
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/sql/type_settings.h"
 #include "database.h"
 #include "sqlite_sink.h"
 
@@ -22,18 +23,18 @@ class SqliteTarget : public Target {
         "the stream's key properties.";
     info.capabilities = {"about", "activate-version", "soft-delete", "hard-delete",
                          "validate-records"};
-    info.settings = {
-        {"type", "object"},
-        {"properties",
-         {{"database",
-           {{"type", "string"},
-            {"default", "chorus.db"},
-            {"description", "Path of the SQLite database file; created when missing."}}}}}};
+    nlohmann::json properties = sql::type_settings_properties();
+    properties["database"] = {
+        {"type", "string"},
+        {"default", "chorus.db"},
+        {"description", "Path of the SQLite database file; created when missing."}};
+    properties["table_names"] = sql::StreamTables::setting_schema();
+    info.settings = {{"type", "object"}, {"properties", properties}};
     return info;
   }
 
   SqliteTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)) {
+      : Target(std::move(context), std::move(config)), tables_(this->config(), "target-sqlite") {
     std::string path = this->config().value("database", std::string("chorus.db"));
     if (path.empty()) throw ConfigError("target-sqlite: setting `database` must not be empty");
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
@@ -49,11 +50,12 @@ class SqliteTarget : public Target {
   }
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
-    return std::make_unique<SqliteSink>(info, config(), context(), db_);
+    return std::make_unique<SqliteSink>(info, config(), context(), db_, tables_);
   }
 
  private:
   std::shared_ptr<Database> db_;
+  sql::StreamTables tables_;
 };
 
 }  // namespace chorus::sqlite_target

@@ -1,14 +1,31 @@
-// target-csv through `chorus exec`: RFC 4180 quoting, NULL vs empty string, exact numbers, and
-// the round trip through tap-csv.
+// target-csv through `chorus exec`: RFC 4180 quoting, NULL vs empty string, exact numbers, the
+// round trip through tap-csv, appending across runs, the union of columns, torn rows,
+// redeliveries and key checks.
 #include <doctest/doctest.h>
+
+#include <filesystem>
 
 #include "chorus_process.h"
 
 namespace chorus::file_plugins_test {
+namespace {
+
+const char *kOrdersSchema =
+    "{\"type\":\"SCHEMA\",\"stream\":\"orders\",\"schema\":{\"type\":\"object\",\"properties\":"
+    "{\"id\":{\"type\":\"integer\"},\"status\":{\"type\":\"string\"}}},\"key_properties\":"
+    "[\"id\"]}\n";
+
+std::string order(int id, const std::string &status) {
+  return "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":" + std::to_string(id) +
+         ",\"status\":\"" + status + "\"}}\n";
+}
+
+}  // namespace
 
 TEST_CASE("target-csv quotes per RFC 4180, writes NULL as an empty field and '' as \"\"") {
   Scratch scratch;
-  auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")}});
+  auto config = scratch.write_json(
+      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
   RunResult result = chorus_exec("target-csv", config, fixture("values_and_nulls.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(scratch.read("out/values.csv") ==
@@ -21,14 +38,15 @@ TEST_CASE("target-csv quotes per RFC 4180, writes NULL as an empty field and '' 
 
 TEST_CASE("target-csv echoes each STATE once the rows before it are in the file") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"batch_size_rows", 2}});
+  auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")},
+                                                   {"batch_size_rows", 2},
+                                                   {"add_record_metadata", false}});
   RunResult result = chorus_exec("target-csv", config, fixture("upsert_last_wins.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   auto states = result.states();
   REQUIRE(states.size() == 2);
   CHECK(states.back()["bookmarks"]["orders"]["position"] == 2);
-  // A file target appends: every record is a row.
+  // A file target appends: every change of a key is a row.
   CHECK(scratch.read("out/orders.csv") ==
         "id,status\n1,new\n2,new\n1,paid\n3,new\n1,shipped\n2,paid\n");
 }
@@ -37,7 +55,8 @@ TEST_CASE("target-csv applies the delimiter and file naming settings") {
   Scratch scratch;
   auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")},
                                                    {"delimiter", ";"},
-                                                   {"file_naming", "export-{stream}.txt"}});
+                                                   {"file_naming", "export-{stream}.txt"},
+                                                   {"add_record_metadata", false}});
   RunResult result = chorus_exec("target-csv", config, fixture("appends_without_keys.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(scratch.read("out/export-events.txt") ==
@@ -58,10 +77,93 @@ TEST_CASE("tap-csv into target-csv gives back the same file") {
   RunResult extracted = chorus_exec("tap-csv", tap);
   REQUIRE_MESSAGE(extracted.exit_code == 0, extracted.err);
   auto stream = scratch.write("orders.singer", extracted.out);
-  auto target = scratch.write_json("target.json", {{"destination_path", scratch.path("out")}});
+  auto target = scratch.write_json(
+      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
   RunResult loaded = chorus_exec("target-csv", target, stream);
   REQUIRE_MESSAGE(loaded.exit_code == 0, loaded.err);
   CHECK(scratch.read("out/orders.csv") == original);
+}
+
+TEST_CASE("a stream's new columns widen its one CSV file; earlier rows get empty cells") {
+  Scratch scratch;
+  auto config = scratch.write_json(
+      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  RunResult result = chorus_exec("target-csv", config, fixture("schema_growth.singer"));
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  CHECK(scratch.read("out/people.csv") == "id,name,email\n1,Ada,\n2,Grace,grace@example.com\n");
+  CHECK_FALSE(std::filesystem::exists(scratch.path("out/people-2.csv")));
+  // A later run with fewer columns appends under the same header.
+  auto narrow = scratch.write(
+      "narrow.singer",
+      "{\"type\":\"SCHEMA\",\"stream\":\"people\",\"schema\":{\"type\":\"object\",\"properties\":"
+      "{\"id\":{\"type\":\"integer\"}}},\"key_properties\":[\"id\"]}\n"
+      "{\"type\":\"RECORD\",\"stream\":\"people\",\"record\":{\"id\":3}}\n");
+  result = chorus_exec("target-csv", config, narrow);
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  CHECK(scratch.read("out/people.csv") ==
+        "id,name,email\n1,Ada,\n2,Grace,grace@example.com\n3,,\n");
+}
+
+TEST_CASE("target-csv creates no file for a stream without records") {
+  Scratch scratch;
+  auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")}});
+  auto input = scratch.write(
+      "in.singer", std::string(kOrdersSchema) + "{\"type\":\"STATE\",\"value\":{\"n\":1}}\n");
+  RunResult result = chorus_exec("target-csv", config, input);
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  CHECK(result.states().size() == 1);
+  CHECK_FALSE(std::filesystem::exists(scratch.path("out/orders.csv")));
+}
+
+TEST_CASE("target-csv appends across runs, cuts a torn row and skips redelivered rows") {
+  Scratch scratch;
+  // The last row was cut inside a quoted cell that holds a line break.
+  scratch.write("out/orders.csv", "id,status\n1,new\n2,\"half\nwritten");
+  auto config = scratch.write_json(
+      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto input = scratch.write("in.singer", std::string(kOrdersSchema) + order(1, "new") +
+                                              order(2, "two\\nlines") + order(1, "paid"));
+  RunResult result = chorus_exec("target-csv", config, input);
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  CHECK(result.err.find("left unfinished") != std::string::npos);
+  CHECK(scratch.read("out/orders.csv") == "id,status\n1,new\n2,\"two\nlines\"\n1,paid\n");
+  // The last records again, as a resumed run re-sends what followed its last STATE: each is
+  // its key's latest row already, so nothing is written.
+  auto again = scratch.write(
+      "again.singer", std::string(kOrdersSchema) + order(2, "two\\nlines") + order(1, "paid"));
+  result = chorus_exec("target-csv", config, again);
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  CHECK(scratch.read("out/orders.csv") == "id,status\n1,new\n2,\"two\nlines\"\n1,paid\n");
+}
+
+TEST_CASE("target-csv refuses a record without its key property, naming stream, line, key") {
+  Scratch scratch;
+  auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")}});
+  auto input = scratch.write(
+      "in.singer",
+      std::string(kOrdersSchema) + order(1, "new") +
+          "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"status\":\"x\"}}\n");
+  RunResult result = chorus_exec("target-csv", config, input, {});
+  CHECK(result.exit_code != 0);
+  CHECK(result.err.find("stream 'orders', line 3") != std::string::npos);
+  CHECK(result.err.find("no value for key property 'id'") != std::string::npos);
+}
+
+TEST_CASE("target-csv writes the _sdc_ metadata columns after the stream's own") {
+  Scratch scratch;
+  auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")}});
+  auto input = scratch.write(
+      "in.singer", std::string(kOrdersSchema) +
+                       "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":1,\"status\":"
+                       "\"new\"},\"time_extracted\":\"2026-11-01T10:00:00Z\",\"version\":3}\n");
+  RunResult result = chorus_exec("target-csv", config, input);
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  const std::string text = scratch.read("out/orders.csv");
+  CHECK(text.rfind("id,status,_sdc_extracted_at,_sdc_received_at,_sdc_batched_at,_sdc_deleted_at,"
+                   "_sdc_sequence,_sdc_table_version\n1,new,2026-11-01T10:00:00Z,",
+                   0) == 0);
+  CHECK(text.size() > 100);
+  CHECK(text.substr(text.size() - 3) == ",3\n");
 }
 
 }  // namespace chorus::file_plugins_test

@@ -48,7 +48,8 @@ TEST_CASE("a mapper maps the records of a BATCH message's files and sends them o
       R"({"type":"BATCH","stream":"orders","encoding":{"format":"jsonl","compression":"none"},"manifest":["file://)" +
       file + "\"]}\n";
   TestHost host;
-  const auto result = run_plugin<MarkingMapper>(host, nlohmann::json::object(), options);
+  const auto result = run_plugin<MarkingMapper>(
+      host, {{"batch_file_roots", {std::string(CHORUS_BINARY_DIR)}}}, options);
   std::remove(file.c_str());
   REQUIRE_MESSAGE(result.run_status == CHORUS_OK, host.last_error);
   REQUIRE(result.messages.size() == 3);

@@ -2,6 +2,8 @@
 // full refresh, and the stop flag.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "fixture_plugins.h"
 
 using chorus::test::FixtureTap;
@@ -35,6 +37,43 @@ std::string catalog_with(const std::string &stream, const nlohmann::json &breadc
   }
   return catalog.dump();
 }
+
+// "numbers": 10,000 records with a STATE every 2,500; raises the host's stop flag after record
+// 3,700, as a SIGTERM in the middle of a batch would. Its in-memory bookmark runs ahead of the
+// last STATE, as a stream's cursor does between two states.
+TestHost *stopping_host = nullptr;
+
+class NumbersStream : public chorus::Stream {
+ public:
+  std::string name() const override { return "numbers"; }
+  nlohmann::json schema() const override {
+    return {{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}};
+  }
+  void sync(chorus::StreamSync &sync) override {
+    for (std::int64_t n = 1; n <= 10000; ++n) {
+      sync.out().begin_record(sync.stream());
+      sync.out().add_int("n", n);
+      sync.out().end_record();
+      if (n == 3700) stopping_host->stop = true;
+      sync.set_bookmark({{"n", n}});
+      sync.count_record();
+      if (n % 2500 == 0) sync.emit_state();
+    }
+  }
+};
+
+class NumbersTap : public chorus::Tap {
+ public:
+  static chorus::PluginInfo info() {
+    return {"tap-numbers", "0.1.0", "Counts.", {"state"}, {{"type", "object"}}};
+  }
+  using Tap::Tap;
+  std::vector<std::unique_ptr<chorus::Stream>> discover_streams() override {
+    std::vector<std::unique_ptr<chorus::Stream>> streams;
+    streams.push_back(std::make_unique<NumbersStream>());
+    return streams;
+  }
+};
 
 }  // namespace
 
@@ -131,6 +170,21 @@ TEST_CASE("a requested stop starts no further stream") {
   const auto result = run_plugin<FixtureTap>(host, kConfig, {});
   REQUIRE(result.run_status == CHORUS_OK);
   CHECK(result.messages.empty());
+}
+
+TEST_CASE("a stop requested mid-stream ends it within 1,000 records, with its last emitted STATE") {
+  TestHost host;
+  stopping_host = &host;
+  const auto result = run_plugin<NumbersTap>(host, nlohmann::json::object(), {});
+  REQUIRE(result.run_status == CHORUS_OK);
+  CHECK(messages_of(result.messages, "RECORD").size() == 4000);
+  const auto states = messages_of(result.messages, "STATE");
+  REQUIRE(!states.empty());
+  // The bookmark of the STATE after record 2,500, not the in-memory 4,000.
+  CHECK(states.back()["value"]["bookmarks"]["numbers"]["n"] == 2500);
+  CHECK(std::any_of(host.logs.begin(), host.logs.end(), [](const std::string &line) {
+    return line.find("stream 'numbers' stopped after 4000 records") != std::string::npos;
+  }));
 }
 
 TEST_CASE("a catalog selecting a stream the tap lacks is a config error naming it") {

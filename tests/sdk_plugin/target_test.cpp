@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -219,7 +220,7 @@ TEST_CASE("the records of a BATCH message's JSON Lines files load like RECORDs")
   REQUIRE(std::system(("gzip '" + folder.path + "/b.jsonl'").c_str()) == 0);
   TestHost host;
   const auto result = run_target(
-      host, {},
+      host, {{"batch_file_roots", {folder.path}}},
       {kOrdersSchema, batch_message("gzip", {plain}),
        batch_message("gzip", {folder.path + "/b.jsonl.gz"}), record("orders", 4), state(1)});
   REQUIRE_MESSAGE(result.run_status == CHORUS_OK, host.last_error);
@@ -234,7 +235,8 @@ TEST_CASE("a record of a BATCH file that breaks the schema names the file and it
   BatchFolder folder;
   const std::string file = folder.write("bad.jsonl", "{\"id\":1}\n{\"id\":\"two\"}\n");
   TestHost host;
-  const auto result = run_target(host, {}, {kOrdersSchema, batch_message("none", {file})});
+  const auto result = run_target(host, {{"batch_file_roots", {folder.path}}},
+                                 {kOrdersSchema, batch_message("none", {file})});
   CHECK(result.run_status == CHORUS_ERR_FATAL);
   CHECK(host.last_error.find("BATCH for stream 'orders' at line 2") != std::string::npos);
   CHECK(host.last_error.find("file '" + file + "' line 2") != std::string::npos);
@@ -242,9 +244,11 @@ TEST_CASE("a record of a BATCH file that breaks the schema names the file and it
 }
 
 TEST_CASE("a BATCH chorus cannot read is refused, saying what it can read") {
+  BatchFolder folder;
   TestHost host;
   auto refused = [&](const std::string &message) {
-    const auto result = run_target(host, {}, {kOrdersSchema, message});
+    const auto result =
+        run_target(host, {{"batch_file_roots", {folder.path}}}, {kOrdersSchema, message});
     CHECK(result.run_status == CHORUS_ERR_FATAL);
     CHECK(host.last_error.find("BATCH for stream 'orders' at line 2") != std::string::npos);
     return host.last_error;
@@ -255,8 +259,47 @@ TEST_CASE("a BATCH chorus cannot read is refused, saying what it can read") {
   CHECK(refused(R"({"type":"BATCH","stream":"orders","encoding":{"format":"parquet"},)"
                 R"("manifest":[]})")
             .find("read \"jsonl\"") != std::string::npos);
-  CHECK(refused(batch_message("none", {"/no/such/file.jsonl"})).find("cannot be opened") !=
+  CHECK(refused(batch_message("none", {folder.path + "/no-such-file.jsonl"}))
+            .find("cannot be opened") != std::string::npos);
+}
+
+TEST_CASE("BATCH files are read only under the folders batch_file_roots allows") {
+  BatchFolder allowed;
+  BatchFolder outside;
+  outside.path += "-outside";
+  std::system(("mkdir -p '" + outside.path + "'").c_str());
+  const std::string secret = outside.write("secret.jsonl", "{\"id\":424242}\n");
+  const std::string escape = allowed.path + "/../" +
+                             std::filesystem::path(outside.path).filename().string() +
+                             "/secret.jsonl";
+  const std::string link = allowed.path + "/link.jsonl";
+  REQUIRE(std::system(("ln -s '" + secret + "' '" + link + "'").c_str()) == 0);
+  auto refusal = [&](const nlohmann::json &config, const std::string &file) {
+    TestHost host;
+    const auto result = run_target(host, config, {kOrdersSchema, batch_message("none", {file})});
+    CHECK(result.run_status == CHORUS_ERR_FATAL);
+    CHECK(host.last_error.find("BATCH for stream 'orders' at line 2") != std::string::npos);
+    // Nothing of the file reaches the error or the sink.
+    CHECK(host.last_error.find("424242") == std::string::npos);
+    CHECK(journal().events.size() <= 1);
+    return host.last_error;
+  };
+  const nlohmann::json roots = {{"batch_file_roots", {allowed.path}}};
+  CHECK(refusal(roots, secret).find("outside the folders BATCH files may be read from") !=
         std::string::npos);
+  CHECK(refusal(roots, escape).find("outside the folders") != std::string::npos);
+  CHECK(refusal(roots, link).find("outside the folders") != std::string::npos);
+  // Without the setting nothing is read, and the error names the setting.
+  CHECK(refusal(nlohmann::json::object(), secret).find("`batch_file_roots`") != std::string::npos);
+  // Meltano's batch_config names the folder the tap writes to: that folder is allowed.
+  const std::string inside = allowed.write("ok.jsonl", "{\"id\":7}\n");
+  TestHost host;
+  const auto result =
+      run_target(host, {{"batch_config", {{"storage", {{"root", "file://" + allowed.path}}}}}},
+                 {kOrdersSchema, batch_message("none", {inside}), state(1)});
+  REQUIRE_MESSAGE(result.run_status == CHORUS_OK, host.last_error);
+  CHECK(state_numbers(result) == std::vector<int>{1});
+  std::system(("rm -rf '" + outside.path + "'").c_str());
 }
 
 TEST_CASE("the target logs a record_count metric per stream") {

@@ -112,3 +112,35 @@ TEST_CASE("a batch can be moved") {
   REQUIRE(moved.size() == 1);
   CHECK(text(moved[0], "a") == "kept");
 }
+
+TEST_CASE("a deletion takes the values its row got earlier in the batch") {
+  RecordBatch batch;
+  read_into(batch,
+            record_line("t", R"("id":1,"name":"a","qty":5)") +
+                record_line("t", R"("id":2,"name":"b")") +
+                record_line("t", R"("id":1,"name":"a2","qty":null)") +
+                record_line("t", R"("id":1,"_sdc_deleted_at":"2024-01-01T00:00:00Z")") +
+                record_line("t", R"("id":3,"_sdc_deleted_at":"2024-01-01T00:00:00Z")") +
+                record_line("t", R"("id":2,"name":"b2","_sdc_deleted_at":"2024-01-02T00:00:00Z")"));
+  batch.fill_deletions({"id"}, "_sdc_deleted_at");
+  // The update's values, including its explicit null, reach the deletion.
+  CHECK(text(batch[3], "name") == "a2");
+  CHECK(batch[3].find("qty") != nullptr);
+  CHECK(batch[3].find("qty")->value.is_null());
+  CHECK(text(batch[3], "_sdc_deleted_at") == "2024-01-01T00:00:00Z");
+  // Nothing earlier for id 3: left as sent.
+  CHECK(text(batch[4], "name") == "<missing>");
+  // A deletion's own values win over earlier ones.
+  CHECK(text(batch[5], "name") == "b2");
+  // Records that are not deletions are untouched, and the last per key still wins.
+  CHECK(text(batch[2], "_sdc_deleted_at") == "<missing>");
+  CHECK(batch.last_per_key({"id"}) == std::vector<std::size_t>{3, 4, 5});
+}
+
+TEST_CASE("fill_deletions does nothing without key properties") {
+  RecordBatch batch;
+  read_into(batch, record_line("t", R"("id":1,"name":"a")") +
+                       record_line("t", R"("id":1,"_sdc_deleted_at":"2024-01-01T00:00:00Z")"));
+  batch.fill_deletions({}, "_sdc_deleted_at");
+  CHECK(text(batch[1], "name") == "<missing>");
+}

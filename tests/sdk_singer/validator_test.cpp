@@ -200,6 +200,27 @@ TEST_CASE("multipleOf") {
   CHECK(check(schema, R"({"price":19.995})").find("breaks 'multipleOf'") != std::string::npos);
 }
 
+TEST_CASE("numeric keywords are compared on the exact decimal, not in double precision") {
+  const json schema = object_with({{"price", {{"multipleOf", 0.01}}},
+                                   {"id", {{"maximum", 9007199254740992}}},
+                                   {"low", {{"exclusiveMinimum", 9007199254740992}}},
+                                   {"code", {{"enum", {9007199254740993}}}}});
+  CHECK(check(schema, R"({"price":123456789012345678.01})").empty());
+  CHECK(check(schema, R"({"price":123456789012345678.015})") ==
+        "property 'price' breaks 'multipleOf': expected a multiple of 0.01, got number "
+        "123456789012345678.015");
+  CHECK(check(schema, R"({"id":9007199254740992})").empty());
+  CHECK(check(schema, R"({"id":9007199254740993})") ==
+        "property 'id' breaks 'maximum': expected at most 9007199254740992, got number "
+        "9007199254740993");
+  CHECK(check(schema, R"({"low":9007199254740992.0000001})").empty());
+  CHECK(check(schema, R"({"low":9007199254740992})").find("breaks 'exclusiveMinimum'") !=
+        std::string::npos);
+  CHECK(check(schema, R"({"code":9007199254740993})").empty());
+  CHECK(check(schema, R"({"code":9007199254740992})").find("breaks 'enum'") != std::string::npos);
+  CHECK(check(schema, R"({"id":1e-999,"low":1e999})").empty());
+}
+
 TEST_CASE("nested objects and arrays are checked, with a dotted path") {
   const json address = object_with({{"zip", {{"type", "string"}, {"maxLength", 5}}}}, {"zip"});
   const json schema = object_with(
@@ -250,4 +271,37 @@ TEST_CASE("a long string value is shortened in the message") {
   const std::string message = check(schema, "{\"s\":\"" + std::string(200, 'a') + "\"}");
   CHECK(message == "property 's' breaks 'type': expected integer, got string \"" +
                        std::string(60, 'a') + "...\"");
+}
+
+TEST_CASE("a stream schema must be an object schema with properties and real type names") {
+  CHECK(stream_schema_problem(
+            json::parse(R"({"type":"object","properties":{"id":{"type":"integer"}}})"))
+            .empty());
+  CHECK(stream_schema_problem(json::parse(R"({"properties":{}})")).empty());
+  CHECK(stream_schema_problem(json::parse(R"({"type":"object"})")).find("no \"properties\"") !=
+        std::string::npos);
+  CHECK(stream_schema_problem(json::parse(R"({"type":"fish","properties":{}})"))
+            .find("\"fish\", which is not a JSON Schema type") != std::string::npos);
+  CHECK(stream_schema_problem(json::parse(R"({"type":"string","properties":{}})"))
+            .find("a stream's records are objects") != std::string::npos);
+  CHECK(
+      stream_schema_problem(json::parse(
+          R"({"type":"object","properties":{"a":{"type":"array","items":{"type":"strnig"}}}})")) ==
+      "the schema.a.items has \"type\": \"strnig\", which is not a JSON Schema type (null, "
+      "boolean, integer, number, string, object, array or a list of them)");
+  CHECK(stream_schema_problem(json::parse(R"({"type":"object","properties":{"a":5}})"))
+            .find("the schema.a is not a schema") != std::string::npos);
+  CHECK(stream_schema_problem(json::parse("[1]")) == "the schema is not a JSON object");
+}
+
+TEST_CASE("validate lists the top-level properties the schema does not declare") {
+  const json schema = object_with({{"id", {{"type", "integer"}}}});
+  MemoryFile file(R"({"type":"RECORD","stream":"s","record":{"id":1,"extra":2,"more":{"x":1}}})"
+                  "\n");
+  MessageReader reader(file.fd());
+  Message message;
+  REQUIRE(reader.next(message));
+  std::vector<std::string_view> undeclared;
+  CHECK_FALSE(RecordValidator(schema).validate(message.record, &undeclared));
+  CHECK(undeclared == std::vector<std::string_view>{"extra", "more"});
 }

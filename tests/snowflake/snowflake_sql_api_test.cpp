@@ -2,6 +2,10 @@
 // and response shapes, JWT verified with the test's public key) and real staging in s3rver.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -10,6 +14,7 @@
 #include "../service_env.h"
 #include "../target_run.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/s3/client.h"
 #include "snowflake_target.h"
 #include "test_keys.h"
 
@@ -176,4 +181,119 @@ TEST_CASE("a JWT the server cannot verify is a configuration error naming the fi
     CHECK(message.find("HTTP 401") != std::string::npos);
     CHECK(message.find(TestKeys::get().fingerprint) != std::string::npos);
   }
+}
+
+namespace {
+
+chorus::s3::Client s3_client() {
+  chorus::s3::ClientConfig config;
+  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
+  config.bucket = env("CHORUS_TEST_S3_BUCKET");
+  config.addressing = chorus::s3::Addressing::Path;
+  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
+                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
+  return chorus::s3::Client(config);
+}
+
+// Every staged object under `prefix`, concatenated (uncompressed CSV).
+std::string staged_text(const std::string &prefix) {
+  chorus::s3::Client client = s3_client();
+  std::string text;
+  for (const auto &object : client.list_objects(prefix)) {
+    if (object.key.find("manifest") == std::string::npos) text += client.get_object(object.key);
+  }
+  return text;
+}
+
+std::string statement_with(const std::vector<nlohmann::json> &requests, const std::string &part) {
+  for (const auto &request : requests) {
+    const std::string text = request["statement"];
+    if (text.find(part) != std::string::npos) return text;
+  }
+  return {};
+}
+
+const std::string kEdgeNumbers =
+    R"({"type":"SCHEMA","stream":"edge","key_properties":["id"],"schema":{"type":"object","properties":{"id":{"type":"integer"},"wide":{"type":["number","null"]},"tiny":{"type":["number","null"]},"clock":{"type":["string","null"],"format":"time"},"label":{"type":["string","null"]}}}})"
+    "\n"
+    R"({"type":"RECORD","stream":"edge","record":{"id":1,"wide":99999999999999999999999999999999999999,"tiny":1e-30,"clock":"12:30:00+09:00","label":"\u00e9\ud83d\ude00\"q\"\n"}})"
+    "\n"
+    R"({"type":"RECORD","stream":"edge","record":{"id":2,"wide":-0,"tiny":1.23e-28,"label":""}})"
+    "\n"
+    R"({"type":"RECORD","stream":"edge","record":{"id":3,"wide":1.5E+3,"tiny":-0.5,"label":null}})"
+    "\n";
+
+}  // namespace
+
+TEST_CASE("plain numbers get a NUMBER sized from the first batch and are staged digit for digit") {
+  if (!have_servers()) return;
+  SqlApiServer server;
+  const std::string prefix = "tests/snowflake/" + unique("edge");
+  nlohmann::json config = config_for(server, prefix);
+  config["keep_staged_files"] = true;
+  config["compression"] = "none";
+  run_target(config, kEdgeNumbers);
+  const std::string ddl = statement_with(server.requests(), "CREATE TABLE");
+  CHECK(ddl.find("\"WIDE\" NUMBER(38,0)") != std::string::npos);
+  CHECK(ddl.find("\"TINY\" NUMBER(38,30)") != std::string::npos);
+  CHECK(ddl.find("\"CLOCK\" VARCHAR") != std::string::npos);  // TIME would drop the offset
+  CHECK(ddl.find("FLOAT") == std::string::npos);
+  // The staged files, read back from s3rver, hold every digit as sent.
+  const std::string staged = staged_text(prefix);
+  for (const char *sent : {"99999999999999999999999999999999999999", "1e-30", "1.23e-28", "-0",
+                           "1.5E+3", "12:30:00+09:00", "\xC3\xA9\xF0\x9F\x98\x80"}) {
+    CAPTURE(sent);
+    CHECK(staged.find(sent) != std::string::npos);
+  }
+}
+
+TEST_CASE("a later value that does not fit a sized NUMBER is refused, naming line and value") {
+  if (!have_servers()) return;
+  SqlApiServer server;
+  const std::string lines = kEdgeNumbers +
+                            R"({"type":"STATE","value":{"bookmarks":{"edge":{"at":1}}}})"
+                            "\n"
+                            R"({"type":"RECORD","stream":"edge","record":{"id":4,"tiny":1e-31}})"
+                            "\n";
+  nlohmann::json config = config_for(server, "tests/snowflake/" + unique("refuse"));
+  config["batch_size_rows"] = 3;
+  CHECK_THROWS_WITH_AS(run_target(config, lines),
+                       doctest::Contains("stream 'edge', line 6: property 'tiny' value 1e-31 "
+                                         "cannot be stored exactly: it has 31 digits after the "
+                                         "point and the column (NUMBER(38,30)) keeps 30"),
+                       chorus::FatalError);
+}
+
+TEST_CASE("the Meltano SDK's target test streams load, or fail where the SDK expects failure") {
+  if (!have_servers()) return;
+  const std::filesystem::path folder = std::filesystem::path(CHORUS_SOURCE_DIR).parent_path() /
+                                       "shared" / "conformance" / "meltano-sdk-target-streams";
+  if (!std::filesystem::is_directory(folder)) {
+    MESSAGE("skipped: the Meltano SDK target test streams are not at " + folder.string() +
+            " (CI keeps ../shared/conformance/ beside the checkout)");
+    return;
+  }
+  const std::map<std::string, std::string> must_fail = {
+      {"invalid_schema", "properties"},
+      {"record_before_schema", "before its SCHEMA"},
+      {"record_missing_key_property", "'id'"},
+      {"record_missing_required_property", "required"}};
+  int files = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().extension() != ".singer") continue;
+    ++files;
+    const std::string name = entry.path().stem().string();
+    CAPTURE(name);
+    std::ifstream in(entry.path());
+    const std::string lines((std::istreambuf_iterator<char>(in)), {});
+    SqlApiServer server;
+    const nlohmann::json config = config_for(server, "tests/snowflake/" + unique("sdk"));
+    auto failed = must_fail.find(name);
+    if (failed != must_fail.end()) {
+      CHECK_THROWS_WITH(run_target(config, lines), doctest::Contains(failed->second.c_str()));
+    } else {
+      CHECK_NOTHROW(run_target(config, lines));
+    }
+  }
+  CHECK(files >= 20);
 }

@@ -23,11 +23,41 @@ TEST_CASE("exact decimals keep precision and scale") {
         "decimal(12,2)");
   CHECK(mapped(R"({"type":"number","multipleOf":0.01,"maximum":1e10,"exclusiveMaximum":true})") ==
         "decimal(12,2)");
-  CHECK(mapped(R"({"type":"number","multipleOf":0.0001})") == "decimal(38,4)");
-  CHECK(mapped(R"({"type":"number","multipleOf":1})") == "decimal(38,0)");
   CHECK(mapped(R"({"type":["null","number"],"x-sql-type":"decimal"})") == "decimal");
-  CHECK(mapped(R"({"type":"number"})") == "float");
-  CHECK(mapped(R"({"type":"number","multipleOf":0.5})") == "float");
+}
+
+TEST_CASE("a plain number is an exact, unconstrained decimal unless floats are asked for") {
+  CHECK(mapped(R"({"type":"number"})") == "decimal");
+  CHECK(mapped(R"({"type":["integer","number"]})") == "decimal");
+  TypeOptions floats;
+  floats.numbers_as_float = true;
+  CHECK(logical_type_of(json::parse(R"({"type":"number"})"), floats).describe() == "float");
+  // A schema's own precision wins over the option.
+  CHECK(logical_type_of(json::parse(R"({"type":"number","x-sql-precision":9,"x-sql-scale":2})"),
+                        floats)
+            .describe() == "decimal(9,2)");
+}
+
+TEST_CASE("multipleOf gives the scale a column needs at least; maximum a precision") {
+  const LogicalType four = logical_type_of(json::parse(R"({"type":"number","multipleOf":0.0001})"));
+  CHECK(four.describe() == "decimal");
+  CHECK(four.scale == 4);
+  CHECK(logical_type_of(json::parse(R"({"type":"number","multipleOf":0.25})")).scale == 2);
+  CHECK(logical_type_of(json::parse(R"({"type":"number","multipleOf":5})")).scale == 0);
+  CHECK(mapped(R"({"type":"number","multipleOf":1e-30})") == "decimal");
+  CHECK(logical_type_of(json::parse(R"({"type":"number","multipleOf":1e-30})")).scale == 30);
+}
+
+TEST_CASE("decimal hints of the ecosystem: x-singer.decimal, singer.decimal, x-sql-datatype") {
+  CHECK(mapped(R"({"type":"number","x-singer.decimal":{"precision":20,"scale":4}})") ==
+        "decimal(20,4)");
+  CHECK(mapped(R"J({"type":["null","string"],"format":"singer.decimal",
+                   "additionalProperties":{"scale_precision":"(12,2)"}})J") == "decimal(12,2)");
+  CHECK(mapped(R"({"type":"string","format":"singer.decimal"})") == "decimal");
+  CHECK(mapped(R"J({"type":"number","x-sql-datatype":"DECIMAL(38, 20)"})J") == "decimal(38,20)");
+  CHECK(mapped(R"({"type":"number","x-sql-datatype":"numeric"})") == "decimal");
+  CHECK(mapped(R"({"type":"number","x-sql-datatype":"double precision"})") == "float");
+  CHECK(mapped(R"({"type":"string","x-sql-datatype":"citext"})") == "text");
 }
 
 TEST_CASE("strings map by format, encoding and maxLength") {
@@ -37,7 +67,7 @@ TEST_CASE("strings map by format, encoding and maxLength") {
   CHECK(mapped(R"({"type":"string","format":"date-time","x-sql-type":"timestamp"})") ==
         "timestamp");
   CHECK(mapped(R"({"type":"string","format":"date"})") == "date");
-  CHECK(mapped(R"({"type":"string","format":"time"})") == "time");
+  CHECK(mapped(R"({"type":"string","format":"time"})") == "timetz");
   CHECK(mapped(R"({"type":"string","format":"uuid"})") == "uuid");
   CHECK(mapped(R"({"type":"string","format":"duration"})") == "interval");
   CHECK(mapped(R"({"type":"string","contentEncoding":"base64"})") == "bytes");
@@ -48,7 +78,6 @@ TEST_CASE("objects, arrays, mixed and untyped properties are json") {
   CHECK(mapped(R"({"type":["null","array"],"items":{"type":"integer"}})") == "json");
   CHECK(mapped(R"({"type":["string","integer"]})") == "json");
   CHECK(mapped(R"({})") == "json");
-  CHECK(mapped(R"({"type":["integer","number"]})") == "float");
   CHECK(mapped(R"({"type":"boolean"})") == "boolean");
 }
 
@@ -81,6 +110,10 @@ TEST_CASE("widening finds the narrowest type holding both, or none") {
   CHECK(w(text_20, text) == "text");
   CHECK(w(t(R"({"type":"string","format":"date-time"})"),
           t(R"({"type":"string","format":"date-time","x-sql-type":"timestamp"})")) == "none");
-  CHECK(w(int8, text) == "none");
-  CHECK(w(int8, t(R"({"type":"number"})")) == "none");
+  // Integers and decimals widen to text, whose text forms keep them exactly.
+  CHECK(w(int8, text) == "text");
+  CHECK(w(dec_10_2, text_10) == "text");
+  CHECK(w(text, int8) == "none");
+  CHECK(w(int8, t(R"({"type":"number"})")) == "decimal");
+  CHECK(w(t(R"({"type":"boolean"})"), text) == "none");
 }

@@ -19,7 +19,8 @@ TEST_CASE("postgres column types are faithful to the logical type") {
   CHECK(pg_type(R"({"type":"integer"})") == "bigint");
   CHECK(pg_type(R"({"type":"number","x-sql-precision":38,"x-sql-scale":20})") == "numeric(38,20)");
   CHECK(pg_type(R"({"type":"number","x-sql-type":"decimal"})") == "numeric");
-  CHECK(pg_type(R"({"type":"number"})") == "double precision");
+  CHECK(pg_type(R"({"type":"number"})") == "numeric");
+  CHECK(pg_type(R"({"type":"string","format":"time"})") == "timetz");
   CHECK(pg_type(R"({"type":"string","maxLength":12})") == "varchar(12)");
   CHECK(pg_type(R"({"type":"string"})") == "text");
   CHECK(pg_type(R"({"type":"string","format":"date-time"})") == "timestamptz");

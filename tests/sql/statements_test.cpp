@@ -150,7 +150,8 @@ TEST_CASE("deletes and version cleanup") {
 TEST_CASE("a soft-deleted row keeps the values the table holds for its key") {
   PostgresDialect pg;
   CHECK(keep_values_of_deleted_rows(pg, kTable, kStage, kColumns, {"id"}) ==
-        "UPDATE \"stage\" SET \"note\" = \"sales\".\"order items\".\"note\" FROM "
+        "UPDATE \"stage\" SET \"note\" = COALESCE(\"stage\".\"note\", "
+        "\"sales\".\"order items\".\"note\") FROM "
         "\"sales\".\"order items\" WHERE \"stage\".\"_sdc_deleted_at\" IS NOT NULL AND "
         "\"stage\".\"id\" = \"sales\".\"order items\".\"id\"");
   // Nothing to keep without keys, or with only keys and metadata columns.
@@ -161,10 +162,12 @@ TEST_CASE("a soft-deleted row keeps the values the table holds for its key") {
   const std::vector<Column> columns{{"ID", of(TypeKind::Integer)},
                                     {"NOTE", of(TypeKind::Text)},
                                     {"_SDC_SEQUENCE", of(TypeKind::Integer)}};
-  CHECK(keep_values_of_deleted_rows(upper, {"SALES", "ORDERS"}, {"", "STAGE"}, columns, {"ID"}) ==
-        "UPDATE \"STAGE\" SET \"NOTE\" = \"SALES\".\"ORDERS\".\"NOTE\" FROM \"SALES\".\"ORDERS\" "
-        "WHERE \"STAGE\".\"_SDC_DELETED_AT\" IS NOT NULL AND \"STAGE\".\"ID\" = "
-        "\"SALES\".\"ORDERS\".\"ID\"");
+  CHECK(
+      keep_values_of_deleted_rows(upper, {"SALES", "ORDERS"}, {"", "STAGE"}, columns, {"ID"}) ==
+      "UPDATE \"STAGE\" SET \"NOTE\" = COALESCE(\"STAGE\".\"NOTE\", \"SALES\".\"ORDERS\".\"NOTE\") "
+      "FROM \"SALES\".\"ORDERS\" "
+      "WHERE \"STAGE\".\"_SDC_DELETED_AT\" IS NOT NULL AND \"STAGE\".\"ID\" = "
+      "\"SALES\".\"ORDERS\".\"ID\"");
 }
 
 TEST_CASE("metadata columns are named as the dialect names them: upper case when it folds up") {

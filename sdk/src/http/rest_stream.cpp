@@ -136,7 +136,10 @@ void RestStream::sync(chorus::StreamSync &sync) {
     sync.set_bookmark({{"replication_key", key}, {"replication_key_value", value}});
   };
 
-  for (std::size_t page = 1; !sync.stop_requested(); ++page) {
+  for (std::size_t page = 1;; ++page) {
+    // A stop ends the stream here, before the final bookmark: for an unsorted stream that
+    // bookmark is only true once every page was read.
+    sync.check_stop();
     HttpResponse response = fetch(request, page);
     nlohmann::json body = response.body.empty() ? nlohmann::json() : response.json();
     nlohmann::json records;

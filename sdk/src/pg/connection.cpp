@@ -4,6 +4,7 @@
 #include <pqxx/tablewriter>
 
 #include "chorus/plugin/errors.h"
+#include "connect_error.h"
 
 namespace chorus::pg {
 namespace {
@@ -33,6 +34,16 @@ bool refused_credentials(const std::string &message) {
 }
 
 }  // namespace
+
+void throw_connect_error(const std::string &plugin, const std::string &description,
+                         const std::string &server_message) {
+  std::string message = first_line(server_message);
+  std::string text = plugin + ": cannot connect to PostgreSQL at " + description + ": " + message;
+  if (refused_credentials(message)) {
+    throw ConfigError(text + "; check user, password (or ~/.pgpass), dbname and ssl settings");
+  }
+  throw RetryableError(text + "; check that the server is running and reachable");
+}
 
 std::string conninfo(const ConnectionSettings &s) {
   std::string out;
@@ -67,13 +78,7 @@ Connection::Connection(const ConnectionSettings &settings, std::string plugin)
   try {
     impl_ = std::make_unique<Impl>(conninfo(settings));
   } catch (const pqxx::broken_connection &error) {
-    std::string message = first_line(error.what());
-    std::string text =
-        plugin_ + ": cannot connect to PostgreSQL at " + description_ + ": " + message;
-    if (refused_credentials(message)) {
-      throw ConfigError(text + "; check user, password (or ~/.pgpass), dbname and ssl settings");
-    }
-    throw RetryableError(text + "; check that the server is running and reachable");
+    throw_connect_error(plugin_, description_, error.what());
   } catch (const std::exception &error) {
     throw ConfigError(plugin_ + ": cannot connect to PostgreSQL at " + description_ + ": " +
                       first_line(error.what()));
@@ -174,9 +179,21 @@ void Connection::copy_out(const std::string &source,
         // or a parenthesised query both work.
         pqxx::stream_from stream(tx, source);
         std::string line;
-        while (stream.get_raw_line(line)) {
-          if (!line.empty() && line.back() == '\n') line.pop_back();
-          on_line(line);
+        try {
+          while (stream.get_raw_line(line)) {
+            if (!line.empty() && line.back() == '\n') line.pop_back();
+            on_line(line);
+          }
+        } catch (...) {
+          // The callback gave up (a stop request, a bad value): stream_from's destructor reads
+          // the COPY to its end, which on a big table takes as long as the rest of the read.
+          // Cancelled, the server ends it at once.
+          try {
+            impl_->connection.cancel_query();
+          } catch (const std::exception &) {
+            // Then the destructor drains the rest; slower, not wrong.
+          }
+          throw;
         }
         stream.complete();
       },

@@ -50,6 +50,9 @@ chorus_status guarded(const chorus_host_v1 *host, const char *what, void (*body)
     try {
       body(closure);
       return CHORUS_OK;
+    } catch (const StopRequested &) {
+      // A tap that overrides Tap::sync let a stop request unwind to here: not a failure.
+      return CHORUS_OK;
     } catch (const ConfigError &error) {
       code = CHORUS_ERR_CONFIG;
       // ConfigError messages say what is wrong with which setting, catalog or state; the host

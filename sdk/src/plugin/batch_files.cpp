@@ -3,6 +3,8 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 
 #include "chorus/plugin/errors.h"
@@ -11,6 +13,14 @@
 
 namespace chorus {
 namespace {
+
+constexpr std::string_view kRootsSetting = "batch_file_roots";
+
+std::string without_file_scheme(std::string text) {
+  constexpr std::string_view kScheme = "file://";
+  if (text.rfind(kScheme, 0) == 0) text.erase(0, kScheme.size());
+  return text;
+}
 
 std::string local_path(const std::string &uri) {
   constexpr std::string_view kScheme = "file://";
@@ -71,10 +81,92 @@ void wrap_lines(const std::string &path, const std::string &stream, std::FILE *o
   if (!line.empty()) flush_line();
 }
 
+std::string roots_text(const std::vector<std::string> &roots) {
+  std::string text;
+  for (const std::string &root : roots) text += (text.empty() ? "" : ", ") + root;
+  return text;
+}
+
 }  // namespace
 
+BatchFileRoots::BatchFileRoots(const nlohmann::json &config) {
+  std::vector<std::string> given;
+  const auto listed = config.find(kRootsSetting);
+  if (listed != config.end() && listed->is_array()) {
+    for (const auto &root : *listed) {
+      if (root.is_string()) given.push_back(without_file_scheme(root.get<std::string>()));
+    }
+  }
+  if (given.empty()) {
+    const auto batch_config = config.find("batch_config");
+    if (batch_config != config.end() && batch_config->is_object()) {
+      const auto storage = batch_config->find("storage");
+      if (storage != batch_config->end() && storage->is_object()) {
+        const auto root = storage->find("root");
+        if (root != storage->end() && root->is_string() &&
+            root->get<std::string>().rfind("file://", 0) == 0) {
+          given.push_back(without_file_scheme(root->get<std::string>()));
+        }
+      }
+    }
+  }
+  for (const std::string &folder : given) {
+    if (folder.empty() || folder.front() != '/') {
+      throw ConfigError("setting `batch_file_roots`: '" + folder +
+                        "' is not an absolute folder; give folders such as /data/batches");
+    }
+    // A root that does not exist (yet) is kept as written: nothing under it can be admitted
+    // before it exists, and then its canonical form is compared too.
+    std::error_code error;
+    std::string canonical = std::filesystem::weakly_canonical(folder, error).string();
+    if (error) canonical = std::filesystem::path(folder).lexically_normal().string();
+    if (canonical.empty() || canonical.back() != '/') canonical.push_back('/');
+    roots_.push_back(std::move(canonical));
+  }
+}
+
+std::string BatchFileRoots::admit(const std::string &path) const {
+  if (roots_.empty()) {
+    throw FatalError("BATCH file '" + path + "' is not read: reading BATCH files is off until " +
+                     "setting `" + std::string(kRootsSetting) +
+                     "` names the folders they may come from (the folder of the tap's "
+                     "batch_config storage root), or `batch_config.storage.root` is given");
+  }
+  // Resolved before the check, so that neither '..' nor a symbolic link leads outside a root.
+  char *resolved = ::realpath(path.c_str(), nullptr);
+  const std::string canonical = resolved != nullptr
+                                    ? std::string(resolved)
+                                    : std::filesystem::path(path).lexically_normal().string();
+  std::free(resolved);
+  for (const std::string &root : roots_) {
+    if (canonical.compare(0, root.size(), root) == 0) return canonical;
+  }
+  throw FatalError("BATCH file '" + path + "' is outside the folders BATCH files may be read " +
+                   "from (setting `" + std::string(kRootsSetting) + "`: " + roots_text(roots_) +
+                   "); add its folder to " + std::string(kRootsSetting) +
+                   " if the tap writes its batches there");
+}
+
+nlohmann::json batch_file_settings() {
+  return {{"type", "object"},
+          {"properties",
+           {{std::string(kRootsSetting),
+             {{"type", "array"},
+              {"items", {{"type", "string"}}},
+              {"default", nlohmann::json::array()},
+              {"description",
+               "Folders (absolute, or file:// URIs) that BATCH message files may be read from; "
+               "a BATCH naming a file elsewhere is refused. Empty: the folder of "
+               "batch_config.storage.root when given, else BATCH messages are refused."}}},
+            {"batch_config",
+             {{"type", "object"},
+              {"description",
+               "The Meltano SDK's batch_config, as the tap has it: its storage.root (a file:// "
+               "URI) is where BATCH files may be read from when batch_file_roots is empty."}}}}}};
+}
+
 void for_each_batch_record(
-    const singer::BatchMessage &batch,
+    const singer::BatchMessage &batch, const BatchFileRoots &roots,
     const std::function<void(singer::Message &record, const std::string &file,
                              std::uint64_t file_line)> &on_record) {
   if (batch.format != "jsonl") {
@@ -86,7 +178,7 @@ void for_each_batch_record(
                      "' is not supported; chorus targets read \"gzip\" and \"none\"");
   }
   for (const std::string &uri : batch.manifest) {
-    const std::string path = local_path(uri);
+    const std::string path = roots.admit(local_path(uri));
     // Wrapping each line as a RECORD lets the codec parse batch records exactly as it parses
     // the stream's own (numbers kept as text, the same validation).
     std::unique_ptr<std::FILE, FileCloser> wrapped(std::tmpfile());

@@ -11,6 +11,7 @@ namespace chorus {
 void Mapper::run(int in_fd, int out_fd) {
   singer::MessageReader reader(in_fd);
   singer::MessageWriter out(out_fd);
+  const BatchFileRoots batch_roots(config());
   singer::Message message;
   while (reader.next(message)) {
     switch (message.type) {
@@ -35,7 +36,7 @@ void Mapper::run(int in_fd, int out_fd) {
       case singer::MessageType::Batch:
         // A BATCH's records must pass the mapper too (a PII rule must not be bypassed): they
         // go on as RECORDs.
-        for_each_batch_record(singer::as_batch(message),
+        for_each_batch_record(singer::as_batch(message), batch_roots,
                               [&](singer::Message &record, const std::string &, std::uint64_t) {
                                 map_record(record.record, out);
                               });

@@ -19,6 +19,16 @@ namespace {
                    "; check `destination_path` and the free disk space");
 }
 
+void sync_directory_of(const std::string &path) {
+  std::string directory = std::filesystem::path(path).parent_path().string();
+  if (directory.empty()) directory = ".";
+  int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
 }  // namespace
 
 OutputFile::OutputFile(std::string path, Mode mode, std::string plugin_name)
@@ -62,13 +72,7 @@ void OutputFile::sync() {
   flush();
   if (::fdatasync(fd_) != 0) fail(plugin_name_, "sync", path_, errno);
   if (created_ && !directory_synced_) {
-    std::string directory = std::filesystem::path(path_).parent_path().string();
-    if (directory.empty()) directory = ".";
-    int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd >= 0) {
-      ::fsync(dir_fd);
-      ::close(dir_fd);
-    }
+    sync_directory_of(path_);
     directory_synced_ = true;
   }
 }
@@ -80,6 +84,32 @@ void create_directories(const std::string &path, const std::string &plugin_name)
     throw FatalError(plugin_name + ": cannot create the directory '" + path +
                      "': " + error.message() + "; check `destination_path`");
   }
+}
+
+std::optional<std::uint64_t> file_size(const std::string &path, const std::string &plugin_name) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return std::nullopt;
+    fail(plugin_name, "inspect", path, errno);
+  }
+  return static_cast<std::uint64_t>(info.st_size);
+}
+
+void cut_to_length(const std::string &path, std::uint64_t length, const std::string &plugin_name) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(plugin_name, "open", path, errno);
+  if (::ftruncate(fd, static_cast<off_t>(length)) != 0 || ::fdatasync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    fail(plugin_name, "cut back", path, error);
+  }
+  ::close(fd);
+}
+
+void replace_durably(const std::string &from, const std::string &to,
+                     const std::string &plugin_name) {
+  if (::rename(from.c_str(), to.c_str()) != 0) fail(plugin_name, "replace", to, errno);
+  sync_directory_of(to);
 }
 
 }  // namespace chorus::file_output

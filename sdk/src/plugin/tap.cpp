@@ -102,6 +102,9 @@ StreamSync::StreamSync(const CatalogEntry &entry, nlohmann::json &state, singer:
   if (!state_.contains("bookmarks") || !state_["bookmarks"].is_object()) {
     state_["bookmarks"] = nlohmann::json::object();
   }
+  const auto &bookmarks = state_["bookmarks"];
+  const auto it = bookmarks.find(entry_.stream);
+  if (it != bookmarks.end()) emitted_bookmark_ = *it;
 }
 
 ReplicationMethod StreamSync::replication_method() const {
@@ -127,7 +130,20 @@ void StreamSync::set_bookmark(nlohmann::json bookmark) {
   state_["bookmarks"][entry_.stream] = std::move(bookmark);
 }
 
-void StreamSync::emit_state() { out_.write_state(state_); }
+void StreamSync::emit_state() {
+  out_.write_state(state_);
+  const auto &bookmarks = state_["bookmarks"];
+  const auto it = bookmarks.find(entry_.stream);
+  emitted_bookmark_ = it == bookmarks.end() ? nlohmann::json() : *it;
+}
+
+void StreamSync::revert_to_emitted_bookmark() {
+  if (emitted_bookmark_.is_null()) {
+    state_["bookmarks"].erase(entry_.stream);
+  } else {
+    state_["bookmarks"][entry_.stream] = emitted_bookmark_;
+  }
+}
 
 nlohmann::json Tap::catalog() {
   nlohmann::json streams = nlohmann::json::array();
@@ -190,10 +206,22 @@ void Tap::sync(const nlohmann::json &catalog, nlohmann::json state, singer::Mess
                        bookmark_properties, stream->property_order());
     }
     StreamSync sync(entry, state, out, context(), full_refresh);
-    stream->sync(sync);
+    bool stopped = false;
+    try {
+      stream->sync(sync);
+    } catch (const StopRequested &) {
+      sync.revert_to_emitted_bookmark();
+      stopped = true;
+    }
     sync.emit_state();
     context().counter("record_count", static_cast<std::int64_t>(sync.records()),
                       {{"stream", entry.stream}});
+    if (stopped) {
+      context().info("stop requested: stream '" + entry.stream + "' stopped after " +
+                     std::to_string(sync.records()) +
+                     " records; its state is the last one it emitted");
+      break;
+    }
   }
 }
 

@@ -7,6 +7,7 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "batch_files.h"
@@ -79,6 +80,7 @@ struct StreamRoute {
   bool undrained = false;       // records handed to the sink since its last drain
   std::uint64_t last_line = 0;  // line of the last record handed to the sink
   std::uint64_t records = 0;
+  std::set<std::string, std::less<>> warned_undeclared;  // undeclared properties said once
 };
 
 class TargetLoop {
@@ -88,6 +90,8 @@ class TargetLoop {
         reader_(in_fd),
         out_(out_fd),
         validate_(bool_setting(target.config(), "validate_records", true)),
+        batch_roots_(target.config()),
+        fail_undeclared_(target.config().value("undeclared_properties", "warn") == "fail"),
         wait_limit_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(
                 number_setting(target.config(), "batch_wait_limit_seconds", 60)))),
@@ -150,13 +154,15 @@ class TargetLoop {
     }
 
     if (route->validator) {
-      if (auto violation = route->validator->validate(record)) {
+      undeclared_.clear();
+      if (auto violation = route->validator->validate(record, &undeclared_)) {
         throw FatalError("RECORD for stream '" + route->schema.stream + "' at line " +
                          std::to_string(message.line_number) +
                          " is invalid: " + violation->to_string() +
                          "; fix the source data or the stream's schema, or set "
                          "validate_records to false");
       }
+      for (std::string_view name : undeclared_) on_undeclared(*route, name, message.line_number);
     }
 
     if (!any_undrained_) oldest_undrained_ = std::chrono::steady_clock::now();
@@ -177,8 +183,34 @@ class TargetLoop {
     }
   }
 
+  // A property the stream's schema does not declare has no column in a table and no place in
+  // a CSV header: said once per stream and property, or refused with
+  // undeclared_properties "fail". The _sdc_ metadata properties are the target's own.
+  void on_undeclared(StreamRoute &route, std::string_view name, std::uint64_t line) {
+    if (name.substr(0, 5) == "_sdc_") return;
+    if (fail_undeclared_) {
+      throw FatalError("RECORD for stream '" + route.schema.stream + "' at line " +
+                       std::to_string(line) + " has property '" + std::string(name) +
+                       "', which the stream's schema does not declare; declare it in the "
+                       "schema, or set undeclared_properties to \"warn\" to load the record "
+                       "without it");
+    }
+    if (!route.warned_undeclared.emplace(name).second) return;
+    target_.context().warn("RECORD for stream '" + route.schema.stream + "' at line " +
+                           std::to_string(line) + " has property '" + std::string(name) +
+                           "', which the stream's schema does not declare: targets that store "
+                           "what the schema declares (tables, CSV columns) leave it out. Said "
+                           "once per stream and property; undeclared_properties \"fail\" "
+                           "refuses such records instead");
+  }
+
   void on_schema(const singer::Message &message) {
     singer::SchemaMessage schema = singer::as_schema(message);
+    if (std::string problem = singer::stream_schema_problem(schema.schema); !problem.empty()) {
+      throw FatalError("SCHEMA for stream '" + schema.stream + "' at line " +
+                       std::to_string(message.line_number) +
+                       " is not a valid stream schema: " + problem);
+    }
     auto it = routes_.find(schema.stream);
     if (it != routes_.end()) {
       const singer::SchemaMessage &current = it->second.schema;
@@ -251,12 +283,14 @@ class TargetLoop {
         "BATCH for stream '" + batch.stream + "' at line " + std::to_string(batch_line);
     annotated([&] { return where; },
               [&] {
-                for_each_batch_record(batch, [&](singer::Message &record, const std::string &file,
-                                                 std::uint64_t file_line) {
-                  record.line_number = batch_line;
-                  annotated([&] { return "file '" + file + "' line " + std::to_string(file_line); },
-                            [&] { on_record(record); });
-                });
+                for_each_batch_record(
+                    batch, batch_roots_,
+                    [&](singer::Message &record, const std::string &file, std::uint64_t file_line) {
+                      record.line_number = batch_line;
+                      annotated(
+                          [&] { return "file '" + file + "' line " + std::to_string(file_line); },
+                          [&] { on_record(record); });
+                    });
               });
   }
 
@@ -346,6 +380,9 @@ class TargetLoop {
   singer::MessageReader reader_;
   singer::MessageWriter out_;
   bool validate_;
+  BatchFileRoots batch_roots_;
+  bool fail_undeclared_;
+  std::vector<std::string_view> undeclared_;  // of the record being checked
   std::chrono::steady_clock::duration wait_limit_;
   std::int64_t next_sequence_;
   ReceiveClock clock_;

@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <random>
 #include <thread>
 
+#include "chorus/plugin/context.h"
 #include "chorus/s3/sigv4.h"
 #include "s3/curl_global.h"
 #include "s3/xml_text.h"
@@ -28,6 +30,7 @@ struct Client::Response {
   long status = 0;
   std::string body;
   std::string etag;
+  std::uint64_t content_length = 0;  // from the header: what HEAD reports
 };
 
 struct Client::Connection {
@@ -77,24 +80,56 @@ std::size_t append_body(char *data, std::size_t size, std::size_t count, void *o
   return size * count;
 }
 
-std::size_t capture_etag(char *data, std::size_t size, std::size_t count, void *out) {
+// The value of header `name` in one header line, or nullopt when the line is another header.
+std::optional<std::string_view> header_value(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':' ||
+      strncasecmp(line.data(), name.data(), name.size()) != 0) {
+    return std::nullopt;
+  }
+  std::string_view value = line.substr(name.size() + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  return value;
+}
+
+std::size_t capture_headers(char *data, std::size_t size, std::size_t count, void *out) {
+  auto *response = static_cast<Client::Response *>(out);
   std::string_view line(data, size * count);
-  if (line.size() > 5 && strncasecmp(line.data(), "etag:", 5) == 0) {
-    std::string_view value = line.substr(5);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() &&
-           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-      value.remove_suffix(1);
-    }
-    *static_cast<std::string *>(out) = std::string(value);
+  if (auto etag = header_value(line, "etag")) response->etag = std::string(*etag);
+  if (auto length = header_value(line, "content-length")) {
+    response->content_length = std::strtoull(std::string(*length).c_str(), nullptr, 10);
   }
   return size * count;
 }
 
+// An ETag without its quotes.
+std::string_view bare_etag(std::string_view etag) {
+  while (!etag.empty() && etag.front() == '"') etag.remove_prefix(1);
+  while (!etag.empty() && etag.back() == '"') etag.remove_suffix(1);
+  return etag;
+}
+
+// S3's ETag of a completed multipart upload: the MD5 of the concatenated binary MD5s of the
+// parts, then "-" and the number of parts. Empty when a part's ETag is not an MD5.
+std::string multipart_etag(const std::vector<UploadedPart> &parts) {
+  std::string digests;
+  for (const UploadedPart &part : parts) {
+    std::string_view hex = bare_etag(part.etag);
+    if (hex.size() != 32) return "";
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+      digests.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+    }
+  }
+  return md5_hex(digests) + "-" + std::to_string(parts.size());
+}
+
 bool transient_status(long status, const std::string &code) {
-  return status >= 500 || status == 429 || code == "SlowDown" || code == "Throttling" ||
-         code == "RequestTimeout" || code == "RequestTimeTooSkewed" || code == "InternalError";
+  // 501 Not Implemented is the server's final word.
+  return (status >= 500 && status != 501) || status == 429 || code == "SlowDown" ||
+         code == "Throttling" || code == "RequestTimeout" || code == "RequestTimeTooSkewed" ||
+         code == "InternalError";
 }
 
 }  // namespace
@@ -124,7 +159,31 @@ std::string Client::http_url(std::string_view key) const {
   return endpoint.scheme + "://" + config_.bucket + "." + endpoint.host + "/" + encoded;
 }
 
-Client::Response Client::perform(const Request &request) {
+long Client::retry_delay_ms(int attempt) {
+  static thread_local std::mt19937 jitter(std::random_device{}());
+  long delay = config_.retry_base_delay_ms << std::min(attempt, 6);
+  delay = std::min<long>(delay, 20000);
+  return delay + std::uniform_int_distribution<long>(0, delay / 2)(jitter);
+}
+
+void Client::warn_retry(const S3Error &error, int attempt, long delay_ms) const {
+  // error.what() names the operation, the object and the status or transport error.
+  std::string message = std::string(error.what()) + "; retry " + std::to_string(attempt + 1) + "/" +
+                        std::to_string(config_.max_retries) + " in " + std::to_string(delay_ms) +
+                        " ms";
+  warn(message);
+}
+
+void Client::warn(const std::string &message) const {
+  if (config_.warn) {
+    config_.warn(message);
+  } else {
+    PluginContext().warn(message);
+  }
+}
+
+Client::Response Client::perform(const Request &request, int max_retries) {
+  if (max_retries < 0) max_retries = config_.max_retries;
   Endpoint endpoint = parse_endpoint(config_);
   const bool by_path = path_style(config_);
   const std::string host = by_path ? endpoint.host : config_.bucket + "." + endpoint.host;
@@ -137,7 +196,6 @@ Client::Response Client::perform(const Request &request) {
   const std::string payload_hash = sha256_hex(request.body);
   const std::string target = "s3://" + config_.bucket + "/" + std::string(request.key);
 
-  std::mt19937 jitter(std::random_device{}());
   for (int attempt = 0;; ++attempt) {
     SigningRequest signing;
     signing.method = request.method;
@@ -175,8 +233,8 @@ Client::Response Client::perform(const Request &request) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, config_.request_timeout_ms);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, capture_etag);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.etag);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, capture_headers);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
     const std::string_view method = request.method;
     if (method == "PUT" || method == "POST") {
       curl_easy_setopt(curl, CURLOPT_POST, 1L);
@@ -209,7 +267,7 @@ Client::Response Client::perform(const Request &request) {
     }
     S3Error error("S3 " + std::string(request.operation) + " " + target + " failed: " + message,
                   code == CURLE_OK ? response.status : 0, s3_code);
-    if (!error.transient() || attempt >= config_.max_retries) {
+    if (!error.transient() || attempt >= max_retries) {
       if (attempt > 0) {
         throw S3Error(
             std::string(error.what()) + " (after " + std::to_string(attempt + 1) + " attempts)",
@@ -217,9 +275,8 @@ Client::Response Client::perform(const Request &request) {
       }
       throw error;
     }
-    long delay = config_.retry_base_delay_ms << std::min(attempt, 6);
-    delay = std::min<long>(delay, 20000);
-    delay += std::uniform_int_distribution<long>(0, delay / 2)(jitter);
+    const long delay = retry_delay_ms(attempt);
+    warn_retry(error, attempt, delay);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay));
   }
 }
@@ -240,6 +297,20 @@ std::string Client::get_object(std::string_view key) {
   request.operation = "GetObject";
   request.key = key;
   return perform(request).body;
+}
+
+std::optional<ObjectInfo> Client::head_object(std::string_view key) {
+  Request request;
+  request.method = "HEAD";
+  request.operation = "HeadObject";
+  request.key = key;
+  try {
+    Response response = perform(request);
+    return ObjectInfo{std::string(key), response.content_length, response.etag};
+  } catch (const S3Error &error) {
+    if (error.status() == 404) return std::nullopt;
+    throw;
+  }
 }
 
 void Client::delete_object(std::string_view key) {
@@ -267,11 +338,15 @@ void Client::delete_objects(const std::vector<std::string> &keys) {
     Response response = perform(request);
     auto errors = xml_elements(response.body, "Error");
     if (!errors.empty()) {
-      throw S3Error("S3 DeleteObjects could not delete s3://" + config_.bucket + "/" +
-                        xml_text(errors.front(), "Key") + ": " + xml_text(errors.front(), "Code") +
-                        " " + xml_text(errors.front(), "Message") + " (" +
-                        std::to_string(errors.size()) + " keys failed)",
-                    200, xml_text(errors.front(), "Code"));
+      std::vector<std::string> failed;
+      for (std::string_view error : errors) failed.push_back(xml_text(error, "Key"));
+      const std::string code = xml_text(errors.front(), "Code");
+      const std::string message = "S3 DeleteObjects could not delete " +
+                                  std::to_string(errors.size()) + " of " +
+                                  std::to_string(std::min(keys.size() - begin, kBatch)) +
+                                  " keys, the first s3://" + config_.bucket + "/" + failed.front() +
+                                  ": " + code + " " + xml_text(errors.front(), "Message");
+      throw DeleteObjectsError(message, code, std::move(failed));
     }
   }
 }
@@ -298,6 +373,28 @@ std::vector<ObjectInfo> Client::list_objects(std::string_view prefix, int page_s
     if (xml_text(response.body, "IsTruncated") != "true" || token.empty()) break;
   }
   return objects;
+}
+
+std::vector<PendingUpload> Client::list_multipart_uploads(std::string_view prefix) {
+  std::vector<PendingUpload> uploads;
+  std::string key_marker;
+  std::string upload_id_marker;
+  for (;;) {
+    Request request;
+    request.operation = "ListMultipartUploads";
+    request.query = {{"uploads", ""}, {"prefix", std::string(prefix)}};
+    if (!key_marker.empty()) request.query.emplace_back("key-marker", key_marker);
+    if (!upload_id_marker.empty()) request.query.emplace_back("upload-id-marker", upload_id_marker);
+    Response response = perform(request);
+    for (std::string_view upload : xml_elements(response.body, "Upload")) {
+      uploads.push_back(PendingUpload{xml_text(upload, "Key"), xml_text(upload, "UploadId"),
+                                      xml_text(upload, "Initiated")});
+    }
+    key_marker = xml_text(response.body, "NextKeyMarker");
+    upload_id_marker = xml_text(response.body, "NextUploadIdMarker");
+    if (xml_text(response.body, "IsTruncated") != "true" || key_marker.empty()) break;
+  }
+  return uploads;
 }
 
 std::string Client::create_multipart_upload(std::string_view key) {
@@ -332,11 +429,11 @@ std::string Client::upload_part(std::string_view key, std::string_view upload_id
 }
 
 void Client::complete_multipart_upload(std::string_view key, std::string_view upload_id,
-                                       const std::vector<std::string> &etags) {
+                                       const std::vector<UploadedPart> &parts) {
   std::string body = "<CompleteMultipartUpload>";
-  for (std::size_t i = 0; i < etags.size(); ++i) {
+  for (std::size_t i = 0; i < parts.size(); ++i) {
     body += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
-            xml_escape(etags[i]) + "</ETag></Part>";
+            xml_escape(parts[i].etag) + "</ETag></Part>";
   }
   body += "</CompleteMultipartUpload>";
   Request request;
@@ -346,7 +443,64 @@ void Client::complete_multipart_upload(std::string_view key, std::string_view up
   request.query = {{"uploadId", std::string(upload_id)}};
   request.body = body;
   request.headers = {{"content-type", "application/xml"}};
-  perform(request);
+  for (int attempt = 0;; ++attempt) {
+    try {
+      perform(request, 0);
+      return;
+    } catch (const S3Error &error) {
+      const bool retried = attempt > 0;
+      // S3 forgets an upload once it completed it, so NoSuchUpload after a lost reply (ours, or
+      // one libcurl resent by itself on a dropped connection) means success exactly when the
+      // object is there and is ours.
+      if (error.code() == "NoSuchUpload") {
+        if (object_holds_parts(key, parts)) return;
+        throw S3Error("S3 CompleteMultipartUpload " + object_url(key) + ": " +
+                          (retried ? "a retried completion" : "the completion") +
+                          " found the upload gone (NoSuchUpload), and the object is not the " +
+                          std::to_string(parts.size()) +
+                          " parts uploaded; the upload was completed or aborted elsewhere",
+                      error.status(), error.code());
+      }
+      if (!error.transient() || attempt >= config_.max_retries) {
+        if (!retried) throw;
+        throw S3Error(
+            std::string(error.what()) + " (after " + std::to_string(attempt + 1) + " attempts)",
+            error.status(), error.code());
+      }
+      // The reply may have been lost after S3 completed the upload; retrying would then fail.
+      if (object_holds_parts(key, parts)) {
+        warn(std::string(error.what()) +
+             "; the object is complete all the same (HEAD: its size and ETag are those of the "
+             "uploaded parts), so the completion is not retried");
+        return;
+      }
+      const long delay = retry_delay_ms(attempt);
+      warn_retry(error, attempt, delay);
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
+  }
+}
+
+bool Client::object_holds_parts(std::string_view key, const std::vector<UploadedPart> &parts) {
+  std::optional<ObjectInfo> head = head_object(key);
+  if (!head) return false;
+  std::uint64_t size = 0;
+  for (const UploadedPart &part : parts) size += part.size;
+  if (head->size != size) return false;
+  const std::string_view etag = bare_etag(head->etag);
+  if (etag.find('-') != std::string_view::npos) return etag == multipart_etag(parts);
+  // A plain MD5 ETag (servers other than S3 compute it over the whole object): the object is
+  // ours when each part's bytes have the MD5 UploadPart acknowledged.
+  const std::string content = get_object(key);
+  if (content.size() != size) return false;
+  std::size_t offset = 0;
+  for (const UploadedPart &part : parts) {
+    if (md5_hex(std::string_view(content).substr(offset, part.size)) != bare_etag(part.etag)) {
+      return false;
+    }
+    offset += part.size;
+  }
+  return true;
 }
 
 void Client::abort_multipart_upload(std::string_view key, std::string_view upload_id) {
@@ -365,8 +519,9 @@ MultipartUpload::~MultipartUpload() { abort(); }
 
 void MultipartUpload::add_part(std::string_view body) {
   try {
-    etags_.push_back(
-        client_.upload_part(key_, upload_id_, static_cast<int>(etags_.size() + 1), body));
+    parts_.push_back(UploadedPart{
+        client_.upload_part(key_, upload_id_, static_cast<int>(parts_.size() + 1), body),
+        body.size()});
   } catch (...) {
     abort();
     throw;
@@ -374,8 +529,9 @@ void MultipartUpload::add_part(std::string_view body) {
 }
 
 void MultipartUpload::complete() {
+  completing_ = true;
   try {
-    client_.complete_multipart_upload(key_, upload_id_, etags_);
+    client_.complete_multipart_upload(key_, upload_id_, parts_);
     finished_ = true;
   } catch (...) {
     abort();
@@ -391,6 +547,12 @@ void MultipartUpload::abort() noexcept {
   } catch (...) {
     // The upload stays incomplete; a bucket lifecycle rule for incomplete multipart uploads
     // is the only remedy left, and the original error is the one worth reporting.
+  }
+  if (!completing_) return;
+  try {
+    client_.delete_object(key_);  // a failed completion may have gone through all the same
+  } catch (...) {
+    // As above: the original error is the one worth reporting.
   }
 }
 

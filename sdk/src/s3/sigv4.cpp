@@ -90,6 +90,8 @@ std::string base64_encode(std::string_view bytes) {
 
 std::string md5_base64(std::string_view data) { return base64_encode(digest(EVP_md5(), data)); }
 
+std::string md5_hex(std::string_view data) { return to_hex(digest(EVP_md5(), data)); }
+
 std::string uri_encode(std::string_view text, bool encode_slash) {
   static const char kDigits[] = "0123456789ABCDEF";
   std::string out;

@@ -76,7 +76,7 @@ struct OpenFile {
   std::string upload_id;  // set once the file became a multipart upload
   int parts = 0;          // parts handed to the upload pool
   // Filled by the upload threads (index: part number - 1); guarded by Worker::mutex.
-  std::vector<std::string> etags;
+  std::vector<UploadedPart> parts_uploaded;
   bool busy = false;       // a compressor thread is working on it; guarded by Worker::mutex
   bool completed = false;  // the multipart upload was completed
   bool stored = false;     // the object exists in S3; guarded by Worker::mutex
@@ -302,17 +302,18 @@ struct StagingWriter::Worker {
     const int number = ++file.parts;
     {
       std::lock_guard<std::mutex> lock(mutex);
-      file.etags.resize(static_cast<std::size_t>(number));
+      file.parts_uploaded.resize(static_cast<std::size_t>(number));
     }
     file.info.stored_bytes += file.pending.size();
     auto body = std::make_shared<ByteBuffer>(std::exchange(file.pending, ByteBuffer()));
     if (file.compressor) file.pending = take_buffer();
     OpenFile *target = &file;
     uploads->submit([this, target, number, body](Client &uploader) {
-      std::string etag =
-          uploader.upload_part(target->info.key, target->upload_id, number, body->view());
+      UploadedPart part{
+          uploader.upload_part(target->info.key, target->upload_id, number, body->view()),
+          body->size()};
       std::lock_guard<std::mutex> lock(mutex);
-      target->etags[static_cast<std::size_t>(number - 1)] = std::move(etag);
+      target->parts_uploaded[static_cast<std::size_t>(number - 1)] = std::move(part);
       recycle(*body);
     });
   }
@@ -337,7 +338,8 @@ struct StagingWriter::Worker {
       if (file.upload_id.empty() || file.completed) continue;
       OpenFile *target = &file;
       uploads->submit([this, target](Client &uploader) {
-        uploader.complete_multipart_upload(target->info.key, target->upload_id, target->etags);
+        uploader.complete_multipart_upload(target->info.key, target->upload_id,
+                                           target->parts_uploaded);
         std::lock_guard<std::mutex> lock(mutex);
         target->completed = true;
         target->stored = true;
@@ -354,6 +356,8 @@ struct StagingWriter::Worker {
     for (OpenFile &file : files) {
       if (file.stored) stored.push_back(file.info.key);
       if (file.upload_id.empty() || file.completed) continue;
+      // A completion that failed may have gone through all the same: the key goes too.
+      stored.push_back(file.info.key);
       try {
         client.abort_multipart_upload(file.info.key, file.upload_id);
       } catch (...) {
@@ -495,10 +499,15 @@ void StagingWriter::abort() noexcept {
   worker_->remove_uploaded();
 }
 
-void delete_staged(Client &client, const StagedBatch &batch) {
+std::vector<std::string> staged_keys(const StagedBatch &batch) {
   std::vector<std::string> keys;
   for (const StagedFile &file : batch.files) keys.push_back(file.key);
   if (!batch.manifest_key.empty()) keys.push_back(batch.manifest_key);
+  return keys;
+}
+
+void delete_staged(Client &client, const StagedBatch &batch) {
+  std::vector<std::string> keys = staged_keys(batch);
   if (!keys.empty()) client.delete_objects(keys);
 }
 

@@ -198,6 +198,57 @@ bool MessageReader::next(Message &message) {
 
 std::uint64_t MessageReader::line_number() const { return impl_->lines.line_number(); }
 
+struct ObjectLineReader::Impl {
+  LineReader lines;
+  ondemand::parser parser;
+
+  Impl(int fd, std::size_t max_line_bytes) : lines(fd, max_line_bytes) {}
+};
+
+ObjectLineReader::ObjectLineReader(int fd, std::size_t max_line_bytes)
+    : impl_(std::make_unique<Impl>(fd, max_line_bytes)) {}
+
+ObjectLineReader::~ObjectLineReader() = default;
+
+bool ObjectLineReader::next(RecordView &record) {
+  std::string_view line;
+  do {
+    if (!impl_->lines.next(line)) return false;
+  } while (is_blank(line));
+  const std::uint64_t line_number = impl_->lines.line_number();
+  record.stream = {};
+  record.fields.clear();
+  record.time_extracted = {};
+  record.version.reset();
+  const char *const line_end = line.data() + line.size();
+  ondemand::document document;
+  if (auto error =
+          impl_->parser.iterate(line.data(), line.size(), line.size() + LineReader::kPadding)
+              .get(document)) {
+    malformed(line_number, error);
+  }
+  ondemand::object object;
+  if (auto error = document.get_object().get(object)) {
+    if (error == simdjson::INCORRECT_TYPE) {
+      throw ProtocolError(line_number, "the line is not a JSON object");
+    }
+    malformed(line_number, error);
+  }
+  for (auto entry : object) {
+    if (auto error = entry.error()) malformed(line_number, error);
+    ondemand::field &field = entry.value_unsafe();
+    Field &out = record.fields.emplace_back();
+    if (auto error = detail::read_key(field, line_end, out.name)) malformed(line_number, error);
+    if (auto error = detail::read_value(field.value(), out.value)) malformed(line_number, error);
+  }
+  if (document.current_location().error() != simdjson::OUT_OF_BOUNDS) {
+    throw ProtocolError(line_number, "unexpected text after the JSON object");
+  }
+  return true;
+}
+
+std::uint64_t ObjectLineReader::line_number() const { return impl_->lines.line_number(); }
+
 std::uint64_t MessageReader::bytes_read() const { return impl_->lines.bytes_read(); }
 
 }  // namespace chorus::singer

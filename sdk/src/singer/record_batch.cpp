@@ -11,6 +11,7 @@ namespace chorus::singer {
 namespace {
 
 constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
 }  // namespace
 
@@ -107,7 +108,50 @@ std::vector<std::size_t> RecordBatch::last_per_key(
     std::iota(kept.begin(), kept.end(), std::size_t{0});
     return kept;
   }
+  const std::vector<std::size_t> previous = previous_of_same_key(key_properties);
+  // A record wins when no later record has its key, i.e. when it is no record's previous one.
+  std::vector<bool> wins(count_, true);
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (previous[i] != kNone) wins[previous[i]] = false;
+  }
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (wins[i]) kept.push_back(i);
+  }
+  return kept;
+}
 
+void RecordBatch::fill_deletions(const std::vector<std::string> &key_properties,
+                                 std::string_view marker) {
+  if (key_properties.empty()) return;
+  const auto is_deletion = [&](const RecordView &record) {
+    const Field *field = record.find(marker);
+    return field != nullptr && !field->value.is_null();
+  };
+  bool any = false;
+  for (std::size_t i = 0; i < count_ && !any; ++i) any = is_deletion(records_[i]);
+  if (!any) return;
+  const std::vector<std::size_t> previous = previous_of_same_key(key_properties);
+  // In input order, so that a deletion after a deletion takes the values the first one took.
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (previous[i] == kNone || !is_deletion(records_[i])) continue;
+    RecordView &deletion = records_[i];
+    const RecordView &earlier = records_[previous[i]];
+    for (const Field &field : earlier.fields) {
+      Field *own = nullptr;
+      for (Field &candidate : deletion.fields) {
+        if (candidate.name == field.name) own = &candidate;
+      }
+      if (own == nullptr) {
+        deletion.fields.push_back(field);
+      } else if (own->value.is_null()) {
+        own->value = field.value;
+      }
+    }
+  }
+}
+
+std::vector<std::size_t> RecordBatch::previous_of_same_key(
+    const std::vector<std::string> &key_properties) const {
   // The key values of record i are key_values[i * width ...]; a missing key counts as null.
   static const Value kMissing;
   const std::size_t width = key_properties.size();
@@ -140,17 +184,15 @@ std::vector<std::size_t> RecordBatch::last_per_key(
   };
   std::unordered_map<std::size_t, std::size_t, decltype(hash), decltype(equal)> last(count_, hash,
                                                                                      equal);
+  std::vector<std::size_t> previous(count_, kNone);
   for (std::size_t i = 0; i < count_; ++i) {
     const auto [it, inserted] = last.try_emplace(i, i);
-    if (!inserted) it->second = i;
+    if (!inserted) {
+      previous[i] = it->second;
+      it->second = i;
+    }
   }
-  std::vector<bool> wins(count_, false);
-  for (const auto &entry : last) wins[entry.second] = true;
-  kept.reserve(last.size());
-  for (std::size_t i = 0; i < count_; ++i) {
-    if (wins[i]) kept.push_back(i);
-  }
-  return kept;
+  return previous;
 }
 
 }  // namespace chorus::singer

@@ -18,10 +18,12 @@ std::uint8_t type_bit(const std::string &name) {
   return 0;
 }
 
-std::optional<double> number_keyword(const json &schema, const char *key) {
+std::optional<NumberBound> number_keyword(const json &schema, const char *key) {
   const auto it = schema.find(key);
   if (it == schema.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
+  std::optional<Decimal> exact = decimal_of(*it);
+  if (!exact) return std::nullopt;
+  return NumberBound{it->get<double>(), *exact, it->dump()};
 }
 
 std::optional<std::size_t> length_keyword(const json &schema, const char *key) {
@@ -156,7 +158,9 @@ SchemaNode compile_node(const json &schema, const json &root, int depth) {
     node.maximum.reset();
   }
   node.multiple_of = number_keyword(schema, "multipleOf");
-  if (node.multiple_of && *node.multiple_of <= 0) node.multiple_of.reset();
+  if (node.multiple_of && (node.multiple_of->exact.is_zero() || node.multiple_of->exact.negative)) {
+    node.multiple_of.reset();
+  }
   node.min_length = length_keyword(schema, "minLength");
   node.max_length = length_keyword(schema, "maxLength");
   if (const auto pattern = schema.find("pattern");

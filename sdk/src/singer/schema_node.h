@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "chorus/singer/decimal.h"
+
 namespace chorus::singer::detail {
 
 // JSON Schema "type" names as bits; "number" also admits integers.
@@ -28,14 +30,22 @@ enum class StringFormat : std::uint8_t { None, DateTime, Date, Time };
 
 struct SchemaProperty;
 
+// A numeric keyword: its double decides comparisons that are clear by a wide margin, its exact
+// decimal the close ones.
+struct NumberBound {
+  double approximate = 0;
+  Decimal exact;
+  std::string text;  // as messages show it
+};
+
 struct SchemaNode {
   std::uint8_t types = kAnyType;
   StringFormat format = StringFormat::None;
   std::string format_name;
 
   std::optional<nlohmann::json> enum_values;  // an array; "const" is stored as one item
-  std::optional<double> minimum, maximum, exclusive_minimum, exclusive_maximum;
-  std::optional<double> multiple_of;
+  std::optional<NumberBound> minimum, maximum, exclusive_minimum, exclusive_maximum;
+  std::optional<NumberBound> multiple_of;             // positive
   std::optional<std::size_t> min_length, max_length;  // in code points
   // "pattern", searched (not anchored) in the string as ECMAScript regular expressions are;
   // shared so that copies of a node share one compiled expression.

@@ -5,11 +5,13 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include "chorus/singer/decimal.h"
 #include "chorus/singer/writer.h"
 #include "singer/ondemand_value.h"
 #include "singer/schema_node.h"
@@ -168,7 +170,12 @@ bool enum_matches(const nlohmann::json &candidate, const Value &value) {
     case ValueKind::String:
       return candidate.is_string() && candidate.get_ref<const std::string &>() == value.text;
     case ValueKind::Number:
-      return candidate.is_number() && candidate.get<double>() == to_double(value.text);
+      if (!candidate.is_number()) return false;
+      if (const auto wanted = decimal_of(candidate)) {
+        const auto got = parse_decimal(value.text);
+        return got && compare(*got, *wanted) == 0;
+      }
+      return false;
     case ValueKind::Object:
     case ValueKind::Array:
       return candidate == nlohmann::json::parse(value.text, nullptr, false);
@@ -176,9 +183,25 @@ bool enum_matches(const nlohmann::json &candidate, const Value &value) {
   return false;
 }
 
-bool is_multiple(std::string_view number, double divisor) {
-  // Integers against an integral divisor: exact, in 64-bit arithmetic when they fit.
-  if (is_integral(number) && std::floor(divisor) == divisor && divisor < 9.0e15) {
+// -1, 0 or 1 as the JSON number `number` is below, at or above `bound`. A double decides when
+// the two differ by far more than rounding either of them could explain; closer calls (and
+// every number beyond double's range near the bound) are decided on the exact decimals.
+int compare_to_bound(std::string_view number, const detail::NumberBound &bound) {
+  const double value = to_double(number);
+  if (std::isinf(value)) return value > 0 ? 1 : -1;
+  const double margin = 1e-12 * std::max(std::fabs(value), std::fabs(bound.approximate));
+  if (value < bound.approximate - margin) return -1;
+  if (value > bound.approximate + margin) return 1;
+  const std::optional<Decimal> exact = parse_decimal(number);
+  if (!exact) return value < bound.approximate ? -1 : value > bound.approximate ? 1 : 0;
+  return compare(*exact, bound.exact);
+}
+
+bool is_multiple(std::string_view number, const detail::NumberBound &step) {
+  // Integers against an integral step: in 64-bit arithmetic when they fit.
+  const double divisor = step.approximate;
+  if (is_integral(number) && std::floor(divisor) == divisor && divisor < 9.0e15 &&
+      step.exact.is_integer()) {
     std::int64_t whole = 0;
     const std::string_view digits = number.substr(0, number.find('.'));
     const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), whole);
@@ -186,8 +209,8 @@ bool is_multiple(std::string_view number, double divisor) {
       return whole % static_cast<std::int64_t>(divisor) == 0;
     }
   }
-  const double quotient = to_double(number) / divisor;
-  return std::fabs(quotient - std::round(quotient)) <= 1e-9 * std::max(1.0, std::fabs(quotient));
+  const std::optional<Decimal> exact = parse_decimal(number);
+  return exact && is_multiple_of(*exact, step.exact);
 }
 
 std::optional<Violation> check_value(const SchemaNode &node, const Value &value,
@@ -196,7 +219,10 @@ std::optional<Violation> check_value(const SchemaNode &node, const Value &value,
 // Checks the properties of one object, fed one field at a time.
 class ObjectCheck {
  public:
-  ObjectCheck(const SchemaNode &node, const PathLink *path) : node_(node), path_(path) {
+  // `undeclared`, when given, collects the names of fields the schema does not declare.
+  ObjectCheck(const SchemaNode &node, const PathLink *path,
+              std::vector<std::string_view> *undeclared = nullptr)
+      : node_(node), path_(path), undeclared_(undeclared) {
     if (node.required_count > kSmallRequired) large_seen_.resize(node.required_count);
   }
 
@@ -204,6 +230,7 @@ class ObjectCheck {
     const auto &properties = node_.properties;
     const std::size_t index = node_.find_property(field.name);
     if (index == kNoIndex) {
+      if (undeclared_ != nullptr) undeclared_->push_back(field.name);
       const PathLink link{path_, field.name};
       if (!node_.additional_allowed) {
         return violation(&link, "additionalProperties",
@@ -250,6 +277,7 @@ class ObjectCheck {
 
   const SchemaNode &node_;
   const PathLink *path_;
+  std::vector<std::string_view> *undeclared_;
   std::size_t required_seen_ = 0;
   std::uint64_t small_seen_[kSmallRequired / 64] = {};
   std::vector<bool> large_seen_;  // only for schemas with very many required properties
@@ -340,42 +368,30 @@ std::optional<Violation> check_string(const SchemaNode &node, const Value &value
   return std::nullopt;
 }
 
-// The shortest text that reads back as `bound`: "5", "0.01", "1e+20".
-std::string format_bound(double bound) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, bound);
-  return std::string(text, result.ptr);
-}
-
 std::optional<Violation> check_number(const SchemaNode &node, const Value &value,
                                       const PathLink *path) {
-  if (node.minimum || node.maximum || node.exclusive_minimum || node.exclusive_maximum) {
-    const double number = to_double(value.text);
-    if (node.minimum && number < *node.minimum) {
-      return violation(
-          path, "minimum",
-          "expected at least " + format_bound(*node.minimum) + ", got " + describe(value));
-    }
-    if (node.maximum && number > *node.maximum) {
-      return violation(
-          path, "maximum",
-          "expected at most " + format_bound(*node.maximum) + ", got " + describe(value));
-    }
-    if (node.exclusive_minimum && number <= *node.exclusive_minimum) {
-      return violation(path, "exclusiveMinimum",
-                       "expected more than " + format_bound(*node.exclusive_minimum) + ", got " +
-                           describe(value));
-    }
-    if (node.exclusive_maximum && number >= *node.exclusive_maximum) {
-      return violation(path, "exclusiveMaximum",
-                       "expected less than " + format_bound(*node.exclusive_maximum) + ", got " +
-                           describe(value));
-    }
+  if (node.minimum && compare_to_bound(value.text, *node.minimum) < 0) {
+    return violation(path, "minimum",
+                     "expected at least " + node.minimum->text + ", got " + describe(value));
+  }
+  if (node.maximum && compare_to_bound(value.text, *node.maximum) > 0) {
+    return violation(path, "maximum",
+                     "expected at most " + node.maximum->text + ", got " + describe(value));
+  }
+  if (node.exclusive_minimum && compare_to_bound(value.text, *node.exclusive_minimum) <= 0) {
+    return violation(
+        path, "exclusiveMinimum",
+        "expected more than " + node.exclusive_minimum->text + ", got " + describe(value));
+  }
+  if (node.exclusive_maximum && compare_to_bound(value.text, *node.exclusive_maximum) >= 0) {
+    return violation(
+        path, "exclusiveMaximum",
+        "expected less than " + node.exclusive_maximum->text + ", got " + describe(value));
   }
   if (node.multiple_of && !is_multiple(value.text, *node.multiple_of)) {
     return violation(
         path, "multipleOf",
-        "expected a multiple of " + format_bound(*node.multiple_of) + ", got " + describe(value));
+        "expected a multiple of " + node.multiple_of->text + ", got " + describe(value));
   }
   return std::nullopt;
 }
@@ -465,12 +481,90 @@ RecordValidator::~RecordValidator() = default;
 RecordValidator::RecordValidator(RecordValidator &&) noexcept = default;
 RecordValidator &RecordValidator::operator=(RecordValidator &&) noexcept = default;
 
-std::optional<Violation> RecordValidator::validate(const RecordView &record) const {
-  ObjectCheck check(impl_->root, nullptr);
+std::optional<Violation> RecordValidator::validate(
+    const RecordView &record, std::vector<std::string_view> *undeclared) const {
+  ObjectCheck check(impl_->root, nullptr, undeclared);
   for (const Field &field : record.fields) {
     if (auto broken = check.field(field)) return broken;
   }
   return check.finish();
+}
+
+namespace {
+
+bool is_type_name(const nlohmann::json &name) {
+  static const char *const kNames[] = {"null",   "boolean", "integer", "number",
+                                       "string", "object",  "array"};
+  if (!name.is_string()) return false;
+  for (const char *known : kNames) {
+    if (name.get_ref<const std::string &>() == known) return true;
+  }
+  return false;
+}
+
+// The first bad "type" in `schema` or its sub-schemas, as "<path>: <problem>", or "".
+std::string type_problem(const nlohmann::json &schema, const std::string &path, int depth) {
+  if (schema.is_boolean()) return {};
+  if (!schema.is_object()) return path + " is not a schema (an object or true/false)";
+  if (depth > 64) return {};
+  if (const auto type = schema.find("type"); type != schema.end()) {
+    bool ok = is_type_name(*type);
+    if (type->is_array()) {
+      ok = !type->empty();
+      for (const auto &name : *type) ok = ok && is_type_name(name);
+    }
+    if (!ok) {
+      return path + " has \"type\": " + type->dump() +
+             ", which is not a JSON Schema type (null, boolean, integer, number, string, "
+             "object, array or a list of them)";
+    }
+  }
+  if (const auto properties = schema.find("properties"); properties != schema.end()) {
+    if (!properties->is_object()) return path + " has \"properties\" that is not an object";
+    for (const auto &[name, sub] : properties->items()) {
+      if (auto problem = type_problem(sub, path + "." + name, depth + 1); !problem.empty()) {
+        return problem;
+      }
+    }
+  }
+  for (const char *keyword : {"items", "additionalProperties"}) {
+    if (const auto sub = schema.find(keyword); sub != schema.end() && sub->is_object()) {
+      if (auto problem = type_problem(*sub, path + "." + keyword, depth + 1); !problem.empty()) {
+        return problem;
+      }
+    }
+  }
+  for (const char *keyword : {"anyOf", "oneOf", "allOf"}) {
+    if (const auto list = schema.find(keyword); list != schema.end() && list->is_array()) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        const std::string where = path + "." + keyword + "[" + std::to_string(i) + "]";
+        if (auto problem = type_problem((*list)[i], where, depth + 1); !problem.empty()) {
+          return problem;
+        }
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string stream_schema_problem(const nlohmann::json &schema) {
+  if (!schema.is_object()) return "the schema is not a JSON object";
+  if (const auto type = schema.find("type"); type != schema.end()) {
+    const bool object = (type->is_string() && *type == "object") ||
+                        (type->is_array() && std::find(type->begin(), type->end(),
+                                                       nlohmann::json("object")) != type->end());
+    if (!object && is_type_name(*type)) {
+      return "the schema's \"type\" is " + type->dump() + "; a stream's records are objects";
+    }
+  }
+  const auto properties = schema.find("properties");
+  if (properties == schema.end() || !properties->is_object()) {
+    return "the schema has no \"properties\" object, so no property of a record could be "
+           "stored; declare the stream's properties";
+  }
+  return type_problem(schema, "the schema", 0);
 }
 
 }  // namespace chorus::singer

@@ -1,5 +1,7 @@
 #include "chorus/sql/dialect.h"
 
+#include "chorus/singer/decimal.h"
+
 namespace chorus::sql {
 
 std::string Dialect::quote(std::string_view name) const {
@@ -25,6 +27,55 @@ std::string Dialect::string_literal(std::string_view text) const {
 
 TableName Dialect::staging_table(const TableName &table) const {
   return {"", safe_name("_chorus_stage_" + table.table)};
+}
+
+bool Dialect::checks_values(const LogicalType &type) const {
+  return type.kind == TypeKind::Integer || (type.kind == TypeKind::Decimal && type.precision > 0);
+}
+
+namespace {
+
+// Why an integer column of `bytes` bytes cannot hold `text`, or "".
+std::string integer_refusal(int bytes, std::string_view text, const std::string &column_type) {
+  // Up to 4 digits fit every width; most values end here.
+  if (text.size() <= 4) return {};
+  const std::optional<singer::Decimal> number = singer::parse_decimal(text);
+  if (!number || !number->is_integer()) return {};  // the validator's or the database's call
+  static const char *const kMaxima[] = {"32767", "2147483647", "9223372036854775807"};
+  static const char *const kMinima[] = {"-32768", "-2147483648", "-9223372036854775808"};
+  const int index = bytes == 2 ? 0 : bytes == 4 ? 1 : 2;
+  const std::string_view bound = number->negative ? kMinima[index] : kMaxima[index];
+  const auto limit = singer::parse_decimal(bound);
+  const int order = singer::compare(*number, *limit);
+  if ((number->negative && order < 0) || (!number->negative && order > 0)) {
+    return "it is outside the range of the column (" + column_type + ", " + kMinima[index] +
+           " to " + kMaxima[index] + ")";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string Dialect::refusal(const LogicalType &type, const singer::Value &value) const {
+  if (type.kind == TypeKind::Integer && value.kind == singer::ValueKind::Number) {
+    return integer_refusal(type.integer_bytes, value.text, column_type(type));
+  }
+  if (type.kind != TypeKind::Decimal || type.precision <= 0) return {};
+  if (value.kind != singer::ValueKind::Number && value.kind != singer::ValueKind::String) return {};
+  const std::optional<singer::Decimal> number = singer::parse_decimal(value.text);
+  if (!number) return {};  // not a number: the database's own error names it
+  const std::int64_t whole_digits = type.precision - type.scale;
+  if (number->scale() > type.scale) {
+    return "it has " + std::to_string(number->scale()) +
+           " digits after the point and the column (" + column_type(type) + ") keeps " +
+           std::to_string(type.scale) + ", so it would be rounded";
+  }
+  if (number->integer_digits() > whole_digits) {
+    return "it has " + std::to_string(number->integer_digits()) +
+           " digits before the point and the column (" + column_type(type) + ") holds " +
+           std::to_string(whole_digits);
+  }
+  return {};
 }
 
 std::string Dialect::qualified(const TableName &table) const {

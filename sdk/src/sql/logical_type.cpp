@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <set>
+
+#include "chorus/singer/decimal.h"
 
 namespace chorus::sql {
 namespace {
 
-constexpr std::array<std::pair<TypeKind, std::string_view>, 13> kNames{{
+constexpr std::array<std::pair<TypeKind, std::string_view>, 14> kNames{{
     {TypeKind::Integer, "integer"},
     {TypeKind::Decimal, "decimal"},
     {TypeKind::Float, "float"},
@@ -16,6 +19,7 @@ constexpr std::array<std::pair<TypeKind, std::string_view>, 13> kNames{{
     {TypeKind::Text, "text"},
     {TypeKind::Date, "date"},
     {TypeKind::Time, "time"},
+    {TypeKind::TimeTz, "timetz"},
     {TypeKind::Timestamp, "timestamp"},
     {TypeKind::TimestampTz, "timestamptz"},
     {TypeKind::Interval, "interval"},
@@ -55,13 +59,82 @@ void collect_types(const nlohmann::json &schema, std::set<std::string> &types, b
 
 // Digits of a power of ten given as a JSON number: 0.01 -> -2, 1000 -> 3; nullopt otherwise.
 std::optional<int> power_of_ten(const nlohmann::json &value) {
-  if (!value.is_number()) return std::nullopt;
-  double v = value.get<double>();
-  if (v <= 0) return std::nullopt;
-  double exponent = std::log10(v);
-  double rounded = std::round(exponent);
-  if (std::fabs(exponent - rounded) > 1e-9) return std::nullopt;
-  return static_cast<int>(rounded);
+  const std::optional<singer::Decimal> exact = singer::decimal_of(value);
+  if (!exact || exact->negative || exact->digits != "1") return std::nullopt;
+  return static_cast<int>(exact->exponent);
+}
+
+// Decimal(p, s) from "(p,s)" or "p,s" text; nullopt when it does not read that way.
+std::optional<LogicalType> decimal_from_text(std::string_view text) {
+  int precision = 0, scale = 0;
+  std::string clean;
+  for (char c : text) {
+    if (c != ' ' && c != '(' && c != ')') clean.push_back(c);
+  }
+  const auto comma = clean.find(',');
+  const std::string first = clean.substr(0, comma);
+  auto parse = [](const std::string &digits, int &out) {
+    const auto result = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return result.ec == std::errc() && result.ptr == digits.data() + digits.size() && out >= 0;
+  };
+  if (!parse(first, precision)) return std::nullopt;
+  if (comma != std::string::npos && !parse(clean.substr(comma + 1), scale)) return std::nullopt;
+  LogicalType type;
+  type.kind = TypeKind::Decimal;
+  type.precision = precision;
+  type.scale = std::min(scale, precision);
+  return type;
+}
+
+// The Meltano SDK's "x-sql-datatype" hint, when it names a numeric type.
+std::optional<LogicalType> from_sql_datatype(const nlohmann::json &schema) {
+  const auto it = schema.find("x-sql-datatype");
+  if (it == schema.end() || !it->is_string()) return std::nullopt;
+  std::string hint;
+  for (char c : it->get<std::string>()) hint.push_back(static_cast<char>(std::tolower(c)));
+  for (const char *name : {"decimal", "numeric", "number"}) {
+    if (hint.rfind(name, 0) != 0) continue;
+    const std::string rest = hint.substr(std::string_view(name).size());
+    if (rest.find_first_not_of(' ') == std::string::npos) {
+      LogicalType type;
+      type.kind = TypeKind::Decimal;
+      return type;
+    }
+    return decimal_from_text(rest);
+  }
+  for (const char *name : {"double", "float", "real"}) {
+    if (hint.rfind(name, 0) == 0) {
+      LogicalType type;
+      type.kind = TypeKind::Float;
+      return type;
+    }
+  }
+  return std::nullopt;
+}
+
+// "x-singer.decimal" or "format": "singer.decimal" (with "scale_precision").
+std::optional<LogicalType> from_singer_decimal(const nlohmann::json &schema) {
+  if (auto it = schema.find("x-singer.decimal"); it != schema.end()) {
+    LogicalType type;
+    type.kind = TypeKind::Decimal;
+    if (it->is_object()) {
+      type.precision = it->value("precision", 0);
+      type.scale = std::min(it->value("scale", 0), type.precision > 0 ? type.precision : 1000);
+    }
+    return type;
+  }
+  if (schema.value("format", "") != "singer.decimal") return std::nullopt;
+  const auto additional = schema.find("additionalProperties");
+  for (const nlohmann::json *where :
+       {&schema, additional != schema.end() ? &*additional : &schema}) {
+    if (!where->is_object()) continue;
+    if (auto it = where->find("scale_precision"); it != where->end() && it->is_string()) {
+      if (auto type = decimal_from_text(it->get<std::string>())) return type;
+    }
+  }
+  LogicalType type;
+  type.kind = TypeKind::Decimal;
+  return type;
 }
 
 int integer_bytes_for(const nlohmann::json &schema, bool &too_wide) {
@@ -151,7 +224,7 @@ bool same_type(const LogicalType &a, const LogicalType &b) {
   }
 }
 
-LogicalType logical_type_of(const nlohmann::json &property_schema) {
+LogicalType logical_type_of(const nlohmann::json &property_schema, const TypeOptions &options) {
   std::set<std::string> types;
   bool nullable = false;
   const nlohmann::json *source = &property_schema;
@@ -164,6 +237,15 @@ LogicalType logical_type_of(const nlohmann::json &property_schema) {
       if (auto kind = parse_type_kind(it->get<std::string>())) {
         return from_override(*where, *kind, nullable || types.empty());
       }
+    }
+  }
+
+  for (const nlohmann::json *where : {&property_schema, source}) {
+    std::optional<LogicalType> hinted = from_sql_datatype(*where);
+    if (!hinted) hinted = from_singer_decimal(*where);
+    if (hinted) {
+      hinted->nullable = nullable || types.empty();
+      return *hinted;
     }
   }
 
@@ -187,23 +269,23 @@ LogicalType logical_type_of(const nlohmann::json &property_schema) {
       type.scale = 0;
     }
   } else if (json_type == "number") {
+    type.kind = TypeKind::Decimal;
     if (schema.contains("x-sql-precision")) {
-      type.kind = TypeKind::Decimal;
       type.precision = schema.value("x-sql-precision", 0);
       type.scale = schema.value("x-sql-scale", 0);
     } else if (auto step = schema.find("multipleOf"); step != schema.end()) {
-      auto step_digits = power_of_ten(*step);
-      if (step_digits && *step_digits <= 0) {
-        type.kind = TypeKind::Decimal;
-        type.scale = -*step_digits;
-        type.precision = 38;
+      const std::optional<singer::Decimal> exact = singer::decimal_of(*step);
+      if (exact && !exact->negative && !exact->is_zero()) {
+        type.scale = static_cast<int>(std::min<std::int64_t>(exact->scale(), 1000));
         if (auto max_it = schema.find("maximum"); max_it != schema.end()) {
-          if (auto max_digits = power_of_ten(*max_it)) type.precision = *max_digits + type.scale;
+          if (auto max_digits = power_of_ten(*max_it); max_digits && *max_digits >= 0) {
+            type.precision = *max_digits + type.scale;
+          }
         }
-      } else {
+      } else if (options.numbers_as_float) {
         type.kind = TypeKind::Float;
       }
-    } else {
+    } else if (options.numbers_as_float) {
       type.kind = TypeKind::Float;
     }
   } else if (json_type == "boolean") {
@@ -217,7 +299,7 @@ LogicalType logical_type_of(const nlohmann::json &property_schema) {
     } else if (format == "date") {
       type.kind = TypeKind::Date;
     } else if (format == "time") {
-      type.kind = TypeKind::Time;
+      type.kind = TypeKind::TimeTz;
     } else if (format == "uuid") {
       type.kind = TypeKind::Uuid;
     } else if (format == "duration") {
@@ -272,6 +354,13 @@ std::optional<LogicalType> widened(const LogicalType &existing, const LogicalTyp
     int digits = std::max(a.precision - a.scale, b.precision - b.scale);
     out.precision = digits + scale;
     out.scale = scale;
+    return out;
+  }
+  // Every integer and decimal has a text form that keeps it exactly.
+  if (wanted.kind == TypeKind::Text &&
+      (existing.kind == TypeKind::Integer || existing.kind == TypeKind::Decimal)) {
+    out = wanted;
+    out.max_length.reset();
     return out;
   }
   if (existing.kind == TypeKind::Text && wanted.kind == TypeKind::Text) {

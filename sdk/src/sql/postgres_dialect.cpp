@@ -26,6 +26,8 @@ std::string PostgresDialect::column_type(const LogicalType &type) const {
       return "date";
     case TypeKind::Time:
       return "time";
+    case TypeKind::TimeTz:
+      return "timetz";
     case TypeKind::Timestamp:
       return "timestamp";
     case TypeKind::TimestampTz:
@@ -71,6 +73,8 @@ LogicalType PostgresDialect::parse_catalog_type(const CatalogColumn &column) con
     type.kind = TypeKind::Date;
   } else if (t == "time without time zone" || t == "time") {
     type.kind = TypeKind::Time;
+  } else if (t == "time with time zone" || t == "timetz") {
+    type.kind = TypeKind::TimeTz;
   } else if (t == "timestamp without time zone" || t == "timestamp") {
     type.kind = TypeKind::Timestamp;
   } else if (t == "timestamp with time zone" || t == "timestamptz") {
@@ -87,6 +91,41 @@ LogicalType PostgresDialect::parse_catalog_type(const CatalogColumn &column) con
     type.kind = TypeKind::Text;  // text, char(n), enums, anything else: only text fits
   }
   return type;
+}
+
+namespace {
+
+// Whether raw JSON text has a \u0000 escape (not an escaped backslash followed by "u0000").
+bool has_nul_escape(std::string_view json) {
+  for (std::size_t at = json.find("u0000"); at != std::string_view::npos;
+       at = json.find("u0000", at + 1)) {
+    std::size_t backslashes = 0;
+    while (backslashes < at && json[at - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 1) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool PostgresDialect::checks_values(const LogicalType &type) const {
+  return Dialect::checks_values(type) || type.kind == TypeKind::Text || type.kind == TypeKind::Json;
+}
+
+std::string PostgresDialect::refusal(const LogicalType &type, const singer::Value &value) const {
+  if (type.kind == TypeKind::Text && value.kind == singer::ValueKind::String &&
+      value.text.find('\0') != std::string_view::npos) {
+    return "it contains U+0000, which PostgreSQL text cannot hold";
+  }
+  if (type.kind == TypeKind::Json) {
+    const bool nul =
+        value.kind == singer::ValueKind::String
+            ? value.text.find('\0') != std::string_view::npos
+            : (value.kind == singer::ValueKind::Object || value.kind == singer::ValueKind::Array) &&
+                  has_nul_escape(value.text);
+    if (nul) return "it contains U+0000, which PostgreSQL jsonb cannot hold";
+  }
+  return Dialect::refusal(type, value);
 }
 
 bool PostgresDialect::can_alter_type(const LogicalType &from, const LogicalType &to) const {

@@ -181,7 +181,8 @@ std::string keep_values_of_deleted_rows(const Dialect &dialect, const TableName 
   for (const auto &column : columns) {
     if (is_key(key_columns, column.name) || is_key(metadata, column.name)) continue;
     std::string name = dialect.quote(column.name);
-    assignments += (assignments.empty() ? "" : ", ") + name + " = " + target + "." + name;
+    assignments += (assignments.empty() ? "" : ", ") + name + " = COALESCE(" + source + "." + name +
+                   ", " + target + "." + name + ")";
   }
   if (assignments.empty()) return {};
   return "UPDATE " + source + " SET " + assignments + " FROM " + target + " WHERE " + source + "." +

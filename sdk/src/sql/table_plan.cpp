@@ -45,6 +45,10 @@ class Planner {
       return;
     }
     const LogicalType &current = found->second;
+    if (keeps_existing_column(current, type)) {
+      use(property, Column{latest, current});
+      return;
+    }
     std::optional<LogicalType> wider = widened(current, type);
     if (wider && same_type(*wider, current)) {
       use(property, Column{latest, current});
@@ -73,6 +77,22 @@ class Planner {
                             "; loading it into new column '" + next + "', column '" + latest +
                             "' and its data are kept");
     use(property, column);
+  }
+
+  // An unconstrained decimal in a warehouse whose decimals are bounded is sized from the data:
+  // an existing NUMERIC(p,s) column is that size (values that do not fit are refused, see
+  // value_fit.h). An existing floating-point column was someone's choice; it is kept, said.
+  bool keeps_existing_column(const LogicalType &current, const LogicalType &wanted) {
+    if (wanted.kind != TypeKind::Decimal || wanted.precision != 0) return false;
+    if (current.kind == TypeKind::Decimal && dialect_.max_decimal_precision() > 0) return true;
+    if (current.kind == TypeKind::Float) {
+      plan_.notices.push_back("stream '" + stream_ +
+                              "': an existing column is double precision, so its numbers are "
+                              "rounded to 17 significant digits; alter it to an exact type to "
+                              "keep every digit");
+      return true;
+    }
+    return false;
   }
 
   bool placed(const std::string &property) const {
@@ -114,7 +134,7 @@ const Column *column_fed_by(const TablePlan &plan, std::string_view property) {
 TablePlan plan_table(const Dialect &dialect, const std::string &stream,
                      const nlohmann::json &schema, const std::vector<std::string> &key_properties,
                      const std::optional<std::vector<Column>> &existing,
-                     const std::vector<std::string> &property_order) {
+                     const std::vector<std::string> &property_order, const TypeOptions &options) {
   static const nlohmann::json kNoProperties = nlohmann::json::object();
   const nlohmann::json *properties = &kNoProperties;
   if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) {
@@ -132,7 +152,7 @@ TablePlan plan_table(const Dialect &dialect, const std::string &stream,
   for (const std::string &property : singer::property_names(schema, property_order)) {
     bool is_key =
         std::find(key_properties.begin(), key_properties.end(), property) != key_properties.end();
-    planner.place(property, logical_type_of((*properties)[property]), is_key);
+    planner.place(property, logical_type_of((*properties)[property], options), is_key);
   }
   for (const auto &column : metadata_columns()) {
     if (!planner.placed(column.name)) planner.place(column.name, column.type, false);

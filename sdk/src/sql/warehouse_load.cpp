@@ -2,6 +2,8 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/sql/statements.h"
+#include "chorus/sql/stream_tables.h"
+#include "chorus/sql/type_settings.h"
 
 namespace chorus::sql {
 
@@ -10,6 +12,7 @@ WarehouseSettings WarehouseSettings::from_config(const nlohmann::json &config,
   WarehouseSettings settings;
   settings.default_schema = config.value("default_target_schema", "");
   settings.hard_delete = config.value("hard_delete", false);
+  settings.types = type_options(config);
   const auto grants = config.find("grants");
   if (grants == config.end() || grants->is_null()) return settings;
   const std::string where = std::string(plugin) + ": grants";
@@ -40,7 +43,8 @@ const std::vector<std::string> &WarehouseSettings::grantees(const std::string &s
 
 nlohmann::json warehouse_settings_properties(std::string_view fallback_schema,
                                              std::string_view grants_example) {
-  nlohmann::json properties;
+  nlohmann::json properties = type_settings_properties();
+  properties["table_names"] = StreamTables::setting_schema();
   properties["default_target_schema"] = {
       {"type", "string"},
       {"description",

@@ -4,29 +4,44 @@
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
+#include "chorus/sql/value_fit.h"
 
 namespace chorus::warehouse {
 
-StagedLoad::StagedLoad(std::string plugin_name, const nlohmann::json &config)
+namespace {
+
+s3::StagingSettings with_retry_warnings(s3::StagingSettings settings,
+                                        const PluginContext *context) {
+  if (context) settings.client.warn = [context](const std::string &text) { context->warn(text); };
+  return settings;
+}
+
+}  // namespace
+
+StagedLoad::StagedLoad(std::string plugin_name, const nlohmann::json &config,
+                       const PluginContext *context)
     : plugin(std::move(plugin_name)),
       warehouse(sql::WarehouseSettings::from_config(config, plugin)),
-      staging(s3::staging_settings(config)),
-      client(staging.client) {}
+      staging(with_retry_warnings(s3::staging_settings(config), context)),
+      client(staging.client),
+      tables(config, plugin) {}
 
 StagedWarehouseSink::StagedWarehouseSink(StreamInfo info, const nlohmann::json &config,
                                          const PluginContext &context, const sql::Dialect &dialect,
                                          StagedLoad &load)
     : BatchSink(std::move(info), config, context), dialect_(dialect), load_(load) {
-  table_ = sql::table_for_stream(dialect_, stream(), load_.warehouse.default_schema, "public");
+  table_ = load_.tables.claim(dialect_, stream(), "public");
   staging_ = dialect_.staging_table(table_);
+  fill_deletions_from_batch();
 }
 
-void StagedWarehouseSink::ensure_table() {
+void StagedWarehouseSink::ensure_table(const singer::RecordBatch *first_batch) {
   if (plan_) return;
   auto existing = sql::existing_columns(
       dialect_, query(sql::catalog_columns_query(dialect_, table_, information_schema())));
   sql::TablePlan plan = sql::plan_table(dialect_, stream(), info().schema, info().key_properties,
-                                        existing, info().property_order);
+                                        existing, info().property_order, load_.warehouse.types);
+  sql::size_decimals_from_data(dialect_, plan, first_batch);
   for (const std::string &notice : plan.notices) {
     context().info("stream " + stream() + ": " + notice);
   }
@@ -74,7 +89,8 @@ s3::StagedBatch StagedWarehouseSink::stage(const singer::RecordBatch &batch,
 void StagedWarehouseSink::process_batch(const singer::RecordBatch &batch,
                                         const std::vector<RecordMeta> &metas) {
   if (batch.empty()) return;
-  ensure_table();
+  ensure_table(&batch);
+  sql::check_values_fit(dialect_, *plan_, batch, load_.plugin, stream());
   const std::string prefix =
       s3::batch_prefix(load_.staging.options.prefix, table_.schema + "." + table_.table);
   batch_has_deletions_ = false;
@@ -92,16 +108,45 @@ void StagedWarehouseSink::process_batch(const singer::RecordBatch &batch,
     }
     throw;
   }
-  if (!load_.staging.keep_staged_files) s3::delete_staged(load_.client, staged);
+  // The batch is committed: from here on nothing may fail it, or its STATE would never be
+  // echoed and a resumed run would load it again.
   context().info("stream " + stream() + ": loaded " + std::to_string(staged.rows) + " rows into " +
                  table_.schema + "." + table_.table + " from " +
                  std::to_string(staged.files.size()) + " staged files (" +
                  std::to_string(staged.stored_bytes) + " bytes)");
-  after_load();
+  if (!load_.staging.keep_staged_files) remove_committed_files(staged);
+  try {
+    after_load();
+  } catch (const std::exception &error) {
+    context().warn("stream " + stream() +
+                   ": the batch is committed, but the maintenance after it "
+                   "failed: " +
+                   error.what());
+  }
+}
+
+void StagedWarehouseSink::remove_committed_files(const s3::StagedBatch &staged) {
+  try {
+    s3::delete_staged(load_.client, staged);
+  } catch (const std::exception &error) {
+    std::vector<std::string> left = s3::staged_keys(staged);
+    if (const auto *partial = dynamic_cast<const s3::DeleteObjectsError *>(&error)) {
+      left = partial->failed_keys();
+    }
+    std::string names;
+    for (const std::string &key : left) {
+      names += (names.empty() ? "" : ", ") + load_.client.object_url(key);
+    }
+    context().warn("stream " + stream() + ": the batch is loaded and committed, but " +
+                   std::to_string(left.size()) + " staged objects could not be removed (" +
+                   error.what() + "); left behind: " + names +
+                   ". Allow s3:DeleteObject on the staging prefix, or remove them with `chorus "
+                   "staging clean`");
+  }
 }
 
 void StagedWarehouseSink::activate_version(std::int64_t version) {
-  ensure_table();
+  ensure_table(nullptr);
   execute({sql::retire_old_versions(dialect_, table_, version, load_.warehouse.hard_delete)});
 }
 

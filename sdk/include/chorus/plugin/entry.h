@@ -13,10 +13,9 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
-
-#include <nlohmann/json.hpp>
 
 #include "chorus/abi.h"
 #include "chorus/plugin/mapper.h"
@@ -39,7 +38,8 @@ chorus_status guarded(const chorus_host_v1 *host, const char *what, void (*body)
 
 template <class F>
 chorus_status guard(const chorus_host_v1 *host, const char *what, F &&body) {
-  return guarded(host, what, [](void *closure) { (*static_cast<F *>(closure))(); }, &body);
+  return guarded(
+      host, what, [](void *closure) { (*static_cast<F *>(closure))(); }, &body);
 }
 
 void run_tap(Tap &tap, const chorus_run_args_v1 &args);
@@ -74,9 +74,9 @@ struct InstanceOf final : Instance {
 
 template <class P>
 constexpr chorus_kind kind_of() {
-  static_assert(std::is_base_of_v<Tap, P> || std::is_base_of_v<Target, P> ||
-                    std::is_base_of_v<Mapper, P>,
-                "CHORUS_PLUGIN needs a class derived from chorus::Tap, Target or Mapper");
+  static_assert(
+      std::is_base_of_v<Tap, P> || std::is_base_of_v<Target, P> || std::is_base_of_v<Mapper, P>,
+      "CHORUS_PLUGIN needs a class derived from chorus::Tap, Target or Mapper");
   if constexpr (std::is_base_of_v<Tap, P>) return CHORUS_KIND_TAP;
   if constexpr (std::is_base_of_v<Target, P>) return CHORUS_KIND_TARGET;
   return CHORUS_KIND_MAPPER;
@@ -92,6 +92,8 @@ struct Entry {
       // Every target accepts the common target settings; declaring them is not the author's job.
       if constexpr (std::is_base_of_v<Target, P>) {
         declared.settings = with_common_target_settings(std::move(declared.settings));
+      } else if constexpr (std::is_base_of_v<Mapper, P>) {
+        declared.settings = with_common_mapper_settings(std::move(declared.settings));
       }
       return declared;
     }();
@@ -118,9 +120,7 @@ struct Entry {
     auto *self = static_cast<InstanceOf<P> *>(reinterpret_cast<Instance *>(instance));
     return guard(self->context.host(), "run", [&] { self->run(*args); });
   }
-  static void destroy(chorus_instance *instance) {
-    delete reinterpret_cast<Instance *>(instance);
-  }
+  static void destroy(chorus_instance *instance) { delete reinterpret_cast<Instance *>(instance); }
   static const chorus_plugin_v1 *descriptor(uint16_t host_major, uint16_t host_minor) {
     // The descriptor is returned whatever the host's version, so that a host that must refuse
     // the plugin can name both versions; the host makes the compatibility decision.
@@ -147,8 +147,8 @@ struct Entry {
 
 }  // namespace chorus::detail
 
-#define CHORUS_PLUGIN(PluginClass)                                                          \
-  extern "C" CHORUS_EXPORT const chorus_plugin_v1 *chorus_plugin_entry(uint16_t host_major, \
+#define CHORUS_PLUGIN(PluginClass)                                                            \
+  extern "C" CHORUS_EXPORT const chorus_plugin_v1 *chorus_plugin_entry(uint16_t host_major,   \
                                                                        uint16_t host_minor) { \
     return ::chorus::detail::Entry<PluginClass>::descriptor(host_major, host_minor);          \
   }

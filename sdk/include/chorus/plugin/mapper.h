@@ -37,4 +37,8 @@ class Mapper {
   nlohmann::json config_;
 };
 
+// `settings_schema` with the settings every mapper accepts (batch_file_roots, batch_config: where
+// BATCH files may be read from) added where it does not declare them itself.
+nlohmann::json with_common_mapper_settings(nlohmann::json settings_schema);
+
 }  // namespace chorus

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,5 +42,17 @@ class OutputFile {
 
 // Creates `path` and its parents when missing; throws FatalError naming the plugin.
 void create_directories(const std::string &path, const std::string &plugin_name);
+
+// The size of `path` in bytes; nullopt when it does not exist.
+std::optional<std::uint64_t> file_size(const std::string &path, const std::string &plugin_name);
+
+// Cuts `path` back to its first `length` bytes and waits until that is on disk: what an
+// interrupted run left half written goes before the file is appended to again.
+void cut_to_length(const std::string &path, std::uint64_t length, const std::string &plugin_name);
+
+// Renames `from` (already synced) over `to` and syncs the folder, so that after a crash `to` is
+// either the old file or the new one.
+void replace_durably(const std::string &from, const std::string &to,
+                     const std::string &plugin_name);
 
 }  // namespace chorus::file_output

@@ -16,6 +16,12 @@ namespace chorus {
 
 class Tap;
 
+// Thrown by StreamSync when the user asked the run to stop: the stream's sync unwinds, and
+// Tap::sync ends the run with the last STATE the stream emitted. It is not an error, and on
+// purpose not a std::exception, so that handlers which turn failures into FatalError let it
+// pass.
+struct StopRequested {};
+
 // What a stream's sync may touch: its output, its bookmark, and the run's options.
 class StreamSync {
  public:
@@ -45,10 +51,24 @@ class StreamSync {
   singer::MessageWriter &out() { return out_; }
   const PluginContext &context() const { return context_; }
   bool stop_requested() const { return context_.stop_requested(); }
+  // Throws StopRequested when a stop was requested. Streams call it between batches (a page, a
+  // file); count_record() calls it every kStopCheckRecords records, so a stream that writes
+  // records stops within that many without code of its own.
+  void check_stop() const {
+    if (context_.stop_requested()) throw StopRequested{};
+  }
+  static constexpr std::uint64_t kStopCheckRecords = 1000;
 
-  // Counts one record written (for the record_count metric the SDK logs at the end).
-  void count_record() { ++records_; }
+  // Counts one record written (for the record_count metric the SDK logs at the end), and checks
+  // for a stop request every kStopCheckRecords records.
+  void count_record() {
+    if (++records_ % kStopCheckRecords == 0) check_stop();
+  }
   std::uint64_t records() const { return records_; }
+
+  // After a StopRequested: puts back the bookmark this stream had at its last emit_state() (or
+  // at its start), so the run's final STATE says only what the records written before it prove.
+  void revert_to_emitted_bookmark();
 
  private:
   const CatalogEntry &entry_;
@@ -57,6 +77,7 @@ class StreamSync {
   const PluginContext &context_;
   bool full_refresh_;
   std::uint64_t records_ = 0;
+  nlohmann::json emitted_bookmark_;  // null: the stream had none
 };
 
 class Stream {
@@ -105,7 +126,8 @@ class Tap {
   // (null: from scratch). The default syncs each selected stream in catalog order: its SCHEMA
   // (without deselected properties), stream.sync(), then a STATE carrying every bookmark,
   // including those of streams not synced this run, and a record_count metric. A full refresh
-  // drops the synced stream's old bookmark. Once a stop is requested no further stream starts.
+  // drops the synced stream's old bookmark. Once a stop is requested no further stream starts,
+  // and a stream that stops half way (StopRequested) ends the run with its last emitted STATE.
   // A selected stream the tap does not have is a ConfigError.
   virtual void sync(const nlohmann::json &catalog, nlohmann::json state, singer::MessageWriter &out,
                     bool full_refresh);

@@ -98,6 +98,10 @@ class BatchSink : public Sink {
   // is_full(), which touch the batch being filled, run meanwhile.
   void load_in_background() { background_ = true; }
 
+  // Opts in to RecordBatch::fill_deletions() on "_sdc_deleted_at" before each process_batch():
+  // a deletion record then carries the values its row got earlier in the same batch.
+  void fill_deletions_from_batch() { fill_deletions_ = true; }
+
  private:
   struct Buffer;
   // Two buffers: one fills while the other may be loading. drain() and detach_batch() are only
@@ -105,6 +109,7 @@ class BatchSink : public Sink {
   std::unique_ptr<Buffer> buffers_[2];
   int filling_ = 0;
   bool background_ = false;
+  bool fill_deletions_ = false;
   std::size_t max_rows_;
   std::size_t max_bytes_;
 };
@@ -128,8 +133,9 @@ class Target {
   //    when no sink holds undrained records). A later STATE replaces a pending one.
   //  - ACTIVATE_VERSION: drains the stream's sink, then sink->activate_version().
   //  - BATCH (Meltano): each record of its JSON Lines files (file:// URIs, gzip or plain) is
-  //    handled as a RECORD of the stream; other formats, compressions and URI schemes are
-  //    refused (FatalError) rather than dropped.
+  //    handled as a RECORD of the stream; other formats, compressions and URI schemes, and
+  //    files outside the folders setting batch_file_roots allows, are refused (FatalError)
+  //    rather than dropped.
   // Sinks that load in the background (Sink::detach_batch()) are loaded on one loader thread
   // while the loop reads on; a STATE then waits for the load of the records before it.
   // A SCHEMA identical to the stream's current one changes nothing. At end of input: drain all,
@@ -146,7 +152,8 @@ class Target {
 };
 
 // Settings every target accepts: validate_records, batch_size_rows, batch_size_bytes,
-// batch_wait_limit_seconds, add_record_metadata, hard_delete. CHORUS_PLUGIN merges them into a
+// batch_wait_limit_seconds, add_record_metadata, hard_delete, and batch_file_roots and
+// batch_config (the folders BATCH files may be read from). CHORUS_PLUGIN merges them into a
 // target's settings on its own; with_common_target_settings() does the same for code that needs
 // the merged schema earlier.
 nlohmann::json common_target_settings();

@@ -23,6 +23,7 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string to_hex(std::string_view bytes);
 std::string base64_encode(std::string_view bytes);
 std::string md5_base64(std::string_view data);  // the Content-MD5 header value
+std::string md5_hex(std::string_view data);     // a plain ETag
 
 // RFC 3986 percent-encoding as SigV4 defines it: A-Z a-z 0-9 - _ . ~ pass, everything else is
 // %XX with uppercase hex. `/` passes when encode_slash is false (object key paths).

@@ -114,7 +114,10 @@ class StagingWriter {
   bool done_ = false;
 };
 
-// Deletes a batch's files and manifest (DeleteObjects).
+// The keys of a batch's files and manifest.
+std::vector<std::string> staged_keys(const StagedBatch &batch);
+// Deletes a batch's files and manifest (DeleteObjects); throws DeleteObjectsError naming the
+// keys S3 refused to delete.
 void delete_staged(Client &client, const StagedBatch &batch);
 
 // Reads a staged object back as CSV text (downloads and decompresses). For loaders that feed a

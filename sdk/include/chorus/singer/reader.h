@@ -31,4 +31,25 @@ class MessageReader {
   std::unique_ptr<Impl> impl_;
 };
 
+// Reads a JSON Lines file whose every line is one JSON object (a JSON Lines export such as
+// target-jsonl writes): each line's top-level properties, parsed as a RECORD's "record" is
+// (numbers as their text, strings unescaped).
+class ObjectLineReader {
+ public:
+  explicit ObjectLineReader(int fd, std::size_t max_line_bytes = LineReader::kDefaultMaxLine);
+  ~ObjectLineReader();
+  ObjectLineReader(const ObjectLineReader &) = delete;
+  ObjectLineReader &operator=(const ObjectLineReader &) = delete;
+
+  // Fills `record.fields` with the next non-blank line's properties (the other members of
+  // `record` are cleared). Returns false at end of input. Throws ProtocolError, naming the
+  // line, when a line is not exactly one JSON object.
+  bool next(RecordView &record);
+  std::uint64_t line_number() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace chorus::singer

@@ -34,11 +34,20 @@ class RecordBatch {
   // key properties, every index.
   std::vector<std::size_t> last_per_key(const std::vector<std::string> &key_properties) const;
 
+  // A deletion record (one whose `marker` field, e.g. "_sdc_deleted_at", is set) takes every
+  // field it lacks or carries as null from the last earlier record of the same key in this
+  // batch, so that a change log's delete (the key and the marker only) keeps the values its
+  // row was inserted or updated with earlier in the batch. Without key properties, nothing.
+  void fill_deletions(const std::vector<std::string> &key_properties, std::string_view marker);
+
   auto begin() const { return records_.cbegin(); }
   auto end() const { return records_.cbegin() + static_cast<std::ptrdiff_t>(count_); }
 
  private:
   std::string_view copy(std::string_view text);
+  // The index of the last record before each record with the same key, or npos.
+  std::vector<std::size_t> previous_of_same_key(
+      const std::vector<std::string> &key_properties) const;
   struct Arena;
   std::unique_ptr<Arena> arena_;
   // Slots past count_ are kept after clear() so their field vectors keep their capacity.

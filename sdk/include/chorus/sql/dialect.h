@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "chorus/singer/message.h"
 #include "chorus/sql/identifier.h"
 #include "chorus/sql/logical_type.h"
 
@@ -65,6 +66,19 @@ class Dialect {
   virtual std::string alter_type_clause(const std::string &column, const LogicalType &to) const = 0;
 
   virtual UpsertMethod upsert_method() const = 0;
+
+  // The most digits a decimal column may have, or 0 when the warehouse has an unbounded exact
+  // numeric type (PostgreSQL's numeric). A bounded warehouse sizes unconstrained decimals from
+  // the data (size_decimals_from_data()) and refuses values that do not fit.
+  virtual int max_decimal_precision() const { return 0; }
+
+  // Why `value` cannot be stored exactly in a column of `type`, as a sentence ("it needs 30
+  // digits after the point; the column has 9"), or empty when it can. The default checks
+  // integers against the range of their column and bounded decimals; a dialect adds its own
+  // limits (text bytes, characters it cannot hold).
+  // Only called for columns where checks_values() is true.
+  virtual std::string refusal(const LogicalType &type, const singer::Value &value) const;
+  virtual bool checks_values(const LogicalType &type) const;
 
   // "CREATE TEMPORARY TABLE" by default; a dialect without session temp tables returns
   // "CREATE TABLE" and drops its staging table itself.

@@ -8,16 +8,26 @@
 //  - "integer"                        -> Integer; 2, 4 or 8 bytes from "minimum"/"maximum"
 //                                       (8 when either is absent). Integer bounds beyond 64 bits
 //                                       -> Decimal(precision 38, scale 0).
+//  - "x-sql-datatype": "decimal(12,2)" (the Meltano SDK's hint; also numeric, number,
+//    double, float, real)             -> Decimal(12, 2) / Float; other hints are ignored
+//  - "x-singer.decimal": {"precision": p, "scale": s}, or "format": "singer.decimal" with
+//    "scale_precision": "(p,s)" (beside it or inside "additionalProperties"), on a number or a
+//    string property                   -> Decimal(p, s); without p and s: unconstrained Decimal
 //  - "number" with "x-sql-precision" (and optional "x-sql-scale", default 0)
 //                                     -> Decimal(precision, scale)
-//  - "number" with "multipleOf" 10^-s -> Decimal(p, s), p from "maximum" 10^(p-s) when given
-//                                       (the pipelinewise convention), else 38. A "multipleOf"
-//                                       of 1 means scale 0.
-//  - "number"                         -> Float (double precision)
+//  - "number" with "multipleOf" m     -> Decimal with the scale of m (0.01 -> 2, 0.25 -> 2,
+//                                       5 -> 0); precision p from "maximum" 10^(p-s) when given
+//                                       (the pipelinewise convention), else unconstrained (0)
+//                                       with the scale kept as the least a column needs
+//  - "number"                         -> Decimal, unconstrained: exact. A dialect whose
+//                                       decimals are bounded sizes such a column from the
+//                                       values it sees (see size_decimals_from_data()).
+//                                       TypeOptions::numbers_as_float makes it Float instead.
 //  - "boolean"                        -> Boolean
 //  - "object" or "array"              -> Json
 //  - "string" with "format":
-//       "date-time" -> TimestampTz, "date" -> Date, "time" -> Time, "uuid" -> Uuid,
+//       "date-time" -> TimestampTz, "date" -> Date, "time" -> TimeTz (RFC 3339 times carry
+//       an offset; one without is UTC), "uuid" -> Uuid,
 //       "duration" -> Interval (ISO 8601 text)
 //  - "string" with "contentEncoding": "base64" -> Bytes
 //  - "string"                         -> Text, with "maxLength" kept as max_length
@@ -40,7 +50,8 @@ enum class TypeKind {
   Boolean,
   Text,
   Date,
-  Time,
+  Time,         // without offset
+  TimeTz,       // with its offset
   Timestamp,    // without time zone
   TimestampTz,  // with time zone
   Interval,
@@ -49,16 +60,17 @@ enum class TypeKind {
   Bytes
 };
 
-// "integer", "decimal", "float", "boolean", "text", "date", "time", "timestamp", "timestamptz",
+// "integer", "decimal", "float", "boolean", "text", "date", "time", "timetz", "timestamp",
+// "timestamptz",
 // "interval", "uuid", "json", "bytes".
 std::string_view to_string(TypeKind kind);
 std::optional<TypeKind> parse_type_kind(std::string_view name);
 
 struct LogicalType {
   TypeKind kind = TypeKind::Text;
-  int integer_bytes = 8;                  // Integer: 2, 4 or 8
-  int precision = 0;                      // Decimal: total digits; 0 means unconstrained
-  int scale = 0;                          // Decimal: digits after the point
+  int integer_bytes = 8;  // Integer: 2, 4 or 8
+  int precision = 0;      // Decimal: total digits; 0 means unconstrained
+  int scale = 0;  // Decimal: digits after the point (unconstrained: the least a column needs)
   std::optional<std::size_t> max_length;  // Text: maximum characters; none means unbounded
   bool nullable = true;
 
@@ -69,15 +81,23 @@ struct LogicalType {
 // Equal kind and parameters; nullability is ignored (columns are created nullable).
 bool same_type(const LogicalType &a, const LogicalType &b);
 
+// Choices a user makes for a whole target.
+struct TypeOptions {
+  // Plain "number" properties (no precision or scale from the schema) become Float: double
+  // precision, rounded to 17 significant digits, on purpose.
+  bool numbers_as_float = false;
+};
+
 // The logical type of one JSON Schema property (see the mapping above).
-LogicalType logical_type_of(const nlohmann::json &property_schema);
+LogicalType logical_type_of(const nlohmann::json &property_schema, const TypeOptions &options = {});
 
 // The narrowest type that holds every value of both `existing` and `wanted` without loss, or
 // nullopt when there is none short of text (e.g. timestamp vs integer). Widenings:
 // Integer by bytes; Integer -> Decimal (scale kept, precision grown by the integer digits);
 // Decimal(p1,s1) + Decimal(p2,s2) -> Decimal(max integer digits + max scale, max scale), capped
 // by no limit here (a dialect refuses what it cannot store); unconstrained Decimal absorbs both;
-// Text(n) + Text(m) -> Text(max), unbounded absorbs both; Timestamp + TimestampTz is NOT a
+// Text(n) + Text(m) -> Text(max), unbounded absorbs both; Integer or Decimal + Text -> Text
+// (unbounded: their text forms are exact); Timestamp + TimestampTz is NOT a
 // widening (the meaning of stored values would change). Returns `existing` when it already
 // holds `wanted`.
 std::optional<LogicalType> widened(const LogicalType &existing, const LogicalType &wanted);

@@ -60,12 +60,13 @@ std::vector<std::string> upsert_from_staging(const Dialect &dialect, const Table
                                              const std::vector<std::string> &key_columns,
                                              bool staging_keys_unique = false);
 
-// A soft delete marks a row; it must not overwrite it. Deletion records often carry only the
-// key (a change log's delete does), so before the upsert their other columns take the values
-// the table already holds for that key (metadata columns and keys are left as staged):
-// UPDATE staging SET "a" = t."a", ... FROM t WHERE staging."_sdc_deleted_at" IS NOT NULL AND
-// staging."id" = t."id". Empty when there is nothing to keep (no keys, or only keys and
-// metadata columns).
+// A soft delete marks a row; it must not blank it. Deletion records often carry only the key
+// (a change log's delete does), so before the upsert the columns they leave NULL take the
+// values the table already holds for that key (metadata columns and keys are left as staged;
+// values from earlier in the same batch were filled in by RecordBatch::fill_deletions()):
+// UPDATE staging SET "a" = COALESCE(staging."a", t."a"), ... FROM t WHERE
+// staging."_sdc_deleted_at" IS NOT NULL AND staging."id" = t."id". Empty when there is nothing to
+// keep (no keys, or only keys and metadata columns).
 std::string keep_values_of_deleted_rows(const Dialect &dialect, const TableName &table,
                                         const TableName &staging,
                                         const std::vector<Column> &columns,

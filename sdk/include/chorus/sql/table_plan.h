@@ -55,10 +55,11 @@ const Column *column_fed_by(const TablePlan &plan, std::string_view property);
 // shortening) are told apart by appending hash_suffix(property) to the later one. Throws
 // chorus::FatalError on an incompatible key change or a key property missing from the schema.
 // New columns follow `property_order` (StreamInfo::property_order: the tap's order), then any
-// other property in sorted order.
+// other property in sorted order. `options` are the user's type choices (logical_type_of()).
 TablePlan plan_table(const Dialect &dialect, const std::string &stream,
                      const nlohmann::json &schema, const std::vector<std::string> &key_properties,
                      const std::optional<std::vector<Column>> &existing,
-                     const std::vector<std::string> &property_order = {});
+                     const std::vector<std::string> &property_order = {},
+                     const TypeOptions &options = {});
 
 }  // namespace chorus::sql

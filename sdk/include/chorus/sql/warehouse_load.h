@@ -23,6 +23,7 @@ using CatalogRow = std::vector<std::optional<std::string>>;
 struct WarehouseSettings {
   std::string default_schema;  // default_target_schema; empty: the stream name picks the schema
   bool hard_delete = false;    // hard_delete: delete rows instead of marking _sdc_deleted_at
+  TypeOptions types;           // numbers_as_float (see type_settings.h)
   // grants: per schema, as the config spells it, the entries that get read access (see
   // Dialect::grantee for what an entry may say).
   std::map<std::string, std::vector<std::string>> grants;
@@ -35,7 +36,8 @@ struct WarehouseSettings {
   const std::vector<std::string> &grantees(const std::string &schema) const;
 };
 
-// The JSON Schema properties "default_target_schema" and "grants", described for a warehouse
+// The JSON Schema properties "default_target_schema", "grants" and type_settings_properties(),
+// described for a warehouse
 // whose streams without a schema in their name land in `fallback_schema` and whose grants
 // entries look like `grants_example` (one schema's entry, e.g. "\"analytics\": [\"GROUP a\"]").
 nlohmann::json warehouse_settings_properties(std::string_view fallback_schema,

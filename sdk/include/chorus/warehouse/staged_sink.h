@@ -3,7 +3,8 @@
 //
 //   first use   read the table's columns from the catalog, plan it (chorus::sql::plan_table),
 //               create or evolve it (sql::prepare_table) and grant read access per schema
-//   each batch  stage the records as CSV files in S3 (chorus::s3::StagingWriter), then, in the
+//   each batch  refuse values the columns cannot hold exactly (sql::check_values_fit), stage the
+//   records as CSV files in S3 (chorus::s3::StagingWriter), then, in the
 //               warehouse: create the staging table, copy the files into it, de-duplicate on
 //               the key properties and merge into the table, hard-delete marked rows when
 //               hard_delete is set, drop the staging table; then remove the staged files
@@ -26,6 +27,7 @@
 #include "chorus/s3/staging.h"
 #include "chorus/s3/staging_settings.h"
 #include "chorus/sql/dialect.h"
+#include "chorus/sql/stream_tables.h"
 #include "chorus/sql/table_plan.h"
 #include "chorus/sql/warehouse_load.h"
 
@@ -34,14 +36,17 @@ namespace chorus::warehouse {
 // What the sinks of one run share, read from the target's config once. A target's own shared
 // state (its connection, its COPY settings) usually derives from it.
 struct StagedLoad {
-  // `plugin` names the target in messages ("target-redshift"). Throws ConfigError for a bad
-  // setting (see sql::WarehouseSettings::from_config and s3::staging_settings).
-  StagedLoad(std::string plugin, const nlohmann::json &config);
+  // `plugin` names the target in messages ("target-redshift"). S3 retries are logged as
+  // warnings on `context` (on stderr when null); it outlives the load. Throws ConfigError for a
+  // bad setting (see sql::WarehouseSettings::from_config and s3::staging_settings).
+  StagedLoad(std::string plugin, const nlohmann::json &config,
+             const PluginContext *context = nullptr);
 
   std::string plugin;
   sql::WarehouseSettings warehouse;  // default_target_schema, hard_delete, grants
   s3::StagingSettings staging;       // bucket, prefix, compression, credentials, ...
   s3::Client client;                 // made from staging.client
+  sql::StreamTables tables;          // which stream has which table
 };
 
 class StagedWarehouseSink : public BatchSink {
@@ -74,7 +79,8 @@ class StagedWarehouseSink : public BatchSink {
   virtual std::string information_schema() const { return "information_schema"; }
   // How the staging rows reach table(): sql::upsert_from_staging() unless overridden.
   virtual std::vector<std::string> upsert_statements() const;
-  // After a successful load and the removal of its files: per-load maintenance (VACUUM, ...).
+  // After a committed load and the removal of its files: per-load maintenance (VACUUM, ...).
+  // The batch is committed already, so a failure here is logged as a warning.
   virtual void after_load() {}
 
   // For the warehouse's part.
@@ -92,14 +98,18 @@ class StagedWarehouseSink : public BatchSink {
   std::string load_failure(const s3::StagedBatch &batch, const std::string &location) const;
 
   // Stages the batch, has load_staged() load it, removes the staged files, logs the load and
-  // calls after_load().
+  // calls after_load(). Once load_staged() returned, nothing fails the batch: a staged file
+  // that cannot be removed is a warning naming what is left behind.
   void process_batch(const singer::RecordBatch &batch, const std::vector<RecordMeta> &metas) final;
 
  private:
-  // Reads the catalog, plans, prepares and grants: once per sink.
-  void ensure_table();
+  // Reads the catalog, plans (new unconstrained decimals sized from `first_batch`, which may
+  // be null), prepares and grants: once per sink.
+  void ensure_table(const singer::RecordBatch *first_batch);
   s3::StagedBatch stage(const singer::RecordBatch &batch, const std::vector<RecordMeta> &metas,
                         const std::string &prefix);
+  // Deletes the files of a committed batch; a failure is a warning naming the objects left.
+  void remove_committed_files(const s3::StagedBatch &staged);
 
   const sql::Dialect &dialect_;
   StagedLoad &load_;

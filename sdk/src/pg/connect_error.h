@@ -1,0 +1,15 @@
+// How a refused or failed connection is reported, shared by pg::Connection and
+// pg::ReplicationStream.
+#pragma once
+
+#include <string>
+
+namespace chorus::pg {
+
+// Throws ConfigError when the server refused the credentials, the database or the TLS setup
+// (retrying will not help), RetryableError otherwise. The message names `plugin` and
+// `description` (never the password) and says what to check.
+[[noreturn]] void throw_connect_error(const std::string &plugin, const std::string &description,
+                                      const std::string &server_message);
+
+}  // namespace chorus::pg
