@@ -24,7 +24,10 @@ RunVerdict judge_run(std::vector<MemberFailure> failures, const std::string &sta
   RunVerdict verdict;
   if (stop_signal != 0) {
     // The members stopped because they were asked to: what they report follows from the stop.
-    for (const auto &failure : failures) log_warn(failure.message + " (after the stop request)");
+    for (const auto &failure : failures) {
+      const bool says_so = failure.message.find("asked it to stop") != std::string::npos;
+      log_warn(failure.message + (says_so ? "" : " (after the stop request)"));
+    }
     const char *name = ::strsignal(stop_signal);
     verdict.exit_code = 128 + stop_signal;
     verdict.cause = "stopped by signal " + std::to_string(stop_signal) +

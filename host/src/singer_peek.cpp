@@ -100,6 +100,20 @@ bool equals_ignoring_case(std::string_view text, std::string_view upper) {
 
 SingerPeek peek_singer_line(std::string_view line) {
   SingerPeek result;
+  // The form every chorus plugin writes, checked first: one comparison and one memchr.
+  constexpr std::string_view kRecordPrefix = R"({"type":"RECORD","stream":")";
+  if (line.substr(0, kRecordPrefix.size()) == kRecordPrefix) {
+    const std::string_view rest = line.substr(kRecordPrefix.size());
+    const void *quote = std::memchr(rest.data(), '"', rest.size());
+    if (quote != nullptr) {
+      const auto length = static_cast<std::size_t>(static_cast<const char *>(quote) - rest.data());
+      if (std::memchr(rest.data(), '\\', length) == nullptr) {
+        result.kind = SingerKind::Record;
+        result.raw_stream = rest.substr(0, length);
+        return result;
+      }
+    }
+  }
   Cursor cursor(line);
   if (!cursor.take('{')) return result;
   std::string_view type;

@@ -39,3 +39,13 @@ TEST_CASE("STATE lines are told apart from other messages and from malformed lin
   CHECK(peek_singer_line(R"({"type":5,"stream":"a"})").kind == SingerKind::Other);
   CHECK(peek_singer_line("").kind == SingerKind::Other);
 }
+
+TEST_CASE("the compact form chorus plugins write takes the short path, escapes the long one") {
+  auto compact = peek_singer_line(R"({"type":"RECORD","stream":"orders","record":{}})");
+  CHECK(compact.kind == SingerKind::Record);
+  CHECK_FALSE(compact.stream_escaped);
+  CHECK(compact.raw_stream == "orders");
+  auto escaped = peek_singer_line(R"({"type":"RECORD","stream":"a\"b","record":{}})");
+  CHECK(escaped.kind == SingerKind::Record);
+  CHECK(stream_name(escaped) == "a\"b");
+}

@@ -46,4 +46,33 @@ expect_exit 0 "re-run after SIGKILL" -- "$CHORUS" run tap-fixture target-fixture
   --config 'tap-fixture={"records": 400, "state_every": 3}' --config 'target-fixture={"path":"o.jsonl"}' --state s.json
 distinct=$(python3 -c "import json; print(len({json.loads(l)['record']['id'] for l in open('o.jsonl')}))")
 [[ $distinct == 400 ]] || fail "after SIGKILL and re-run, $distinct distinct ids instead of 400"
+# SIGTERM with an external tap: the host forwards the stop to the tap's process group, the target
+# stores what it has, and the last line says the run was stopped, with what was committed.
+cat >slow-tap <<'PY'
+#!/usr/bin/env python3
+import json, sys, time
+print(json.dumps({"type": "SCHEMA", "stream": "s", "key_properties": ["id"],
+                  "schema": {"type": "object", "properties": {"id": {"type": "integer"}}}}), flush=True)
+for i in range(1, 100000):
+    print(json.dumps({"type": "RECORD", "stream": "s", "record": {"id": i}}), flush=True)
+    if i % 5 == 0:
+        print(json.dumps({"type": "STATE", "value": {"bookmarks": {"s": {"n": i}}}}), flush=True)
+    if i == 20:
+        print("INFO twenty records out", file=sys.stderr, flush=True)
+    time.sleep(0.02)
+PY
+chmod +x slow-tap
+rm -f s.json o.jsonl
+"$CHORUS" run ./slow-tap target-fixture --config 'target-fixture={"path":"o.jsonl"}' --state s.json 2>err &
+pid=$!
+wait_for_line err "twenty records out"
+kill -s TERM $pid
+wait $pid
+got=$?
+[[ $got == 143 ]] || { fail "SIGTERM with an external tap: exit $got, expected 143"; tail err >&2; }
+tail -n 1 err >last
+expect_contains last "run failed: stopped by signal 15" "the last line says the run was stopped"
+n=$(json_get s.json "d['bookmarks']['s']['n']")
+expect_contains last "s: " "the stopped run's counts"
+grep -qF "$n committed" last || fail "the last line's committed count matches the stored bookmark $n: $(cat last)"
 finish
