@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache git
+  clang libclang-rt-14-dev clang-format
   libboost-dev libboost-filesystem-dev nlohmann-json3-dev libsimdjson-dev libcurl4-openssl-dev
   libpqxx-dev libspdlog-dev doctest-dev libssl-dev zlib1g-dev libzstd-dev libsqlite3-dev
   libyaml-cpp-dev libcli11-dev

@@ -9,5 +9,6 @@ build=${CHORUS_BUILD_DIR:-$repo/build/main}
 "$repo/scripts/build.sh"
 "$repo/scripts/test-services.sh" start
 . "${CHORUS_SERVICES_ENV:-$repo/build/services/env}"
+export CHORUS_REQUIRE_SERVICES=1  # a missing server fails a test, never skips it
 cd "$build"
 ctest --output-on-failure --no-tests=error -j "$(nproc)" "$@"

@@ -18,17 +18,32 @@ inline std::string env(const char *name) {
   return value ? value : "";
 }
 
-enum class Service { Postgres, S3 };
+enum class Service { Postgres, S3, PostgresTls };
 
-// True when the settings of every service in `needed` are in the environment; otherwise says
-// why the test is skipped and how to start the servers, and returns false.
+// True when the servers must be there (scripts/test.sh and CI set CHORUS_REQUIRE_SERVICES=1):
+// then a missing server fails the test instead of skipping it.
+inline bool services_required() {
+  return !env("CHORUS_REQUIRE_SERVICES").empty() && env("CHORUS_REQUIRE_SERVICES") != "0";
+}
+
+// The one guard of every test that needs a server. True when the settings of every service in
+// `needed` are in the environment. Otherwise: a failure when services_required(), else a message
+// saying the test is skipped and how to start the servers; returns false either way, and the
+// caller returns.
 inline bool have_services(std::initializer_list<Service> needed) {
   for (Service service : needed) {
-    const char *variable =
-        service == Service::Postgres ? "CHORUS_TEST_PG_HOST" : "CHORUS_TEST_S3_ENDPOINT";
+    const char *variable = service == Service::Postgres      ? "CHORUS_TEST_PG_HOST"
+                           : service == Service::PostgresTls ? "CHORUS_TEST_PG_SSL_CA"
+                                                             : "CHORUS_TEST_S3_ENDPOINT";
     if (env(variable).empty()) {
-      MESSAGE((std::string("skipped: ") + variable +
-               " is not set (source build/services/env after scripts/test-services.sh start)"));
+      const std::string why = std::string(variable) +
+                              " is not set (source build/services/env after "
+                              "scripts/test-services.sh start)";
+      if (services_required()) {
+        FAIL_CHECK("required test server missing: " << why);
+      } else {
+        MESSAGE("skipped: " << why);
+      }
       return false;
     }
   }

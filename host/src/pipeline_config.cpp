@@ -112,18 +112,31 @@ std::string MemberSpec::display_name() const {
   return fs::path(executable).filename().string();
 }
 
-nlohmann::json yaml_to_json(const YAML::Node &node, const EnvironmentLookup &lookup) {
+namespace {
+
+// YAML aliases let a few lines name a tree that is exponentially large once expanded (the
+// "billion laughs"); a pipeline never needs more than a small fraction of this many values.
+constexpr std::size_t kMaxPipelineValues = 100000;
+
+nlohmann::json yaml_to_json_within(const YAML::Node &node, const EnvironmentLookup &lookup,
+                                   std::size_t &values_left) {
+  if (values_left == 0) {
+    throw std::runtime_error("holds more than " + std::to_string(kMaxPipelineValues) +
+                             " values once its YAML aliases are expanded; refused");
+  }
+  --values_left;
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       nlohmann::json object = nlohmann::json::object();
       for (const auto &entry : node) {
-        object[entry.first.as<std::string>()] = yaml_to_json(entry.second, lookup);
+        object[entry.first.as<std::string>()] =
+            yaml_to_json_within(entry.second, lookup, values_left);
       }
       return object;
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json array = nlohmann::json::array();
-      for (const auto &item : node) array.push_back(yaml_to_json(item, lookup));
+      for (const auto &item : node) array.push_back(yaml_to_json_within(item, lookup, values_left));
       return array;
     }
     case YAML::NodeType::Scalar: {
@@ -137,6 +150,13 @@ nlohmann::json yaml_to_json(const YAML::Node &node, const EnvironmentLookup &loo
       return nullptr;
   }
   return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json yaml_to_json(const YAML::Node &node, const EnvironmentLookup &lookup) {
+  std::size_t values_left = kMaxPipelineValues;
+  return yaml_to_json_within(node, lookup, values_left);
 }
 
 PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &lookup) {

@@ -28,13 +28,14 @@ void HostServices::clear_error() {
   error_.reset();
 }
 
-void HostServices::on_set_error(const chorus_host_v1 *host, int32_t /*code*/, const char *message) {
+void HostServices::on_set_error(const chorus_host_v1 *host, chorus_status /*code*/,
+                                const char *message) {
   auto *self = static_cast<HostServices *>(host->host_data);
   std::lock_guard lock(self->mutex_);
   self->error_ = (message != nullptr && *message != '\0') ? std::string(message) : std::string();
 }
 
-void HostServices::on_log(const chorus_host_v1 *host, int32_t level, const char *message) {
+void HostServices::on_log(const chorus_host_v1 *host, chorus_log_level level, const char *message) {
   auto *self = static_cast<HostServices *>(host->host_data);
   if (message == nullptr || !self->log_) return;
   self->log_(log_level_from_abi(level), message);

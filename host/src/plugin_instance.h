@@ -48,8 +48,8 @@ class HostServices {
   const std::string &plugin_name() const { return plugin_name_; }
 
  private:
-  static void on_set_error(const chorus_host_v1 *host, int32_t code, const char *message);
-  static void on_log(const chorus_host_v1 *host, int32_t level, const char *message);
+  static void on_set_error(const chorus_host_v1 *host, chorus_status code, const char *message);
+  static void on_log(const chorus_host_v1 *host, chorus_log_level level, const char *message);
   static int32_t on_stop_requested(const chorus_host_v1 *host);
 
   chorus_host_v1 host_{};

@@ -19,10 +19,10 @@ struct Capture {
   std::vector<std::string> log;
 };
 
-void set_error(const chorus_host_v1 *host, int32_t, const char *message) {
+void set_error(const chorus_host_v1 *host, chorus_status, const char *message) {
   static_cast<Capture *>(host->host_data)->error = message ? message : "";
 }
-void log_line(const chorus_host_v1 *host, int32_t, const char *message) {
+void log_line(const chorus_host_v1 *host, chorus_log_level, const char *message) {
   static_cast<Capture *>(host->host_data)->log.emplace_back(message ? message : "");
 }
 int32_t never_stop(const chorus_host_v1 *) { return 0; }

@@ -46,6 +46,19 @@ TEST_CASE("yaml_to_json types plain scalars and keeps quoted ones as strings") {
   CHECK(json["g"] == 42);
 }
 
+TEST_CASE("yaml_to_json refuses aliases that expand into a huge tree instead of building it") {
+  // Nine levels of ten aliases each name 10^9 scalars in a dozen lines.
+  std::string yaml = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    const std::string previous = "*l" + std::to_string(level - 1);
+    yaml += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) yaml += (i ? ", " : "") + previous;
+    yaml += "]\n";
+  }
+  CHECK_THROWS_WITH(yaml_to_json(YAML::Load(yaml), fake_env({})),
+                    doctest::Contains("YAML aliases"));
+}
+
 TEST_CASE("a pipeline file gives members, config and a state path relative to the file") {
   TempDir dir;
   std::ofstream(dir.path() / "orders.yml") << R"(

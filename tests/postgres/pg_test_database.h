@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "../service_env.h"
 #include "chorus/pg/connection.h"
 
 namespace chorus::test {
@@ -64,11 +65,9 @@ std::string dump(pg::Connection &connection, const std::string &query);
 
 }  // namespace chorus::test
 
-// In a doctest case: `server` is test_server(), or the case ends with a message saying how to
-// start the servers.
-#define REQUIRE_SERVER(server)                                                              \
-  auto server = chorus::test::test_server();                                                \
-  if (!server) {                                                                            \
-    MESSAGE("CHORUS_TEST_PG_* not set: start scripts/test-services.sh and source its env"); \
-    return;                                                                                 \
-  }
+// In a doctest case: `server` is test_server(), or the case ends through the one server guard
+// (a failure when the servers are required, else a message saying how to start them).
+#define REQUIRE_SERVER(server)                                                       \
+  if (!chorus::testing::have_services({chorus::testing::Service::Postgres})) return; \
+  auto server = chorus::test::test_server();                                         \
+  REQUIRE(server)

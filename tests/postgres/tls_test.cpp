@@ -9,12 +9,12 @@ namespace {
 
 using chorus::test::env;
 
-#define REQUIRE_TLS_SERVER(server)                                                     \
-  auto server = chorus::test::test_server();                                           \
-  if (!server || env("CHORUS_TEST_PG_SSL_CA").empty()) {                               \
-    MESSAGE("CHORUS_TEST_PG_* (with SSL_CA) not set: start scripts/test-services.sh"); \
-    return;                                                                            \
-  }
+#define REQUIRE_TLS_SERVER(server)                                                      \
+  if (!chorus::testing::have_services(                                                  \
+          {chorus::testing::Service::Postgres, chorus::testing::Service::PostgresTls})) \
+    return;                                                                             \
+  auto server = chorus::test::test_server();                                            \
+  REQUIRE(server)
 
 // The error of connecting with `settings`, empty when the connection succeeds.
 std::string connect_error(const chorus::pg::ConnectionSettings &settings) {

@@ -14,25 +14,15 @@
 #include "chorus/s3/client.h"
 #include "chorus/s3/record_rows.h"
 #include "chorus/s3/staging.h"
+#include "../service_env.h"
 
 using namespace chorus::s3;
 
 namespace {
 
-std::string env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
+using chorus::testing::env;
 
-bool have_server() {
-  if (env("CHORUS_TEST_S3_ENDPOINT").empty()) {
-    MESSAGE(
-        "skipped: CHORUS_TEST_S3_ENDPOINT is not set (source build/services/env after "
-        "scripts/test-services.sh start)");
-    return false;
-  }
-  return true;
-}
+bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
 ClientConfig server_config() {
   ClientConfig config;

@@ -19,13 +19,13 @@ TestHost::TestHost() {
   host_.abi_major = CHORUS_ABI_MAJOR;
   host_.abi_minor = CHORUS_ABI_MINOR;
   host_.host_data = this;
-  host_.set_error = [](const chorus_host_v1 *host, int32_t code, const char *message) {
+  host_.set_error = [](const chorus_host_v1 *host, chorus_status code, const char *message) {
     TestHost *self = self_of(host);
     self->last_code = code;
     self->last_error = message;
     ++self->error_calls;
   };
-  host_.log = [](const chorus_host_v1 *host, int32_t, const char *message) {
+  host_.log = [](const chorus_host_v1 *host, chorus_log_level, const char *message) {
     self_of(host)->logs.emplace_back(message);
   };
   host_.stop_requested = [](const chorus_host_v1 *host) -> int32_t {

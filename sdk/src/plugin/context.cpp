@@ -64,7 +64,7 @@ bool PluginContext::stop_requested() const {
 void PluginContext::log(int level, std::string_view message) const {
   if (host_ != nullptr && host_->log != nullptr) {
     const std::string text(message);
-    host_->log(host_, level, text.c_str());
+    host_->log(host_, static_cast<chorus_log_level>(level), text.c_str());
     return;
   }
   std::fprintf(stderr, "%s: %.*s\n", level_name(level), static_cast<int>(message.size()),

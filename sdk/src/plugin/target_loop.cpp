@@ -124,7 +124,10 @@ class TargetLoop {
     // Finishing may still load (merge a staging table, swap a table), so the last state waits
     // for it too.
     drain_all();
-    for (auto &[name, route] : routes_) {
+    for (auto &entry : routes_) {
+      // Structured bindings cannot be captured by lambdas in C++17.
+      const std::string &name = entry.first;
+      StreamRoute &route = entry.second;
       annotated([&] { return "finishing stream '" + name + "'"; }, [&] { route.sink->finish(); });
     }
     write_pending_state();

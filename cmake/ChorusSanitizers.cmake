@@ -1,0 +1,28 @@
+# CHORUS_SANITIZE=address builds everything (host, SDK, plugins, tests) with AddressSanitizer and
+# UndefinedBehaviorSanitizer; CHORUS_SANITIZE=thread with ThreadSanitizer. The flags go on every
+# target because plugins are shared libraries loaded into the host: an instrumented host with
+# uninstrumented plugins would miss what happens inside them.
+if(CHORUS_SANITIZE STREQUAL "")
+  return()
+elseif(CHORUS_SANITIZE STREQUAL "address")
+  set(chorus_sanitizer_flags -fsanitize=address,undefined -fno-sanitize-recover=undefined
+                             -fno-omit-frame-pointer)
+  set(chorus_sanitizer_runtime asan)
+elseif(CHORUS_SANITIZE STREQUAL "thread")
+  set(chorus_sanitizer_flags -fsanitize=thread -fno-omit-frame-pointer)
+  set(chorus_sanitizer_runtime tsan)
+else()
+  message(FATAL_ERROR "CHORUS_SANITIZE must be empty, address or thread, not '${CHORUS_SANITIZE}'")
+endif()
+add_compile_options(${chorus_sanitizer_flags})
+add_link_options(${chorus_sanitizer_flags})
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  # Clang links its sanitizer runtime statically into executables only, which leaves plugins
+  # (linked with --no-undefined) with unresolved runtime symbols; the shared runtime serves the
+  # host and every plugin it loads. It is not on the loader's path, hence the rpath.
+  execute_process(
+    COMMAND "${CMAKE_CXX_COMPILER}" -print-file-name=libclang_rt.${chorus_sanitizer_runtime}-${CMAKE_SYSTEM_PROCESSOR}.so
+    OUTPUT_VARIABLE chorus_sanitizer_library OUTPUT_STRIP_TRAILING_WHITESPACE)
+  get_filename_component(chorus_sanitizer_dir "${chorus_sanitizer_library}" DIRECTORY)
+  add_link_options(-shared-libsan "LINKER:-rpath,${chorus_sanitizer_dir}")
+endif()

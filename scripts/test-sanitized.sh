@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The second compiler and the sanitizers: builds the whole tree with Clang (warnings are errors
+# there too) under AddressSanitizer + UndefinedBehaviorSanitizer into build/asan, runs the unit
+# and end-to-end tests in it, then runs every fuzz target for CHORUS_FUZZ_SECONDS (default 60).
+# Extra arguments go to ctest. CI runs it after scripts/test.sh.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${CHORUS_ASAN_BUILD_DIR:-$repo/build/asan}
+"$repo/scripts/install-deps.sh"
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo}
+# -O1 keeps the instrumented tests fast enough without hiding reports behind optimisation.
+CC=clang CXX=clang++ cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+  -DCHORUS_SANITIZE=address -DCHORUS_BUILD_FUZZ=ON -DCHORUS_BUILD_BENCH=OFF >/dev/null
+ninja -C "$build"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+(cd "$build" && ctest --output-on-failure --no-tests=error -j "$(nproc)" -L 'unit|e2e' "$@")
+"$repo/scripts/fuzz.sh" "$build"
