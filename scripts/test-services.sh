@@ -14,6 +14,7 @@ mkdir -p "$repo/build/services"
 # The server runs as the `postgres` system user, which must be able to reach its data folder; a
 # clone under a private home folder (mode 0700) is not reachable, so fall back to the temp dir.
 dir=${CHORUS_SERVICES_DIR:-$repo/build/services}
+mkdir -p "$dir"
 if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
   dir=${TMPDIR:-/tmp}/chorus-test-services
 fi
