@@ -98,8 +98,10 @@ int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
   MetricsCollector metrics;
   std::optional<StateStore> store;
   std::optional<nlohmann::json> stored_state;
+  std::unique_ptr<StateLock> state_lock;  // held to the end of the run
   if (!spec.state_path.empty()) {
     store.emplace(spec.state_path);
+    state_lock = store->lock("chorus run " + spec.name);
     stored_state = store->read();
   }
   TempDir files;
@@ -211,6 +213,7 @@ int run_pipeline(const PipelineSpec &spec, const RunOptions &options) {
   relay.join();
   std::sort(failures.begin(), failures.end());
   report.summary(relay.bytes(), follower.states_received());
+  log_info(follower.outcome());
 
   if (!state_error.empty()) log_error("cannot store the state: " + state_error);
   if (stop_signal() != 0) {
