@@ -210,9 +210,14 @@ PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &l
   } catch (const nlohmann::json::exception &e) {
     throw std::runtime_error("pipeline file " + file.string() + ": " + e.what());
   }
-  fs::path state = root.contains("state") && root["state"].is_string()
-                       ? fs::path(root["state"].get<std::string>())
-                       : fs::path(".chorus") / (spec.name + ".state.json");
+  if (root.contains("state") && (!root["state"].is_string() || root["state"] == "")) {
+    throw std::runtime_error(context_of(file, "state") +
+                             " must be a file path (relative to the pipeline file's folder); "
+                             "leave it out for .chorus/" +
+                             spec.name + ".state.json");
+  }
+  fs::path state = root.contains("state") ? fs::path(root["state"].get<std::string>())
+                                          : fs::path(".chorus") / (spec.name + ".state.json");
   spec.state_path = (spec.base_dir / state).lexically_normal();
   return spec;
 }

@@ -94,8 +94,10 @@ int run_members(const PipelineSpec &spec, const RunOptions &options) {
   MetricsCollector metrics;
   std::optional<StateStore> store;
   std::optional<nlohmann::json> stored_state;
+  std::unique_ptr<StateLock> state_lock;  // held to the end of the run
   if (!spec.state_path.empty()) {
     store.emplace(spec.state_path);
+    state_lock = store->lock("chorus run " + spec.name);
     stored_state = store->read();
   }
   if (std::size_t swept = sweep_stale_temp_dirs(temp_base()); swept > 0) {
@@ -237,6 +239,7 @@ int run_members(const PipelineSpec &spec, const RunOptions &options) {
   target_relay.join();
   const RunVerdict verdict = judge_run(std::move(failures), state_error, stop_signal(),
                                        ledger.mismatch(members.back()->name()));
+  log_info(follower.outcome());
   report.finish(verdict, relay.bytes(), follower.states_received());
   return verdict.exit_code;
 }

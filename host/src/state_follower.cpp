@@ -1,8 +1,7 @@
 #include "state_follower.h"
 
-#include <cctype>
-
 #include "log.h"
+#include "state_line.h"
 
 namespace chorus::host {
 
@@ -13,52 +12,74 @@ StateFollower::StateFollower(std::string target_name, const StateStore *store,
 }
 
 void StateFollower::feed(std::string_view bytes) {
+  if (failed_) return;
   pending_.append(bytes);
   std::size_t start = 0;
-  for (auto newline = pending_.find('\n'); newline != std::string::npos;
-       newline = pending_.find('\n', start)) {
-    handle_line(std::string_view(pending_).substr(start, newline - start));
-    start = newline + 1;
+  try {
+    for (auto newline = pending_.find('\n'); newline != std::string::npos;
+         newline = pending_.find('\n', start)) {
+      // Past the line before handling it: a line that throws is not handled twice.
+      std::size_t line_start = start;
+      start = newline + 1;
+      handle_line(std::string_view(pending_).substr(line_start, newline - line_start));
+    }
+  } catch (...) {
+    failed_ = true;
+    pending_.clear();
+    throw;
   }
   pending_.erase(0, start);
 }
 
 void StateFollower::finish() {
-  if (!pending_.empty()) handle_line(pending_);
-  pending_.clear();
+  if (failed_) return;
+  std::string last;
+  last.swap(pending_);
+  if (last.empty()) return;
+  try {
+    handle_line(last);
+  } catch (...) {
+    failed_ = true;
+    throw;
+  }
+}
+
+std::string StateFollower::outcome() const {
+  if (store_ == nullptr) {
+    return "state not stored: this run has no state file (give --state FILE to resume the next "
+           "run from it)";
+  }
+  const std::string path = store_->path().string();
+  if (states_received_ == 0) {
+    return "state not stored: " + std::string(failed_ ? "the first" : "no") + " STATE of target '" +
+           target_name_ + "' " + (failed_ ? "failed" : "arrived") + "; " + path + " is unchanged";
+  }
+  return "state stored at " + path + " (" + std::to_string(states_received_) +
+         " STATE(s) from target '" + target_name_ + "'" +
+         (failed_ ? ", up to the one that failed" : "") + ")";
 }
 
 void StateFollower::handle_line(std::string_view line) {
   ++line_number_;
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
-  auto message = nlohmann::json::parse(line, nullptr, false);
-  std::string type;
-  if (message.is_object() && message.contains("type") && message["type"].is_string()) {
-    type = message["type"].get<std::string>();
-    for (auto &c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  // A Singer target (singer-python, the Meltano SDK) prints the state value itself: an object
-  // that is no Singer message.
-  const bool bare_value = message.is_object() && !message.contains("type");
-  if (bare_value) {
-    ++states_received_;
-    state_ = merge_state(state_, message);
-    if (store_ != nullptr) store_->write(state_);
-    return;
-  }
-  if (type != "STATE" || !message.contains("value")) {
+  auto parsed = nlohmann::json::parse(line, nullptr, false);
+  const std::string where =
+      "target '" + target_name_ + "', line " + std::to_string(line_number_) + " of its output";
+  std::optional<nlohmann::json> value;
+  if (!parsed.is_discarded()) value = state_value_of(parsed, where);
+  if (!value) {
     if (!warned_other_) {
-      log_warn("target '" + target_name_ + "' wrote something other than a STATE message on " +
-               "its output (line " + std::to_string(line_number_) +
-               "); a target writes only STATE lines there; ignored");
+      log_warn(where + ": neither a STATE message nor a state value; a target writes only " +
+               "states there; ignored (later such lines too)");
       warned_other_ = true;
     }
     return;
   }
   ++states_received_;
-  state_ = merge_state(state_, message["value"]);
-  if (annotator_) state_ = merge_state(state_, annotator_(message["value"]));
-  if (store_ != nullptr) store_->write(state_);
+  nlohmann::json merged = merge_state(state_, *value);
+  if (annotator_) merged = merge_state(merged, annotator_(*value));
+  if (store_ != nullptr) store_->write(merged);
+  state_ = std::move(merged);
 }
 
 }  // namespace chorus::host

@@ -1,4 +1,4 @@
-// Follows a target's output: every STATE line is merged into the state and stored at once.
+// Follows a target's output: every state line is merged into the state and stored at once.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +16,11 @@ class StateFollower {
   // `store` may be null: the state is then followed but not written (no state file).
   StateFollower(std::string target_name, const StateStore *store, nlohmann::json initial);
 
-  // Bytes as read from the target's stdout; complete lines are handled immediately.
+  // Bytes as read from the target's stdout; complete lines are handled immediately. A line is a
+  // state in either Singer form, a full STATE message or the bare value (see state_line.h).
+  // Throws StateValueError for a state value that is not a JSON object, and the store's error
+  // when the state cannot be written; from then on the follower stores nothing more, so the
+  // state file keeps the last good state.
   void feed(std::string_view bytes);
   // End of output: handles a last line without a newline.
   void finish();
@@ -28,6 +32,9 @@ class StateFollower {
   }
 
   std::size_t states_received() const { return states_received_; }
+  // One line for the end of the run: where the state went ("state stored at ...", "state not
+  // stored ...").
+  std::string outcome() const;
   const nlohmann::json &state() const { return state_; }
 
  private:
@@ -40,6 +47,7 @@ class StateFollower {
   std::size_t states_received_ = 0;
   bool warned_other_ = false;
   std::function<nlohmann::json(const nlohmann::json &value)> annotator_;
+  bool failed_ = false;
 };
 
 }  // namespace chorus::host

@@ -103,4 +103,8 @@ bool StateStore::clear() const {
   return removed;
 }
 
+std::unique_ptr<StateLock> StateStore::lock(const std::string &purpose) const {
+  return std::make_unique<FileStateLock>(path_, purpose);
+}
+
 }  // namespace chorus::host

@@ -1,9 +1,15 @@
 // The pipeline's state file: read at start, advanced only from STATE lines the target echoes.
+// Whoever changes it holds its lock first (lock()); reading needs no lock, since a write replaces
+// the file in one rename.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+
+#include "state_lock.h"
 
 namespace chorus::host {
 
@@ -28,6 +34,10 @@ class StateStore {
 
   // Removes the file; true when there was one.
   bool clear() const;
+
+  // Takes the state's lock for `purpose` ("chorus run orders"), without waiting; held until the
+  // returned object is destroyed. Throws StateLockedError naming the holder.
+  std::unique_ptr<StateLock> lock(const std::string &purpose) const;
 
  private:
   std::filesystem::path path_;

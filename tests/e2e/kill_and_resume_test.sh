@@ -9,12 +9,13 @@ cat >tap.json <<'JSON'
 {"state_every": 500, "files": [{"entity": "orders", "path": "data/orders.csv", "keys": ["OrderId"],
   "replication_key": "LastUpdated"}]}
 JSON
-run() {
-  "$CHORUS" run tap-csv target-sqlite --config tap-csv=tap.json \
-    --config 'target-sqlite={"database":"out.db"}' --state state.json
-}
+args=(run tap-csv target-sqlite --config tap-csv=tap.json
+  --config 'target-sqlite={"database":"out.db"}' --state state.json)
+run() { "$CHORUS" "${args[@]}"; }
 
-run 2>err &
+# Started directly, not through run(): $! must be chorus itself, not a subshell whose SIGKILL
+# would leave chorus running beside the re-run.
+"$CHORUS" "${args[@]}" 2>err &
 pid=$!
 # Kill once the target has confirmed some state, while rows are still flowing.
 for _ in $(seq 1 600); do

@@ -94,6 +94,21 @@ TEST_CASE("a pipeline file with an unknown key is refused, naming the key") {
                     doctest::Contains("tagret"));
 }
 
+TEST_CASE("a pipeline file's state that is not a path is refused instead of silently defaulted") {
+  TempDir dir;
+  for (const char *state : {"state: 5", "state: ~", "state: ''", "state: [a]"}) {
+    CAPTURE(state);
+    std::ofstream(dir.path() / "p.yml") << "tap: {plugin: tap-csv}\ntarget: {plugin: target-csv}\n"
+                                        << state << "\n";
+    CHECK_THROWS_WITH(load_pipeline_file(dir.path() / "p.yml", fake_env({})),
+                      doctest::Contains("state must be a file path"));
+  }
+  std::ofstream(dir.path() / "p.yml")
+      << "tap: {plugin: tap-csv}\ntarget: {plugin: target-csv}\nstate: s/p.json\n";
+  CHECK(load_pipeline_file(dir.path() / "p.yml", fake_env({})).state_path ==
+        dir.path() / "s" / "p.json");
+}
+
 TEST_CASE("--config accepts inline JSON and refuses a value without a name") {
   auto [name, config] = parse_config_option(R"(tap-csv={"delimiter": ";"})");
   CHECK(name == "tap-csv");

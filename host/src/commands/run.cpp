@@ -78,7 +78,9 @@ int run_command(const RunCommandOptions &options) {
     bool found = false;
     for (auto &member : spec.members) {
       if (member.display_name() == name || member.plugin == name || member.executable == name) {
-        member.config = config;
+        // Key by key, into nested objects too, as Meltano's `config set` does: the settings the
+        // pipeline file gives and the option does not name are kept.
+        member.config.update(config, /*merge_objects=*/true);
         found = true;
       }
     }
@@ -109,9 +111,13 @@ void add_run(CLI::App &app, Command &command) {
                   "Tap, mappers and target: chorus plugin names, .so paths or Singer executables");
   run->add_option("-p,--pipeline", options->pipeline_file, "Pipeline YAML file");
   run->add_option("-c,--config", options->configs,
-                  "NAME=FILE or NAME='{\"key\":\"value\"}': config of the member NAME");
+                  "NAME=FILE or NAME='{\"key\":\"value\"}': settings of the member NAME, "
+                  "merged key by key (nested objects too) into the config the pipeline file "
+                  "gives it; repeat to merge several in order");
   run->add_option("-s,--state", options->state_file,
-                  "State file: read to resume, advanced from the target's STATE output");
+                  "State file (relative to the current folder): read to resume, advanced from "
+                  "the target's STATE output, locked for the run; default with --pipeline: the "
+                  "file's `state:`, or .chorus/NAME.state.json next to the pipeline file");
   run->add_option(
       "--select", options->select,
       "Streams to sync (\"orders\", \"orders.id\", \"!orders.email\", wildcards allowed); a "
