@@ -60,7 +60,8 @@ int main(int argc, char **argv) {
   const bool singer = std::strcmp(argv[1], "singer") == 0;
   const std::uint64_t records = std::strtoull(argv[2], nullptr, 10);
   std::uint64_t changed = 0;
-  if (argc >= 5 && std::strcmp(argv[3], "--changed") == 0) changed = std::strtoull(argv[4], nullptr, 10);
+  if (argc >= 5 && std::strcmp(argv[3], "--changed") == 0)
+    changed = std::strtoull(argv[4], nullptr, 10);
   const std::uint64_t change_every = changed ? records / changed : 0;
 
   static char buffer[1 << 20];

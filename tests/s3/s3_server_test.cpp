@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "../service_env.h"
 #include "chorus/s3/client.h"
 #include "chorus/s3/record_rows.h"
 #include "chorus/s3/staging.h"
-#include "../service_env.h"
 
 using namespace chorus::s3;
 

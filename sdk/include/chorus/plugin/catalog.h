@@ -1,11 +1,10 @@
 // The Singer catalog: which streams exist, which are selected, and how they replicate.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace chorus {
 

@@ -1,10 +1,9 @@
 // A plugin's settings, declared once as a JSON Schema and enforced on every config.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace chorus {
 
