@@ -18,8 +18,8 @@ class LogCapture {
     host_.abi_major = CHORUS_ABI_MAJOR;
     host_.abi_minor = CHORUS_ABI_MINOR;
     host_.host_data = this;
-    host_.set_error = [](const chorus_host_v1 *, int32_t, const char *) {};
-    host_.log = [](const chorus_host_v1 *host, int32_t level, const char *message) {
+    host_.set_error = [](const chorus_host_v1 *, chorus_status, const char *) {};
+    host_.log = [](const chorus_host_v1 *host, chorus_log_level level, const char *message) {
       auto *self = static_cast<LogCapture *>(host->host_data);
       std::lock_guard<std::mutex> lock(self->mutex_);
       self->lines_.push_back({level, message});

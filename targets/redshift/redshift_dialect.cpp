@@ -116,7 +116,8 @@ std::string RedshiftDialect::refusal(const LogicalType &type, const singer::Valu
       value.text.size() > varchar_bytes(type)) {
     return "it takes " + std::to_string(value.text.size()) +
            " bytes of UTF-8 and the column (VARCHAR(" + std::to_string(varchar_bytes(type)) +
-           ")) holds " + std::to_string(varchar_bytes(type)) + " bytes";
+           ")) holds " + std::to_string(varchar_bytes(type)) +
+           " bytes (the setting long_text: truncate cuts such values to fit)";
   }
   return sql::Dialect::refusal(type, value);
 }

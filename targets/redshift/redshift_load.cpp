@@ -51,6 +51,7 @@ LoadEnvironment::LoadEnvironment(const nlohmann::json &config, const PluginConte
   iam_role = config.value("iam_role", "");
   vacuum_after_load = config.value("vacuum_after_load", false);
   analyze_after_load = config.value("analyze_after_load", false);
+  long_text = long_text_of(config);
   if (standin) {
     copy = make_postgres_standin_copy(dialect, client);
     // The stand-in loads timestamps the way Redshift reads them: as UTC.

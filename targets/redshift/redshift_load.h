@@ -9,6 +9,7 @@
 
 #include "chorus/warehouse/staged_sink.h"
 #include "copy_executor.h"
+#include "long_text.h"
 #include "redshift_dialect.h"
 #include "redshift_session.h"
 #include "spectrum_catalog.h"
@@ -31,6 +32,7 @@ struct LoadEnvironment : warehouse::StagedLoad {
   std::string iam_role;
   bool vacuum_after_load = false;
   bool analyze_after_load = false;
+  LongText long_text = LongText::Refuse;
 
   // Spectrum's catalog (created on first use: the stand-in's creates its recording tables).
   ExternalCatalog &external_catalog();

@@ -7,7 +7,15 @@ namespace chorus::target_redshift {
 
 RedshiftSink::RedshiftSink(StreamInfo info, const nlohmann::json &config,
                            const PluginContext &context, LoadEnvironment &load)
-    : StagedWarehouseSink(std::move(info), config, context, load.dialect, load), load_(load) {}
+    : StagedWarehouseSink(std::move(info), config, context, load.dialect, load),
+      load_(load),
+      long_text_(load.plugin, stream(),
+                 [this](const std::string &text) { this->context().warn(text); }) {}
+
+const singer::RecordBatch &RedshiftSink::fit_values(const singer::RecordBatch &batch) {
+  if (load_.long_text != LongText::Truncate) return batch;
+  return long_text_.cut(plan(), batch);
+}
 
 std::vector<sql::CatalogRow> RedshiftSink::query(const std::string &sql) {
   return load_.session.query(sql);

@@ -24,9 +24,12 @@ class RedshiftSink : public warehouse::StagedWarehouseSink {
   void load_staged(const s3::StagedBatch &batch, const std::string &prefix) override;
   // vacuum_after_load, analyze_after_load.
   void after_load() override;
+  // With long_text: truncate, the batch with its too long text values cut.
+  const singer::RecordBatch &fit_values(const singer::RecordBatch &batch) override;
 
  private:
   LoadEnvironment &load_;
+  LongTextCutter long_text_;
 };
 
 }  // namespace chorus::target_redshift

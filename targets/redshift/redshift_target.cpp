@@ -37,6 +37,15 @@ PluginInfo RedshiftTarget::info() {
       {"type", "boolean"}, {"default", false}, {"description", "VACUUM a table after each load."}};
   properties["analyze_after_load"] = {
       {"type", "boolean"}, {"default", false}, {"description", "ANALYZE a table after each load."}};
+  properties["long_text"] = {
+      {"type", "string"},
+      {"enum", {"refuse", "truncate"}},
+      {"default", "refuse"},
+      {"description",
+       "A string longer in bytes than its VARCHAR column (at most 65,535 bytes): refuse fails "
+       "the run naming stream, Singer line, property and value, before anything of its batch "
+       "is loaded; truncate cuts it to what fits, at a UTF-8 character boundary, and warns once "
+       "per stream and property. Tables only, not external_tables."}};
   properties["copy_executor"] = {
       {"type", "string"},
       {"enum", {"redshift", "postgres-standin"}},

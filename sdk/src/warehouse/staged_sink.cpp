@@ -86,10 +86,11 @@ s3::StagedBatch StagedWarehouseSink::stage(const singer::RecordBatch &batch,
   return writer.finish();
 }
 
-void StagedWarehouseSink::process_batch(const singer::RecordBatch &batch,
+void StagedWarehouseSink::process_batch(const singer::RecordBatch &received,
                                         const std::vector<RecordMeta> &metas) {
-  if (batch.empty()) return;
-  ensure_table(&batch);
+  if (received.empty()) return;
+  ensure_table(&received);
+  const singer::RecordBatch &batch = fit_values(received);
   sql::check_values_fit(dialect_, *plan_, batch, load_.plugin, stream());
   const std::string prefix =
       s3::batch_prefix(load_.staging.options.prefix, table_.schema + "." + table_.table);

@@ -82,6 +82,10 @@ class StagedWarehouseSink : public BatchSink {
   // After a committed load and the removal of its files: per-load maintenance (VACUUM, ...).
   // The batch is committed already, so a failure here is logged as a warning.
   virtual void after_load() {}
+  // Before a batch's values are checked against the plan (sql::check_values_fit) and staged:
+  // the batch to load, which may be a changed copy of `batch` owned by the sink (the same
+  // records in the same order, with the same line numbers). `batch` itself unless overridden.
+  virtual const singer::RecordBatch &fit_values(const singer::RecordBatch &batch) { return batch; }
 
   // For the warehouse's part.
 
