@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../log_capture.h"
+#include "chorus/plugin/settings.h"
 #include "long_text.h"
 #include "standin_fixture.h"
 
@@ -64,6 +65,16 @@ TEST_CASE("utf8_prefix_length never splits a character") {
   CHECK(utf8_prefix_length("\xF0\x9F\x98\x80", 3) == 0);
   CHECK(utf8_prefix_length("\xC3\xA9x", 1) == 0);
   CHECK(utf8_prefix_length("\xC3\xA9x", 2) == 2);
+}
+
+TEST_CASE("long_text is refuse or truncate, nothing else") {
+  nlohmann::json config = {{"host", "h"}, {"dbname", "d"}, {"s3_bucket", "b"}};
+  const nlohmann::json &settings = chorus::target_redshift::RedshiftTarget::info().settings;
+  CHECK(apply_settings(settings, config)["long_text"] == "refuse");
+  config["long_text"] = "truncate";
+  CHECK_NOTHROW(apply_settings(settings, config));
+  config["long_text"] = "super";
+  CHECK_THROWS(apply_settings(settings, config));
 }
 
 TEST_CASE("a string longer in bytes than its VARCHAR is refused by default, naming the record") {
