@@ -39,10 +39,10 @@ HttpRequest items_request(std::vector<std::pair<std::string, std::string>> query
 }
 
 std::vector<std::string> metric_lines;
-void record_log(const chorus_host_v1 *, int32_t, const char *message) {
+void record_log(const chorus_host_v1 *, chorus_log_level, const char *message) {
   metric_lines.emplace_back(message);
 }
-void ignore_error(const chorus_host_v1 *, int32_t, const char *) {}
+void ignore_error(const chorus_host_v1 *, chorus_status, const char *) {}
 int32_t no_stop(const chorus_host_v1 *) { return 0; }
 
 }  // namespace
