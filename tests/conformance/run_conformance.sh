@@ -67,7 +67,7 @@ case "$plugin" in
     config="{\"api_url\": \"http://127.0.0.1:$port\", \"streams\": [{\"name\": \"items\", \"path\": \"/items\", \"params\": {\"paging\": \"next_url\"}, \"records_path\": \"\$.data[*]\", \"primary_keys\": [\"id\"], \"replication_key\": \"updated_at\", \"replication_param\": \"updated_since\", \"pagination\": {\"type\": \"next_url\", \"path\": \"\$.links.next\"}}]}"
     ;;
   target-csv | target-jsonl)
-    config="{\"destination_path\": \"$WORK/out\"}"
+    config="{\"destination_path\": \"$WORK/destination\"}"
     ;;
   target-sqlite)
     config="{\"database\": \"$WORK/out.db\"}"

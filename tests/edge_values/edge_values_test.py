@@ -22,6 +22,8 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from stream_files import stream_file_stem
+
 SKIP = 77
 CHORUS = os.environ.get("CHORUS", "chorus")
 MEGABYTE = "x" * (1 << 20)
@@ -232,11 +234,11 @@ def rows_of(target, workdir, schema, stream):
     if target in ("postgres", "redshift"):
         return {int(r["id"]): r for r in psql_json('SELECT * FROM "%s"."%s"' % (schema, stream))}
     if target == "jsonl":
-        path = Path(workdir) / "out" / (stream + ".jsonl")
+        path = Path(workdir) / "out" / (stream_file_stem(stream) + ".jsonl")
         rows = [json.loads(line, parse_float=Decimal, parse_int=Decimal)
                 for line in path.read_text(encoding="utf-8").split("\n") if line]
         return {int(r["id"]): r for r in rows}
-    path = Path(workdir) / "out" / (stream + ".csv")
+    path = Path(workdir) / "out" / (stream_file_stem(stream) + ".csv")
     csv.field_size_limit(1 << 30)  # the corpus has a megabyte string
     with open(path, newline="", encoding="utf-8") as handle:
         return {int(r["id"]): r for r in csv.DictReader(handle)}

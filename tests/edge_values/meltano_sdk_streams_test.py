@@ -21,6 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import edge_values_test as edge  # noqa: E402  (the same runner, readers and configs)
 
+from stream_files import stream_file_stem
+
 SKIP = 77
 MUST_FAIL = {
     # file name: words the error must contain
@@ -83,10 +85,10 @@ def count_rows(target, workdir, schema, stream):
         table = stream.split("-", 1)[-1].lower() if target == "redshift" else stream.split("-", 1)[-1]
         return int(edge.psql_value('SELECT count(*) FROM "%s"."%s"' % (schema, table)))
     if target == "jsonl":
-        path = Path(workdir) / "out" / (stream + ".jsonl")
+        path = Path(workdir) / "out" / (stream_file_stem(stream) + ".jsonl")
         return len([line for line in path.read_text(encoding="utf-8").split("\n") if line])
     import csv
-    with open(Path(workdir) / "out" / (stream + ".csv"), newline="", encoding="utf-8") as handle:
+    with open(Path(workdir) / "out" / (stream_file_stem(stream) + ".csv"), newline="", encoding="utf-8") as handle:
         return len(list(csv.DictReader(handle)))
 
 

@@ -59,8 +59,12 @@ for entry in catalog["streams"]:
             item["metadata"]["selected"] = False
 json.dump(catalog, open("deselected.json", "w"))
 PY
+  echo '{"allow_empty": true}' >allow-empty.json
   for flag in --catalog --properties; do
-    expect_exit 0 "$way: $flag" -- "${tap[@]}" --config tap.json $flag deselected.json
+    # A catalog that selects nothing is refused unless the config allows an empty result.
+    expect_exit 1 "$way: $flag selecting nothing" -- "${tap[@]}" --config tap.json $flag deselected.json
+    expect_contains err "no stream is selected" "$way: $flag: the refusal says why"
+    expect_exit 0 "$way: $flag" -- "${tap[@]}" --config tap.json --config allow-empty.json $flag deselected.json
     expect_equal "$(grep -c '"RECORD"' out)" 0 "$way: $flag deselects the stream"
   done
 

@@ -211,7 +211,7 @@ TEST_CASE("Spectrum: each batch lands as gzip CSV under the table's location, DD
                              "' CREATE EXTERNAL DATABASE IF NOT EXISTS");
   CHECK(statements[1] ==
         "CREATE EXTERNAL TABLE \"" + schema +
-            "\".\"orders\" (\"id\" BIGINT, \"name\" VARCHAR(65535), \"amount\" DECIMAL(38,2), "
+            "\".\"orders\" (\"id\" BIGINT, \"name\" VARCHAR(65535), \"amount\" VARCHAR(65535), "
             "\"paid\" BOOLEAN, \"meta\" VARCHAR(65535), \"day\" DATE, \"_sdc_extracted_at\" "
             "VARCHAR(65535), \"_sdc_received_at\" VARCHAR(65535), \"_sdc_batched_at\" "
             "VARCHAR(65535), \"_sdc_deleted_at\" VARCHAR(65535), \"_sdc_sequence\" BIGINT, "

@@ -9,6 +9,14 @@ namespace {
 
 bool looks_secret(std::string name) {
   std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  // A setting naming where a secret lives (private_key_path) is not itself the secret.
+  for (const char *suffix : {"_path", "_file"}) {
+    const std::string tail(suffix);
+    if (name.size() > tail.size() &&
+        name.compare(name.size() - tail.size(), tail.size(), tail) == 0) {
+      return false;
+    }
+  }
   for (const char *word : {"password", "secret", "token", "private_key", "api_key", "access_key"}) {
     if (name.find(word) != std::string::npos) return true;
   }

@@ -32,7 +32,7 @@ nlohmann::json staging_settings_properties() {
          "path: endpoint/bucket/key; virtual: bucket.endpoint/key; auto: virtual on AWS, path "
          "on a custom endpoint."}}},
       {"aws_access_key_id",
-       text("Access key for S3. When absent: AWS_ACCESS_KEY_ID, the shared credentials file, "
+       secret("Access key for S3. When absent: AWS_ACCESS_KEY_ID, the shared credentials file, "
             "then the EC2 instance role.")},
       {"aws_secret_access_key", secret("Secret of aws_access_key_id.")},
       {"aws_session_token", secret("Session token for temporary credentials.")},
