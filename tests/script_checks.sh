@@ -57,3 +57,20 @@ finish() {
   fi
   echo "all checks passed"
 }
+
+# need_servers VARIABLE...: the scripts' form of the one guard for tests that need a server
+# (tests/service_env.h): when a variable is unset, the test fails if the servers are required
+# (CHORUS_REQUIRE_SERVICES, set by scripts/test.sh), else it is skipped (exit 77, CTest's
+# SKIP_RETURN_CODE), never passed.
+need_servers() {
+  local variable
+  for variable in "$@"; do
+    [[ -n "${!variable:-}" ]] && continue
+    if [[ -n "${CHORUS_REQUIRE_SERVICES:-}" && "${CHORUS_REQUIRE_SERVICES}" != 0 ]]; then
+      echo "required test server missing: $variable not set" >&2
+      exit 1
+    fi
+    echo "skipped: $variable not set (start scripts/test-services.sh and source its env)"
+    exit 77
+  done
+}

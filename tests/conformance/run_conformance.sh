@@ -7,21 +7,6 @@ source "$(dirname "$0")/../script_checks.sh"
 plugin=${1:?usage: run_conformance.sh PLUGIN}
 tests=$(cd "$(dirname "$0")/.." && pwd)
 
-# The one rule for tests that need a server (tests/service_env.h): fail when required, else skip.
-need_servers() {
-  local variable
-  for variable in "$@"; do
-    if [[ -z "${!variable:-}" ]]; then
-      if [[ -n "${CHORUS_REQUIRE_SERVICES:-}" && "${CHORUS_REQUIRE_SERVICES}" != 0 ]]; then
-        echo "required test server missing: $variable not set" >&2
-        exit 1
-      fi
-      echo "skipped: $variable not set (start scripts/test-services.sh and source its env)"
-      exit 77
-    fi
-  done
-}
-
 psql_admin() {
   PGPASSWORD="$CHORUS_TEST_PG_PASSWORD" psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$CHORUS_TEST_PG_HOST" \
     -p "$CHORUS_TEST_PG_PORT" -U "$CHORUS_TEST_PG_USER" -d "${2:-${CHORUS_TEST_PG_DBNAME:-postgres}}" -c "$1"

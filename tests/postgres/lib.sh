@@ -3,16 +3,7 @@
 # scripts/test-services.sh writes them. Without a server the script is skipped, or fails when
 # servers are required.
 source "$(dirname "${BASH_SOURCE[0]}")/../script_checks.sh"
-if [[ -z "${CHORUS_TEST_PG_HOST:-}" ]]; then
-  # The same rule as the C++ tests' guard (tests/service_env.h): required servers fail the test;
-  # otherwise it is reported as skipped (exit 77, CTest's SKIP_RETURN_CODE), never as passed.
-  if [[ -n "${CHORUS_REQUIRE_SERVICES:-}" && "${CHORUS_REQUIRE_SERVICES}" != 0 ]]; then
-    echo "required test server missing: CHORUS_TEST_PG_* not set" >&2
-    exit 1
-  fi
-  echo "skipped: CHORUS_TEST_PG_* not set (start scripts/test-services.sh and source its env)"
-  exit 77
-fi
+need_servers CHORUS_TEST_PG_HOST
 command -v psql >/dev/null || { echo "psql missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
 PG_ADMIN_DB=${CHORUS_TEST_PG_DBNAME:-postgres}
 THROWAWAY_DATABASES=()
