@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "pipeline_config.h"
+#include "setting_type.h"
 
 namespace chorus::host {
 namespace {
@@ -16,22 +17,9 @@ std::string upper_snake(std::string_view text) {
   return out;
 }
 
-// The setting's JSON type, ignoring "null" in a type list; empty when it has none.
-std::string type_of(const nlohmann::json &property) {
-  if (!property.is_object() || !property.contains("type")) return "";
-  const auto &type = property["type"];
-  if (type.is_string()) return type.get<std::string>();
-  if (type.is_array()) {
-    for (const auto &t : type) {
-      if (t.is_string() && t != "null") return t.get<std::string>();
-    }
-  }
-  return "";
-}
-
 bool is_string_list(const nlohmann::json &property) {
-  return type_of(property) == "array" && property.contains("items") &&
-         type_of(property["items"]) == "string";
+  return setting_type(property) == "array" && property.contains("items") &&
+         setting_type(property["items"]) == "string";
 }
 
 std::string lower(std::string text) {
@@ -41,7 +29,7 @@ std::string lower(std::string text) {
 
 nlohmann::json parse_setting(const std::string &variable, const std::string &text,
                              const nlohmann::json &property) {
-  const std::string type = type_of(property);
+  const std::string type = setting_type(property);
   auto refuse = [&](const std::string &expected) -> std::runtime_error {
     return std::runtime_error("environment variable " + variable + " is not " + expected +
                               " (the setting's type is " + type + ")");

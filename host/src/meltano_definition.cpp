@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "setting_type.h"
+
 namespace chorus::host {
 namespace {
 
@@ -30,21 +32,9 @@ const std::set<std::string> kMapperCapabilities = {"about", "stream-maps", "stru
 
 using Json = nlohmann::ordered_json;
 
-std::string type_of(const Json &property) {
-  if (!property.is_object() || !property.contains("type")) return "";
-  const auto &type = property["type"];
-  if (type.is_string()) return type.get<std::string>();
-  if (type.is_array()) {
-    for (const auto &t : type) {
-      if (t.is_string() && t != "null") return t.get<std::string>();
-    }
-  }
-  return "";
-}
-
 // Meltano's setting kind for a JSON Schema property.
 std::string kind_of(const Json &property) {
-  const std::string type = type_of(property);
+  const std::string type = setting_type(property);
   if (property.is_object() && property.contains("enum") && property["enum"].is_array()) {
     return "options";
   }

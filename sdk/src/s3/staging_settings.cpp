@@ -33,7 +33,7 @@ nlohmann::json staging_settings_properties() {
          "on a custom endpoint."}}},
       {"aws_access_key_id",
        secret("Access key for S3. When absent: AWS_ACCESS_KEY_ID, the shared credentials file, "
-            "then the EC2 instance role.")},
+              "then the EC2 instance role.")},
       {"aws_secret_access_key", secret("Secret of aws_access_key_id.")},
       {"aws_session_token", secret("Session token for temporary credentials.")},
       {"aws_profile", text("Profile of the shared credentials file (default: AWS_PROFILE).")},
