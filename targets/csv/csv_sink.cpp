@@ -228,10 +228,7 @@ void CsvSink::drain() {
 void CsvSink::finish() {
   drain();
   if (skipped_ > 0) {
-    context().info(std::string(kPlugin) + ": stream '" + stream() +
-                   "': " + std::to_string(skipped_) +
-                   " records were already the latest row of their key in '" + options_.path +
-                   "' (delivered again after a resume) and were not written twice");
+    context().info(file_output::redelivery_summary(kPlugin, stream(), skipped_, options_.path));
   }
 }
 

@@ -79,4 +79,12 @@ bool RedeliveryFilter::admit(std::uint64_t key, std::uint64_t row) {
   return !again;
 }
 
+std::string redelivery_summary(std::string_view plugin, std::string_view stream,
+                               std::uint64_t skipped, const std::string &path) {
+  return std::string(plugin) + ": stream '" + std::string(stream) +
+         "': " + std::to_string(skipped) +
+         " records were already the latest row of their key in '" + path +
+         "' (delivered again after a resume) and were not written twice";
+}
+
 }  // namespace chorus::file_output

@@ -22,6 +22,14 @@ bool is_blank(std::string_view line) {
   return true;
 }
 
+// The next line that is not blank; false at end of input. Blank lines carry no message.
+bool next_nonblank(LineReader &lines, std::string_view &line) {
+  do {
+    if (!lines.next(line)) return false;
+  } while (is_blank(line));
+  return true;
+}
+
 bool equals_ignoring_case(std::string_view text, std::string_view upper) {
   if (text.size() != upper.size()) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -187,9 +195,7 @@ MessageReader::~MessageReader() = default;
 
 bool MessageReader::next(Message &message) {
   std::string_view line;
-  do {
-    if (!impl_->lines.next(line)) return false;
-  } while (is_blank(line));
+  if (!next_nonblank(impl_->lines, line)) return false;
   message.line_number = impl_->lines.line_number();
   message.line = line;
   impl_->parse(line, message);
@@ -212,9 +218,7 @@ ObjectLineReader::~ObjectLineReader() = default;
 
 bool ObjectLineReader::next(RecordView &record) {
   std::string_view line;
-  do {
-    if (!impl_->lines.next(line)) return false;
-  } while (is_blank(line));
+  if (!next_nonblank(impl_->lines, line)) return false;
   const std::uint64_t line_number = impl_->lines.line_number();
   record.stream = {};
   record.fields.clear();

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -65,5 +66,10 @@ class RedeliveryFilter {
   Table current_;
   Table previous_;
 };
+
+// The end-of-stream line an appending target logs when it left out `skipped` redelivered
+// records of `stream` that were already the latest row of their key in `path`.
+std::string redelivery_summary(std::string_view plugin, std::string_view stream,
+                               std::uint64_t skipped, const std::string &path);
 
 }  // namespace chorus::file_output
