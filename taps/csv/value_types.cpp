@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "chorus/singer/timestamps.h"
+
 namespace chorus::csv {
 namespace {
 
@@ -27,27 +29,11 @@ bool expect(std::string_view text, std::size_t &pos, char c) {
   return true;
 }
 
-int days_in_month(int year, int month) {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : days[month - 1];
-}
-
 bool read_date(std::string_view text, std::size_t &pos, int &year, int &month, int &day) {
   return read_digits(text, pos, 4, year) && expect(text, pos, '-') &&
          read_digits(text, pos, 2, month) && expect(text, pos, '-') &&
          read_digits(text, pos, 2, day) && month >= 1 && month <= 12 && day >= 1 &&
-         day <= days_in_month(year, month);
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's civil-days algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+         day <= static_cast<int>(singer::days_in_month(year, static_cast<unsigned>(month)));
 }
 
 }  // namespace
@@ -279,11 +265,11 @@ void append_rfc3339(std::string &out, const Timestamp &ts) {
 void append_utc_sort_key(std::string &out, const Timestamp &ts) {
   // Seconds from 0000-01-01 keep the key non-negative for every four-digit year.
   constexpr std::int64_t kYearZeroToEpoch = 62167219200;
-  std::int64_t seconds =
-      days_from_civil(ts.year, static_cast<unsigned>(ts.month), static_cast<unsigned>(ts.day)) *
-          86400 +
-      ts.hour * 3600 + ts.minute * 60 + ts.second - std::int64_t{ts.offset_minutes} * 60 +
-      kYearZeroToEpoch;
+  std::int64_t seconds = singer::days_from_civil(ts.year, static_cast<unsigned>(ts.month),
+                                                 static_cast<unsigned>(ts.day)) *
+                             86400 +
+                         ts.hour * 3600 + ts.minute * 60 + ts.second -
+                         std::int64_t{ts.offset_minutes} * 60 + kYearZeroToEpoch;
   char key[24];
   std::snprintf(key, sizeof key, "%012lld.", static_cast<long long>(seconds));
   out += key;

@@ -4,40 +4,10 @@
 #include <cstdlib>
 
 #include "chorus/http/exact_json.h"
+#include "chorus/singer/timestamps.h"
 
 namespace chorus::http {
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (the usual era-based conversion).
-std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
-  year -= month <= 2;
-  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const unsigned year_of_era = static_cast<unsigned>(year - era * 400);
-  const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
-}
-
-void civil_from_days(std::int64_t days, std::int64_t &year, unsigned &month, unsigned &day) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned day_of_era = static_cast<unsigned>(days - era * 146097);
-  const unsigned year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year =
-      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const unsigned mp = (5 * day_of_year + 2) / 153;
-  day = day_of_year - (153 * mp + 2) / 5 + 1;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2);
-}
-
-bool leap(std::int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-unsigned days_in_month(std::int64_t year, unsigned month) {
-  static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && leap(year) ? 29 : days[month - 1];
-}
 
 // Reads exactly `count` digits at `at`, advancing it.
 bool digits(std::string_view text, std::size_t &at, std::size_t count, unsigned &out) {
@@ -126,14 +96,14 @@ std::optional<Instant> parse_date_time(std::string_view text) {
     }
   }
   if (at != text.size()) return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+  if (month < 1 || month > 12 || day < 1 || day > singer::days_in_month(year, month) || hour > 23 ||
       minute > 59 || second > 60) {
     return std::nullopt;
   }
   if (second == 60) second = 59;  // a leap second orders with the second before it
   Instant instant;
-  instant.seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
-                    offset_seconds;
+  instant.seconds = singer::days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+                    second - offset_seconds;
   instant.nanoseconds = nanoseconds;
   return instant;
 }
@@ -147,7 +117,7 @@ std::string format_date_time(const Instant &instant) {
   }
   std::int64_t year;
   unsigned month, day;
-  civil_from_days(days, year, month, day);
+  singer::civil_from_days(days, year, month, day);
   char text[64];
   std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
                 static_cast<long long>(year), month, day, static_cast<long long>(rest / 3600),
