@@ -8,10 +8,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${CHORUS_ASAN_BUILD_DIR:-$repo/build/asan}
 "$repo/scripts/install-deps.sh"
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo}
-# -O1 keeps the instrumented tests fast enough without hiding reports behind optimisation.
-CC=clang CXX=clang++ cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
-  -DCHORUS_SANITIZE=address -DCHORUS_BUILD_FUZZ=ON -DCHORUS_BUILD_BENCH=OFF >/dev/null
+"$repo/scripts/configure-clang.sh" "$build" address -DCHORUS_BUILD_FUZZ=ON
 ninja -C "$build"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

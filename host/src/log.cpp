@@ -135,26 +135,25 @@ LogLevel log_level_from_abi(int level) {
 }
 
 void log_plugin_line(std::string_view plugin, LogLevel level, std::string_view message) {
-  std::string line = redactor().redact(message);
+  spdlog::level::level_enum spdlog_level = spdlog::level::err;
   switch (level) {
     case LogLevel::Debug:
-      spdlog::debug("[{}] {}", plugin, line);
+      spdlog_level = spdlog::level::debug;
       break;
     case LogLevel::Info:
-      spdlog::info("[{}] {}", plugin, line);
+      spdlog_level = spdlog::level::info;
       break;
     case LogLevel::Warn:
-      spdlog::warn("[{}] {}", plugin, line);
+      spdlog_level = spdlog::level::warn;
       break;
     case LogLevel::Error:
-      spdlog::error("[{}] {}", plugin, line);
       break;
   }
+  spdlog::log(spdlog_level, "[{}] {}", plugin, redactor().redact(message));
 }
 
 void log_info(std::string_view message) { spdlog::info("{}", redactor().redact(message)); }
 void log_warn(std::string_view message) { spdlog::warn("{}", redactor().redact(message)); }
 void log_error(std::string_view message) { spdlog::error("{}", redactor().redact(message)); }
-void log_debug(std::string_view message) { spdlog::debug("{}", redactor().redact(message)); }
 
 }  // namespace chorus::host

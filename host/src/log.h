@@ -34,7 +34,6 @@ void log_plugin_line(std::string_view plugin, LogLevel level, std::string_view m
 void log_info(std::string_view message);
 void log_warn(std::string_view message);
 void log_error(std::string_view message);
-void log_debug(std::string_view message);
 
 // Maps chorus_log_level values (and anything out of range, to Info).
 LogLevel log_level_from_abi(int level);

@@ -11,7 +11,7 @@
 
 #include "commands/commands.h"
 #include "log.h"
-#include "stop_signal.h"
+#include "process/stop_signal.h"
 
 namespace {
 
@@ -55,18 +55,12 @@ int main(int argc, char **argv) {
   app.add_flag("-v,--verbose", verbose, "Log debug lines too (metrics, plugin details)");
   app.require_subcommand(1);
   commands::Command command;
-  commands::add_run(app, command);
-  commands::add_exec(app, command);
-  commands::add_plugins(app, command);
-  commands::add_about(app, command);
-  commands::add_discover(app, command);
-  commands::add_state(app, command);
-  commands::add_test(app, command);
-  commands::add_staging(app, command);
-  commands::add_select(app, command);
-  commands::add_new(app, command);
-  commands::add_meltano(app, command);
-  commands::add_install_links(app, command);
+  for (const auto add : {commands::add_run, commands::add_exec, commands::add_plugins,
+                         commands::add_about, commands::add_discover, commands::add_state,
+                         commands::add_test, commands::add_staging, commands::add_select,
+                         commands::add_new, commands::add_meltano, commands::add_install_links}) {
+    add(app, command);
+  }
   CLI11_PARSE(app, argc, argv);
 
   return run_logged(verbose, [&] { return command ? command() : 0; });

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "pipeline_config.h"
+#include "pipeline/pipeline_config.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "catalog_selection.h"
+#include "plugins/catalog_selection.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "metrics.h"
+#include "pipeline/metrics.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline_config.h"
+#include "pipeline/pipeline_config.h"
 
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
@@ -6,7 +6,8 @@
 #include <fstream>
 #include <map>
 
-#include "child_process.h"
+#include "process/child_process.h"
+#include "process/temp_files.h"
 
 using namespace chorus::host;
 

@@ -1,8 +1,8 @@
-#include "plugin_library.h"
+#include "plugins/plugin_library.h"
 
 #include <doctest/doctest.h>
 
-#include "plugin_instance.h"
+#include "plugins/plugin_instance.h"
 
 using namespace chorus::host;
 

@@ -1,4 +1,4 @@
-#include "record_ledger.h"
+#include "pipeline/record_ledger.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "run_outcome.h"
+#include "pipeline/run_outcome.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "singer_peek.h"
+#include "pipeline/singer_peek.h"
 
 #include <doctest/doctest.h>
 

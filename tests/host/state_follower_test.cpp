@@ -1,12 +1,13 @@
-#include "state_follower.h"
+#include "state/state_follower.h"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <iterator>
 
-#include "child_process.h"
-#include "state_line.h"
+#include "process/child_process.h"
+#include "process/temp_files.h"
+#include "state/state_line.h"
 
 using namespace chorus::host;
 

@@ -1,4 +1,4 @@
-#include "state_lock.h"
+#include "state/state_lock.h"
 
 #include <doctest/doctest.h>
 #include <sys/wait.h>
@@ -10,8 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "child_process.h"
-#include "state_store.h"
+#include "process/child_process.h"
+#include "process/temp_files.h"
+#include "state/state_store.h"
 
 using namespace chorus::host;
 

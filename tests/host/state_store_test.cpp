@@ -1,4 +1,4 @@
-#include "state_store.h"
+#include "state/state_store.h"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -6,7 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "child_process.h"
+#include "process/child_process.h"
+#include "process/temp_files.h"
 
 using chorus::host::merge_state;
 using chorus::host::StateStore;

@@ -1,13 +1,14 @@
 // --config FILE|ENV under `chorus exec`: the Meltano SDK's environment variable names and
 // merge order, and settings parsed by their type.
-#include "config_sources.h"
+#include "pipeline/config_sources.h"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <map>
 
-#include "child_process.h"
+#include "process/child_process.h"
+#include "process/temp_files.h"
 
 using namespace chorus::host;
 

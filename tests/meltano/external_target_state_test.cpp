@@ -1,8 +1,9 @@
 // A Singer target run by `chorus run` prints bare state values; the host stores them.
 #include <doctest/doctest.h>
 
-#include "child_process.h"
-#include "state_follower.h"
+#include "process/child_process.h"
+#include "process/temp_files.h"
+#include "state/state_follower.h"
 
 using namespace chorus::host;
 

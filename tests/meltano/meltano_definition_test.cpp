@@ -1,5 +1,5 @@
 // `chorus meltano PLUGIN`: the meltano.yml entry generated from a plugin's about document.
-#include "meltano_definition.h"
+#include "plugins/meltano_definition.h"
 
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>

@@ -1,6 +1,6 @@
 // The Singer command line of a tap or a target, as the Meltano SDK's CLI tests and Meltano use
 // it.
-#include "singer_command_line.h"
+#include "plugins/singer_command_line.h"
 
 #include <doctest/doctest.h>
 

@@ -1,12 +1,13 @@
 // Under `chorus exec`, a target prints each state value alone, as Singer targets do.
-#include "state_value_output.h"
+#include "state/state_value_output.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <csignal>
 
-#include "child_process.h"
+#include "process/child_process.h"
+#include "process/fd_io.h"
 
 using namespace chorus::host;
 

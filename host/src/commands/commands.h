@@ -1,6 +1,7 @@
 // The subcommands of `chorus`. Each add_* registers one subcommand on `app`; when the command
 // line selects it, its callback stores the work to do in `command`, which main() runs after
-// logging is set up. The work returns the process exit code.
+// logging is set up. The work returns the process exit code. Each add_* is defined in the
+// commands/ file of its subcommand (add_run in run.cpp, and so on).
 #pragma once
 
 #include <functional>

@@ -10,16 +10,16 @@
 #include <memory>
 #include <stdexcept>
 
-#include "about_markdown.h"
 #include "commands/commands.h"
-#include "config_sources.h"
 #include "log.h"
 #include "members/member_log.h"
-#include "pipeline_config.h"
-#include "plugin_instance.h"
-#include "plugin_registry.h"
-#include "singer_command_line.h"
-#include "state_value_output.h"
+#include "pipeline/config_sources.h"
+#include "pipeline/pipeline_config.h"
+#include "plugins/about_markdown.h"
+#include "plugins/plugin_instance.h"
+#include "plugins/plugin_registry.h"
+#include "plugins/singer_command_line.h"
+#include "state/state_value_output.h"
 
 namespace chorus::host::commands {
 namespace {
@@ -75,10 +75,13 @@ int run_plugin(const std::shared_ptr<PluginLibrary> &library, const SingerComman
       instance.discover(1);
       return 0;
     }
-    std::string state;
-    std::string catalog;
-    if (!args.state_file.empty()) state = read_json_file(args.state_file, "state").dump();
-    if (!args.catalog_file.empty()) catalog = read_json_file(args.catalog_file, "catalog").dump();
+    TapInputs tap_inputs;
+    if (!args.state_file.empty()) {
+      tap_inputs.state_json = read_json_file(args.state_file, "state").dump();
+    }
+    if (!args.catalog_file.empty()) {
+      tap_inputs.catalog_json = read_json_file(args.catalog_file, "catalog").dump();
+    }
 
     int input_fd = -1;
     if (library->kind() != "tap") {
@@ -94,14 +97,8 @@ int run_plugin(const std::shared_ptr<PluginLibrary> &library, const SingerComman
     std::unique_ptr<StateValueRelay> state_values;
     if (library->kind() == "target") state_values = std::make_unique<StateValueRelay>(1);
 
-    chorus_run_args_v1 run{};
-    run.struct_size = sizeof run;
-    run.in_fd = input_fd;
-    run.out_fd = state_values ? state_values->target_fd() : 1;
-    run.state_json = state.empty() ? nullptr : state.c_str();
-    run.catalog_json = catalog.empty() ? nullptr : catalog.c_str();
     try {
-      instance.run(run);
+      instance.run(input_fd, state_values ? state_values->target_fd() : 1, tap_inputs);
     } catch (...) {
       if (input_fd > 0) ::close(input_fd);
       throw;  // the relay's destructor still prints the states confirmed before the failure

@@ -8,7 +8,7 @@
 
 #include "commands/commands.h"
 #include "log.h"
-#include "plugin_registry.h"
+#include "plugins/plugin_registry.h"
 
 namespace chorus::host::commands {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "commands/commands.h"
 #include "log.h"
-#include "meltano_definition.h"
-#include "plugin_registry.h"
+#include "plugins/meltano_definition.h"
+#include "plugins/plugin_registry.h"
 
 namespace chorus::host::commands {
 

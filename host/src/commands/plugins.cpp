@@ -5,12 +5,12 @@
 #include <iostream>
 #include <memory>
 
-#include "about_markdown.h"
 #include "commands/commands.h"
-#include "discovery.h"
 #include "log.h"
-#include "pipeline_config.h"
-#include "plugin_registry.h"
+#include "pipeline/pipeline_config.h"
+#include "plugins/about_markdown.h"
+#include "plugins/discovery.h"
+#include "plugins/plugin_registry.h"
 
 namespace chorus::host::commands {
 namespace {

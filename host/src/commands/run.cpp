@@ -5,11 +5,11 @@
 #include <memory>
 #include <stdexcept>
 
-#include "child_process.h"
 #include "commands/commands.h"
-#include "pipeline_config.h"
-#include "pipeline_runner.h"
-#include "plugin_registry.h"
+#include "pipeline/pipeline_config.h"
+#include "pipeline/pipeline_runner.h"
+#include "plugins/plugin_registry.h"
+#include "process/child_process.h"
 
 namespace chorus::host::commands {
 namespace fs = std::filesystem;

@@ -5,11 +5,11 @@
 #include <memory>
 #include <stdexcept>
 
-#include "catalog_selection.h"
 #include "commands/commands.h"
-#include "discovery.h"
 #include "log.h"
-#include "pipeline_config.h"
+#include "pipeline/pipeline_config.h"
+#include "plugins/catalog_selection.h"
+#include "plugins/discovery.h"
 
 namespace chorus::host::commands {
 namespace {

@@ -10,7 +10,7 @@
 #include "chorus/s3/staging_settings.h"
 #include "commands/commands.h"
 #include "log.h"
-#include "pipeline_config.h"
+#include "pipeline/pipeline_config.h"
 
 namespace chorus::host::commands {
 namespace {

@@ -8,9 +8,9 @@
 
 #include "commands/commands.h"
 #include "log.h"
-#include "pipeline_config.h"
-#include "state_line.h"
-#include "state_store.h"
+#include "pipeline/pipeline_config.h"
+#include "state/state_line.h"
+#include "state/state_store.h"
 
 namespace chorus::host::commands {
 namespace fs = std::filesystem;

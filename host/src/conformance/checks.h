@@ -1,4 +1,5 @@
-// The checks of the conformance suite, by what they look at.
+// The checks of the conformance suite, by what they look at. Each group is defined in the file
+// of its name: about_checks.cpp, tap_checks.cpp, target_checks.cpp, mapper_checks.cpp.
 #pragma once
 
 #include <filesystem>
@@ -6,7 +7,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "conformance/report.h"
-#include "plugin_library.h"
+#include "plugins/plugin_library.h"
 
 namespace chorus::host::conformance {
 

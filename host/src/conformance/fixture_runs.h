@@ -10,7 +10,7 @@
 
 #include "conformance/report.h"
 #include "conformance/sandbox.h"
-#include "plugin_library.h"
+#include "plugins/plugin_library.h"
 
 namespace chorus::host::conformance {
 

@@ -8,7 +8,8 @@
 #include <system_error>
 
 #include "members/member_log.h"
-#include "plugin_instance.h"
+#include "plugins/plugin_instance.h"
+#include "process/fd_io.h"
 
 namespace chorus::host::conformance {
 namespace {
@@ -59,13 +60,7 @@ SandboxRun run_in_sandbox(const std::shared_ptr<PluginLibrary> &library,
             instance.discover(out_fd);
             return 0;
           }
-          chorus_run_args_v1 args{};
-          args.struct_size = sizeof args;
-          args.in_fd = in_fd;
-          args.out_fd = out_fd;
-          args.state_json = call.state_json ? call.state_json->c_str() : nullptr;
-          args.catalog_json = call.catalog_json ? call.catalog_json->c_str() : nullptr;
-          instance.run(args);
+          instance.run(in_fd, out_fd, call.tap_inputs);
           return 0;
         } catch (const std::exception &e) {
           write_all(error_fd, e.what());

@@ -8,8 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "child_process.h"
-#include "plugin_library.h"
+#include "plugins/plugin_instance.h"
+#include "plugins/plugin_library.h"
+#include "process/child_process.h"
 
 namespace chorus::host::conformance {
 
@@ -27,8 +28,7 @@ struct SandboxRun {
 struct SandboxCall {
   enum class Kind { Discover, Run } kind = Kind::Run;
   std::optional<std::string> input_file;  // a target's or mapper's stdin
-  std::optional<std::string> state_json;
-  std::optional<std::string> catalog_json;
+  TapInputs tap_inputs;
 };
 
 SandboxRun run_in_sandbox(const std::shared_ptr<PluginLibrary> &library,

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "process/line_splitter.h"
+
 namespace chorus::host::conformance {
 
 std::string read_text(const std::filesystem::path &file) {
@@ -12,14 +14,9 @@ std::string read_text(const std::filesystem::path &file) {
 
 std::vector<nlohmann::json> messages_of(const std::string &text) {
   std::vector<nlohmann::json> messages;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start)
-      messages.push_back(nlohmann::json::parse(text.substr(start, end - start), nullptr, false));
-    start = end + 1;
-  }
+  for_each_piece(text, [&](std::string_view line) {
+    if (!line.empty()) messages.push_back(nlohmann::json::parse(line, nullptr, false));
+  });
   return messages;
 }
 

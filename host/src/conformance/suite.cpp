@@ -4,13 +4,14 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "child_process.h"
 #include "conformance/checks.h"
 #include "conformance/report.h"
 #include "conformance/throwaway_schema.h"
 #include "log.h"
-#include "pipeline_config.h"
-#include "plugin_registry.h"
+#include "pipeline/pipeline_config.h"
+#include "plugins/plugin_registry.h"
+#include "process/child_process.h"
+#include "process/temp_files.h"
 
 namespace chorus::host::conformance {
 namespace fs = std::filesystem;

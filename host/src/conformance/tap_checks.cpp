@@ -6,12 +6,13 @@
 #include <optional>
 #include <system_error>
 
-#include "catalog_selection.h"
-#include "child_process.h"
 #include "chorus/singer/reader.h"
 #include "chorus/singer/validator.h"
 #include "conformance/checks.h"
 #include "conformance/sandbox.h"
+#include "plugins/catalog_selection.h"
+#include "process/child_process.h"
+#include "process/fd_io.h"
 
 namespace chorus::host::conformance {
 namespace {
@@ -161,7 +162,7 @@ void check_tap(const std::shared_ptr<PluginLibrary> &library, const nlohmann::js
   }
 
   SandboxCall sync_call;
-  sync_call.catalog_json = all_selected;
+  sync_call.tap_inputs.catalog_json = all_selected;
   SandboxRun first = run_in_sandbox(library, config, sync_call, scratch);
   if (!first.ok()) {
     report.fail("a sync succeeds", first.failure());
@@ -188,8 +189,8 @@ void check_tap(const std::shared_ptr<PluginLibrary> &library, const nlohmann::js
   report.pass("the final STATE is a JSON object");
 
   SandboxCall resume;
-  resume.catalog_json = all_selected;
-  resume.state_json = sync.final_state.dump();
+  resume.tap_inputs.catalog_json = all_selected;
+  resume.tap_inputs.state_json = sync.final_state.dump();
   SandboxRun second = run_in_sandbox(library, config, resume, scratch);
   if (!second.ok()) {
     report.fail("a second run resumes from the final STATE", second.failure());

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "plugin_library.h"
+#include "plugins/plugin_library.h"
 
 namespace chorus::host::conformance {
 

@@ -5,6 +5,8 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
+#include "process/fd_io.h"
+
 namespace chorus::host {
 
 std::vector<std::string> external_command(const std::filesystem::path &program, MemberRole role,

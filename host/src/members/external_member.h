@@ -7,9 +7,10 @@
 #include <thread>
 #include <vector>
 
-#include "child_process.h"
 #include "members/member.h"
 #include "members/member_log.h"
+#include "process/child_process.h"
+#include "process/temp_files.h"
 
 namespace chorus::host {
 

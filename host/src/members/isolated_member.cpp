@@ -5,7 +5,8 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
-#include "plugin_instance.h"
+#include "plugins/plugin_instance.h"
+#include "process/fd_io.h"
 
 namespace chorus::host {
 namespace {
@@ -53,16 +54,7 @@ void IsolatedMember::launch(int in_fd, int out_fd) {
   auto body = [&, error_write]() -> int {
     try {
       PluginInstance instance(library_, config_, child_stderr_log());
-      chorus_run_args_v1 args{};
-      args.struct_size = sizeof args;
-      args.in_fd = in_fd;
-      args.out_fd = out_fd;
-      if (role() == MemberRole::Tap) {
-        args.state_json = tap_inputs_.state_json ? tap_inputs_.state_json->c_str() : nullptr;
-        args.catalog_json = tap_inputs_.catalog_json ? tap_inputs_.catalog_json->c_str() : nullptr;
-        args.full_refresh = tap_inputs_.full_refresh ? 1 : 0;
-      }
-      instance.run(args);
+      instance.run(in_fd, out_fd, role() == MemberRole::Tap ? tap_inputs_ : TapInputs{});
       return 0;
     } catch (const PluginError &e) {
       report_error(error_write, e.what());

@@ -5,10 +5,10 @@
 #include <memory>
 #include <thread>
 
-#include "child_process.h"
 #include "members/member.h"
 #include "members/member_log.h"
-#include "plugin_library.h"
+#include "plugins/plugin_library.h"
+#include "process/child_process.h"
 
 namespace chorus::host {
 

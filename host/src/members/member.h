@@ -6,16 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "pipeline_config.h"
+#include "pipeline/pipeline_config.h"
+#include "plugins/plugin_instance.h"
 
 namespace chorus::host {
-
-// What a tap is started with.
-struct TapInputs {
-  std::optional<std::string> state_json;
-  std::optional<std::string> catalog_json;
-  bool full_refresh = false;
-};
 
 struct MemberOutcome {
   bool ok = true;

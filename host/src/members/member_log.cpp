@@ -4,7 +4,9 @@
 
 #include <cctype>
 
-#include "child_process.h"
+#include "process/child_process.h"
+#include "process/fd_io.h"
+#include "process/line_splitter.h"
 
 namespace chorus::host {
 namespace {
@@ -97,22 +99,16 @@ StderrReader::~StderrReader() { join(); }
 
 void StderrReader::start(int read_fd, MemberLog *log) {
   thread_ = std::thread([read_fd, log] {
-    std::string pending;
+    LineSplitter lines;
+    const auto to_log = [log](std::string_view line) { log->stderr_line(line); };
     char buffer[8192];
     while (true) {
       ssize_t n = ::read(read_fd, buffer, sizeof buffer);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
-      pending.append(buffer, static_cast<std::size_t>(n));
-      std::size_t start = 0;
-      for (auto newline = pending.find('\n'); newline != std::string::npos;
-           newline = pending.find('\n', start)) {
-        log->stderr_line(std::string_view(pending).substr(start, newline - start));
-        start = newline + 1;
-      }
-      pending.erase(0, start);
+      lines.feed(std::string_view(buffer, static_cast<std::size_t>(n)), to_log);
     }
-    if (!pending.empty()) log->stderr_line(pending);
+    lines.finish(to_log);
     ::close(read_fd);
   });
 }
@@ -124,18 +120,12 @@ void StderrReader::join() {
 PluginLogFunction child_stderr_log() {
   return [](LogLevel level, std::string_view message) {
     std::string text;
-    std::size_t start = 0;
-    while (start <= message.size()) {
-      auto newline = message.find('\n', start);
-      std::string_view part = message.substr(
-          start, newline == std::string_view::npos ? std::string_view::npos : newline - start);
+    for_each_piece(message, [&](std::string_view part) {
       text += level_word(level);
       text += ' ';
       text += part;
       text += '\n';
-      if (newline == std::string_view::npos) break;
-      start = newline + 1;
-    }
+    });
     write_all(2, text);
   };
 }

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "log.h"
-#include "metrics.h"
-#include "plugin_instance.h"
+#include "pipeline/metrics.h"
+#include "plugins/plugin_instance.h"
 
 namespace chorus::host {
 

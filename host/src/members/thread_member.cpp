@@ -1,6 +1,7 @@
 #include "members/thread_member.h"
 
-#include "child_process.h"
+#include "process/child_process.h"
+#include "process/fd_io.h"
 
 namespace chorus::host {
 
@@ -24,17 +25,8 @@ void ThreadMember::launch(int in_fd, int out_fd) {
 
 void ThreadMember::start_threads() {
   thread_ = std::thread([this] {
-    chorus_run_args_v1 args{};
-    args.struct_size = sizeof args;
-    args.in_fd = in_fd_;
-    args.out_fd = out_fd_;
-    if (role() == MemberRole::Tap) {
-      args.state_json = tap_inputs_.state_json ? tap_inputs_.state_json->c_str() : nullptr;
-      args.catalog_json = tap_inputs_.catalog_json ? tap_inputs_.catalog_json->c_str() : nullptr;
-      args.full_refresh = tap_inputs_.full_refresh ? 1 : 0;
-    }
     try {
-      instance_->run(args);
+      instance_->run(in_fd_, out_fd_, role() == MemberRole::Tap ? tap_inputs_ : TapInputs{});
     } catch (const PluginError &e) {
       outcome_ = {false, e.what()};
     } catch (const std::exception &e) {

@@ -6,7 +6,7 @@
 
 #include "members/member.h"
 #include "members/member_log.h"
-#include "plugin_instance.h"
+#include "plugins/plugin_instance.h"
 
 namespace chorus::host {
 

@@ -58,6 +58,43 @@ std::optional<MessageType> parse_type(std::string_view text) {
 // How the "record" key of a message looked, decided before the type may be known.
 enum class RecordKey : std::uint8_t { Absent, Object, NotObject };
 
+void clear_record(RecordView &record) {
+  record.stream = {};
+  record.fields.clear();
+  record.time_extracted = {};
+  record.version.reset();
+}
+
+// Starts parsing `line` (padded by the LineReader) as one JSON object; `not_object` is the
+// ProtocolError's text for a line that is JSON but not an object.
+ondemand::object open_object(ondemand::parser &parser, ondemand::document &document,
+                             std::string_view line, std::uint64_t line_number,
+                             const char *not_object) {
+  if (auto error = parser.iterate(line.data(), line.size(), line.size() + LineReader::kPadding)
+                       .get(document)) {
+    malformed(line_number, error);
+  }
+  ondemand::object object;
+  if (auto error = document.get_object().get(object)) {
+    if (error == simdjson::INCORRECT_TYPE) throw ProtocolError(line_number, not_object);
+    malformed(line_number, error);
+  }
+  return object;
+}
+
+// Reads every field of `object` into record.fields, keys and values as they stand.
+void read_fields(ondemand::object &object, const char *end, RecordView &record,
+                 std::uint64_t line_number) {
+  for (auto entry : object) {
+    if (auto error = entry.error()) malformed(line_number, error);
+    // By reference: moving the field out of its result costs a store-forwarding stall.
+    ondemand::field &field = entry.value_unsafe();
+    Field &out = record.fields.emplace_back();
+    if (auto error = detail::read_key(field, end, out.name)) malformed(line_number, error);
+    if (auto error = detail::read_value(field.value(), out.value)) malformed(line_number, error);
+  }
+}
+
 }  // namespace
 
 struct MessageReader::Impl {
@@ -75,37 +112,17 @@ void MessageReader::Impl::parse_record_fields(ondemand::value &value, const char
                                               RecordView &record, std::uint64_t line_number) {
   ondemand::object object;
   if (auto error = value.get_object().get(object)) malformed(line_number, error);
-  for (auto entry : object) {
-    if (auto error = entry.error()) malformed(line_number, error);
-    // By reference: moving the field out of its result costs a store-forwarding stall.
-    ondemand::field &field = entry.value_unsafe();
-    Field &out = record.fields.emplace_back();
-    if (auto error = detail::read_key(field, end, out.name)) malformed(line_number, error);
-    if (auto error = detail::read_value(field.value(), out.value)) malformed(line_number, error);
-  }
+  read_fields(object, end, record, line_number);
 }
 
 void MessageReader::Impl::parse(std::string_view line, Message &message) {
   const std::uint64_t line_number = message.line_number;
   RecordView &record = message.record;
-  record.stream = {};
-  record.fields.clear();
-  record.time_extracted = {};
-  record.version.reset();
-
+  clear_record(record);
   const char *const line_end = line.data() + line.size();
   ondemand::document document;
-  if (auto error = parser.iterate(line.data(), line.size(), line.size() + LineReader::kPadding)
-                       .get(document)) {
-    malformed(line_number, error);
-  }
-  ondemand::object object;
-  if (auto error = document.get_object().get(object)) {
-    if (error == simdjson::INCORRECT_TYPE) {
-      throw ProtocolError(line_number, "a Singer message must be a JSON object");
-    }
-    malformed(line_number, error);
-  }
+  ondemand::object object =
+      open_object(parser, document, line, line_number, "a Singer message must be a JSON object");
 
   // Keys may come in any order, so "record" is read before the type is known; most writers
   // put "type" first, which lets a non-RECORD line leave this loop at once.
@@ -220,31 +237,11 @@ bool ObjectLineReader::next(RecordView &record) {
   std::string_view line;
   if (!next_nonblank(impl_->lines, line)) return false;
   const std::uint64_t line_number = impl_->lines.line_number();
-  record.stream = {};
-  record.fields.clear();
-  record.time_extracted = {};
-  record.version.reset();
-  const char *const line_end = line.data() + line.size();
+  clear_record(record);
   ondemand::document document;
-  if (auto error =
-          impl_->parser.iterate(line.data(), line.size(), line.size() + LineReader::kPadding)
-              .get(document)) {
-    malformed(line_number, error);
-  }
-  ondemand::object object;
-  if (auto error = document.get_object().get(object)) {
-    if (error == simdjson::INCORRECT_TYPE) {
-      throw ProtocolError(line_number, "the line is not a JSON object");
-    }
-    malformed(line_number, error);
-  }
-  for (auto entry : object) {
-    if (auto error = entry.error()) malformed(line_number, error);
-    ondemand::field &field = entry.value_unsafe();
-    Field &out = record.fields.emplace_back();
-    if (auto error = detail::read_key(field, line_end, out.name)) malformed(line_number, error);
-    if (auto error = detail::read_value(field.value(), out.value)) malformed(line_number, error);
-  }
+  ondemand::object object =
+      open_object(impl_->parser, document, line, line_number, "the line is not a JSON object");
+  read_fields(object, line.data() + line.size(), record, line_number);
   if (document.current_location().error() != simdjson::OUT_OF_BOUNDS) {
     throw ProtocolError(line_number, "unexpected text after the JSON object");
   }

@@ -1,0 +1,142 @@
+#include "state/state_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "log.h"
+
+namespace chorus::host {
+namespace fs = std::filesystem;
+namespace {
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  ::gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+std::string host_name() {
+  char name[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+// The whole file from its start, whatever the offset of fd.
+std::string read_from_start(int fd) {
+  std::string text;
+  char buffer[4096];
+  off_t offset = 0;
+  while (true) {
+    ssize_t n = ::pread(fd, buffer, sizeof buffer, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    offset += n;
+  }
+  return text;
+}
+
+// The holder a lock file names; purpose is empty when the file is empty or unreadable.
+StateLockHolder holder_in(const std::string &text) {
+  StateLockHolder holder;
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_object()) return holder;
+  holder.purpose = json.value("purpose", std::string("chorus"));
+  holder.pid = json.value("pid", 0L);
+  holder.host = json.value("host", std::string("?"));
+  holder.since = json.value("since", std::string("?"));
+  return holder;
+}
+
+[[noreturn]] void fail(const fs::path &lock_path, const std::string &what) {
+  throw std::system_error(errno, std::generic_category(),
+                          "state lock " + lock_path.string() + ": " + what);
+}
+
+}  // namespace
+
+std::string StateLockHolder::describe() const {
+  return purpose + " (pid " + std::to_string(pid) + " on host " + host + ", since " + since + ")";
+}
+
+fs::path FileStateLock::lock_path_for(const fs::path &state_path) {
+  fs::path lock = state_path;
+  lock += ".lock";
+  return lock;
+}
+
+FileStateLock::FileStateLock(const fs::path &state_path, std::string purpose) {
+  const fs::path lock_path = lock_path_for(state_path);
+  if (lock_path.has_parent_path()) {
+    std::error_code error;
+    fs::create_directories(lock_path.parent_path(), error);
+    if (error) {
+      throw std::runtime_error("state lock " + lock_path.string() +
+                               ": cannot create its folder: " + error.message());
+    }
+  }
+  fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd_ < 0) fail(lock_path, "cannot open");
+  int locked;
+  do {
+    locked = ::flock(fd_, LOCK_EX | LOCK_NB);
+  } while (locked != 0 && errno == EINTR);
+  if (locked != 0) {
+    int saved = errno;
+    StateLockHolder holder = holder_in(read_from_start(fd_));
+    ::close(fd_);
+    fd_ = -1;
+    if (saved != EWOULDBLOCK) {
+      errno = saved;
+      fail(lock_path, "cannot lock");
+    }
+    // An empty file: the holder has locked but not written its details yet.
+    std::string who =
+        holder.purpose.empty() ? std::string("another chorus process") : holder.describe();
+    throw StateLockedError("state " + state_path.string() + " is in use by " + who +
+                               "; only one run at a time may use a state: wait for it to end " +
+                               "or stop it (its lock is " + lock_path.string() + ")",
+                           std::move(holder));
+  }
+  StateLockHolder left = holder_in(read_from_start(fd_));
+  if (!left.purpose.empty()) {
+    log_warn("state " + state_path.string() + ": taking over the lock left by " + left.describe() +
+             ", which ended without releasing it (killed or crashed); the " +
+             "state it stored last is kept");
+  }
+  nlohmann::json holder = {{"purpose", std::move(purpose)},
+                           {"pid", static_cast<long>(::getpid())},
+                           {"host", host_name()},
+                           {"since", utc_now()}};
+  const std::string text = holder.dump() + "\n";
+  if (::ftruncate(fd_, 0) != 0 ||
+      ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+    int saved = errno;
+    ::close(fd_);
+    errno = saved;
+    fail(lock_path, "cannot write the holder's details");
+  }
+}
+
+FileStateLock::~FileStateLock() {
+  if (fd_ < 0) return;
+  // Empty means released cleanly; closing the last fd releases the flock.
+  if (::ftruncate(fd_, 0) != 0) {
+    log_warn(std::string("state lock: cannot empty the lock file on release: ") +
+             std::strerror(errno));
+  }
+  ::close(fd_);
+}
+
+}  // namespace chorus::host
