@@ -6,17 +6,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <initializer_list>
 #include <string>
 
-namespace chorus::testing {
+#include "test_env.h"
 
-// The variable's value; empty when it is not set.
-inline std::string env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
+namespace chorus::testing {
 
 enum class Service { Postgres, S3, PostgresTls };
 

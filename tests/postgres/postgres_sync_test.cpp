@@ -5,9 +5,8 @@
 #include "chorus/plugin/errors.h"
 #include "pg_test_database.h"
 
-using chorus::test::dump;
-using chorus::test::Pipeline;
-using chorus::test::ThrowawayDatabase;
+// Throwaway databases, pipelines and row dumps (pg_test_database.h).
+using namespace chorus::test;
 
 namespace {
 

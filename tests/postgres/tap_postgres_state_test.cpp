@@ -10,11 +10,8 @@
 
 #include "pg_test_database.h"
 
-using chorus::test::dump;
-using chorus::test::env;
-using chorus::test::Pipeline;
-using chorus::test::run_command;
-using chorus::test::ThrowawayDatabase;
+// Throwaway databases, pipelines and row dumps (pg_test_database.h).
+using namespace chorus::test;
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../s3_test_server.h"
 #include "../service_env.h"
 #include "chorus/s3/client.h"
 #include "chorus/s3/record_rows.h"
@@ -25,13 +26,7 @@ using chorus::testing::env;
 bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
 ClientConfig server_config() {
-  ClientConfig config;
-  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
-  config.bucket = env("CHORUS_TEST_S3_BUCKET");
-  config.region = env("CHORUS_TEST_S3_REGION").empty() ? "us-east-1" : env("CHORUS_TEST_S3_REGION");
-  config.addressing = Addressing::Path;
-  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
-                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
+  ClientConfig config = chorus::testing::test_s3_config();
   config.max_retries = 1;
   config.retry_base_delay_ms = 10;
   return config;
