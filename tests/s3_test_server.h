@@ -20,4 +20,13 @@ inline s3::ClientConfig test_s3_config(const char *source = "test") {
   return config;
 }
 
+// test_s3_config() with `max_retries` extra attempts from `retry_base_delay_ms` apart: tests
+// that provoke failures want few and fast ones.
+inline s3::ClientConfig test_s3_config_retrying(int max_retries, long retry_base_delay_ms) {
+  s3::ClientConfig config = test_s3_config();
+  config.max_retries = max_retries;
+  config.retry_base_delay_ms = retry_base_delay_ms;
+  return config;
+}
+
 }  // namespace chorus::testing

@@ -22,12 +22,7 @@ namespace {
 
 bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
-ClientConfig direct_config() {
-  ClientConfig config = chorus::testing::test_s3_config();
-  config.max_retries = 3;
-  config.retry_base_delay_ms = 5;
-  return config;
-}
+ClientConfig direct_config() { return chorus::testing::test_s3_config_retrying(3, 5); }
 
 // The proxy, started with `faults`, in front of the test's s3rver.
 struct FaultyS3 {

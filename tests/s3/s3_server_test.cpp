@@ -25,12 +25,7 @@ using chorus::testing::env;
 
 bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
-ClientConfig server_config() {
-  ClientConfig config = chorus::testing::test_s3_config();
-  config.max_retries = 1;
-  config.retry_base_delay_ms = 10;
-  return config;
-}
+ClientConfig server_config() { return chorus::testing::test_s3_config_retrying(1, 10); }
 
 // A fresh key prefix per test, so runs never see each other's objects.
 std::string unique_prefix(const char *test) {
