@@ -9,13 +9,8 @@ build=$(cd "${1:?usage: run.sh <build-dir> [rows]}" && pwd)
 rows=${2:-1000000}
 changed=10000
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-for env_file in "$build/services/env" "$repo/build/services/env"; do
-  if [ -z "${CHORUS_TEST_PG_HOST:-}" ] && [ -f "$env_file" ]; then
-    # shellcheck disable=SC1090
-    . "$env_file"
-  fi
-done
-: "${CHORUS_TEST_PG_HOST:?PostgreSQL settings missing: start scripts/test-services.sh}"
+# shellcheck source=services_env.sh
+. "$repo/bench/postgres/services_env.sh"
 export PGHOST=$CHORUS_TEST_PG_HOST PGPORT=$CHORUS_TEST_PG_PORT PGUSER=$CHORUS_TEST_PG_USER
 export PGPASSWORD=$CHORUS_TEST_PG_PASSWORD
 # Both sides without TLS (the test cluster offers it): the comparison is about loading.

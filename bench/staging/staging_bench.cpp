@@ -18,13 +18,9 @@
 #include "chorus/s3/record_rows.h"
 #include "chorus/s3/staging.h"
 #include "chorus/singer/reader.h"
+#include "s3_test_server.h"
 
 namespace {
-
-std::string env(const char *name) {
-  const char *value = std::getenv(name);
-  return value ? value : "";
-}
 
 // Columns in SCHEMA property order; each record is written in that order.
 std::vector<std::string> columns_of(const chorus::singer::Message &message) {
@@ -70,13 +66,7 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  chorus::s3::ClientConfig config;
-  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
-  config.bucket = env("CHORUS_TEST_S3_BUCKET");
-  config.addressing = chorus::s3::Addressing::Path;
-  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
-                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "bench"};
-  chorus::s3::Client client(config);
+  chorus::s3::Client client(chorus::testing::test_s3_config("bench"));
   chorus::s3::StagingOptions options;
   options.prefix = "bench/staging-" + std::to_string(getpid()) + "/";
   options.compression = chorus::s3::Compression::Zstd;

@@ -81,54 +81,57 @@ PluginHarness::~PluginHarness() {
 
 PluginRun PluginHarness::run(const nlohmann::json &config, const nlohmann::json &state,
                              const nlohmann::json &catalog) const {
-  Capture capture;
-  chorus_host_v1 host = make_host(capture);
+  const std::string state_text = state.is_null() ? "" : state.dump();
+  const std::string catalog_text = catalog.is_null() ? "" : catalog.dump();
   PluginRun result;
-  chorus_instance *instance = nullptr;
-  result.status = plugin_->create(&host, config.dump().c_str(), &instance);
-  if (result.status == CHORUS_OK) {
-    std::FILE *out = std::tmpfile();
-    std::string state_text = state.is_null() ? "" : state.dump();
-    std::string catalog_text = catalog.is_null() ? "" : catalog.dump();
+  auto output = call_instance(config, result, [&](chorus_instance *instance, int out_fd) {
     chorus_run_args_v1 args{};
     args.struct_size = sizeof args;
     args.in_fd = -1;
-    args.out_fd = fileno(out);
+    args.out_fd = out_fd;
     args.state_json = state.is_null() ? nullptr : state_text.c_str();
     args.catalog_json = catalog.is_null() ? nullptr : catalog_text.c_str();
-    result.status = plugin_->run(instance, &args);
-    plugin_->destroy(instance);
-    std::istringstream lines(read_all(out));
-    std::fclose(out);
-    for (std::string line; std::getline(lines, line);) {
-      if (line.empty()) continue;
-      // Exact parsing: a number beyond a double (1e400) is valid JSON a plugin may write.
-      result.messages.push_back(chorus::http::parse_exact(line));
-      result.lines.push_back(line);
-    }
+    return plugin_->run(instance, &args);
+  });
+  if (!output) return result;
+  std::istringstream lines(*output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    // Exact parsing: a number beyond a double (1e400) is valid JSON a plugin may write.
+    result.messages.push_back(chorus::http::parse_exact(line));
+    result.lines.push_back(line);
   }
-  result.error = capture.error;
-  result.log = capture.log;
   return result;
 }
 
 PluginRun PluginHarness::discover(const nlohmann::json &config) const {
+  PluginRun result;
+  auto output = call_instance(config, result, [&](chorus_instance *instance, int out_fd) {
+    return plugin_->discover(instance, out_fd);
+  });
+  if (output && result.status == CHORUS_OK)
+    result.messages.push_back(nlohmann::json::parse(*output));
+  return result;
+}
+
+std::optional<std::string> PluginHarness::call_instance(
+    const nlohmann::json &config, PluginRun &result,
+    const std::function<chorus_status(chorus_instance *, int)> &entry_point) const {
   Capture capture;
   chorus_host_v1 host = make_host(capture);
-  PluginRun result;
   chorus_instance *instance = nullptr;
+  std::optional<std::string> output;
   result.status = plugin_->create(&host, config.dump().c_str(), &instance);
   if (result.status == CHORUS_OK) {
     std::FILE *out = std::tmpfile();
-    result.status = plugin_->discover(instance, fileno(out));
+    result.status = entry_point(instance, fileno(out));
     plugin_->destroy(instance);
-    std::string text = read_all(out);
+    output = read_all(out);
     std::fclose(out);
-    if (result.status == CHORUS_OK) result.messages.push_back(nlohmann::json::parse(text));
   }
   result.error = capture.error;
   result.log = capture.log;
-  return result;
+  return output;
 }
 
 }  // namespace chorus_test

@@ -2,7 +2,9 @@
 // capturing its output, its log and its error message.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,13 @@ class PluginHarness {
   PluginRun discover(const nlohmann::json &config) const;
 
  private:
+  // Creates an instance with `config`, calls `entry_point` with a temporary file for its output,
+  // destroys the instance; sets result's status, error and log. The output, or nullopt when
+  // create failed.
+  std::optional<std::string> call_instance(
+      const nlohmann::json &config, PluginRun &result,
+      const std::function<chorus_status(chorus_instance *, int)> &entry_point) const;
+
   void *library_ = nullptr;
   const chorus_plugin_v1 *plugin_ = nullptr;
 };

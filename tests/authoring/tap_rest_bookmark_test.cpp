@@ -5,10 +5,8 @@
 #include "chorus/http/bookmark.h"
 #include "tap_rest_support.h"
 
-using chorus_test::ApiServer;
-using chorus_test::PluginRun;
-using chorus_test::record_ids;
-using chorus_test::rest_tap;
+// The tap-rest test kit (tap_rest_support.h) and the local test API.
+using namespace chorus_test;
 using nlohmann::json;
 using namespace chorus::http;
 

@@ -6,10 +6,8 @@
 
 #include "tap_rest_support.h"
 
-using chorus_test::ApiServer;
-using chorus_test::PluginHarness;
-using chorus_test::PluginRun;
-using chorus_test::unique_key;
+// The tap-rest test kit (tap_rest_support.h) and the local test API.
+using namespace chorus_test;
 using nlohmann::json;
 
 using chorus_test::bookmark_of;

@@ -157,6 +157,28 @@ def echoed_states(stdout):
     return states
 
 
+# The test servers each target needs: postgres its PostgreSQL, redshift its PostgreSQL stand-in
+# and the S3 server it stages through.
+SERVER_VARIABLES = {"postgres": ["CHORUS_TEST_PG_HOST"],
+                    "redshift": ["CHORUS_TEST_PG_HOST", "CHORUS_TEST_S3_ENDPOINT"]}
+
+
+def missing_servers(target):
+    """The scripts' form of the one server guard (need_servers in tests/script_checks.sh): None
+    when the target's servers are set in the environment; else the exit status, 1 (a failure)
+    when CHORUS_REQUIRE_SERVICES says the servers are required, SKIP otherwise."""
+    for variable in SERVER_VARIABLES.get(target, []):
+        if os.environ.get(variable):
+            continue
+        if os.environ.get("CHORUS_REQUIRE_SERVICES", "0") not in ("", "0"):
+            print("required test server missing: %s not set" % variable, file=sys.stderr)
+            return 1
+        print("skipped: %s is not set (source build/services/env after "
+              "scripts/test-services.sh start)" % variable)
+        return SKIP
+    return None
+
+
 def unique(what):
     return "%s_%d_%d" % (what, os.getpid(), datetime.datetime.now().microsecond)
 
@@ -420,10 +442,9 @@ def main():
         print(__doc__)
         return 2
     target = sys.argv[1]
-    if target in ("postgres", "redshift") and not os.environ.get("CHORUS_TEST_PG_HOST"):
-        print("skipped: CHORUS_TEST_PG_HOST is not set (source build/services/env after "
-              "scripts/test-services.sh start)")
-        return SKIP
+    missing = missing_servers(target)
+    if missing is not None:
+        return missing
     plugin = "target-" + target
     global APPEND_ONLY_FILES
     APPEND_ONLY_FILES = target in ("jsonl", "csv")

@@ -102,10 +102,9 @@ def main():
         print("skipped: the Meltano SDK target test streams are not at %s (CI keeps "
               "../shared/conformance/ beside the checkout)" % folder)
         return SKIP
-    if target in ("postgres", "redshift") and not os.environ.get("CHORUS_TEST_PG_HOST"):
-        print("skipped: CHORUS_TEST_PG_HOST is not set (source build/services/env after "
-              "scripts/test-services.sh start)")
-        return SKIP
+    missing = edge.missing_servers(target)
+    if missing is not None:
+        return missing
     plugin = "target-" + target
     files = sorted(folder.glob("*.singer"))
     edge.check(len(files) >= 20, "expected the SDK's 20+ stream files in %s" % folder)

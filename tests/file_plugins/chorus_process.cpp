@@ -95,6 +95,12 @@ fs::path Scratch::write_json(const std::string &name, const nlohmann::json &valu
   return write(name, value.dump());
 }
 
+fs::path Scratch::write_target_config(const nlohmann::json &extra) const {
+  nlohmann::json config = {{"destination_path", path("out")}, {"add_record_metadata", false}};
+  config.update(extra);
+  return write_json("target.json", config);
+}
+
 std::string Scratch::read(const std::string &name) const { return read_file(dir_ / name); }
 
 std::string read_file(const fs::path &path) {

@@ -32,6 +32,10 @@ class Scratch {
   std::filesystem::path path(const std::string &name) const { return dir_ / name; }
   std::filesystem::path write(const std::string &name, const std::string &contents) const;
   std::filesystem::path write_json(const std::string &name, const nlohmann::json &value) const;
+  // target.json of a file target writing into out/ here without the _sdc_ metadata columns,
+  // with the `extra` settings added.
+  std::filesystem::path write_target_config(
+      const nlohmann::json &extra = nlohmann::json::object()) const;
   std::string read(const std::string &name) const;
 
  private:

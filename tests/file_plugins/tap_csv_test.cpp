@@ -30,6 +30,19 @@ std::vector<nlohmann::json> records_of(const RunResult &result) {
   return records;
 }
 
+// The schema declared for prices.csv: sku a string, price a number or null.
+const nlohmann::json kPricesSchema = {
+    {"type", "object"},
+    {"properties", {{"sku", {{"type", "string"}}}, {"price", {{"type", {"number", "null"}}}}}}};
+
+// tap-csv on data/prices.csv holding `csv`, with kPricesSchema declared for it.
+RunResult run_with_declared_schema(const Scratch &scratch, const std::string &csv) {
+  scratch.write("data/prices.csv", csv);
+  return chorus_exec(
+      "tap-csv", scratch.write_json("tap.json", tap_config(scratch, {{"entity", "prices"},
+                                                                     {"schema", kPricesSchema}})));
+}
+
 }  // namespace
 
 TEST_CASE("tap-csv infers integer, exact decimal, boolean, date-time, date and string columns") {
@@ -200,13 +213,7 @@ TEST_CASE("tap-csv writes STATE every state_every records, advancing only while 
 
 TEST_CASE("tap-csv uses a declared schema and names file, line and column of a value not fitting") {
   Scratch scratch;
-  scratch.write("data/prices.csv", "sku,price\nA,1.50\nB,cheap\n");
-  nlohmann::json schema = {
-      {"type", "object"},
-      {"properties", {{"sku", {{"type", "string"}}}, {"price", {{"type", {"number", "null"}}}}}}};
-  auto config = scratch.write_json("tap.json",
-                                   tap_config(scratch, {{"entity", "prices"}, {"schema", schema}}));
-  RunResult result = chorus_exec("tap-csv", config);
+  RunResult result = run_with_declared_schema(scratch, "sku,price\nA,1.50\nB,cheap\n");
   CHECK(result.exit_code != 0);
   CHECK(result.err.find("prices.csv' line 3") != std::string::npos);
   CHECK(result.err.find("column 'price'") != std::string::npos);
@@ -215,15 +222,9 @@ TEST_CASE("tap-csv uses a declared schema and names file, line and column of a v
 
 TEST_CASE("tap-csv writes a declared schema as it is") {
   Scratch scratch;
-  scratch.write("data/prices.csv", "sku,price\nA,1.50\n");
-  nlohmann::json schema = {
-      {"type", "object"},
-      {"properties", {{"sku", {{"type", "string"}}}, {"price", {{"type", {"number", "null"}}}}}}};
-  auto config = scratch.write_json("tap.json",
-                                   tap_config(scratch, {{"entity", "prices"}, {"schema", schema}}));
-  RunResult result = chorus_exec("tap-csv", config);
+  RunResult result = run_with_declared_schema(scratch, "sku,price\nA,1.50\n");
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  CHECK(schema_of(result, "prices") == schema);
+  CHECK(schema_of(result, "prices") == kPricesSchema);
   CHECK(result.record_lines().at(0).find("\"price\":1.50") != std::string::npos);
 }
 

@@ -24,8 +24,7 @@ std::string order(int id, const std::string &status) {
 
 TEST_CASE("target-csv quotes per RFC 4180, writes NULL as an empty field and '' as \"\"") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto config = scratch.write_target_config();
   RunResult result = chorus_exec("target-csv", config, fixture("values_and_nulls.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(scratch.read("out/values.csv") ==
@@ -38,9 +37,7 @@ TEST_CASE("target-csv quotes per RFC 4180, writes NULL as an empty field and '' 
 
 TEST_CASE("target-csv echoes each STATE once the rows before it are in the file") {
   Scratch scratch;
-  auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")},
-                                                   {"batch_size_rows", 2},
-                                                   {"add_record_metadata", false}});
+  auto config = scratch.write_target_config({{"batch_size_rows", 2}});
   RunResult result = chorus_exec("target-csv", config, fixture("upsert_last_wins.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   auto states = result.states();
@@ -53,10 +50,8 @@ TEST_CASE("target-csv echoes each STATE once the rows before it are in the file"
 
 TEST_CASE("target-csv applies the delimiter and file naming settings") {
   Scratch scratch;
-  auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")},
-                                                   {"delimiter", ";"},
-                                                   {"file_naming", "export-{stream}.txt"},
-                                                   {"add_record_metadata", false}});
+  auto config =
+      scratch.write_target_config({{"delimiter", ";"}, {"file_naming", "export-{stream}.txt"}});
   RunResult result = chorus_exec("target-csv", config, fixture("appends_without_keys.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(scratch.read("out/export-events.txt") ==
@@ -77,8 +72,7 @@ TEST_CASE("tap-csv into target-csv gives back the same file") {
   RunResult extracted = chorus_exec("tap-csv", tap);
   REQUIRE_MESSAGE(extracted.exit_code == 0, extracted.err);
   auto stream = scratch.write("orders.singer", extracted.out);
-  auto target = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto target = scratch.write_target_config();
   RunResult loaded = chorus_exec("target-csv", target, stream);
   REQUIRE_MESSAGE(loaded.exit_code == 0, loaded.err);
   CHECK(scratch.read("out/orders.csv") == original);
@@ -86,8 +80,7 @@ TEST_CASE("tap-csv into target-csv gives back the same file") {
 
 TEST_CASE("a stream's new columns widen its one CSV file; earlier rows get empty cells") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto config = scratch.write_target_config();
   RunResult result = chorus_exec("target-csv", config, fixture("schema_growth.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(scratch.read("out/people.csv") == "id,name,email\n1,Ada,\n2,Grace,grace@example.com\n");
@@ -119,8 +112,7 @@ TEST_CASE("target-csv appends across runs, cuts a torn row and skips redelivered
   Scratch scratch;
   // The last row was cut inside a quoted cell that holds a line break.
   scratch.write("out/orders.csv", "id,status\n1,new\n2,\"half\nwritten");
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto config = scratch.write_target_config();
   auto input = scratch.write("in.singer", std::string(kOrdersSchema) + order(1, "new") +
                                               order(2, "two\\nlines") + order(1, "paid"));
   RunResult result = chorus_exec("target-csv", config, input);

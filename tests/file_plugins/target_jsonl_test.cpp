@@ -31,8 +31,7 @@ std::string orders_csv(int first, int last) {
 
 TEST_CASE("target-jsonl writes each record as its JSON object, one per line, numbers exact") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto config = scratch.write_target_config();
   RunResult result = chorus_exec("target-jsonl", config, fixture("values_and_nulls.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(scratch.read("out/values.jsonl") ==
@@ -49,8 +48,7 @@ TEST_CASE("target-jsonl writes each record as its JSON object, one per line, num
 
 TEST_CASE("target-jsonl keeps appending when a stream's SCHEMA comes again") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto config = scratch.write_target_config();
   RunResult result = chorus_exec("target-jsonl", config, fixture("schema_growth.singer"));
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(scratch.read("out/people.jsonl") ==
@@ -92,8 +90,7 @@ TEST_CASE("three incremental runs into target-jsonl keep every row, each once") 
 TEST_CASE("target-jsonl cuts a line an interrupted run left unfinished, then appends") {
   Scratch scratch;
   scratch.write("out/orders.jsonl", "{\"id\":1,\"status\":\"new\"}\n{\"id\":2,\"sta");
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto config = scratch.write_target_config();
   auto input = scratch.write(
       "in.singer",
       "{\"type\":\"SCHEMA\",\"stream\":\"orders\",\"schema\":{\"type\":\"object\",\"properties\":"
@@ -114,8 +111,7 @@ TEST_CASE("target-jsonl cuts a line an interrupted run left unfinished, then app
 
 TEST_CASE("target-jsonl appends every record of a stream without keys, run after run") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto config = scratch.write_target_config();
   for (int run = 0; run < 2; ++run) {
     RunResult result = chorus_exec("target-jsonl", config, fixture("appends_without_keys.singer"));
     REQUIRE_MESSAGE(result.exit_code == 0, result.err);
@@ -142,8 +138,7 @@ TEST_CASE("target-jsonl refuses a record without its key property, naming stream
 
 TEST_CASE("different stream names give different files, the same name the same file") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "target.json", {{"destination_path", scratch.path("out")}, {"add_record_metadata", false}});
+  auto config = scratch.write_target_config();
   std::string input;
   for (const std::string stream : {"a/b", "a_b", "a\\u0000b", "..", "50%"}) {
     input += "{\"type\":\"SCHEMA\",\"stream\":\"" + stream +

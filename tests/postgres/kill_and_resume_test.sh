@@ -30,11 +30,6 @@ target:
   config: {$(connection_yaml "$target_db"), batch_size_rows: 5000, hard_delete: true}
 YAML
 
-target_orders() {
-  psql_in "$target_db" "SELECT CASE WHEN to_regclass('public.orders') IS NULL THEN 0
-    ELSE (SELECT count(*) FROM public.orders) END" 2>/dev/null || echo 0
-}
-
 # run_and_kill WHEN: starts the pipeline and SIGKILLs it once the target holds more than WHEN
 # order rows ("after:SECONDS" kills on a clock instead, before anything may be loaded).
 run_and_kill() {
@@ -44,7 +39,7 @@ run_and_kill() {
     sleep "${1#after:}"
   else
     for i in $(seq 1 1200); do
-      (($(target_orders) > $1)) && break
+      (($(loaded_rows "$target_db" orders) > $1)) && break
       kill -0 $pid 2>/dev/null || break
       sleep 0.05
     done
@@ -52,10 +47,10 @@ run_and_kill() {
   if kill -0 $pid 2>/dev/null; then
     kill -KILL $pid
     wait $pid 2>/dev/null
-    echo "killed at $1: target holds $(target_orders) order rows, state file $( [[ -e state.json ]] && echo present || echo absent)"
+    echo "killed at $1: target holds $(loaded_rows "$target_db" orders) order rows, state file $( [[ -e state.json ]] && echo present || echo absent)"
   else
     wait $pid
-    echo "note: the run ended (exit $?) before the kill at $1; target holds $(target_orders) rows"
+    echo "note: the run ended (exit $?) before the kill at $1; target holds $(loaded_rows "$target_db" orders) rows"
   fi
   expect_state_whole state.json "after the kill at $1"
 }

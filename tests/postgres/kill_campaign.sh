@@ -38,11 +38,6 @@ random_delay() {
   python3 -c "import random, sys; print(round(random.uniform(0.2, float(sys.argv[1])), 2))" "$max_delay"
 }
 
-target_rows() {
-  psql_in "$target_db" "SELECT CASE WHEN to_regclass('public.items') IS NULL THEN 0
-    ELSE (SELECT count(*) FROM public.items) END" 2>/dev/null || echo 0
-}
-
 # The source changes between runs; $1 is the kill number, so every round touches other rows.
 # Every round's replication key values lie after the previous round's, as a clock's would: an
 # incremental sync cannot see a row written with a value behind its bookmark.
@@ -124,7 +119,7 @@ campaign() {
     run_once "$(random_delay)"
     runs=$((runs + 1))
     echo "$mode kill $kill after ${durations[-1]}s$( ((finished)) && echo " (the run had ended)"):" \
-      "target holds $(target_rows) rows; state $( [[ -e state.json ]] &&
+      "target holds $(loaded_rows "$target_db" items) rows; state $( [[ -e state.json ]] &&
         python3 -c "import json; print(json.dumps(json.load(open('state.json'))['bookmarks']))" ||
         echo absent)"
     # FULL_TABLE: the source stays put until the interrupted sync is complete, so that its

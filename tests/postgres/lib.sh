@@ -38,6 +38,13 @@ throwaway_database() {
   THROWAWAY_DATABASES+=("$LAST_DATABASE")
 }
 
+# loaded_rows DATABASE TABLE: how many rows public.TABLE holds, 0 while it does not exist yet
+# (the target creates it with its first batch).
+loaded_rows() {
+  psql_in "$1" "SELECT CASE WHEN to_regclass('public.$2') IS NULL THEN 0
+    ELSE (SELECT count(*) FROM public.$2) END" 2>/dev/null || echo 0
+}
+
 # connection_yaml DATABASE [PORT [PASSWORD]]: the connection entries of a plugin config.
 connection_yaml() {
   printf 'host: "%s", port: %s, user: "%s", password: "%s", dbname: "%s", sslmode: disable' \

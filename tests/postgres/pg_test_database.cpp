@@ -55,6 +55,13 @@ ThrowawayDatabase::ThrowawayDatabase(const pg::ConnectionSettings &server, std::
   connection_ = std::make_unique<pg::Connection>(settings_, "test");
 }
 
+TestDatabases::TestDatabases(const pg::ConnectionSettings &server, const std::string &what,
+                             const std::string &source_sql)
+    : source(server, what + "_src_" + std::to_string(getpid())),
+      destination(server, what + "_dst_" + std::to_string(getpid())) {
+  if (!source_sql.empty()) source.sql().execute(source_sql);
+}
+
 ThrowawayDatabase::~ThrowawayDatabase() {
   connection_.reset();
   try {

@@ -40,6 +40,15 @@ class ThrowawayDatabase {
   std::unique_ptr<pg::Connection> connection_;
 };
 
+// The source and the destination database of one test case, "<what>_src_<pid>" and
+// "<what>_dst_<pid>", the source filled by `source_sql` (may be empty).
+struct TestDatabases {
+  TestDatabases(const pg::ConnectionSettings &server, const std::string &what,
+                const std::string &source_sql = {});
+  ThrowawayDatabase source;
+  ThrowawayDatabase destination;
+};
+
 // One source -> destination pipeline in a temporary folder.
 class Pipeline {
  public:
@@ -48,6 +57,11 @@ class Pipeline {
   Pipeline(const ThrowawayDatabase &source, const ThrowawayDatabase &destination,
            const std::string &stream, const std::string &tap_extra = {},
            const std::string &target_extra = {}, const std::string &password_override = {});
+  Pipeline(const TestDatabases &databases, const std::string &stream,
+           const std::string &tap_extra = {}, const std::string &target_extra = {},
+           const std::string &password_override = {})
+      : Pipeline(databases.source, databases.destination, stream, tap_extra, target_extra,
+                 password_override) {}
   ~Pipeline();
   // Runs `chorus run --pipeline`; returns the exit status, output kept in last_output().
   int run(const std::string &extra_arguments = {});
@@ -71,3 +85,7 @@ std::string dump(pg::Connection &connection, const std::string &query);
   if (!chorus::testing::have_services({chorus::testing::Service::Postgres})) return; \
   auto server = chorus::test::test_server();                                         \
   REQUIRE(server)
+
+// In a doctest case: the pipeline's run succeeds, else the case ends showing its output.
+#define REQUIRE_RUN_SUCCEEDS(pipeline) \
+  REQUIRE_MESSAGE((pipeline).run() == 0, (pipeline).last_output())

@@ -5,13 +5,10 @@
 #include "chorus/plugin/errors.h"
 #include "pg_test_database.h"
 
-using chorus::test::dump;
-using chorus::test::Pipeline;
-using chorus::test::ThrowawayDatabase;
+// Throwaway databases, pipelines and row dumps (pg_test_database.h).
+using namespace chorus::test;
 
 namespace {
-
-std::string unique(const std::string &base) { return base + "_" + std::to_string(getpid()); }
 
 const char *kAllTypes =
     "CREATE TABLE all_types (id bigint PRIMARY KEY, i2 smallint, i4 integer, i8 bigint, "
@@ -62,25 +59,23 @@ const char *kLogBased = "replication: {public-accounts: {method: LOG_BASED}}";
 
 TEST_CASE("every column type round-trips exactly through a full-table sync") {
   REQUIRE_SERVER(server);
-  ThrowawayDatabase source(*server, unique("chorus_types_src"));
-  ThrowawayDatabase destination(*server, unique("chorus_types_dst"));
-  source.sql().execute("CREATE TYPE mood AS ENUM ('sad', 'happy')");
-  source.sql().execute(kAllTypes);
-  source.sql().execute(kAllTypesRows);
-  Pipeline pipeline(source, destination, "public-all_types");
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
-  for (auto *connection : {&source.sql(), &destination.sql()}) {
+  TestDatabases db(*server, "chorus_types", "CREATE TYPE mood AS ENUM ('sad', 'happy')");
+  db.source.sql().execute(kAllTypes);
+  db.source.sql().execute(kAllTypesRows);
+  Pipeline pipeline(db, "public-all_types");
+  REQUIRE_RUN_SUCCEEDS(pipeline);
+  for (auto *connection : {&db.source.sql(), &db.destination.sql()}) {
     connection->execute("SET TIME ZONE 'UTC'; SET extra_float_digits = 3");
   }
-  CHECK(dump(source.sql(), kAllTypesCompare) == dump(destination.sql(), kTargetCompare));
+  CHECK(dump(db.source.sql(), kAllTypesCompare) == dump(db.destination.sql(), kTargetCompare));
   // The destination's columns come in the source's order (then the _sdc_ ones).
   const char *column_order =
       "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
       "information_schema.columns WHERE table_name = 'all_types' AND column_name NOT LIKE "
       "'\\_sdc\\_%'";
-  CHECK(dump(source.sql(), column_order) == dump(destination.sql(), column_order));
+  CHECK(dump(db.source.sql(), column_order) == dump(db.destination.sql(), column_order));
   // The destination keeps the declared precision, length and kind of each column.
-  CHECK(dump(destination.sql(),
+  CHECK(dump(db.destination.sql(),
              "SELECT column_name, data_type, character_maximum_length, numeric_precision, "
              "numeric_scale FROM information_schema.columns WHERE table_name = 'all_types' AND "
              "column_name IN ('i2', 'n', 'n_wide', 'vc', 'ts', 'tstz', 'tm', 'iv', 'u', 'by') "
@@ -99,66 +94,63 @@ TEST_CASE("every column type round-trips exactly through a full-table sync") {
 
 TEST_CASE("incremental sync picks up inserts and updates, re-reading the bookmark value") {
   REQUIRE_SERVER(server);
-  ThrowawayDatabase source(*server, unique("chorus_incr_src"));
-  ThrowawayDatabase destination(*server, unique("chorus_incr_dst"));
-  source.sql().execute(
+  TestDatabases db(
+      *server, "chorus_incr",
       "CREATE TABLE items (id int PRIMARY KEY, name text, updated_at timestamptz NOT NULL);"
       "INSERT INTO items SELECT g, 'item ' || g, '2024-01-01'::timestamptz + g * interval '1 "
       "minute' FROM generate_series(1, 500) g");
-  Pipeline pipeline(source, destination, "public-items",
+  Pipeline pipeline(db, "public-items",
                     "replication: {public-items: {method: INCREMENTAL, replication_key: "
                     "updated_at}}, state_every: 100");
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
+  REQUIRE_RUN_SUCCEEDS(pipeline);
   CHECK(pipeline.state().find("replication_key_value") != std::string::npos);
 
-  source.sql().execute(
+  db.source.sql().execute(
       "UPDATE items SET name = 'changed', updated_at = '2025-01-01' WHERE id % 50 = 0;"
       "INSERT INTO items VALUES (501, 'new', '2025-01-01')");
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
+  REQUIRE_RUN_SUCCEEDS(pipeline);
   const char *compare = "SELECT id, name, updated_at FROM %s.items ORDER BY id";
   char source_query[128], target_query[128];
   std::snprintf(source_query, sizeof source_query, compare, "public");
   std::snprintf(target_query, sizeof target_query, compare, "public");
-  CHECK(dump(source.sql(), source_query) == dump(destination.sql(), target_query));
+  CHECK(dump(db.source.sql(), source_query) == dump(db.destination.sql(), target_query));
 }
 
 TEST_CASE("log-based sync replays inserts, updates and deletes after the first snapshot") {
   REQUIRE_SERVER(server);
-  ThrowawayDatabase source(*server, unique("chorus_log_src"));
-  ThrowawayDatabase destination(*server, unique("chorus_log_dst"));
-  create_accounts(source, 100);
-  Pipeline pipeline(source, destination, "public-accounts", kLogBased, "hard_delete: true");
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
+  TestDatabases db(*server, "chorus_log");
+  create_accounts(db.source, 100);
+  Pipeline pipeline(db, "public-accounts", kLogBased, "hard_delete: true");
+  REQUIRE_RUN_SUCCEEDS(pipeline);
   CHECK(pipeline.state().find("\"lsn\"") != std::string::npos);
 
-  source.sql().execute(
+  db.source.sql().execute(
       "INSERT INTO accounts VALUES (101, 'new', 1);"
       "UPDATE accounts SET balance = 0 WHERE id <= 10;"
       "DELETE FROM accounts WHERE id BETWEEN 90 AND 95;"
       "UPDATE accounts SET id = 1000 WHERE id = 50");
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
+  REQUIRE_RUN_SUCCEEDS(pipeline);
   const std::string compare = "SELECT id, owner, balance FROM public.accounts ORDER BY id";
-  CHECK(dump(source.sql(), compare) == dump(destination.sql(), compare));
+  CHECK(dump(db.source.sql(), compare) == dump(db.destination.sql(), compare));
 
   // Nothing changed: the next run reads no change and the tables stay equal.
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
-  source.sql().execute("DELETE FROM accounts WHERE id = 1");
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
-  CHECK(dump(source.sql(), compare) == dump(destination.sql(), compare));
+  REQUIRE_RUN_SUCCEEDS(pipeline);
+  db.source.sql().execute("DELETE FROM accounts WHERE id = 1");
+  REQUIRE_RUN_SUCCEEDS(pipeline);
+  CHECK(dump(db.source.sql(), compare) == dump(db.destination.sql(), compare));
 }
 
 TEST_CASE("a soft-deleted row keeps its last values and gets _sdc_deleted_at") {
   REQUIRE_SERVER(server);
-  ThrowawayDatabase source(*server, unique("chorus_soft_src"));
-  ThrowawayDatabase destination(*server, unique("chorus_soft_dst"));
-  create_accounts(source, 10);
-  Pipeline pipeline(source, destination, "public-accounts", kLogBased);
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
+  TestDatabases db(*server, "chorus_soft");
+  create_accounts(db.source, 10);
+  Pipeline pipeline(db, "public-accounts", kLogBased);
+  REQUIRE_RUN_SUCCEEDS(pipeline);
   // A delete in the log carries only the key; the row must not lose what it held.
-  source.sql().execute(
+  db.source.sql().execute(
       "UPDATE accounts SET balance = 99 WHERE id = 3; DELETE FROM accounts WHERE id IN (3, 4)");
-  REQUIRE_MESSAGE(pipeline.run() == 0, pipeline.last_output());
-  CHECK(dump(destination.sql(),
+  REQUIRE_RUN_SUCCEEDS(pipeline);
+  CHECK(dump(db.destination.sql(),
              "SELECT id, owner, balance, _sdc_deleted_at IS NOT NULL FROM public.accounts "
              "WHERE id BETWEEN 2 AND 5 ORDER BY id") ==
         "2|owner 2|3.00|f\n3|owner 3|4.50|t\n4|owner 4|6.00|t\n5|owner 5|7.50|f\n");
@@ -166,30 +158,28 @@ TEST_CASE("a soft-deleted row keeps its last values and gets _sdc_deleted_at") {
 
 TEST_CASE("hostile table and column names load under their own names") {
   REQUIRE_SERVER(server);
-  ThrowawayDatabase source(*server, unique("chorus_names_src"));
-  ThrowawayDatabase destination(*server, unique("chorus_names_dst"));
-  source.sql().execute(
+  TestDatabases db(
+      *server, "chorus_names",
       "CREATE TABLE \"we\"\"ird; tbl\" (\"select\" int PRIMARY KEY, \"Mixed Case\" text, "
       "\"ünï\" text, \"semi;colon\" text);"
       "INSERT INTO \"we\"\"ird; tbl\" VALUES (1, 'a', 'b', 'c'), (2, NULL, 'é', ';')");
   // The stream name holds a '"', which the pipeline file would need escaped: select all.
-  Pipeline all(source, destination, "*");
-  REQUIRE_MESSAGE(all.run() == 0, all.last_output());
+  Pipeline all(db, "*");
+  REQUIRE_RUN_SUCCEEDS(all);
   const std::string compare =
       "SELECT \"select\", \"Mixed Case\", \"ünï\", \"semi;colon\" FROM public.\"we\"\"ird; tbl\" "
       "ORDER BY 1";
-  CHECK(dump(source.sql(), compare) == dump(destination.sql(), compare));
+  CHECK(dump(db.source.sql(), compare) == dump(db.destination.sql(), compare));
 }
 
 TEST_CASE("a wrong password is a clear error and leaves the state untouched") {
   REQUIRE_SERVER(server);
-  ThrowawayDatabase source(*server, unique("chorus_auth_src"));
-  ThrowawayDatabase destination(*server, unique("chorus_auth_dst"));
-  source.sql().execute("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
-  Pipeline good(source, destination, "public-t");
-  REQUIRE_MESSAGE(good.run() == 0, good.last_output());
+  TestDatabases db(*server, "chorus_auth",
+                   "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
+  Pipeline good(db, "public-t");
+  REQUIRE_RUN_SUCCEEDS(good);
   std::string state_before = good.state();
-  Pipeline bad(source, destination, "public-t", {}, {}, "not-the-password");
+  Pipeline bad(db, "public-t", {}, {}, "not-the-password");
   CHECK(bad.run() != 0);
   CHECK(bad.last_output().find("password authentication failed") != std::string::npos);
   CHECK(bad.last_output().find("not-the-password") == std::string::npos);
@@ -199,7 +189,7 @@ TEST_CASE("a wrong password is a clear error and leaves the state untouched") {
 
 TEST_CASE("an unreachable server is a clear error") {
   REQUIRE_SERVER(server);
-  ThrowawayDatabase destination(*server, unique("chorus_down_dst"));
+  ThrowawayDatabase destination(*server, chorus::testing::unique_name("chorus_down_dst"));
   chorus::pg::ConnectionSettings down = *server;
   down.port = 1;
   CHECK_THROWS_WITH_AS(chorus::pg::Connection(down, "tap-postgres"),

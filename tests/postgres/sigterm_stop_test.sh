@@ -24,16 +24,11 @@ target:
   config: {$(connection_yaml "$target_db"), batch_size_rows: 20000, hard_delete: true}
 YAML
 
-target_rows() {
-  psql_in "$target_db" "SELECT CASE WHEN to_regclass('public.items') IS NULL THEN 0
-    ELSE (SELECT count(*) FROM public.items) END" 2>/dev/null || echo 0
-}
-
 "$CHORUS" run --pipeline pipeline.yml 2>run.err &
 pid=$!
 # SIGTERM once the first batch is committed, long before the table's end.
 for _ in $(seq 1 600); do
-  (($(target_rows) > 0)) && break
+  (($(loaded_rows "$target_db" items) > 0)) && break
   kill -0 $pid 2>/dev/null || break
   sleep 0.05
 done
@@ -42,10 +37,10 @@ kill -TERM $pid
 wait $pid
 status=$?
 stopped=$(date +%s.%N)
-echo "stopped $(python3 -c "print(f'{$stopped - $stop_sent:.2f}')") s after SIGTERM with $(target_rows) of $rows rows loaded"
+echo "stopped $(python3 -c "print(f'{$stopped - $stop_sent:.2f}')") s after SIGTERM with $(loaded_rows "$target_db" items) of $rows rows loaded"
 expect_equal "$status" 143 "exit status of the run stopped by SIGTERM"
 expect_contains run.err "stopped after" "the tap's log line about the stop"
-loaded=$(target_rows)
+loaded=$(loaded_rows "$target_db" items)
 ((loaded < rows)) || fail "the run read the whole table despite the SIGTERM ($loaded rows)"
 
 # The state covers only what was loaded.

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "../s3_test_server.h"
 #include "../service_env.h"
 #include "../target_run.h"
 #include "chorus/s3/client.h"
@@ -62,14 +63,6 @@ inline pqxx::result query(const std::string &sql) {
   return tx.exec(sql);
 }
 
-inline chorus::s3::ClientConfig s3_config() {
-  chorus::s3::ClientConfig config;
-  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
-  config.bucket = env("CHORUS_TEST_S3_BUCKET");
-  config.addressing = chorus::s3::Addressing::Path;
-  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
-                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
-  return config;
-}
+inline chorus::s3::ClientConfig s3_config() { return chorus::testing::test_s3_config(); }
 
 }  // namespace redshift_test

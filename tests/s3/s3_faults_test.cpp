@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../node_standin_server.h"
+#include "../s3_test_server.h"
 #include "../service_env.h"
 #include "chorus/s3/client.h"
 #include "chorus/s3/staging.h"
@@ -21,18 +22,7 @@ namespace {
 
 bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
-ClientConfig direct_config() {
-  ClientConfig config;
-  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
-  config.bucket = env("CHORUS_TEST_S3_BUCKET");
-  config.region = env("CHORUS_TEST_S3_REGION");
-  config.addressing = Addressing::Path;
-  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
-                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
-  config.max_retries = 3;
-  config.retry_base_delay_ms = 5;
-  return config;
-}
+ClientConfig direct_config() { return chorus::testing::test_s3_config_retrying(3, 5); }
 
 // The proxy, started with `faults`, in front of the test's s3rver.
 struct FaultyS3 {

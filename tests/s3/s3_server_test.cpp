@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../s3_test_server.h"
 #include "../service_env.h"
 #include "chorus/s3/client.h"
 #include "chorus/s3/record_rows.h"
@@ -24,18 +25,7 @@ using chorus::testing::env;
 
 bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
-ClientConfig server_config() {
-  ClientConfig config;
-  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
-  config.bucket = env("CHORUS_TEST_S3_BUCKET");
-  config.region = env("CHORUS_TEST_S3_REGION").empty() ? "us-east-1" : env("CHORUS_TEST_S3_REGION");
-  config.addressing = Addressing::Path;
-  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
-                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
-  config.max_retries = 1;
-  config.retry_base_delay_ms = 10;
-  return config;
-}
+ClientConfig server_config() { return chorus::testing::test_s3_config_retrying(1, 10); }
 
 // A fresh key prefix per test, so runs never see each other's objects.
 std::string unique_prefix(const char *test) {

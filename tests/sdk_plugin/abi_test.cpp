@@ -3,12 +3,8 @@
 
 #include "fixture_plugins.h"
 
-using chorus::test::FixtureTap;
-using chorus::test::JournalTarget;
-using chorus::test::MarkingMapper;
-using chorus::test::run_plugin;
-using chorus::test::RunOptions;
-using chorus::test::TestHost;
+// The fixture plugins and the test host (fixture_plugins.h).
+using namespace chorus::test;
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../node_standin_server.h"
+#include "../s3_test_server.h"
 #include "../service_env.h"
 #include "../target_run.h"
 #include "chorus/plugin/errors.h"
@@ -185,15 +186,7 @@ TEST_CASE("a JWT the server cannot verify is a configuration error naming the fi
 
 namespace {
 
-chorus::s3::Client s3_client() {
-  chorus::s3::ClientConfig config;
-  config.endpoint = env("CHORUS_TEST_S3_ENDPOINT");
-  config.bucket = env("CHORUS_TEST_S3_BUCKET");
-  config.addressing = chorus::s3::Addressing::Path;
-  config.credentials = {env("CHORUS_TEST_S3_ACCESS_KEY_ID"),
-                        env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "", "test"};
-  return chorus::s3::Client(config);
-}
+chorus::s3::Client s3_client() { return chorus::s3::Client(chorus::testing::test_s3_config()); }
 
 // Every staged object under `prefix`, concatenated (uncompressed CSV).
 std::string staged_text(const std::string &prefix) {
