@@ -2,7 +2,8 @@
 # CHORUS_PLUGIN_PATH (the build tree's plugins); the server comes from CHORUS_TEST_MYSQL_*, as
 # scripts/test-services.sh writes them. Without a server the script is skipped, or fails when
 # servers are required.
-source "$(dirname "${BASH_SOURCE[0]}")/../script_checks.sh"
+# Once: another area's lib.sh (or the conformance runner) may have sourced the checks already.
+declare -F finish >/dev/null || source "$(dirname "${BASH_SOURCE[0]}")/../script_checks.sh"
 need_servers CHORUS_TEST_MYSQL_HOST
 command -v mariadb >/dev/null || { echo "mariadb client missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
 MYSQL_DATABASES=()
