@@ -14,9 +14,11 @@
 // change; a delete's row before it, with _sdc_deleted_at). The position in a STATE is always
 // the end of a committed transaction, so a resumed run never starts inside one.
 //
-// A schema change: when a TABLE_MAP event no longer fits the columns, they are read again from
-// information_schema and a new SCHEMA is written if they fit the event; if the table changed
-// again since (the event describes neither), the run stops asking for a full refresh.
+// A schema change: an event from before columns were added at the end of the table has fewer
+// columns than the table; its rows leave those out. When a TABLE_MAP event does not fit the
+// columns otherwise, they are read again from information_schema and a new SCHEMA is written
+// if they fit the event; if the table changed again since (the event fits neither), the run
+// stops asking for a full refresh.
 #include <mysql.h>
 #include <mysqld_error.h>
 // After mysql.h, which declares what it uses.
@@ -223,7 +225,9 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
                        const char *deleted_at) {
     values.refuse_zero_dates(all_columns, row, sync.records() + 1);
     out.begin_record(stream);
-    for (std::size_t i = 0; i < table_.columns.size(); ++i) {
+    // Columns added after the event are left out, not written as null: the row has a value
+    // for them (their default) that the event does not carry.
+    for (std::size_t i = 0; i < decoder->column_count(); ++i) {
       const ColumnType &column = table_.columns[i];
       if (!sync.property_selected(column.name)) continue;
       if (row[i]) {

@@ -69,7 +69,7 @@ std::string utc_text(std::int64_t seconds) {
 RowImageDecoder::RowImageDecoder(std::string_view types, std::string_view metadata,
                                  const std::vector<ColumnType> &columns, const std::string &stream)
     : columns_(columns), stream_(stream), text_(columns.size()) {
-  matches_ = types.size() == columns.size();
+  matches_ = types.size() <= columns.size();
   std::size_t at = 0;
   auto meta_bytes = [&](std::size_t n) {
     std::uint16_t value = 0;

@@ -23,9 +23,12 @@ class RowImageDecoder {
   RowImageDecoder(std::string_view types, std::string_view metadata,
                   const std::vector<ColumnType> &columns, const std::string &stream);
 
-  // Whether the map's column count and types fit `columns` (false after a schema change that
-  // the table's current columns do not describe).
+  // Whether the map's column types fit the first of `columns` (false after a schema change
+  // that the table's current columns do not describe). An event with fewer columns than the
+  // table is one from before columns were added at the end (ALTER TABLE ... ADD COLUMN).
   bool matches() const { return matches_; }
+  // How many of the table's columns the event has (the rest are absent from its rows).
+  std::size_t column_count() const { return map_.size(); }
 
   // Decodes one image at the start of `data`: the columns whose bit is set in `present` (a
   // bitmap of the event's column count), each null or its bytes, into `fields` (one entry per

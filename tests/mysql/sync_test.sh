@@ -3,7 +3,7 @@
 # between runs (inserts, several updates of a row, deletes), loaded LOG_BASED into
 # target-postgres: after every run the destination equals the source, deletes included. Then a
 # full-table sync resumed by key, an incremental sync by LastUpdated, and the errors a user
-# meets: a purged binary log, a wrong password (state untouched).
+# meets: a purged binary log, a wrong password (state untouched); a column added between runs.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../postgres/lib.sh"  # the destination database (it enters $WORK)
 source "$here/lib.sh"
@@ -85,6 +85,15 @@ cp state.before state.json
 expect_exit 1 "a wrong password" -- "$CHORUS" run --pipeline pipeline.yml -c 'tap-mysql={"password": "wrong"}'
 expect_contains "$WORK/err" "check user and password" "wrong password named"
 cmp -s state.json state.before || fail "a failed run changed the state"
+
+# A column added between runs, with changes before and after it in the log: the rows from
+# before leave the column out, the rows after carry it.
+mysql_admin "UPDATE \`$db\`.orders SET OrderStatus = 'before' WHERE OrderId = 2;
+             ALTER TABLE \`$db\`.orders ADD COLUMN Note varchar(20) NULL;
+             UPDATE \`$db\`.orders SET Note = 'rush' WHERE OrderId = 1;"
+expect_exit 0 "a run after ALTER TABLE" -- "$CHORUS" run --pipeline pipeline.yml
+expect_equal "$(psql_in "$target_db" "SELECT \"Note\" FROM \"$db\".orders WHERE \"OrderId\" = 1")" "rush" "the new column's value"
+expect_same "after ALTER TABLE"
 
 # FULL_TABLE resumed after key 2000 under the state's version: only the rows after it.
 full=$(mysql_config "$db" "\"state_every\": 100")
