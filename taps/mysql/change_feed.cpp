@@ -136,7 +136,7 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
       sync.bookmark().is_object() ? sync.bookmark() : nlohmann::json::object();
 
   // The initial copy, or the rest of one that an earlier run did not finish.
-  if (!bookmark.contains("log_file") || copy_in_progress(bookmark)) {
+  if (!bookmark.contains("log_file") || full_table_in_progress(bookmark)) {
     const Position snapshot = snapshot_position(connection);
     if (!bookmark.contains("log_file")) {
       // Rows copied under another method's bookmark have no position to replay from.

@@ -1,22 +1,16 @@
 #include "table_stream.h"
 
-#include <chrono>
-
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/table_bookmarks.h"
 #include "chorus/singer/timestamps.h"
 
 namespace chorus::tap_mysql {
 
 TableStream::TableStream(TableInfo table, const SyncOptions &options,
                          const nlohmann::json &replication)
-    : table_(std::move(table)), options_(options) {
-  if (replication.is_object()) {
-    if (replication.contains("method")) {
-      method_ = parse_replication_method(replication["method"].get<std::string>());
-    }
-    configured_key_ = replication.value("replication_key", "");
-  }
-}
+    : table_(std::move(table)),
+      options_(options),
+      replication_(TableReplication::from_setting(replication)) {}
 
 nlohmann::json TableStream::schema() const {
   nlohmann::json properties = nlohmann::json::object();
@@ -35,9 +29,9 @@ std::vector<std::string> TableStream::property_order() const {
 
 std::vector<std::string> TableStream::replication_keys() const {
   std::vector<std::string> keys;
-  if (!configured_key_.empty()) keys.push_back(configured_key_);
+  if (!replication_.key.empty()) keys.push_back(replication_.key);
   for (const auto &column : table_.columns) {
-    if (column.orderable() && column.name != configured_key_) keys.push_back(column.name);
+    if (column.orderable() && column.name != replication_.key) keys.push_back(column.name);
   }
   return keys;
 }
@@ -71,22 +65,7 @@ std::vector<const ColumnType *> TableStream::selected_columns(const StreamSync &
 }
 
 void TableStream::write_schema(StreamSync &sync) const {
-  nlohmann::json schema_doc = schema();
-  for (auto it = schema_doc["properties"].begin(); it != schema_doc["properties"].end();) {
-    it = sync.property_selected(it.key()) ? std::next(it) : schema_doc["properties"].erase(it);
-  }
-  if (sync.replication_method() == ReplicationMethod::LogBased) {
-    schema_doc["properties"]["_sdc_deleted_at"] = {{"type", {"null", "string"}},
-                                                   {"format", "date-time"}};
-  }
-  std::vector<std::string> bookmark_properties;
-  if (sync.replication_method() == ReplicationMethod::Incremental) {
-    bookmark_properties.push_back(sync.replication_key());
-  }
-  std::vector<std::string> column_order = property_order();
-  column_order.push_back("_sdc_deleted_at");  // LOG_BASED only; skipped when absent
-  sync.out().write_schema(name(), schema_doc, table_.primary_key, bookmark_properties,
-                          column_order);
+  write_table_schema(sync, name(), schema(), table_.primary_key, property_order());
 }
 
 void TableStream::read_records(Connection &connection, StreamSync &sync, const std::string &query,
@@ -167,89 +146,43 @@ void TableStream::sync(StreamSync &sync) {
   }
 }
 
-bool TableStream::copy_in_progress(const nlohmann::json &bookmark) {
-  return bookmark.is_object() && bookmark.contains("last_pk_fetched") &&
-         !bookmark["last_pk_fetched"].is_null();
-}
-
-// Resumable as tap-postgres's: with a primary key the rows come in key order and every
-// state_every rows a STATE carries {"version", "last_pk_fetched": {key: value}}; a resumed run
-// reads the rows after that key under the same version, so the target's clean-up of older
-// versions (ACTIVATE_VERSION) runs once, after the whole table arrived. Without a primary key
-// (a view) it starts again from the first row under a new version.
+// In primary-key order, resumable after the last key written (FullTableBookmark).
 void TableStream::sync_full_table(Connection &connection, StreamSync &sync,
                                   nlohmann::json bookmark) {
-  if (!bookmark.is_object()) bookmark = nlohmann::json::object();
   const std::vector<const ColumnType *> columns = selected_columns(sync);
   const std::vector<std::size_t> keys = key_positions(columns, table_.primary_key);
+  FullTableBookmark full(sync, name(), std::move(bookmark), "tap-mysql", table_.primary_key,
+                         options_.state_every);
   std::string query = "SELECT " + select_list(columns) + " FROM " + table_.qualified_name();
+  if (const auto &last = full.resume_after()) {
+    // (k1 > v1) OR (k1 = v1 AND k2 > v2) ...: the form MySQL turns into index ranges.
+    auto literal = [&](std::string_view text) { return connection.literal(text); };
+    std::string condition;
+    std::string equal_prefix;
+    for (std::size_t key : keys) {
+      const ColumnType &column = *columns[key];
+      const std::string value = sql_value(column, (*last)[column.name].get<std::string>(), literal);
+      condition += (condition.empty() ? "(" : " OR (") + equal_prefix + quote_name(column.name) +
+                   " > " + value + ")";
+      equal_prefix += quote_name(column.name) + " = " + value + " AND ";
+    }
+    query += " WHERE " + condition;
+  }
   std::string order;
   for (std::size_t key : keys)
     order += (order.empty() ? "" : ", ") + quote_name(columns[key]->name);
-
-  bool resuming = false;
-  if (copy_in_progress(bookmark)) {
-    const nlohmann::json &last = bookmark["last_pk_fetched"];
-    resuming = !keys.empty() && last.is_object() && last.size() == keys.size() &&
-               bookmark.contains("version") && bookmark["version"].is_number_integer();
-    for (std::size_t key : keys) {
-      resuming =
-          resuming && last.contains(columns[key]->name) && last[columns[key]->name].is_string();
-    }
-    if (resuming) {
-      // (k1 > v1) OR (k1 = v1 AND k2 > v2) ...: the form MySQL turns into index ranges.
-      auto literal = [&](std::string_view text) { return connection.literal(text); };
-      std::string condition;
-      std::string equal_prefix;
-      for (std::size_t key : keys) {
-        const ColumnType &column = *columns[key];
-        const std::string value = sql_value(column, last[column.name].get<std::string>(), literal);
-        condition += (condition.empty() ? "(" : " OR (") + equal_prefix + quote_name(column.name) +
-                     " > " + value + ")";
-        equal_prefix += quote_name(column.name) + " = " + value + " AND ";
-      }
-      query += " WHERE " + condition;
-      sync.context().info("tap-mysql: stream '" + name() +
-                          "': resuming the full-table sync after key " + last.dump());
-    } else {
-      sync.context().warn("tap-mysql: stream '" + name() + "': the state's last_pk_fetched " +
-                          last.dump() + " does not match the primary key " +
-                          nlohmann::json(table_.primary_key).dump() +
-                          "; the full-table sync starts again from the first row");
-    }
-  }
   if (!order.empty()) query += " ORDER BY " + order;
 
-  std::int64_t version = resuming ? bookmark["version"].get<std::int64_t>()
-                                  : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count();
-  // The first ever load makes the (empty) table visible at once; later loads keep serving the
-  // old version until the new one is complete.
-  if (!bookmark.contains("version")) sync.out().write_activate_version(name(), version);
-  bookmark["version"] = version;
-
-  std::uint64_t since_state = 0;
-  std::function<void(const RowView &)> on_row;
-  if (!keys.empty()) {
-    on_row = [&](const RowView &fields) {
-      if (++since_state < options_.state_every) return;
-      since_state = 0;
+  full.begin();
+  read_records(connection, sync, query, columns, full.version(), [&](const RowView &fields) {
+    full.row_written([&] {
       nlohmann::json last = nlohmann::json::object();
       for (std::size_t key : keys)
         last[columns[key]->name] = bookmark_text(*columns[key], *fields[key]);
-      bookmark["last_pk_fetched"] = std::move(last);
-      sync.set_bookmark(bookmark);
-      sync.emit_state();
-    };
-  }
-  read_records(connection, sync, query, columns, version, on_row);
-  sync.out().write_activate_version(name(), version);
-  // Null rather than absent: the host (like Meltano) merges a stream's new bookmark into the
-  // stored one key by key, so a key left out would keep its old value.
-  if (bookmark.contains("last_pk_fetched")) bookmark["last_pk_fetched"] = nullptr;
-  sync.set_bookmark(bookmark);
-  sync.emit_state();
+      return last;
+    });
+  });
+  full.finish();
 }
 
 // `WHERE key >= bookmark ORDER BY key`: an ordinary index on the key serves both. Rows whose
@@ -269,37 +202,21 @@ void TableStream::sync_incremental(Connection &connection, StreamSync &sync) {
   const std::vector<const ColumnType *> columns = selected_columns(sync);
   const std::size_t key_at = key_positions(columns, {key}).at(0);
   const std::string key_ref = quote_name(key);
+  IncrementalBookmark incremental(sync, key, options_.state_every);
   std::string query = "SELECT " + select_list(columns) + " FROM " + table_.qualified_name();
-  const nlohmann::json &bookmark = sync.bookmark();
-  if (bookmark.is_object() && bookmark.value("replication_key", "") == key &&
-      bookmark.contains("replication_key_value")) {
-    // ">=": rows equal to the bookmark are read again, so rows sharing the last value that
-    // were not yet loaded when the run stopped are never skipped.
+  if (const auto start = incremental.start_value()) {
     auto literal = [&](std::string_view text) { return connection.literal(text); };
-    query += " WHERE " + key_ref + " >= " +
-             sql_value(*key_column, bookmark["replication_key_value"].get<std::string>(), literal);
+    query += " WHERE " + key_ref + " >= " + sql_value(*key_column, *start, literal);
   } else {
     read_records(connection, sync, query + " WHERE " + key_ref + " IS NULL", columns, std::nullopt,
                  nullptr);
     query += " WHERE " + key_ref + " IS NOT NULL";
   }
   query += " ORDER BY " + key_ref;
-
-  std::optional<std::string> last_value;
-  std::uint64_t since_state = 0;
-  auto save = [&] {
-    if (!last_value) return;
-    sync.set_bookmark({{"replication_key", key}, {"replication_key_value", *last_value}});
-    sync.emit_state();
-  };
   read_records(connection, sync, query, columns, std::nullopt, [&](const RowView &fields) {
-    last_value = bookmark_text(*key_column, *fields[key_at]);
-    if (++since_state >= options_.state_every) {
-      save();
-      since_state = 0;
-    }
+    incremental.row_written(bookmark_text(*key_column, *fields[key_at]));
   });
-  save();
+  incremental.finish();
 }
 
 }  // namespace chorus::tap_mysql

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "chorus/plugin/table_bookmarks.h"
 #include "chorus/plugin/tap.h"
 #include "connection.h"
 #include "table_discovery.h"
@@ -31,7 +32,7 @@ class TableStream : public Stream {
   std::vector<std::string> property_order() const override;
   std::vector<std::string> key_properties() const override { return table_.primary_key; }
   std::vector<std::string> replication_keys() const override;
-  ReplicationMethod default_replication_method() const override { return method_; }
+  ReplicationMethod default_replication_method() const override { return replication_.method; }
   bool selected_by_default() const override { return false; }
   nlohmann::json stream_metadata() const override;
   nlohmann::json property_metadata() const override;
@@ -50,15 +51,13 @@ class TableStream : public Stream {
                     const std::vector<const ColumnType *> &columns,
                     std::optional<std::int64_t> version,
                     const std::function<void(const RowView &)> &on_row);
-  static bool copy_in_progress(const nlohmann::json &bookmark);
   void sync_full_table(Connection &connection, StreamSync &sync, nlohmann::json bookmark);
   void sync_incremental(Connection &connection, StreamSync &sync);
   void sync_log_based(Connection &connection, StreamSync &sync);
 
   TableInfo table_;
   const SyncOptions &options_;
-  ReplicationMethod method_ = ReplicationMethod::FullTable;
-  std::string configured_key_;
+  TableReplication replication_;
 };
 
 }  // namespace chorus::tap_mysql

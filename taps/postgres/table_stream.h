@@ -8,6 +8,7 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/pg/replication.h"
+#include "chorus/plugin/table_bookmarks.h"
 #include "chorus/plugin/tap.h"
 #include "table_discovery.h"
 
@@ -32,7 +33,7 @@ class TableStream : public Stream {
   nlohmann::json schema() const override;
   std::vector<std::string> key_properties() const override { return table_.primary_key; }
   std::vector<std::string> replication_keys() const override;
-  ReplicationMethod default_replication_method() const override { return method_; }
+  ReplicationMethod default_replication_method() const override { return replication_.method; }
   bool selected_by_default() const override { return false; }
   nlohmann::json stream_metadata() const override;
   nlohmann::json property_metadata() const override;
@@ -50,9 +51,6 @@ class TableStream : public Stream {
       pg::Connection &connection, StreamSync &sync, const std::string &query,
       const std::vector<const ColumnType *> &columns, std::optional<std::int64_t> version,
       const std::function<void(const std::vector<std::optional<std::string_view>> &)> &on_row);
-  // True while a full-table sync (or LOG_BASED's initial copy) is unfinished: the bookmark
-  // holds the last key written ("last_pk_fetched").
-  static bool copy_in_progress(const nlohmann::json &bookmark);
   // The primary key's columns, in key order (empty for a table without one, or a view).
   std::vector<const ColumnType *> key_columns() const;
   // `column` qualified by the table, for WHERE and ORDER BY.
@@ -63,8 +61,7 @@ class TableStream : public Stream {
 
   TableInfo table_;
   const SyncOptions &options_;
-  ReplicationMethod method_ = ReplicationMethod::FullTable;
-  std::string configured_key_;
+  TableReplication replication_;
 };
 
 }  // namespace chorus::tap_postgres
