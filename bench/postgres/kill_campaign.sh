@@ -10,12 +10,8 @@ set -euo pipefail
 
 build=$(cd "${1:?usage: kill_campaign.sh <build-dir> [rows] [kills]}" && pwd)
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-for env_file in "$build/services/env" "$repo/build/services/env"; do
-  if [ -z "${CHORUS_TEST_PG_HOST:-}" ] && [ -f "$env_file" ]; then
-    # shellcheck disable=SC1090
-    . "$env_file"
-  fi
-done
+source "$(dirname "$0")/../services_env.sh"
+load_services_env "$build" CHORUS_TEST_PG_HOST
 : "${CHORUS_TEST_PG_HOST:?PostgreSQL settings missing: start scripts/test-services.sh}"
 export CHORUS=$build/chorus CHORUS_PLUGIN_PATH=$build/plugins
 export KILL_CAMPAIGN_ROWS=${2:-1000000} KILL_CAMPAIGN_KILLS=${3:-20}

@@ -8,13 +8,8 @@ set -euo pipefail
 build=$(cd "${1:?usage: run.sh <build-dir> [rows]}" && pwd)
 rows=${2:-1000000}
 changed=10000
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-for env_file in "$build/services/env" "$repo/build/services/env"; do
-  if [ -z "${CHORUS_TEST_PG_HOST:-}" ] && [ -f "$env_file" ]; then
-    # shellcheck disable=SC1090
-    . "$env_file"
-  fi
-done
+source "$(dirname "$0")/../services_env.sh"
+load_services_env "$build" CHORUS_TEST_PG_HOST
 : "${CHORUS_TEST_PG_HOST:?PostgreSQL settings missing: start scripts/test-services.sh}"
 export PGHOST=$CHORUS_TEST_PG_HOST PGPORT=$CHORUS_TEST_PG_PORT PGUSER=$CHORUS_TEST_PG_USER
 export PGPASSWORD=$CHORUS_TEST_PG_PASSWORD

@@ -7,16 +7,14 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/decimal.h"
+#include "chorus/sql/identifier.h"
 
 namespace chorus::tap_mysql {
 
 std::string quote_name(std::string_view name) {
-  std::string out = "`";
-  for (char c : name) {
-    out.push_back(c);
-    if (c == '`') out.push_back('`');
-  }
-  return out + "`";
+  sql::IdentifierRules rules;
+  rules.quote = '`';
+  return sql::quote_identifier(name, rules);
 }
 
 ValueKind kind_of(const std::string &t, bool json_checked) {
@@ -73,6 +71,12 @@ namespace {
 nlohmann::json typed(const char *type, bool nullable) {
   if (!nullable) return {{"type", type}};
   return {{"type", {"null", type}}};
+}
+
+nlohmann::json annotated_string(bool nullable, const char *keyword, nlohmann::json value) {
+  nlohmann::json schema = typed("string", nullable);
+  schema[keyword] = std::move(value);
+  return schema;
 }
 
 // The largest value of an integer type, exactly (BIGINT UNSIGNED is beyond int64).
@@ -145,24 +149,16 @@ nlohmann::json ColumnType::json_schema(bool zero_dates_as_null) const {
       if (kind == ValueKind::DateTime) schema["x-sql-type"] = "timestamp";
       return schema;
     case ValueKind::Time:
-      schema = typed("string", nullable);
-      schema["x-sql-type"] = "time";
-      return schema;
+      return annotated_string(nullable, "x-sql-type", "time");
     case ValueKind::Binary:
-      schema = typed("string", nullable);
-      schema["contentEncoding"] = "base64";
-      return schema;
+      return annotated_string(nullable, "contentEncoding", "base64");
     case ValueKind::Enum: {
-      schema = typed("string", nullable);
       nlohmann::json values = members;
       if (nullable) values.push_back(nullptr);
-      schema["enum"] = values;
-      return schema;
+      return annotated_string(nullable, "enum", values);
     }
     case ValueKind::Set:
-      schema = typed("string", nullable);
-      schema["x-sql-type"] = "set";
-      return schema;
+      return annotated_string(nullable, "x-sql-type", "set");
     case ValueKind::String:
       schema = typed("string", nullable);
       if ((data_type == "char" || data_type == "varchar") && max_length >= 0) {

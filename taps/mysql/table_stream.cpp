@@ -28,12 +28,11 @@ std::vector<std::string> TableStream::property_order() const {
 }
 
 std::vector<std::string> TableStream::replication_keys() const {
-  std::vector<std::string> keys;
-  if (!replication_.key.empty()) keys.push_back(replication_.key);
+  std::vector<std::string> orderable_columns;
   for (const auto &column : table_.columns) {
-    if (column.orderable() && column.name != replication_.key) keys.push_back(column.name);
+    if (column.orderable()) orderable_columns.push_back(column.name);
   }
-  return keys;
+  return replication_.replication_keys(orderable_columns);
 }
 
 nlohmann::json TableStream::stream_metadata() const {
@@ -133,17 +132,10 @@ std::vector<std::size_t> key_positions(const std::vector<const ColumnType *> &co
 void TableStream::sync(StreamSync &sync) {
   write_schema(sync);
   std::unique_ptr<Connection> connection = options_.connect();
-  switch (sync.replication_method()) {
-    case ReplicationMethod::FullTable:
-      sync_full_table(*connection, sync, sync.bookmark());
-      break;
-    case ReplicationMethod::Incremental:
-      sync_incremental(*connection, sync);
-      break;
-    case ReplicationMethod::LogBased:
-      sync_log_based(*connection, sync);
-      break;
-  }
+  const ReplicationMethod method = sync.replication_method();
+  if (method == ReplicationMethod::LogBased) return sync_log_based(*connection, sync);
+  if (method == ReplicationMethod::Incremental) return sync_incremental(*connection, sync);
+  sync_full_table(*connection, sync, sync.bookmark());
 }
 
 // In primary-key order, resumable after the last key written (FullTableBookmark).

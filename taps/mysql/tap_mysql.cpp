@@ -4,6 +4,7 @@
 
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/table_bookmarks.h"
 #include "connection.h"
 #include "table_discovery.h"
 #include "table_stream.h"
@@ -20,17 +21,8 @@ class MySqlTap : public Tap {
         {"description",
          "Databases whose tables and views are discovered. Default: every database the user "
          "can read, except information_schema, performance_schema, mysql and sys."}};
-    properties["replication"] = {
-        {"type", "object"},
-        {"additionalProperties",
-         {{"type", "object"},
-          {"properties",
-           {{"method", {{"type", "string"}, {"enum", {"FULL_TABLE", "INCREMENTAL", "LOG_BASED"}}}},
-            {"replication_key", {{"type", "string"}}}}}}},
-        {"description",
-         "Per stream (\"<database>-<table>\"), the replication method and key discovery puts "
-         "in the catalog: {\"shop-orders\": {\"method\": \"INCREMENTAL\", "
-         "\"replication_key\": \"LastUpdated\"}}. Default: FULL_TABLE."}};
+    properties.update(
+        table_sync_settings_properties("<database>-<table>", "shop-orders", "LastUpdated"));
     properties["zero_dates"] = {
         {"type", "string"},
         {"enum", {"error", "null"}},
@@ -48,16 +40,6 @@ class MySqlTap : public Tap {
         {"description",
          "LOG_BASED: the replica server id the binary log is read under. It must differ from "
          "the server's own and from every replica's."}};
-    properties["state_every"] = {{"type", "integer"},
-                                 {"default", 10000},
-                                 {"minimum", 1},
-                                 {"description", "Records between STATE messages."}};
-    properties["allow_empty"] = {
-        {"type", "boolean"},
-        {"default", false},
-        {"description",
-         "Succeed with nothing synced when no table is selected (tables are not selected by "
-         "default: choose them with --select or `select:`)."}};
     PluginInfo info;
     info.name = "tap-mysql";
     info.version = "0.1.0";

@@ -39,12 +39,11 @@ nlohmann::json TableStream::schema() const {
 }
 
 std::vector<std::string> TableStream::replication_keys() const {
-  std::vector<std::string> keys;
-  if (!replication_.key.empty()) keys.push_back(replication_.key);
+  std::vector<std::string> orderable_columns;
   for (const auto &column : table_.columns) {
-    if (orderable(column) && column.name != replication_.key) keys.push_back(column.name);
+    if (orderable(column)) orderable_columns.push_back(column.name);
   }
-  return keys;
+  return replication_.replication_keys(orderable_columns);
 }
 
 nlohmann::json TableStream::stream_metadata() const {

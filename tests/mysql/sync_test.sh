@@ -4,11 +4,7 @@
 # target-postgres: after every run the destination equals the source, deletes included. Then a
 # full-table sync resumed by key, an incremental sync by LastUpdated, and the errors a user
 # meets: a purged binary log, a wrong password (state untouched); a column added between runs.
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../postgres/lib.sh"  # the destination database (it enters $WORK)
-source "$here/lib.sh"
-throwaway_mysql_database shop; db=$LAST_DATABASE
-throwaway_database chorus_orders_dst; target_db=$LAST_DATABASE
+source "$(dirname "$0")/to_postgres.sh" shop
 
 mysql_admin "USE \`$db\`;
   CREATE TABLE \`$db\`.orders (OrderId int PRIMARY KEY, OrderStatus varchar(20) NOT NULL,

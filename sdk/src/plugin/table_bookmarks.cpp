@@ -14,6 +14,46 @@ TableReplication TableReplication::from_setting(const nlohmann::json &entry) {
   return replication;
 }
 
+std::vector<std::string> TableReplication::replication_keys(
+    const std::vector<std::string> &orderable) const {
+  std::vector<std::string> keys;
+  if (!key.empty()) keys.push_back(key);
+  for (const auto &column : orderable) {
+    if (column != key) keys.push_back(column);
+  }
+  return keys;
+}
+
+nlohmann::json table_sync_settings_properties(const std::string &stream_form,
+                                              const std::string &example_stream,
+                                              const std::string &example_key) {
+  nlohmann::json properties;
+  properties["replication"] = {
+      {"type", "object"},
+      {"additionalProperties",
+       {{"type", "object"},
+        {"properties",
+         {{"method", {{"type", "string"}, {"enum", {"FULL_TABLE", "INCREMENTAL", "LOG_BASED"}}}},
+          {"replication_key", {{"type", "string"}}}}}}},
+      {"description", "Per stream (\"" + stream_form +
+                          "\"), the replication method and key discovery puts in the catalog: "
+                          "{\"" +
+                          example_stream +
+                          "\": {\"method\": \"INCREMENTAL\", \"replication_key\": \"" +
+                          example_key + "\"}}. Default: FULL_TABLE."}};
+  properties["state_every"] = {{"type", "integer"},
+                               {"default", 10000},
+                               {"minimum", 1},
+                               {"description", "Records between STATE messages."}};
+  properties["allow_empty"] = {
+      {"type", "boolean"},
+      {"default", false},
+      {"description",
+       "Succeed with nothing synced when no table is selected (tables are not selected by "
+       "default: choose them with --select or `select:`)."}};
+  return properties;
+}
+
 void write_table_schema(StreamSync &sync, const std::string &stream, nlohmann::json schema,
                         const std::vector<std::string> &key_properties,
                         const std::vector<std::string> &column_order) {

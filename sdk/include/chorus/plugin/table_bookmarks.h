@@ -29,7 +29,18 @@ struct TableReplication {
   std::string key;
   // From the entry; null or absent members keep the defaults.
   static TableReplication from_setting(const nlohmann::json &entry);
+  // The stream's valid replication keys: the configured key first, then the other `orderable`
+  // columns in their order.
+  std::vector<std::string> replication_keys(const std::vector<std::string> &orderable) const;
 };
+
+// The settings a database tap declares for its tables' sync, to merge into its settings
+// schema: "replication" (per stream, e.g. `example_stream` with key `example_key`),
+// "state_every" and "allow_empty". `stream_form` says how a stream is named
+// ("<schema>-<table>").
+nlohmann::json table_sync_settings_properties(const std::string &stream_form,
+                                              const std::string &example_stream,
+                                              const std::string &example_key);
 
 // Writes table stream `stream`'s SCHEMA: `schema` without the properties the catalog deselected,
 // `_sdc_deleted_at` added for LOG_BASED, the replication key as bookmark property for
