@@ -6,12 +6,6 @@
 
 namespace chorus::tap_mysql {
 
-TableStream::TableStream(TableInfo table, const SyncOptions &options,
-                         const nlohmann::json &replication)
-    : table_(std::move(table)),
-      options_(options),
-      replication_(TableReplication::from_setting(replication)) {}
-
 nlohmann::json TableStream::schema() const {
   nlohmann::json properties = nlohmann::json::object();
   const bool zero_as_null = options_.zero_dates == ZeroDates::Null;
@@ -27,12 +21,12 @@ std::vector<std::string> TableStream::property_order() const {
   return order;
 }
 
-std::vector<std::string> TableStream::replication_keys() const {
-  std::vector<std::string> orderable_columns;
+std::vector<std::string> TableStream::orderable_columns() const {
+  std::vector<std::string> names;
   for (const auto &column : table_.columns) {
-    if (column.orderable()) orderable_columns.push_back(column.name);
+    if (column.orderable()) names.push_back(column.name);
   }
-  return replication_.replication_keys(orderable_columns);
+  return names;
 }
 
 nlohmann::json TableStream::stream_metadata() const {
@@ -86,11 +80,7 @@ void TableStream::read_records(Connection &connection, StreamSync &sync, const s
         out.add_null(columns[i]->name);
       }
     }
-    if (version) {
-      out.end_record(extracted_at, *version);
-    } else {
-      out.end_record(extracted_at);
-    }
+    version ? out.end_record(extracted_at, *version) : out.end_record(extracted_at);
     if (on_row) on_row(fields);
     sync.count_record();
   });

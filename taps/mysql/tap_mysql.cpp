@@ -41,13 +41,13 @@ class MySqlTap : public Tap {
          "LOG_BASED: the replica server id the binary log is read under. It must differ from "
          "the server's own and from every replica's."}};
     PluginInfo info;
+    info.settings = {{"type", "object"}, {"properties", properties}, {"required", {"user"}}};
+    info.capabilities = {"discover", "catalog", "state", "about", "activate-version", "log-based"};
     info.name = "tap-mysql";
     info.version = "0.1.0";
     info.description =
         "Reads MySQL and MariaDB tables and views: full table (streamed, resumable by primary "
         "key), incremental by a replication key, or log-based from the row-based binary log.";
-    info.capabilities = {"discover", "catalog", "state", "about", "activate-version", "log-based"};
-    info.settings = {{"type", "object"}, {"properties", properties}, {"required", {"user"}}};
     return info;
   }
 
@@ -77,10 +77,7 @@ class MySqlTap : public Tap {
       }
     }
     for (auto &table : tables) {
-      nlohmann::json replication = config()
-                                       .value("replication", nlohmann::json::object())
-                                       .value(table.stream_name(), nlohmann::json());
-      streams.push_back(std::make_unique<TableStream>(std::move(table), options_, replication));
+      streams.push_back(std::make_unique<TableStream>(std::move(table), options_, config()));
     }
     return streams;
   }

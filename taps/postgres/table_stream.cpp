@@ -27,10 +27,10 @@ std::string bookmark_text(const ColumnType &column, std::string_view text) {
 }  // namespace
 
 TableStream::TableStream(TableInfo table, const SyncOptions &options,
-                         const nlohmann::json &replication)
-    : table_(std::move(table)),
-      options_(options),
-      replication_(TableReplication::from_setting(replication)) {}
+                         const nlohmann::json &tap_config)
+    : DatabaseTableStream(table.stream_name(), table.primary_key, tap_config),
+      table_(std::move(table)),
+      options_(options) {}
 
 nlohmann::json TableStream::schema() const {
   nlohmann::json properties = nlohmann::json::object();
@@ -38,12 +38,12 @@ nlohmann::json TableStream::schema() const {
   return {{"type", "object"}, {"properties", properties}};
 }
 
-std::vector<std::string> TableStream::replication_keys() const {
-  std::vector<std::string> orderable_columns;
+std::vector<std::string> TableStream::orderable_columns() const {
+  std::vector<std::string> names;
   for (const auto &column : table_.columns) {
-    if (orderable(column)) orderable_columns.push_back(column.name);
+    if (orderable(column)) names.push_back(column.name);
   }
-  return replication_.replication_keys(orderable_columns);
+  return names;
 }
 
 nlohmann::json TableStream::stream_metadata() const {

@@ -58,10 +58,7 @@ class PostgresTap : public Tap {
     auto connection = options_.connect();
     std::vector<std::unique_ptr<Stream>> streams;
     for (auto &table : discover_tables(*connection, schemas_)) {
-      nlohmann::json replication = config()
-                                       .value("replication", nlohmann::json::object())
-                                       .value(table.stream_name(), nlohmann::json());
-      streams.push_back(std::make_unique<TableStream>(std::move(table), options_, replication));
+      streams.push_back(std::make_unique<TableStream>(std::move(table), options_, config()));
     }
     return streams;
   }
