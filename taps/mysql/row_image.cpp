@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <set>
 
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/timestamps.h"
@@ -44,6 +46,33 @@ void append_number(std::string &out, std::uint64_t value, int width) {
   char digits[24];
   std::snprintf(digits, sizeof digits, "%0*llu", width, static_cast<unsigned long long>(value));
   out += digits;
+}
+
+// Whether a column of `kind` can arrive as the log's `column` type. A STRING column's real type
+// (CHAR, ENUM or SET) is in its metadata's first byte.
+bool arrives_as(ValueKind kind, const RowImageColumn &column) {
+  static const std::map<ValueKind, std::set<int>> kTypes = {
+      {ValueKind::Integer,
+       {MYSQL_TYPE_TINY, MYSQL_TYPE_SHORT, MYSQL_TYPE_INT24, MYSQL_TYPE_LONG, MYSQL_TYPE_LONGLONG}},
+      {ValueKind::Decimal, {MYSQL_TYPE_NEWDECIMAL}},
+      {ValueKind::Float, {MYSQL_TYPE_FLOAT, MYSQL_TYPE_DOUBLE}},
+      {ValueKind::Bit, {MYSQL_TYPE_BIT}},
+      {ValueKind::Date, {MYSQL_TYPE_DATE, MYSQL_TYPE_NEWDATE}},
+      {ValueKind::DateTime, {MYSQL_TYPE_DATETIME2}},
+      {ValueKind::Timestamp, {MYSQL_TYPE_TIMESTAMP2}},
+      {ValueKind::Time, {MYSQL_TYPE_TIME2}},
+      {ValueKind::Year, {MYSQL_TYPE_YEAR}},
+      {ValueKind::Enum, {MYSQL_TYPE_ENUM}},
+      {ValueKind::Set, {MYSQL_TYPE_SET}},
+      {ValueKind::Json, {MYSQL_TYPE_BLOB}},
+      {ValueKind::String,
+       {MYSQL_TYPE_VARCHAR, MYSQL_TYPE_VAR_STRING, MYSQL_TYPE_BLOB, MYSQL_TYPE_STRING}},
+      {ValueKind::Binary,
+       {MYSQL_TYPE_VARCHAR, MYSQL_TYPE_VAR_STRING, MYSQL_TYPE_BLOB, MYSQL_TYPE_GEOMETRY,
+        MYSQL_TYPE_STRING}},
+  };
+  const int type = column.type == MYSQL_TYPE_STRING ? ((column.meta >> 8) | 0x30) : column.type;
+  return kTypes.at(kind).count(type) > 0;
 }
 
 }  // namespace
@@ -115,61 +144,13 @@ RowImageDecoder::RowImageDecoder(std::string_view types, std::string_view metada
     map_.push_back(column);
   }
   if (!matches_) return;
-  // Which binary-log types each kind of column can arrive as.
   for (std::size_t i = 0; i < map_.size() && matches_; ++i) {
-    const std::uint8_t t = map_[i].type;
-    std::uint8_t real = t;
-    if (t == MYSQL_TYPE_STRING) real = static_cast<std::uint8_t>((map_[i].meta >> 8) | 0x30);
-    switch (columns[i].kind) {
-      case ValueKind::Integer:
-        matches_ = t == MYSQL_TYPE_TINY || t == MYSQL_TYPE_SHORT || t == MYSQL_TYPE_INT24 ||
-                   t == MYSQL_TYPE_LONG || t == MYSQL_TYPE_LONGLONG;
-        break;
-      case ValueKind::Decimal:
-        matches_ = t == MYSQL_TYPE_NEWDECIMAL;
-        break;
-      case ValueKind::Float:
-        matches_ = t == MYSQL_TYPE_FLOAT || t == MYSQL_TYPE_DOUBLE;
-        break;
-      case ValueKind::Bit:
-        matches_ = t == MYSQL_TYPE_BIT;
-        break;
-      case ValueKind::Date:
-        matches_ = t == MYSQL_TYPE_DATE || t == MYSQL_TYPE_NEWDATE;
-        break;
-      case ValueKind::DateTime:
-        matches_ = t == MYSQL_TYPE_DATETIME2;
-        break;
-      case ValueKind::Timestamp:
-        matches_ = t == MYSQL_TYPE_TIMESTAMP2;
-        break;
-      case ValueKind::Time:
-        matches_ = t == MYSQL_TYPE_TIME2;
-        break;
-      case ValueKind::Year:
-        matches_ = t == MYSQL_TYPE_YEAR;
-        break;
-      case ValueKind::Enum:
-        matches_ = real == MYSQL_TYPE_ENUM;
-        break;
-      case ValueKind::Set:
-        matches_ = real == MYSQL_TYPE_SET;
-        break;
-      case ValueKind::Json:
-        if (t == MYSQL_TYPE_JSON) {
-          throw FatalError("tap-mysql: stream '" + stream + "', column '" + columns[i].name +
-                           "': MySQL's binary JSON in the binary log is not decoded; replicate "
-                           "this table FULL_TABLE or INCREMENTAL");
-        }
-        matches_ = t == MYSQL_TYPE_BLOB;
-        break;
-      case ValueKind::String:
-      case ValueKind::Binary:
-        matches_ = t == MYSQL_TYPE_VARCHAR || t == MYSQL_TYPE_VAR_STRING || t == MYSQL_TYPE_BLOB ||
-                   t == MYSQL_TYPE_GEOMETRY ||
-                   (t == MYSQL_TYPE_STRING && real == MYSQL_TYPE_STRING);
-        break;
+    if (columns[i].kind == ValueKind::Json && map_[i].type == MYSQL_TYPE_JSON) {
+      throw FatalError("tap-mysql: stream '" + stream + "', column '" + columns[i].name +
+                       "': MySQL's binary JSON in the binary log is not decoded; replicate "
+                       "this table FULL_TABLE or INCREMENTAL");
     }
+    matches_ = arrives_as(columns[i].kind, map_[i]);
   }
 }
 

@@ -15,6 +15,12 @@
 
 namespace chorus::tap_mysql {
 
+// One column of a TABLE_MAP event: its binary-log type and the metadata that type has.
+struct RowImageColumn {
+  std::uint8_t type = 0;
+  std::uint16_t meta = 0;
+};
+
 class RowImageDecoder {
  public:
   // `types` and `metadata` are the TABLE_MAP event's column type bytes and metadata block;
@@ -38,10 +44,7 @@ class RowImageDecoder {
                      std::vector<std::optional<std::string_view>> &fields);
 
  private:
-  struct Column {
-    std::uint8_t type = 0;
-    std::uint16_t meta = 0;
-  };
+  using Column = RowImageColumn;
   std::string_view decode_value(std::size_t index, std::string_view data, std::size_t &used);
 
   std::vector<Column> map_;
