@@ -131,6 +131,9 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
                       "INCREMENTAL or FULL_TABLE for this table");
   }
   require_row_log(connection, name());
+  // Fails now, naming the privilege (BINLOG MONITOR / REPLICATION CLIENT), rather than after
+  // an initial copy whose position could never be read from.
+  connection.query("SHOW MASTER STATUS");
   require_decodable_columns(table_.columns, name());
   nlohmann::json bookmark =
       sync.bookmark().is_object() ? sync.bookmark() : nlohmann::json::object();

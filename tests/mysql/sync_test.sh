@@ -82,6 +82,20 @@ expect_exit 1 "a wrong password" -- "$CHORUS" run --pipeline pipeline.yml -c 'ta
 expect_contains "$WORK/err" "check user and password" "wrong password named"
 cmp -s state.json state.before || fail "a failed run changed the state"
 
+# The server down: a retryable error naming the server, the state as it was.
+expect_exit 1 "the server down" -- "$CHORUS" run --pipeline pipeline.yml -c "tap-mysql={\"port\": $(closed_port)}"
+expect_contains "$WORK/err" "cannot connect to" "server down named"
+cmp -s state.json state.before || fail "a run against a server that is down changed the state"
+
+# A user that may read but not replicate: LOG_BASED names the privilege it lacks.
+reader=reader_$$
+mysql_admin "CREATE USER '$reader'@'127.0.0.1' IDENTIFIED BY 'pw'; GRANT SELECT ON \`$db\`.* TO '$reader'@'127.0.0.1';"
+expect_exit 1 "a user without REPLICATION privileges" -- "$CHORUS" run --pipeline pipeline.yml \
+  -c "tap-mysql={\"user\": \"$reader\", \"password\": \"pw\"}"
+mysql_admin "DROP USER '$reader'@'127.0.0.1'"
+expect_contains_any_case "$WORK/err" "denied" "missing privilege named"
+cmp -s state.json state.before || fail "a run without privileges changed the state"
+
 # A column added between runs, with changes before and after it in the log: the rows from
 # before leave the column out, the rows after carry it.
 mysql_admin "UPDATE \`$db\`.orders SET OrderStatus = 'before' WHERE OrderId = 2;
