@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # chorus benchmark: prints each figure next to a baseline measured in the same run.
 #
-#   bench/run.sh [--records N] [--skip-10m] [--only core|postgres|staging|rest]
+#   bench/run.sh [--records N] [--skip-10m] [--only core|postgres|staging|rest|mysql]
 #
 # Needs a build (scripts/build.sh). The PostgreSQL and staging parts also need the test
 # services (scripts/test-services.sh start) and are skipped with a note when they are absent.
@@ -17,7 +17,7 @@ while (($#)); do
     --records) records=$2; shift ;;
     --skip-10m) big_records=0 ;;
     --only) only=$2; shift ;;
-    *) echo "usage: $0 [--records N] [--skip-10m] [--only core|postgres|staging|rest]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--records N] [--skip-10m] [--only core|postgres|staging|rest|mysql]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -154,11 +154,12 @@ part() {
 
 echo "chorus benchmark on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 case "$only" in
-  all) core; rest; part postgres "$repo/bench/postgres/run.sh"; part staging "$repo/bench/staging/run.sh" ;;
+  all) core; rest; part postgres "$repo/bench/postgres/run.sh"; part staging "$repo/bench/staging/run.sh"; part mysql "$repo/bench/mysql/run.sh" ;;
   core) core ;;
   rest) rest ;;
   postgres) part postgres "$repo/bench/postgres/run.sh" ;;
   staging) part staging "$repo/bench/staging/run.sh" ;;
+  mysql) part mysql "$repo/bench/mysql/run.sh" ;;
 esac
 if ((${#goals[@]})); then
   echo

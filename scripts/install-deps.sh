@@ -8,8 +8,8 @@ packages=(
   clang libclang-rt-14-dev clang-format
   libboost-dev libboost-filesystem-dev nlohmann-json3-dev libsimdjson-dev libcurl4-openssl-dev
   libpqxx-dev libspdlog-dev doctest-dev libssl-dev zlib1g-dev libzstd-dev libsqlite3-dev
-  libyaml-cpp-dev libcli11-dev
-  postgresql postgresql-15-wal2json postgresql-client
+  libyaml-cpp-dev libcli11-dev libmariadb-dev
+  postgresql postgresql-15-wal2json postgresql-client mariadb-server mariadb-client
   sqlite3 zstd gzip time python3 python3-yaml curl ca-certificates procps openssl
 )
 # s3rver (the S3-compatible test server) runs on Node.js; keep a Node.js the machine already has.

@@ -2,10 +2,12 @@
 # Starts (or stops) the real servers the test suite talks to, on loopback ports:
 #   - a throwaway PostgreSQL 15 cluster with wal_level=logical (for wal2json), password
 #     authentication and TLS (a throwaway CA), owned by the `postgres` system user;
-#   - s3rver, an S3-compatible server from the npm registry, with a bucket `chorus-test`.
+#   - s3rver, an S3-compatible server from the npm registry, with a bucket `chorus-test`;
+#   - a throwaway MariaDB with a row-based binary log (for tap-mysql's LOG_BASED), a user
+#     `chorus` that may only read and replicate, and `chorus_admin` that sets up test data.
 # Usage: scripts/test-services.sh start|stop|status
 # Writes the connection settings to $CHORUS_SERVICES_DIR/env, which tests source (or read from
-# their environment: CHORUS_TEST_PG_*, CHORUS_TEST_S3_*). Starting is idempotent.
+# their environment: CHORUS_TEST_PG_*, CHORUS_TEST_S3_*, CHORUS_TEST_MYSQL_*). Starting is idempotent.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,7 @@ if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
 fi
 pg_port=${CHORUS_TEST_PG_PORT:-54329}
 s3_port=${CHORUS_TEST_S3_PORT:-45690}
+mysql_port=${CHORUS_TEST_MYSQL_PORT:-33306}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 mkdir -p "$dir"
 
@@ -105,6 +108,55 @@ start_s3() {
   exit 1
 }
 
+# mariadbd refuses to run as root; as root it runs as the `mysql` system user (which, like
+# `postgres`, must reach the data folder), otherwise as the caller.
+mysql_user=$(id -un)
+if [ "$(id -u)" = 0 ]; then mysql_user=mysql; fi
+mysql_socket=$dir/mysql/mysqld.sock
+
+as_mysql_user() { if [ "$(id -un)" = "$mysql_user" ]; then "$@"; else runuser -u "$mysql_user" -- "$@"; fi; }
+
+# mariadb-install-db gives root and the installing user socket authentication: as root the
+# script connects as root, otherwise as itself.
+mysql_admin() {
+  local admin_user=root
+  if [ "$(id -u)" != 0 ]; then admin_user=$(id -un); fi
+  "$1" --no-defaults --socket="$mysql_socket" -u "$admin_user" "${@:2}"
+}
+
+mysql_running() { mysql_admin mariadb-admin ping >/dev/null 2>&1; }
+
+start_mysql() {
+  if [ ! -d "$dir/mysql/data/mysql" ]; then
+    rm -rf "$dir/mysql"
+    install -d -o "$mysql_user" "$dir/mysql"
+    as_mysql_user mariadb-install-db --no-defaults --datadir="$dir/mysql/data" \
+      --auth-root-authentication-method=socket --skip-test-db >"$dir/mysql/install.log" 2>&1
+  fi
+  if ! mysql_running; then
+    # Row-based binary log with full row images: what LOG_BASED reads.
+    as_mysql_user nohup mariadbd --no-defaults --datadir="$dir/mysql/data" \
+      --bind-address=127.0.0.1 --port="$mysql_port" --socket="$mysql_socket" \
+      --pid-file="$dir/mysql/mysqld.pid" --log-error="$dir/mysql/server.log" \
+      --log-bin="$dir/mysql/data/binlog" --binlog-format=ROW --binlog-row-image=FULL \
+      --server-id=1 --skip-name-resolve --max-connections=200 >/dev/null 2>&1 &
+    for _ in $(seq 1 300); do
+      mysql_running && break
+      sleep 0.1
+    done
+    if ! mysql_running; then
+      echo "MariaDB did not start; see $dir/mysql/server.log" >&2
+      exit 1
+    fi
+  fi
+  mysql_admin mariadb <<SQL
+CREATE USER IF NOT EXISTS 'chorus'@'127.0.0.1' IDENTIFIED BY 'chorus';
+GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'chorus'@'127.0.0.1';
+CREATE USER IF NOT EXISTS 'chorus_admin'@'127.0.0.1' IDENTIFIED BY 'chorus';
+GRANT ALL PRIVILEGES ON *.* TO 'chorus_admin'@'127.0.0.1' WITH GRANT OPTION;
+SQL
+}
+
 write_env() {
   cat >"$env_file" <<ENV
 export CHORUS_TEST_PG_HOST=127.0.0.1
@@ -120,6 +172,12 @@ export CHORUS_TEST_S3_BUCKET=chorus-test
 export CHORUS_TEST_S3_ACCESS_KEY_ID=S3RVER
 export CHORUS_TEST_S3_SECRET_ACCESS_KEY=S3RVER
 export CHORUS_TEST_S3_REGION=us-east-1
+export CHORUS_TEST_MYSQL_HOST=127.0.0.1
+export CHORUS_TEST_MYSQL_PORT=$mysql_port
+export CHORUS_TEST_MYSQL_USER=chorus
+export CHORUS_TEST_MYSQL_PASSWORD=chorus
+export CHORUS_TEST_MYSQL_ADMIN_USER=chorus_admin
+export CHORUS_TEST_MYSQL_ADMIN_PASSWORD=chorus
 ENV
 }
 
@@ -127,15 +185,18 @@ case "${1:-start}" in
   start)
     start_postgres
     start_s3
+    start_mysql
     write_env
-    echo "chorus test services: PostgreSQL on 127.0.0.1:$pg_port, s3rver on 127.0.0.1:$s3_port ($dir/env)"
+    echo "chorus test services: PostgreSQL on 127.0.0.1:$pg_port, s3rver on 127.0.0.1:$s3_port, MariaDB on 127.0.0.1:$mysql_port ($env_file)"
     ;;
   stop)
     if pg_running; then as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -m fast stop >/dev/null; fi
     if [ -f "$dir/s3rver.pid" ]; then kill "$(cat "$dir/s3rver.pid")" 2>/dev/null || true; rm -f "$dir/s3rver.pid"; fi
+    if mysql_running; then mysql_admin mariadb-admin shutdown; fi
     ;;
   status)
     pg_running && echo "postgres: running" || echo "postgres: stopped"
+    mysql_running && echo "mariadb: running" || echo "mariadb: stopped"
     [ -f "$dir/s3rver.pid" ] && kill -0 "$(cat "$dir/s3rver.pid")" 2>/dev/null && echo "s3rver: running" || echo "s3rver: stopped"
     ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

@@ -13,7 +13,7 @@
 
 namespace chorus::testing {
 
-enum class Service { Postgres, S3, PostgresTls };
+enum class Service { Postgres, S3, PostgresTls, MySql };
 
 // True when the servers must be there (scripts/test.sh and CI set CHORUS_REQUIRE_SERVICES=1):
 // then a missing server fails the test instead of skipping it.
@@ -37,6 +37,7 @@ inline bool have_services(std::initializer_list<Service> needed) {
   for (Service service : needed) {
     const char *variable = service == Service::Postgres      ? "CHORUS_TEST_PG_HOST"
                            : service == Service::PostgresTls ? "CHORUS_TEST_PG_SSL_CA"
+                           : service == Service::MySql       ? "CHORUS_TEST_MYSQL_HOST"
                                                              : "CHORUS_TEST_S3_ENDPOINT";
     if (env(variable).empty()) {
       const std::string why = std::string(variable) +

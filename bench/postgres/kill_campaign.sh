@@ -10,8 +10,9 @@ set -euo pipefail
 
 build=$(cd "${1:?usage: kill_campaign.sh <build-dir> [rows] [kills]}" && pwd)
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=services_env.sh
-. "$repo/bench/postgres/services_env.sh"
+source "$(dirname "$0")/../services_env.sh"
+load_services_env "$build" CHORUS_TEST_PG_HOST
+: "${CHORUS_TEST_PG_HOST:?PostgreSQL settings missing: start scripts/test-services.sh}"
 export CHORUS=$build/chorus CHORUS_PLUGIN_PATH=$build/plugins
 export KILL_CAMPAIGN_ROWS=${2:-1000000} KILL_CAMPAIGN_KILLS=${3:-20}
 export KILL_CAMPAIGN_MAX_DELAY=${KILL_CAMPAIGN_MAX_DELAY:-6}

@@ -8,9 +8,9 @@ set -euo pipefail
 build=$(cd "${1:?usage: run.sh <build-dir> [rows]}" && pwd)
 rows=${2:-1000000}
 changed=10000
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=services_env.sh
-. "$repo/bench/postgres/services_env.sh"
+source "$(dirname "$0")/../services_env.sh"
+load_services_env "$build" CHORUS_TEST_PG_HOST
+: "${CHORUS_TEST_PG_HOST:?PostgreSQL settings missing: start scripts/test-services.sh}"
 export PGHOST=$CHORUS_TEST_PG_HOST PGPORT=$CHORUS_TEST_PG_PORT PGUSER=$CHORUS_TEST_PG_USER
 export PGPASSWORD=$CHORUS_TEST_PG_PASSWORD
 # Both sides without TLS (the test cluster offers it): the comparison is about loading.

@@ -128,7 +128,7 @@ void TableStream::sync_log_based(pg::Connection &connection, StreamSync &sync) {
   SlotInfo info = read_slot(connection, slot);
 
   // The initial copy, or the rest of one that an earlier run did not finish.
-  if (!bookmark.contains("lsn") || copy_in_progress(bookmark)) {
+  if (!bookmark.contains("lsn") || full_table_in_progress(bookmark)) {
     if (!info.exists) {
       sync.context().info("tap-postgres: creating logical replication slot '" + slot +
                           "' (wal2json)");

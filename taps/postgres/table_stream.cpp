@@ -5,6 +5,7 @@
 
 #include "chorus/pg/copy_text.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/table_bookmarks.h"
 #include "chorus/singer/timestamps.h"
 
 namespace chorus::tap_postgres {
@@ -26,15 +27,10 @@ std::string bookmark_text(const ColumnType &column, std::string_view text) {
 }  // namespace
 
 TableStream::TableStream(TableInfo table, const SyncOptions &options,
-                         const nlohmann::json &replication)
-    : table_(std::move(table)), options_(options) {
-  if (replication.is_object()) {
-    if (replication.contains("method")) {
-      method_ = parse_replication_method(replication["method"].get<std::string>());
-    }
-    configured_key_ = replication.value("replication_key", "");
-  }
-}
+                         const nlohmann::json &tap_config)
+    : DatabaseTableStream(table.stream_name(), table.primary_key, tap_config),
+      table_(std::move(table)),
+      options_(options) {}
 
 nlohmann::json TableStream::schema() const {
   nlohmann::json properties = nlohmann::json::object();
@@ -42,13 +38,12 @@ nlohmann::json TableStream::schema() const {
   return {{"type", "object"}, {"properties", properties}};
 }
 
-std::vector<std::string> TableStream::replication_keys() const {
-  std::vector<std::string> keys;
-  if (!configured_key_.empty()) keys.push_back(configured_key_);
+std::vector<std::string> TableStream::orderable_columns() const {
+  std::vector<std::string> names;
   for (const auto &column : table_.columns) {
-    if (orderable(column) && column.name != configured_key_) keys.push_back(column.name);
+    if (orderable(column)) names.push_back(column.name);
   }
-  return keys;
+  return names;
 }
 
 nlohmann::json TableStream::stream_metadata() const {
@@ -145,23 +140,9 @@ std::string TableStream::column_ref(const ColumnType &column) const {
 }
 
 void TableStream::sync(StreamSync &sync) {
-  nlohmann::json schema_doc = schema();
-  for (auto it = schema_doc["properties"].begin(); it != schema_doc["properties"].end();) {
-    it = sync.property_selected(it.key()) ? std::next(it) : schema_doc["properties"].erase(it);
-  }
-  if (sync.replication_method() == ReplicationMethod::LogBased) {
-    schema_doc["properties"]["_sdc_deleted_at"] = {{"type", {"null", "string"}},
-                                                   {"format", "date-time"}};
-  }
-  std::vector<std::string> bookmark_properties;
-  if (sync.replication_method() == ReplicationMethod::Incremental) {
-    bookmark_properties.push_back(sync.replication_key());
-  }
   std::vector<std::string> column_order;
   for (const auto &column : table_.columns) column_order.push_back(column.name);
-  column_order.push_back("_sdc_deleted_at");  // LOG_BASED only; skipped when absent
-  sync.out().write_schema(name(), schema_doc, table_.primary_key, bookmark_properties,
-                          column_order);
+  write_table_schema(sync, name(), schema(), table_.primary_key, column_order);
 
   std::unique_ptr<pg::Connection> connection = options_.connect();
   connection->execute(
@@ -180,21 +161,12 @@ void TableStream::sync(StreamSync &sync) {
   }
 }
 
-bool TableStream::copy_in_progress(const nlohmann::json &bookmark) {
-  return bookmark.is_object() && bookmark.contains("last_pk_fetched") &&
-         !bookmark["last_pk_fetched"].is_null();
-}
-
-// Resumable: with a primary key the rows come in key order and every state_every rows a STATE
-// carries {"version", "last_pk_fetched": {key: value}}; a resumed run reads the rows after that
-// key under the same version, so the target's clean-up of older versions (ACTIVATE_VERSION)
-// runs once, after the whole table arrived. A table without a primary key (a view) has no
-// order to resume in: it starts again from its first row under a new version, which makes
-// the target drop the rows of the interrupted attempt.
+// In primary-key order, resumable after the last key written (FullTableBookmark).
 void TableStream::sync_full_table(pg::Connection &connection, StreamSync &sync,
                                   nlohmann::json bookmark) {
-  if (!bookmark.is_object()) bookmark = nlohmann::json::object();
   const std::vector<const ColumnType *> keys = key_columns();
+  FullTableBookmark full(sync, name(), std::move(bookmark), "tap-postgres", table_.primary_key,
+                         options_.state_every);
   std::vector<const ColumnType *> columns;
   std::string query = "SELECT " + select_list(sync, columns);
   std::string order;
@@ -203,65 +175,28 @@ void TableStream::sync_full_table(pg::Connection &connection, StreamSync &sync,
     order += (order.empty() ? "" : ", ") + column_ref(*key);
   }
   query += " FROM " + table_.qualified_name();
-
-  bool resuming = false;
-  if (copy_in_progress(bookmark)) {
-    const nlohmann::json &last = bookmark["last_pk_fetched"];
-    resuming = !keys.empty() && last.is_object() && last.size() == keys.size() &&
-               bookmark.contains("version") && bookmark["version"].is_number_integer();
+  if (const auto &last = full.resume_after()) {
     std::string values;
     for (const auto *key : keys) {
-      if (!resuming || !last.contains(key->name) || !last[key->name].is_string()) {
-        resuming = false;
-        break;
-      }
       values += (values.empty() ? "" : ", ") +
-                connection.literal(last[key->name].get<std::string>()) + "::" + key->sql_type;
+                connection.literal((*last)[key->name].get<std::string>()) + "::" + key->sql_type;
     }
-    if (resuming) {
-      query += " WHERE (" + order + ") > (" + values + ")";
-      sync.context().info("tap-postgres: stream '" + name() +
-                          "': resuming the full-table sync after key " + last.dump());
-    } else {
-      sync.context().warn("tap-postgres: stream '" + name() + "': the state's last_pk_fetched " +
-                          last.dump() + " does not match the primary key " +
-                          nlohmann::json(table_.primary_key).dump() +
-                          "; the full-table sync starts again from the first row");
-    }
+    query += " WHERE (" + order + ") > (" + values + ")";
   }
   if (!order.empty()) query += " ORDER BY " + order;
 
-  std::int64_t version = resuming ? bookmark["version"].get<std::int64_t>()
-                                  : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count();
-  // The first ever load makes the (empty) table visible at once; later loads keep serving the
-  // old version until the new one is complete.
-  if (!bookmark.contains("version")) sync.out().write_activate_version(name(), version);
-  bookmark["version"] = version;
-
-  std::uint64_t since_state = 0;
-  std::function<void(const std::vector<std::optional<std::string_view>> &)> on_row;
-  if (!keys.empty()) {
-    on_row = [&](const std::vector<std::optional<std::string_view>> &fields) {
-      if (++since_state < options_.state_every) return;
-      since_state = 0;
-      nlohmann::json last = nlohmann::json::object();
-      for (std::size_t i = 0; i < keys.size(); ++i) {
-        last[keys[i]->name] = bookmark_text(*keys[i], *fields[columns.size() + i]);
-      }
-      bookmark["last_pk_fetched"] = std::move(last);
-      sync.set_bookmark(bookmark);
-      sync.emit_state();
-    };
-  }
-  copy_records(connection, sync, query, columns, version, on_row);
-  sync.out().write_activate_version(name(), version);
-  // Null rather than absent: the host (like Meltano) merges a stream's new bookmark into the
-  // stored one key by key, so a key left out would keep its old value.
-  if (bookmark.contains("last_pk_fetched")) bookmark["last_pk_fetched"] = nullptr;
-  sync.set_bookmark(bookmark);
-  sync.emit_state();
+  full.begin();
+  copy_records(connection, sync, query, columns, full.version(),
+               [&](const std::vector<std::optional<std::string_view>> &fields) {
+                 full.row_written([&] {
+                   nlohmann::json last = nlohmann::json::object();
+                   for (std::size_t i = 0; i < keys.size(); ++i) {
+                     last[keys[i]->name] = bookmark_text(*keys[i], *fields[columns.size() + i]);
+                   }
+                   return last;
+                 });
+               });
+  full.finish();
 }
 
 // Rows whose replication key is NULL are read first and only when there is no bookmark (they
@@ -283,38 +218,23 @@ void TableStream::sync_incremental(pg::Connection &connection, StreamSync &sync)
   std::string key_ref = column_ref(*key_column);
   std::string query = "SELECT " + select_list(sync, columns) + ", " + key_ref + "::text FROM " +
                       table_.qualified_name();
-  const nlohmann::json &bookmark = sync.bookmark();
-  if (bookmark.is_object() && bookmark.value("replication_key", "") == key &&
-      bookmark.contains("replication_key_value")) {
-    // ">=": rows equal to the bookmark are read again, so rows sharing the last value that
-    // were not yet loaded when the run stopped are never skipped. The value is RFC 3339 for
-    // timestamps; PostgreSQL reads that and the older "2026-05-01 01:39:00+00" form alike.
-    query += " WHERE " + key_ref +
-             " >= " + connection.literal(bookmark["replication_key_value"].get<std::string>()) +
-             "::" + key_column->sql_type;
+  IncrementalBookmark incremental(sync, key, options_.state_every);
+  if (const auto start = incremental.start_value()) {
+    // The value is RFC 3339 for timestamps; PostgreSQL reads that and the older
+    // "2026-05-01 01:39:00+00" form alike.
+    query +=
+        " WHERE " + key_ref + " >= " + connection.literal(*start) + "::" + key_column->sql_type;
   } else {
     copy_records(connection, sync, query + " WHERE " + key_ref + " IS NULL", columns, std::nullopt,
                  nullptr);
     query += " WHERE " + key_ref + " IS NOT NULL";
   }
   query += " ORDER BY " + key_ref;
-
-  std::optional<std::string> last_value;
-  std::uint64_t since_state = 0;
-  auto save = [&] {
-    if (!last_value) return;
-    sync.set_bookmark({{"replication_key", key}, {"replication_key_value", *last_value}});
-    sync.emit_state();
-  };
   copy_records(connection, sync, query, columns, std::nullopt,
                [&](const std::vector<std::optional<std::string_view>> &fields) {
-                 last_value = bookmark_text(*key_column, *fields[columns.size()]);
-                 if (++since_state >= options_.state_every) {
-                   save();
-                   since_state = 0;
-                 }
+                 incremental.row_written(bookmark_text(*key_column, *fields[columns.size()]));
                });
-  save();
+  incremental.finish();
 }
 
 }  // namespace chorus::tap_postgres

@@ -8,7 +8,7 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/pg/replication.h"
-#include "chorus/plugin/tap.h"
+#include "chorus/plugin/table_stream.h"
 #include "table_discovery.h"
 
 namespace chorus::tap_postgres {
@@ -22,23 +22,18 @@ struct SyncOptions {
   std::function<std::unique_ptr<pg::ReplicationStream>()> connect_replication;
 };
 
-class TableStream : public Stream {
+class TableStream : public DatabaseTableStream {
  public:
-  // `replication` is this stream's entry of the "replication" setting ({"method": ...,
-  // "replication_key": ...}) or null; it sets the defaults discovery writes to the catalog.
-  TableStream(TableInfo table, const SyncOptions &options, const nlohmann::json &replication);
+  // `tap_config`: the tap's config (its "replication" setting, see DatabaseTableStream).
+  TableStream(TableInfo table, const SyncOptions &options, const nlohmann::json &tap_config);
 
-  std::string name() const override { return table_.stream_name(); }
   nlohmann::json schema() const override;
-  std::vector<std::string> key_properties() const override { return table_.primary_key; }
-  std::vector<std::string> replication_keys() const override;
-  ReplicationMethod default_replication_method() const override { return method_; }
-  bool selected_by_default() const override { return false; }
   nlohmann::json stream_metadata() const override;
   nlohmann::json property_metadata() const override;
-  // Writes its own SCHEMA: LOG_BASED streams add _sdc_deleted_at.
-  bool writes_own_schema() const override { return true; }
   void sync(StreamSync &sync) override;
+
+ protected:
+  std::vector<std::string> orderable_columns() const override;
 
  private:
   // The SELECT list of the selected columns, and their kinds in the same order.
@@ -50,9 +45,6 @@ class TableStream : public Stream {
       pg::Connection &connection, StreamSync &sync, const std::string &query,
       const std::vector<const ColumnType *> &columns, std::optional<std::int64_t> version,
       const std::function<void(const std::vector<std::optional<std::string_view>> &)> &on_row);
-  // True while a full-table sync (or LOG_BASED's initial copy) is unfinished: the bookmark
-  // holds the last key written ("last_pk_fetched").
-  static bool copy_in_progress(const nlohmann::json &bookmark);
   // The primary key's columns, in key order (empty for a table without one, or a view).
   std::vector<const ColumnType *> key_columns() const;
   // `column` qualified by the table, for WHERE and ORDER BY.
@@ -63,8 +55,6 @@ class TableStream : public Stream {
 
   TableInfo table_;
   const SyncOptions &options_;
-  ReplicationMethod method_ = ReplicationMethod::FullTable;
-  std::string configured_key_;
 };
 
 }  // namespace chorus::tap_postgres

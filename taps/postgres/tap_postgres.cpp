@@ -4,6 +4,7 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/entry.h"
+#include "chorus/plugin/table_bookmarks.h"
 #include "table_discovery.h"
 #include "table_stream.h"
 
@@ -24,27 +25,8 @@ class PostgresTap : public Tap {
          "LOG_BASED: the wal2json logical replication slot to read (created on the first "
          "run) over a replication connection, so the user needs the REPLICATION attribute. "
          "Give each pipeline its own."}};
-    properties["replication"] = {
-        {"type", "object"},
-        {"additionalProperties",
-         {{"type", "object"},
-          {"properties",
-           {{"method", {{"type", "string"}, {"enum", {"FULL_TABLE", "INCREMENTAL", "LOG_BASED"}}}},
-            {"replication_key", {{"type", "string"}}}}}}},
-        {"description",
-         "Per stream (\"<schema>-<table>\"), the replication method and key discovery puts "
-         "in the catalog: {\"public-orders\": {\"method\": \"INCREMENTAL\", "
-         "\"replication_key\": \"updated_at\"}}. Default: FULL_TABLE."}};
-    properties["state_every"] = {{"type", "integer"},
-                                 {"default", 10000},
-                                 {"minimum", 1},
-                                 {"description", "Records between STATE messages."}};
-    properties["allow_empty"] = {
-        {"type", "boolean"},
-        {"default", false},
-        {"description",
-         "Succeed with nothing synced when no table is selected (tables are not selected by "
-         "default: choose them with --select or `select:`)."}};
+    properties.update(
+        table_sync_settings_properties("<schema>-<table>", "public-orders", "updated_at"));
     PluginInfo info;
     info.name = "tap-postgres";
     info.version = "0.1.0";
@@ -76,10 +58,7 @@ class PostgresTap : public Tap {
     auto connection = options_.connect();
     std::vector<std::unique_ptr<Stream>> streams;
     for (auto &table : discover_tables(*connection, schemas_)) {
-      nlohmann::json replication = config()
-                                       .value("replication", nlohmann::json::object())
-                                       .value(table.stream_name(), nlohmann::json());
-      streams.push_back(std::make_unique<TableStream>(std::move(table), options_, replication));
+      streams.push_back(std::make_unique<TableStream>(std::move(table), options_, config()));
     }
     return streams;
   }

@@ -43,6 +43,14 @@ case "$plugin" in
                 FROM generate_series(1, 50) i" "$database" >/dev/null
     config="{$(pg_settings "$database")}"
     ;;
+  tap-mysql)
+    need_servers CHORUS_TEST_MYSQL_HOST
+    source "$tests/mysql/lib.sh"
+    throwaway_mysql_database conformance
+    mysql_admin "USE \`$LAST_DATABASE\`; CREATE TABLE people (id int PRIMARY KEY, name text, updated_at datetime(6));
+                 INSERT INTO people SELECT seq, CONCAT('person ', seq), '2024-01-01' + INTERVAL seq HOUR FROM seq_1_to_50"
+    config=$(mysql_config "$LAST_DATABASE")
+    ;;
   tap-rest)
     # The REST kit's local test API: it prints "PORT <n>" once it listens.
     coproc API { exec python3 "$tests/authoring/rest_api_server.py"; }

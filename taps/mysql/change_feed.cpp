@@ -1,0 +1,340 @@
+// LOG_BASED replication from the row-based binary log, read with MariaDB Connector/C's
+// replication API (COM_BINLOG_DUMP as a replica with its own server_id).
+//
+// First run (no position in the state): a consistent snapshot and the binary log position of
+// that snapshot are taken together (MariaDB: START TRANSACTION WITH CONSISTENT SNAPSHOT and its
+// binlog_snapshot_file/_position; MySQL: the same under FLUSH TABLES WITH READ LOCK, with SHOW
+// MASTER STATUS), and the table is copied from that snapshot (a resumable FULL_TABLE sync with
+// ACTIVATE_VERSION whose states carry the position). A copy resumed by a later run reads a
+// newer snapshot; the changes between the position and it are replayed afterwards, and the
+// target upserts them again.
+//
+// Later runs read the log from the state's position to where it ended when the run started:
+// every row event of the table in commit order, each one a RECORD (an update's row after the
+// change; a delete's row before it, with _sdc_deleted_at). The position in a STATE is always
+// the end of a committed transaction, so a resumed run never starts inside one.
+//
+// A schema change: an event from before columns were added at the end of the table has fewer
+// columns than the table; its rows leave those out. When a TABLE_MAP event does not fit the
+// columns otherwise, they are read again from information_schema and a new SCHEMA is written
+// if they fit the event; if the table changed again since (the event fits neither), the run
+// stops asking for a full refresh.
+#include <mysql.h>
+#include <mysqld_error.h>
+// After mysql.h, which declares what it uses.
+#include <mariadb_rpl.h>
+
+#include <chrono>
+#include <memory>
+
+#include "chorus/plugin/errors.h"
+#include "chorus/singer/timestamps.h"
+#include "row_image.h"
+#include "table_stream.h"
+
+namespace chorus::tap_mysql {
+namespace {
+
+// A STATE at the next commit after this long even with fewer than state_every records: a run
+// that is killed again and again still moves forward.
+constexpr auto kStateInterval = std::chrono::seconds(2);
+
+struct Position {
+  std::string file;
+  std::uint64_t offset = 0;
+  bool operator<(const Position &other) const {
+    return file != other.file ? file < other.file : offset < other.offset;
+  }
+};
+
+void require_row_log(Connection &connection, const std::string &stream) {
+  auto rows = connection.query("SELECT @@log_bin, @@binlog_format, @@binlog_row_image");
+  const auto &row = rows.at(0);
+  if (row[0].value_or("0") != "1" || row[1].value_or("") != "ROW" ||
+      row[2].value_or("") != "FULL") {
+    throw ConfigError("tap-mysql: stream '" + stream +
+                      "': LOG_BASED needs the server's binary log on with binlog_format=ROW "
+                      "and binlog_row_image=FULL (it has log_bin=" +
+                      row[0].value_or("") + ", binlog_format=" + row[1].value_or("") +
+                      ", binlog_row_image=" + row[2].value_or("") + ")");
+  }
+}
+
+// Text columns must arrive as UTF-8 for the log's bytes to be written as they are.
+void require_decodable_columns(const std::vector<ColumnType> &columns, const std::string &stream) {
+  for (const auto &column : columns) {
+    const bool text = column.kind == ValueKind::String || column.kind == ValueKind::Json;
+    const std::string &cs = column.charset;
+    const bool utf8 =
+        cs.empty() || cs == "utf8mb4" || cs == "utf8mb3" || cs == "utf8" || cs == "ascii";
+    const std::string &t = column.data_type;
+    const bool known = t == "char" || t == "varchar" || t == "tinytext" || t == "text" ||
+                       t == "mediumtext" || t == "longtext" || t == "json";
+    if (text && (!utf8 || !known)) {
+      throw ConfigError("tap-mysql: stream '" + stream + "', column '" + column.name + "' (" +
+                        column.column_type + (cs.empty() ? "" : ", character set " + cs) +
+                        "): LOG_BASED decodes text columns in utf8mb4, utf8mb3 or ascii only; "
+                        "replicate this table FULL_TABLE or INCREMENTAL, or convert the column");
+    }
+  }
+}
+
+// The snapshot's position, in the transaction `connection` has just started.
+Position snapshot_position(Connection &connection) {
+  connection.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+  Position position;
+  for (const auto &row : connection.query("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+    if (row[0] == "Binlog_snapshot_file") position.file = row[1].value_or("");
+    if (row[0] == "Binlog_snapshot_position") position.offset = std::stoull(row[1].value_or("0"));
+  }
+  if (!position.file.empty()) return position;
+  // MySQL has no snapshot position: hold every commit while the snapshot starts.
+  connection.execute("ROLLBACK");
+  connection.execute("FLUSH TABLES WITH READ LOCK");
+  connection.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+  auto rows = connection.query("SHOW MASTER STATUS");
+  connection.execute("UNLOCK TABLES");
+  if (rows.empty()) throw FatalError("tap-mysql: SHOW MASTER STATUS returned nothing");
+  position.file = rows[0][0].value_or("");
+  position.offset = std::stoull(rows[0][1].value_or("0"));
+  return position;
+}
+
+// The replication handle, closed however the read ends.
+struct RplHandle {
+  MARIADB_RPL *rpl = nullptr;
+  MARIADB_RPL_EVENT *event = nullptr;
+  ~RplHandle() {
+    if (event) mariadb_free_rpl_event(event);
+    if (rpl) mariadb_rpl_close(rpl);
+  }
+};
+
+bool is_rows_event(int type) {
+  return type == WRITE_ROWS_EVENT_V1 || type == UPDATE_ROWS_EVENT_V1 ||
+         type == DELETE_ROWS_EVENT_V1 || type == WRITE_ROWS_EVENT || type == UPDATE_ROWS_EVENT ||
+         type == DELETE_ROWS_EVENT;
+}
+
+std::string rfc3339_of(std::uint32_t seconds) {
+  std::string text = utc_text(seconds);
+  text[10] = 'T';
+  return text + "Z";
+}
+
+}  // namespace
+
+void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
+  if (table_.primary_key.empty()) {
+    throw ConfigError("tap-mysql: stream '" + name() +
+                      "': LOG_BASED needs a primary key to apply changes by key; use "
+                      "INCREMENTAL or FULL_TABLE for this table");
+  }
+  require_row_log(connection, name());
+  // Fails now, naming the privilege (BINLOG MONITOR / REPLICATION CLIENT), rather than after
+  // an initial copy whose position could never be read from.
+  connection.query("SHOW MASTER STATUS");
+  require_decodable_columns(table_.columns, name());
+  nlohmann::json bookmark =
+      sync.bookmark().is_object() ? sync.bookmark() : nlohmann::json::object();
+
+  // The initial copy, or the rest of one that an earlier run did not finish.
+  if (!bookmark.contains("log_file") || full_table_in_progress(bookmark)) {
+    const Position snapshot = snapshot_position(connection);
+    if (!bookmark.contains("log_file")) {
+      // Rows copied under another method's bookmark have no position to replay from.
+      if (bookmark.contains("last_pk_fetched")) bookmark["last_pk_fetched"] = nullptr;
+      bookmark["log_file"] = snapshot.file;
+      bookmark["log_pos"] = snapshot.offset;
+    }
+    sync_full_table(connection, sync, bookmark);
+    connection.execute("COMMIT");
+    return;
+  }
+
+  Position position{bookmark["log_file"].get<std::string>(),
+                    bookmark["log_pos"].get<std::uint64_t>()};
+  bool listed = false;
+  for (const auto &row : connection.query("SHOW BINARY LOGS"))
+    listed = listed || row[0] == position.file;
+  if (!listed) {
+    throw FatalError("tap-mysql: stream '" + name() + "': the binary log " + position.file +
+                     " of the state has been purged from the server; the changes since are "
+                     "lost to LOG_BASED. Run with --full-refresh to copy the table again");
+  }
+  Position end;
+  {
+    auto rows = connection.query("SHOW MASTER STATUS");
+    end.file = rows.at(0)[0].value_or("");
+    end.offset = std::stoull(rows.at(0)[1].value_or("0"));
+  }
+  if (!(position < end)) return;  // nothing was committed since
+
+  // The replica announces that it reads checksummed events and MariaDB's event types.
+  connection.execute(
+      "SET @master_binlog_checksum = @@global.binlog_checksum, "
+      "@mariadb_slave_capability = 4");
+  RplHandle handle;
+  handle.rpl = mariadb_rpl_init(connection.handle());
+  if (!handle.rpl)
+    throw FatalError("tap-mysql: cannot start a binary log read: " + connection.last_error());
+  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_FILENAME, position.file.c_str(),
+                       position.file.size());
+  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_START, static_cast<unsigned long>(position.offset));
+  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_SERVER_ID, options_.server_id);
+  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_FLAGS, MARIADB_RPL_BINLOG_DUMP_NON_BLOCK);
+  if (mariadb_rpl_open(handle.rpl) != 0) {
+    throw FatalError("tap-mysql: stream '" + name() + "': cannot read the binary log from " +
+                     position.file + ":" + std::to_string(position.offset) + ": " +
+                     connection.last_error());
+  }
+  sync.context().info("tap-mysql: stream '" + name() + "': reading the binary log from " +
+                      position.file + ":" + std::to_string(position.offset) + " to " + end.file +
+                      ":" + std::to_string(end.offset));
+
+  const std::string stream = name();
+  ValueWriter values(stream, options_.zero_dates);
+  std::unique_ptr<RowImageDecoder> decoder;
+  std::uint64_t table_id = 0;
+  bool have_table = false;
+  std::vector<std::optional<std::string_view>> fields;
+  std::string file = position.file;
+  Position committed = position;
+  Position stated = position;
+  std::uint64_t since_state = 0;
+  auto last_state = std::chrono::steady_clock::now();
+  singer::MessageWriter &out = sync.out();
+
+  std::vector<const ColumnType *> all_columns;
+  auto refresh_columns = [&] {
+    all_columns.clear();
+    for (const auto &column : table_.columns) all_columns.push_back(&column);
+  };
+  refresh_columns();
+  auto commit = [&](std::uint32_t next) {
+    committed = {file, next};
+    if (since_state >= options_.state_every ||
+        (stated < committed && std::chrono::steady_clock::now() - last_state >= kStateInterval)) {
+      bookmark["log_file"] = committed.file;
+      bookmark["log_pos"] = committed.offset;
+      sync.set_bookmark(bookmark);
+      sync.emit_state();
+      stated = committed;
+      since_state = 0;
+      last_state = std::chrono::steady_clock::now();
+    }
+  };
+  auto write_row = [&](const std::vector<std::optional<std::string_view>> &row,
+                       const char *deleted_at) {
+    values.refuse_zero_dates(all_columns, row, sync.records() + 1);
+    out.begin_record(stream);
+    // Columns added after the event are left out, not written as null: the row has a value
+    // for them (their default) that the event does not carry.
+    for (std::size_t i = 0; i < decoder->column_count(); ++i) {
+      const ColumnType &column = table_.columns[i];
+      if (!sync.property_selected(column.name)) continue;
+      if (row[i]) {
+        values.write(out, column, *row[i]);
+      } else {
+        out.add_null(column.name);
+      }
+    }
+    if (deleted_at) {
+      out.add_string("_sdc_deleted_at", deleted_at);
+    } else {
+      out.add_null("_sdc_deleted_at");
+    }
+    out.end_record(singer::utc_now_rfc3339());
+    ++since_state;
+    sync.count_record();
+  };
+
+  while ((handle.event = mariadb_rpl_fetch(handle.rpl, handle.event))) {
+    sync.check_stop();
+    MARIADB_RPL_EVENT &event = *handle.event;
+    const int type = event.event_type;
+    if (type == ROTATE_EVENT) {
+      file.assign(event.event.rotate.filename.str, event.event.rotate.filename.length);
+      continue;
+    }
+    if (type == TABLE_MAP_EVENT) {
+      const auto &map = event.event.table_map;
+      have_table = std::string_view(map.database.str, map.database.length) == table_.database &&
+                   std::string_view(map.table.str, map.table.length) == table_.name;
+      if (!have_table) continue;
+      table_id = map.table_id;
+      std::string_view types(map.column_types.str, map.column_types.length);
+      std::string_view metadata(map.metadata.str, map.metadata.length);
+      decoder = std::make_unique<RowImageDecoder>(types, metadata, table_.columns, stream);
+      if (!decoder->matches()) {
+        // The table changed: its current columns must describe this event.
+        auto fresh = options_.connect();
+        table_.columns = read_columns(*fresh, table_.database, table_.name);
+        refresh_columns();
+        require_decodable_columns(table_.columns, stream);
+        decoder = std::make_unique<RowImageDecoder>(types, metadata, table_.columns, stream);
+        if (!decoder->matches()) {
+          throw FatalError("tap-mysql: stream '" + stream + "': the binary log at " + file + ":" +
+                           std::to_string(event.next_event_pos) +
+                           " has rows of an earlier shape of the table, which changed again "
+                           "since; run with --full-refresh");
+        }
+        sync.context().info("tap-mysql: stream '" + stream +
+                            "': the table's columns changed; writing a new SCHEMA");
+        write_schema(sync);
+      }
+      continue;
+    }
+    if (is_rows_event(type)) {
+      const auto &rows = event.event.rows;
+      if (!have_table || rows.table_id != table_id || !decoder) continue;
+      std::string_view data(static_cast<const char *>(rows.row_data), rows.row_data_size);
+      const auto *present = rows.column_bitmap;
+      const std::string deleted_at = rfc3339_of(event.timestamp);
+      while (!data.empty()) {
+        std::size_t used = decoder->decode(data, present, fields);
+        data.remove_prefix(used);
+        if (rows.type == UPDATE_ROWS) {
+          // The row before the change, then after it: the record is the row after.
+          used = decoder->decode(data, rows.column_update_bitmap, fields);
+          data.remove_prefix(used);
+          write_row(fields, nullptr);
+        } else {
+          write_row(fields, rows.type == DELETE_ROWS ? deleted_at.c_str() : nullptr);
+        }
+      }
+      continue;
+    }
+    if (type == XID_EVENT) {
+      commit(event.next_event_pos);
+    } else if (type == QUERY_EVENT) {
+      std::string_view statement(event.event.query.statement.str,
+                                 event.event.query.statement.length);
+      // BEGIN opens a transaction; anything else (COMMIT of a non-transactional engine, DDL)
+      // ends one or stands alone.
+      if (statement != "BEGIN") commit(event.next_event_pos);
+    }
+    if (!(committed < end)) break;
+  }
+  if (!handle.event && mysql_errno(connection.handle()) != 0) {
+    const unsigned code = mysql_errno(connection.handle());
+    std::string message = "tap-mysql: stream '" + stream + "': reading the binary log after " +
+                          committed.file + ":" + std::to_string(committed.offset) +
+                          " failed: " + connection.last_error();
+    if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
+      message += ". If the log was purged, run with --full-refresh to copy the table again";
+    }
+    throw FatalError(message);
+  }
+  if (values.zero_dates_written_as_null() > 0) {
+    sync.context().warn("tap-mysql: stream '" + stream +
+                        "': " + std::to_string(values.zero_dates_written_as_null()) +
+                        " zero dates were written as null (zero_dates: null)");
+  }
+  bookmark["log_file"] = committed.file;
+  bookmark["log_pos"] = committed.offset;
+  sync.set_bookmark(bookmark);
+  sync.emit_state();
+}
+
+}  // namespace chorus::tap_mysql

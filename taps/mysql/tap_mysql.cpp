@@ -1,0 +1,93 @@
+// tap-mysql: tables and views of a MySQL or MariaDB server as Singer streams.
+#include <memory>
+#include <vector>
+
+#include "chorus/plugin/entry.h"
+#include "chorus/plugin/errors.h"
+#include "chorus/plugin/table_bookmarks.h"
+#include "connection.h"
+#include "table_discovery.h"
+#include "table_stream.h"
+
+namespace chorus::tap_mysql {
+
+class MySqlTap : public Tap {
+ public:
+  static PluginInfo info() {
+    nlohmann::json properties = connection_settings_properties();
+    properties["databases"] = {
+        {"type", "array"},
+        {"items", {{"type", "string"}}},
+        {"description",
+         "Databases whose tables and views are discovered. Default: every database the user "
+         "can read, except information_schema, performance_schema, mysql and sys."}};
+    properties.update(
+        table_sync_settings_properties("<database>-<table>", "shop-orders", "LastUpdated"));
+    properties["zero_dates"] = {
+        {"type", "string"},
+        {"enum", {"error", "null"}},
+        {"default", "error"},
+        {"description",
+         "What a zero date (0000-00-00, 2024-00-10, 0000-00-00 00:00:00) in a DATE, DATETIME "
+         "or TIMESTAMP column becomes: \"error\" stops the run naming stream, record, column "
+         "and value; \"null\" writes null (those columns are then nullable in the schema) and "
+         "counts them in a warning."}};
+    properties["server_id"] = {
+        {"type", "integer"},
+        {"default", 6041},
+        {"minimum", 1},
+        {"maximum", 4294967295LL},
+        {"description",
+         "LOG_BASED: the replica server id the binary log is read under. It must differ from "
+         "the server's own and from every replica's."}};
+    PluginInfo info;
+    info.settings = {{"type", "object"}, {"properties", properties}, {"required", {"user"}}};
+    info.capabilities = {"discover", "catalog", "state", "about", "activate-version", "log-based"};
+    info.name = "tap-mysql";
+    info.version = "0.1.0";
+    info.description =
+        "Reads MySQL and MariaDB tables and views: full table (streamed, resumable by primary "
+        "key), incremental by a replication key, or log-based from the row-based binary log.";
+    return info;
+  }
+
+  MySqlTap(PluginContext context, nlohmann::json config)
+      : Tap(std::move(context), std::move(config)) {
+    settings_ = connection_settings(this->config());
+    for (const auto &database : this->config().value("databases", nlohmann::json::array())) {
+      databases_.push_back(database.get<std::string>());
+    }
+    options_.state_every = this->config().value("state_every", std::uint64_t{10000});
+    options_.zero_dates = parse_zero_dates(this->config().value("zero_dates", "error"));
+    options_.server_id = this->config().value("server_id", std::uint32_t{6041});
+    options_.connect = [this] { return std::make_unique<Connection>(settings_); };
+  }
+
+  std::vector<std::unique_ptr<Stream>> discover_streams() override {
+    auto connection = options_.connect();
+    std::vector<std::unique_ptr<Stream>> streams;
+    std::vector<TableInfo> tables = discover_tables(*connection, databases_);
+    for (const auto &database : databases_) {
+      bool found = false;
+      for (const auto &table : tables) found = found || table.database == database;
+      if (!found) {
+        throw ConfigError("tap-mysql: setting 'databases' names '" + database +
+                          "', which has no table or view that " + describe(settings_) +
+                          " can read");
+      }
+    }
+    for (auto &table : tables) {
+      streams.push_back(std::make_unique<TableStream>(std::move(table), options_, config()));
+    }
+    return streams;
+  }
+
+ private:
+  ConnectionSettings settings_;
+  std::vector<std::string> databases_;
+  SyncOptions options_;
+};
+
+}  // namespace chorus::tap_mysql
+
+CHORUS_PLUGIN(chorus::tap_mysql::MySqlTap)
