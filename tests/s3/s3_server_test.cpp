@@ -13,10 +13,11 @@
 
 #include "../service_env.h"
 #include "chorus/s3/client.h"
-#include "chorus/s3/record_rows.h"
 #include "chorus/s3/staging.h"
+#include "chorus/warehouse/record_rows.h"
 
 using namespace chorus::s3;
+using chorus::warehouse::RecordRowWriter;
 
 namespace {
 

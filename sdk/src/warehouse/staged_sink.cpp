@@ -1,6 +1,6 @@
 #include "chorus/warehouse/staged_sink.h"
 
-#include "chorus/s3/record_rows.h"
+#include "chorus/warehouse/record_rows.h"
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
@@ -81,7 +81,7 @@ s3::StagedBatch StagedWarehouseSink::stage(const singer::RecordBatch &batch,
   s3::StagingOptions options = load_.staging.options;
   options.prefix = prefix;
   s3::StagingWriter writer(load_.client, options);
-  s3::RecordRowWriter rows(plan_->property_of, singer::utc_now_rfc3339());
+  RecordRowWriter rows(plan_->property_of, singer::utc_now_rfc3339());
   for (std::size_t i = 0; i < batch.size(); ++i) rows.write(writer, batch[i], metas[i]);
   return writer.finish();
 }
