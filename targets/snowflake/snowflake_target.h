@@ -42,7 +42,8 @@ class SnowflakeSink : public warehouse::StagedWarehouseSink {
   // The configured database's information_schema.
   std::string information_schema() const override;
   // MERGE with a QUALIFY-de-duplicated source (see merge_from_staging()).
-  std::vector<std::string> upsert_statements() const override;
+  std::vector<std::string> upsert_statements(const sql::TableName &staging,
+                                             bool staging_keys_unique) const override;
 
  private:
   SnowflakeLoad &load_;
