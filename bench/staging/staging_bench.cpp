@@ -15,9 +15,9 @@
 
 #include "chorus/s3/client.h"
 #include "chorus/s3/csv.h"
-#include "chorus/s3/record_rows.h"
 #include "chorus/s3/staging.h"
 #include "chorus/singer/reader.h"
+#include "chorus/warehouse/record_rows.h"
 #include "s3_test_server.h"
 
 namespace {
@@ -74,11 +74,11 @@ int main(int argc, char **argv) {
   const auto started = std::chrono::steady_clock::now();
   chorus::s3::StagingWriter writer(client, options);
   // Rows are written by the RecordRowWriter the warehouse targets use.
-  std::unique_ptr<chorus::s3::RecordRowWriter> row_writer;
+  std::unique_ptr<chorus::warehouse::RecordRowWriter> row_writer;
   chorus::RecordMeta meta;
   while (reader.next(message)) {
     if (message.type == chorus::singer::MessageType::Schema) {
-      row_writer = std::make_unique<chorus::s3::RecordRowWriter>(columns_of(message), "");
+      row_writer = std::make_unique<chorus::warehouse::RecordRowWriter>(columns_of(message), "");
     }
     if (message.type != chorus::singer::MessageType::Record || !row_writer) continue;
     meta.line_number = message.line_number;

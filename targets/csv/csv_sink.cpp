@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "chorus/plugin/key_properties.h"
-#include "chorus/plugin/record_metadata.h"
+#include "chorus/sql/metadata_columns.h"
 #include "csv_encoding.h"
 #include "csv_file_scan.h"
 
@@ -20,7 +20,7 @@ CsvDigestPlan plan_for(const std::vector<std::string> &columns,
     file_output::Digest name;
     name.add(column);
     plan.name_digests.push_back(name.value());
-    plan.per_delivery.push_back(record_metadata::set_per_delivery(column));
+    plan.per_delivery.push_back(sql::set_per_delivery(column));
   }
   for (const std::string &key : keys) {
     const auto at = std::find(columns.begin(), columns.end(), key);
@@ -84,8 +84,10 @@ void CsvSink::open(const singer::RecordView &first_record) {
   std::vector<std::string> wanted = singer::in_record_order(
       singer::property_names(info().schema, info().property_order), first_record);
   if (options_.add_record_metadata) {
-    for (const std::string_view name : record_metadata::field_names()) {
-      if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) wanted.emplace_back(name);
+    for (const sql::MetadataField &field : sql::metadata_fields()) {
+      if (std::find(wanted.begin(), wanted.end(), field.name) == wanted.end()) {
+        wanted.emplace_back(field.name);
+      }
     }
   }
 
@@ -129,16 +131,13 @@ void CsvSink::open(const singer::RecordView &first_record) {
   }
 
   columns_ = std::move(columns);
-  sources_.clear();
+  metadata_.clear();
   const auto &properties =
       info().schema.contains("properties") ? info().schema["properties"] : nlohmann::json::object();
   for (const std::string &column : columns_) {
     const bool metadata =
-        options_.add_record_metadata &&
-        std::find(record_metadata::field_names().begin(), record_metadata::field_names().end(),
-                  column) != record_metadata::field_names().end() &&
-        !(properties.is_object() && properties.contains(column));
-    sources_.push_back(metadata ? Source::Metadata : Source::Property);
+        options_.add_record_metadata && !(properties.is_object() && properties.contains(column));
+    metadata_.push_back(metadata ? sql::metadata_field(column) : nullptr);
   }
   plan_ = plan_for(columns_, info().key_properties);
   positions_.emplace(columns_);
@@ -187,10 +186,10 @@ void CsvSink::process_record(const singer::RecordView &record, const RecordMeta 
   const char delimiter = options_.delimiter;
   for (std::size_t i = 0; i < cells_.size(); ++i) {
     if (i > 0) out.push_back(delimiter);
-    if (sources_[i] == Source::Metadata) {
-      append_csv_value(out,
-                       record_metadata::value_of(columns_[i], record, meta, batched_at_, scratch_),
-                       delimiter);
+    if (metadata_[i] != nullptr) {
+      append_csv_value(
+          out, sql::metadata_value(metadata_[i]->source, record, meta, batched_at_, scratch_),
+          delimiter);
     } else if (cells_[i] != nullptr) {
       append_csv_value(out, *cells_[i], delimiter);
     }

@@ -12,6 +12,7 @@
 #include "chorus/plugin/redelivery_filter.h"
 #include "chorus/plugin/target.h"
 #include "chorus/singer/field_positions.h"
+#include "chorus/sql/metadata_columns.h"
 
 namespace chorus::csv_target {
 
@@ -40,8 +41,6 @@ class CsvSink : public Sink {
   void finish() override;
 
  private:
-  enum class Source : std::uint8_t { Property, Metadata };
-
   // On the first record (a stream without records gets no file): settles the columns, brings
   // an existing file to them (a torn last row cut, new columns added) and opens it.
   void open(const singer::RecordView &first_record);
@@ -51,7 +50,8 @@ class CsvSink : public Sink {
 
   CsvSinkOptions options_;
   std::vector<std::string> columns_;
-  std::vector<Source> sources_;
+  // Per column: the _sdc_ field that fills it, or null when the record's property does.
+  std::vector<const sql::MetadataField *> metadata_;
   CsvDigestPlan plan_;
   std::optional<singer::FieldPositions> positions_;
   std::unique_ptr<file_output::OutputFile> file_;

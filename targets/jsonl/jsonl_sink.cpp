@@ -11,10 +11,10 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/key_properties.h"
-#include "chorus/plugin/record_metadata.h"
 #include "chorus/singer/errors.h"
 #include "chorus/singer/reader.h"
 #include "chorus/singer/writer.h"
+#include "chorus/sql/metadata_columns.h"
 
 namespace chorus::jsonl_target {
 namespace {
@@ -42,7 +42,7 @@ std::optional<Digests> digests_of(const singer::RecordView &record,
   }
   file_output::Digest row;
   for (const singer::Field &field : record.fields) {
-    if (field.value.is_null() || record_metadata::set_per_delivery(field.name)) continue;
+    if (field.value.is_null() || sql::set_per_delivery(field.name)) continue;
     row.add(field.name);
     row.add(static_cast<std::uint64_t>(field.value.kind));
     row.add(field.value.text);
@@ -144,7 +144,7 @@ void JsonlSink::process_record(const singer::RecordView &record, const RecordMet
   bool first = true;
   for (const singer::Field &field : record.fields) {
     // With metadata on, the target's own values replace those the record brought along.
-    if (options_.add_record_metadata && record_metadata::set_per_delivery(field.name)) continue;
+    if (options_.add_record_metadata && sql::set_per_delivery(field.name)) continue;
     if (!first) out.push_back(',');
     first = false;
     singer::append_json_string(out, field.name);
@@ -152,14 +152,14 @@ void JsonlSink::process_record(const singer::RecordView &record, const RecordMet
     singer::append_json_value(out, field.value);
   }
   if (options_.add_record_metadata) {
-    for (const std::string_view name : record_metadata::field_names()) {
-      if (!record_metadata::set_per_delivery(name) && record.find(name) != nullptr) continue;
+    for (const sql::MetadataField &field : sql::metadata_fields()) {
+      if (!field.per_delivery && record.find(field.name) != nullptr) continue;
       if (!first) out.push_back(',');
       first = false;
-      singer::append_json_string(out, name);
+      singer::append_json_string(out, field.name);
       out.push_back(':');
       singer::append_json_value(
-          out, record_metadata::value_of(name, record, meta, batched_at_, scratch_));
+          out, sql::metadata_value(field.source, record, meta, batched_at_, scratch_));
     }
   }
   out += "}\n";

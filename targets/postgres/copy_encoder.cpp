@@ -40,25 +40,23 @@ bool append_base64_as_bytea(std::string &out, std::string_view text) {
   return true;
 }
 
-ColumnSource source_of(const std::string &property) {
-  if (property == sql::kExtractedAt) return ColumnSource::ExtractedAt;
-  if (property == sql::kReceivedAt) return ColumnSource::ReceivedAt;
-  if (property == sql::kBatchedAt) return ColumnSource::BatchedAt;
-  if (property == sql::kSequence) return ColumnSource::Sequence;
-  if (property == sql::kTableVersion) return ColumnSource::TableVersion;
-  return ColumnSource::Property;  // includes _sdc_deleted_at, which the tap sends
+// The metadata field that fills the column fed by `property`, or null when the record's
+// property does.
+const sql::MetadataField *metadata_of(const std::string &property, bool add_record_metadata) {
+  const sql::MetadataField *field = sql::metadata_field(property);
+  if (field == nullptr || field->source == sql::MetadataSource::DeletedAt) return nullptr;
+  const bool load_timestamp = field->source == sql::MetadataSource::ExtractedAt ||
+                              field->source == sql::MetadataSource::ReceivedAt ||
+                              field->source == sql::MetadataSource::BatchedAt;
+  return load_timestamp && !add_record_metadata ? nullptr : field;
 }
 
 }  // namespace
 
 CopyEncoder::CopyEncoder(const sql::TablePlan &plan, bool add_record_metadata) {
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
-    Slot slot{source_of(plan.property_of[i]), plan.property_of[i], plan.columns[i].type.kind, i};
-    bool timestamp_meta = slot.source == ColumnSource::ExtractedAt ||
-                          slot.source == ColumnSource::ReceivedAt ||
-                          slot.source == ColumnSource::BatchedAt;
-    if (timestamp_meta && !add_record_metadata) slot.source = ColumnSource::Property;
-    slots_.push_back(std::move(slot));
+    slots_.push_back({metadata_of(plan.property_of[i], add_record_metadata), plan.property_of[i],
+                      plan.columns[i].type.kind, i});
   }
 }
 
@@ -85,32 +83,15 @@ void CopyEncoder::append_row(std::string &out, const std::string &stream,
   for (auto &slot : slots_) {
     if (!first) out.push_back('\t');
     first = false;
-    switch (slot.source) {
-      case ColumnSource::ExtractedAt:
-        if (record.time_extracted.empty()) {
-          pg::append_copy_null(out);
-        } else {
-          pg::append_copy_field(out, record.time_extracted);
-        }
-        continue;
-      case ColumnSource::ReceivedAt:
-        pg::append_copy_field(out, meta.received_at);
-        continue;
-      case ColumnSource::BatchedAt:
-        pg::append_copy_field(out, batched_at);
-        continue;
-      case ColumnSource::Sequence:
-        out += std::to_string(meta.sequence);
-        continue;
-      case ColumnSource::TableVersion:
-        if (record.version) {
-          out += std::to_string(*record.version);
-        } else {
-          pg::append_copy_null(out);
-        }
-        continue;
-      case ColumnSource::Property:
-        break;
+    if (slot.metadata != nullptr) {
+      const singer::Value value =
+          sql::metadata_value(slot.metadata->source, record, meta, batched_at, scratch_);
+      if (value.is_null()) {
+        pg::append_copy_null(out);
+      } else {
+        pg::append_copy_field(out, value.text);
+      }
+      continue;
     }
     const singer::Field *field = field_for(slot, record);
     if (!field || field->value.is_null()) {

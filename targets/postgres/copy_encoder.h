@@ -7,17 +7,18 @@
 
 #include "chorus/plugin/target.h"
 #include "chorus/singer/message.h"
+#include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/table_plan.h"
 
 namespace chorus::target_postgres {
 
-// What feeds a column: a record property, or one of the _sdc_ metadata values.
-enum class ColumnSource { Property, ExtractedAt, ReceivedAt, BatchedAt, Sequence, TableVersion };
-
 class CopyEncoder {
  public:
-  // `add_record_metadata` false leaves _sdc_extracted_at/_received_at/_batched_at NULL;
-  // _sdc_sequence and _sdc_table_version are always filled because loading depends on them.
+  // A column fed by an _sdc_ metadata field gets its value as chorus/sql/metadata_columns.h
+  // says, except _sdc_deleted_at, which is the record's property as the tap sent it.
+  // `add_record_metadata` false leaves _sdc_extracted_at/_received_at/_batched_at to the
+  // record's properties (NULL without them); _sdc_sequence and _sdc_table_version are always
+  // filled because loading depends on them.
   CopyEncoder(const sql::TablePlan &plan, bool add_record_metadata);
 
   // Appends one COPY text line (with '\n') for `record`. `batched_at` is RFC 3339.
@@ -28,7 +29,7 @@ class CopyEncoder {
 
  private:
   struct Slot {
-    ColumnSource source;
+    const sql::MetadataField *metadata;  // null: the record's property
     std::string property;
     sql::TypeKind kind;
     std::size_t last_index = 0;  // where the property sat in the previous record

@@ -11,8 +11,6 @@
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
-#include "chorus/sql/type_settings.h"
-#include "chorus/sql/value_fit.h"
 #include "staging_keys.h"
 
 namespace chorus::target_postgres {
@@ -44,62 +42,43 @@ std::string with_singer_line(const std::string &message, const std::string &stre
          ": PostgreSQL refused the value: " + message;
 }
 
-std::optional<long long> as_integer(const std::optional<std::string> &text) {
-  if (!text) return std::nullopt;
-  return std::stoll(*text);
-}
-
 }  // namespace
 
 PostgresSink::PostgresSink(StreamInfo info, const nlohmann::json &config,
-                           const PluginContext &context, pg::Connection &connection,
+                           const PluginContext &context, const sql::PostgresDialect &dialect,
+                           const sql::WarehouseSettings &settings, pg::Connection &connection,
                            CopyConnections &copy_connections, sql::StreamTables &tables)
-    : BatchSink(std::move(info), config, context),
+    : SqlSink(std::move(info), config, context, dialect, settings, tables, "target-postgres"),
       connection_(connection),
-      copy_connections_(copy_connections),
-      hard_delete_(config.value("hard_delete", false)) {
-  table_ = tables.claim(dialect_, stream(), "public");
+      copy_connections_(copy_connections) {
   prepare_table();
   // The server spends most of a load parsing COPY data; meanwhile the next batch is read.
   load_in_background();
-  fill_deletions_from_batch();
   lanes_.resize(1 + copy_connections.size());
   for (auto &lane : lanes_) {
-    lane.encoder = std::make_unique<CopyEncoder>(plan_, config.value("add_record_metadata", true));
+    lane.encoder = std::make_unique<CopyEncoder>(plan(), config.value("add_record_metadata", true));
   }
-  for (const auto &column : plan_.columns) quoted_columns_.push_back(dialect_.quote(column.name));
+  for (const auto &column : plan().columns) quoted_columns_.push_back(dialect.quote(column.name));
 }
 
-std::optional<std::vector<sql::Column>> PostgresSink::existing_columns() {
-  auto rows = connection_.query(
-      "SELECT column_name, data_type, character_maximum_length, numeric_precision, "
-      "numeric_scale FROM information_schema.columns WHERE table_schema = " +
-      connection_.literal(table_.schema) +
-      " AND table_name = " + connection_.literal(table_.table) + " ORDER BY ordinal_position");
-  if (rows.empty()) return std::nullopt;
-  std::vector<sql::Column> columns;
-  for (const auto &row : rows) {
-    sql::CatalogColumn column;
-    column.name = row[0].value_or("");
-    column.data_type = row[1].value_or("");
-    column.character_maximum_length = as_integer(row[2]);
-    if (auto p = as_integer(row[3])) column.numeric_precision = static_cast<int>(*p);
-    if (auto s = as_integer(row[4])) column.numeric_scale = static_cast<int>(*s);
-    columns.push_back({column.name, dialect_.parse_catalog_type(column)});
-  }
-  return columns;
+std::vector<sql::CatalogRow> PostgresSink::query(const std::string &sql) {
+  return connection_.query(sql);
+}
+
+void PostgresSink::execute(const std::vector<std::string> &statements) {
+  for (const std::string &statement : statements) connection_.execute(statement);
 }
 
 bool PostgresSink::keys_have_unique_index() {
-  if (plan_.key_columns.empty()) return false;
+  if (plan().key_columns.empty()) return false;
   std::string keys;
-  for (const auto &key : plan_.key_columns) {
+  for (const auto &key : plan().key_columns) {
     keys += (keys.empty() ? "" : ", ") + connection_.literal(key);
   }
   // Compares sets of names on the server, so no separator or ordering rule is needed here.
   auto rows = connection_.query(
       "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(" +
-      connection_.literal(dialect_.qualified(table_)) +
+      connection_.literal(dialect().qualified(table())) +
       ") AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND "
       "(SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_attribute a "
       "WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)) = "
@@ -113,40 +92,30 @@ void PostgresSink::prepare_table() {
   try {
     // Serialises concurrent targets evolving the same table; released at commit.
     connection_.execute("SELECT pg_advisory_xact_lock(hashtext(" +
-                        connection_.literal(dialect_.qualified(table_)) + "))");
-    connection_.execute(sql::create_schema(dialect_, table_.schema));
-    plan_ = sql::plan_table(dialect_, stream(), info().schema, info().key_properties,
-                            existing_columns(), info().property_order, sql::type_options(config()));
-    if (plan_.create_table) {
-      connection_.execute(sql::create_table(dialect_, table_, plan_.columns, plan_.key_columns));
-    }
-    for (const auto &column : plan_.add) {
-      connection_.execute(sql::add_column(dialect_, table_, column));
-    }
-    for (const auto &change : plan_.alter) {
-      connection_.execute(sql::alter_column_type(dialect_, table_, change.column, change.to));
-    }
+                        connection_.literal(dialect().qualified(table())) + "))");
+    // PostgreSQL changes tables in a transaction, so the whole preparation is one.
+    execute(plan_from_catalog(nullptr));
     // A table made elsewhere may lack a unique index on the keys; then only the upsert (which
     // names the missing constraint in its error) may load it.
-    copy_directly_ = plan_.create_table || keys_have_unique_index();
+    copy_directly_ = plan().create_table || keys_have_unique_index();
     connection_.commit();
   } catch (...) {
     connection_.rollback();
     throw;
   }
-  for (const auto &notice : plan_.notices) context().warn("target-postgres: " + notice);
+  for (const auto &notice : plan().notices) context().warn("target-postgres: " + notice);
 }
 
 void PostgresSink::process_batch(const singer::RecordBatch &records,
                                  const std::vector<RecordMeta> &metas) {
-  sql::check_values_fit(dialect_, plan_, records, "target-postgres", stream());
+  check_values_fit(records);
   Batch batch{records, metas, singer::utc_now_rfc3339()};
   bool has_deletions = false;
   for (const auto &record : records) has_deletions |= sql::marks_deletion(record);
   // Full loads of keyed tables rarely repeat a key within a batch; such a batch can skip the
   // ROW_NUMBER() pass, and while no key has met an existing row it can skip staging too.
-  bool keys_unique = keys_unique_for_database(records, plan_, info().key_properties);
-  bool loaded = (plan_.key_columns.empty() || (keys_unique && copy_directly_)) &&
+  bool keys_unique = keys_unique_for_database(records, plan(), info().key_properties);
+  bool loaded = (plan().key_columns.empty() || (keys_unique && copy_directly_)) &&
                 load_directly(batch, has_deletions);
   if (!loaded) load_through_staging(batch, has_deletions, keys_unique);
   context().counter("record_count", static_cast<std::int64_t>(records.size()),
@@ -172,7 +141,7 @@ void PostgresSink::copy_rows_unmapped(std::size_t lane, const sql::TableName &in
                                       const Batch &batch, Rows rows) {
   CopyLane &copy_lane = lanes_[lane];
   connection_of(lane).copy_in(
-      dialect_.qualified(into), quoted_columns_, [&](pg::Connection::CopyWriter &writer) {
+      dialect().qualified(into), quoted_columns_, [&](pg::Connection::CopyWriter &writer) {
         std::string chunk;
         chunk.reserve(kCopyChunkBytes + 4096);
         for (std::size_t i = rows.begin; i < rows.end; ++i) {
@@ -193,12 +162,12 @@ bool PostgresSink::load_directly(const Batch &batch, bool has_deletions) {
   // Slices commit on their own, which only a keyed table (where a replay is an upsert) may do;
   // a hard delete after the slices could wait on another slice's rows.
   std::size_t slices = 1;
-  if (!plan_.key_columns.empty() && !has_deletions) {
+  if (!plan().key_columns.empty() && !has_deletions) {
     slices =
         std::min(lanes_.size(), std::max<std::size_t>(1, batch.records.size() / kMinRowsPerSlice));
   }
   try {
-    load_slices(batch, slices, hard_delete_ && has_deletions);
+    load_slices(batch, slices, settings().hard_delete && has_deletions);
   } catch (const pg::UniqueViolation &) {
     // A key met a row loaded before: from now on this stream upserts, starting with this
     // batch. What a slice committed is loaded again, to the same values.
@@ -217,8 +186,8 @@ void PostgresSink::load_slices(const Batch &batch, std::size_t slices, bool then
     pg::Connection &connection = connection_of(lane);
     connection.begin();
     try {
-      copy_rows(lane, table_, batch, rows);
-      if (then_hard_delete) connection.execute(sql::delete_marked_rows(dialect_, table_));
+      copy_rows(lane, table(), batch, rows);
+      if (then_hard_delete) connection.execute(sql::delete_marked_rows(dialect(), table()));
       connection.commit();
     } catch (...) {
       connection.rollback();
@@ -249,21 +218,10 @@ void PostgresSink::load_through_staging(const Batch &batch, bool has_deletions, 
   sql::TableName staging{"", "_sdc_stage_" + std::to_string(++batches_)};
   connection_.begin();
   try {
-    connection_.execute(sql::create_staging_table(dialect_, staging, plan_.columns) +
+    connection_.execute(sql::create_staging_table(dialect(), staging, plan().columns) +
                         " ON COMMIT DROP");
     copy_rows(0, staging, batch, {0, batch.records.size()});
-    if (has_deletions && !hard_delete_) {
-      std::string keep = sql::keep_values_of_deleted_rows(dialect_, table_, staging, plan_.columns,
-                                                          plan_.key_columns);
-      if (!keep.empty()) connection_.execute(keep);
-    }
-    for (const auto &statement : sql::upsert_from_staging(dialect_, table_, staging, plan_.columns,
-                                                          plan_.key_columns, keys_unique)) {
-      connection_.execute(statement);
-    }
-    if (hard_delete_ && has_deletions) {
-      connection_.execute(sql::delete_marked_rows(dialect_, table_));
-    }
+    execute(merge_statements(staging, has_deletions, keys_unique));
     connection_.commit();
   } catch (...) {
     connection_.rollback();
@@ -274,22 +232,12 @@ void PostgresSink::load_through_staging(const Batch &batch, bool has_deletions, 
 void PostgresSink::activate_version(std::int64_t version) {
   // A table this sink created holds only the rows it loaded; when they all carry `version`,
   // nothing is older and the scan of the whole table can be skipped.
-  bool only_this_version = plan_.create_table;
+  bool only_this_version = plan().create_table;
   for (const auto &lane : lanes_) only_this_version &= lane.versions.only(version);
   if (only_this_version) return;
-  connection_.execute(sql::retire_old_versions(dialect_, table_, version, hard_delete_));
+  retire_old_versions(version);
 }
 
-void PostgresSink::finish() {
-  const nlohmann::json &grants = config().value("grants", nlohmann::json::object());
-  auto roles = grants.find(table_.schema);
-  if (roles == grants.end()) return;
-  for (const auto &role : *roles) {
-    for (const auto &statement :
-         sql::grant_read(dialect_, table_.schema, role.get<std::string>())) {
-      connection_.execute(statement);
-    }
-  }
-}
+void PostgresSink::finish() { execute(grant_statements()); }
 
 }  // namespace chorus::target_postgres

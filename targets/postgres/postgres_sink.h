@@ -7,28 +7,35 @@
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/target.h"
 #include "chorus/sql/postgres_dialect.h"
-#include "chorus/sql/stream_tables.h"
-#include "chorus/sql/table_plan.h"
+#include "chorus/sql/sql_sink.h"
 #include "copy_connections.h"
 #include "copy_encoder.h"
 #include "table_versions.h"
 
 namespace chorus::target_postgres {
 
-class PostgresSink : public BatchSink {
+// One stream's table in the SQL sink family (chorus/sql/sql_sink.h): what PostgreSQL does its
+// own way is COPY over libpq, straight into the table while no key repeats.
+class PostgresSink : public sql::SqlSink {
  public:
   // Creates or evolves the stream's table at once (DDL committed before any data), so that a
   // schema problem fails before records are read. `copy_connections` are the extra
   // connections a batch may be loaded over in slices; `tables` gives the stream its table (and
-  // refuses one another stream has).
+  // refuses one another stream has). `dialect`, `settings` and `tables` outlive the sink.
   PostgresSink(StreamInfo info, const nlohmann::json &config, const PluginContext &context,
+               const sql::PostgresDialect &dialect, const sql::WarehouseSettings &settings,
                pg::Connection &connection, CopyConnections &copy_connections,
                sql::StreamTables &tables);
 
   void activate_version(std::int64_t version) override;
+  // Grants read access on the table's schema, after the run's loads.
   void finish() override;
 
  protected:
+  std::vector<sql::CatalogRow> query(const std::string &sql) override;
+  // On the main connection, in whatever transaction it is in.
+  void execute(const std::vector<std::string> &statements) override;
+
   // A batch whose keys are unique is first COPied straight into the table (streams without
   // keys always are): while no key meets an existing row, an insert is exactly what the upsert
   // would do, and the table's primary key proves it. A large keyed batch is COPied in slices
@@ -59,7 +66,6 @@ class PostgresSink : public BatchSink {
   };
 
   void prepare_table();
-  std::optional<std::vector<sql::Column>> existing_columns();
   // Whether the existing table has a unique index on exactly the key columns.
   bool keys_have_unique_index();
 
@@ -79,12 +85,8 @@ class PostgresSink : public BatchSink {
 
   pg::Connection &connection_;
   CopyConnections &copy_connections_;
-  sql::PostgresDialect dialect_;
-  sql::TableName table_;
-  sql::TablePlan plan_;
   std::vector<CopyLane> lanes_;
   std::vector<std::string> quoted_columns_;
-  bool hard_delete_;
   // Until a key meets an existing row, keyed batches with unique keys skip staging.
   bool copy_directly_ = true;
   std::uint64_t batches_ = 0;

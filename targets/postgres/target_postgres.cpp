@@ -6,6 +6,7 @@
 #include "chorus/plugin/target.h"
 #include "chorus/sql/stream_tables.h"
 #include "chorus/sql/type_settings.h"
+#include "chorus/sql/warehouse_load.h"
 #include "copy_connections.h"
 #include "postgres_sink.h"
 
@@ -56,7 +57,9 @@ class PostgresTarget : public Target {
   }
 
   PostgresTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)), tables_(this->config(), "target-postgres") {}
+      : Target(std::move(context), std::move(config)),
+        settings_(sql::WarehouseSettings::from_config(this->config(), "target-postgres")),
+        tables_(this->config(), "target-postgres") {}
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &stream) override {
     if (!connection_) {
@@ -66,13 +69,15 @@ class PostgresTarget : public Target {
       copy_connections_ = std::make_unique<CopyConnections>(
           settings, static_cast<std::size_t>(config().value("parallel_copies", 2) - 1));
     }
-    return std::make_unique<PostgresSink>(stream, config(), context(), *connection_,
-                                          *copy_connections_, tables_);
+    return std::make_unique<PostgresSink>(stream, config(), context(), dialect_, settings_,
+                                          *connection_, *copy_connections_, tables_);
   }
 
  private:
   std::unique_ptr<pg::Connection> connection_;
   std::unique_ptr<CopyConnections> copy_connections_;
+  sql::PostgresDialect dialect_;
+  sql::WarehouseSettings settings_;
   sql::StreamTables tables_;
 };
 

@@ -1,29 +1,18 @@
 #include "redshift_copy.h"
 
-namespace chorus::target_redshift {
+#include "chorus/sql/statements.h"
 
-std::string string_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'' || c == '\\') out.push_back(c);
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
+namespace chorus::target_redshift {
 
 std::string copy_statement(const RedshiftDialect &dialect, const sql::TableName &staging,
                            const std::vector<sql::Column> &columns, const CopyOptions &options,
                            bool redact) {
   auto secret = [&](const std::string &value) {
-    return redact ? std::string("'***'") : string_literal(value);
+    return redact ? std::string("'***'") : sql::backslash_escaped_literal(value);
   };
-  std::string sql = "COPY " + dialect.qualified(staging) + " (";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) sql += ", ";
-    sql += dialect.quote(columns[i].name);
-  }
-  sql += ") FROM " + string_literal(options.manifest_url) + " MANIFEST";
+  std::string sql = "COPY " + dialect.qualified(staging) + " (" +
+                    sql::column_list(dialect, columns) + ") FROM " +
+                    sql::backslash_escaped_literal(options.manifest_url) + " MANIFEST";
   // The CSV convention of chorus::s3: an unquoted empty field is NULL, "" an empty string.
   sql += " FORMAT AS CSV QUOTE AS '\"'";
   switch (options.compression) {
@@ -39,10 +28,10 @@ std::string copy_statement(const RedshiftDialect &dialect, const sql::TableName 
   sql +=
       " EMPTYASNULL TIMEFORMAT 'auto' DATEFORMAT 'auto' ACCEPTINVCHARS"
       " COMPUPDATE OFF STATUPDATE OFF";
-  if (!options.region.empty()) sql += " REGION " + string_literal(options.region);
+  if (!options.region.empty()) sql += " REGION " + sql::backslash_escaped_literal(options.region);
   const CopyAuthorization &auth = options.authorization;
   if (!auth.iam_role.empty()) {
-    sql += " IAM_ROLE " + string_literal(auth.iam_role);
+    sql += " IAM_ROLE " + sql::backslash_escaped_literal(auth.iam_role);
   } else {
     sql += " ACCESS_KEY_ID " + secret(auth.access_key_id) + " SECRET_ACCESS_KEY " +
            secret(auth.secret_access_key);

@@ -38,8 +38,4 @@ std::string copy_statement(const RedshiftDialect &dialect, const sql::TableName 
 std::string load_errors_query_sys();
 std::string load_errors_query_stl();
 
-// `text` as a SQL string literal: single quotes doubled, backslashes doubled (Redshift treats
-// a backslash in a literal as an escape).
-std::string string_literal(std::string_view text);
-
 }  // namespace chorus::target_redshift

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "redshift_copy.h"
-
 namespace chorus::target_redshift {
 
 using sql::LogicalType;
@@ -142,7 +140,7 @@ std::string RedshiftDialect::grantee(std::string_view entry) const {
 
 std::string RedshiftDialect::string_literal(std::string_view text) const {
   if (standin_) return sql::Dialect::string_literal(text);
-  return target_redshift::string_literal(text);
+  return sql::backslash_escaped_literal(text);
 }
 
 }  // namespace chorus::target_redshift

@@ -43,8 +43,8 @@ ConnectionSettings connection_settings(const nlohmann::json &config,
   return settings;
 }
 
-LoadEnvironment::LoadEnvironment(const nlohmann::json &config, const PluginContext *context)
-    : StagedLoad("target-redshift", config, context),
+LoadEnvironment::LoadEnvironment(const nlohmann::json &config, const PluginContext &context)
+    : StagedLoad("target-redshift", config, &context),
       standin(standin_of(config)),
       dialect(standin),
       session(connection_settings(config, staging.client.credentials)) {

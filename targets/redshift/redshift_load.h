@@ -23,7 +23,7 @@ ConnectionSettings connection_settings(const nlohmann::json &config,
 
 struct LoadEnvironment : warehouse::StagedLoad {
   // S3 retries are logged on `context` (see warehouse::StagedLoad).
-  explicit LoadEnvironment(const nlohmann::json &config, const PluginContext *context = nullptr);
+  LoadEnvironment(const nlohmann::json &config, const PluginContext &context);
 
   bool standin;  // copy_executor: postgres-standin (tests only)
   RedshiftDialect dialect;

@@ -68,15 +68,14 @@ PluginInfo RedshiftTarget::info() {
 }
 
 std::unique_ptr<Sink> RedshiftTarget::make_sink(const StreamInfo &stream) {
-  if (!load_) load_ = std::make_unique<LoadEnvironment>(config(), &context());
+  LoadEnvironment &load = this->load();
   const auto external = config().find("external_tables");
   if (external != config().end() && external->is_object() && external->contains(stream.name)) {
     return std::make_unique<SpectrumSink>(
-        stream, config(), context(), *load_,
-        ExternalTableSettings::from_config(stream.name, (*external)[stream.name], config(),
-                                           *load_));
+        stream, config(), context(), load,
+        ExternalTableSettings::from_config(stream.name, (*external)[stream.name], config(), load));
   }
-  return std::make_unique<RedshiftSink>(stream, config(), context(), *load_);
+  return std::make_unique<RedshiftSink>(stream, config(), context(), load);
 }
 
 }  // namespace chorus::target_redshift

@@ -4,22 +4,16 @@
 #include <memory>
 
 #include "chorus/plugin/settings.h"
-#include "chorus/plugin/target.h"
+#include "chorus/warehouse/staged_target.h"
 #include "redshift_load.h"
 
 namespace chorus::target_redshift {
 
-class RedshiftTarget : public Target {
+class RedshiftTarget : public warehouse::StagedTarget<LoadEnvironment> {
  public:
   static PluginInfo info();
-
-  RedshiftTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)) {}
-
+  using StagedTarget::StagedTarget;
   std::unique_ptr<Sink> make_sink(const StreamInfo &stream) override;
-
- private:
-  std::unique_ptr<LoadEnvironment> load_;
 };
 
 }  // namespace chorus::target_redshift

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "redshift_copy.h"
+#include "redshift_dialect.h"
 
 namespace chorus::target_redshift {
 
@@ -35,8 +35,9 @@ std::string create_external_schema(const RedshiftDialect &dialect, const std::st
                                    const std::string &catalog_database,
                                    const std::string &iam_role) {
   return "CREATE EXTERNAL SCHEMA IF NOT EXISTS " + dialect.quote(schema) +
-         " FROM DATA CATALOG DATABASE " + string_literal(catalog_database) + " IAM_ROLE " +
-         string_literal(iam_role) + " CREATE EXTERNAL DATABASE IF NOT EXISTS";
+         " FROM DATA CATALOG DATABASE " + sql::backslash_escaped_literal(catalog_database) +
+         " IAM_ROLE " + sql::backslash_escaped_literal(iam_role) +
+         " CREATE EXTERNAL DATABASE IF NOT EXISTS";
 }
 
 std::string create_external_table(const RedshiftDialect &dialect, const sql::TableName &table,
@@ -50,7 +51,8 @@ std::string create_external_table(const RedshiftDialect &dialect, const sql::Tab
   sql +=
       ") ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'"
       " WITH SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '\"', 'escapeChar' = " +
-      string_literal("\\") + ") STORED AS TEXTFILE LOCATION " + string_literal(location) +
+      sql::backslash_escaped_literal("\\") + ") STORED AS TEXTFILE LOCATION " +
+      sql::backslash_escaped_literal(location) +
       " TABLE PROPERTIES ('serialization.null.format' = '')";
   return sql;
 }
@@ -63,8 +65,8 @@ std::string add_external_column(const RedshiftDialect &dialect, const sql::Table
 
 std::string external_columns_query(const sql::TableName &table) {
   return "SELECT columnname FROM svv_external_columns WHERE schemaname = " +
-         string_literal(table.schema) + " AND tablename = " + string_literal(table.table) +
-         " ORDER BY columnnum";
+         sql::backslash_escaped_literal(table.schema) +
+         " AND tablename = " + sql::backslash_escaped_literal(table.table) + " ORDER BY columnnum";
 }
 
 }  // namespace chorus::target_redshift

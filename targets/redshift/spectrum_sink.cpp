@@ -5,12 +5,12 @@
 #include <random>
 
 #include "chorus/plugin/errors.h"
-#include "chorus/s3/record_rows.h"
 #include "chorus/s3/sigv4.h"
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
 #include "chorus/sql/table_plan.h"
+#include "chorus/warehouse/record_rows.h"
 #include "spectrum_ddl.h"
 
 namespace chorus::target_redshift {
@@ -171,7 +171,7 @@ void SpectrumSink::process_batch(const singer::RecordBatch &batch,
   options.prefix = settings_.key_prefix + batch_folder();
   if (options.compression != s3::Compression::None) options.compression = s3::Compression::Gzip;
   s3::StagingWriter writer(load_.client, options);
-  s3::RecordRowWriter rows(sources_, singer::utc_now_rfc3339());
+  warehouse::RecordRowWriter rows(sources_, singer::utc_now_rfc3339());
   for (std::size_t i = 0; i < batch.size(); ++i) rows.write(writer, batch[i], metas[i]);
   s3::StagedBatch staged = writer.finish();
   // Spectrum would read the manifest as rows of the table: only the data files stay.

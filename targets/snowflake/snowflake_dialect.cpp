@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "snowflake_statements.h"
-
 namespace chorus::target_snowflake {
 
 using sql::LogicalType;
@@ -96,7 +94,7 @@ std::string SnowflakeDialect::alter_type_clause(const std::string &column,
 }
 
 std::string SnowflakeDialect::string_literal(std::string_view text) const {
-  return snowflake_literal(text);
+  return sql::backslash_escaped_literal(text);
 }
 
 sql::TableName SnowflakeDialect::staging_table(const sql::TableName &table) const {

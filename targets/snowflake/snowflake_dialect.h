@@ -29,7 +29,7 @@ class SnowflakeDialect : public sql::Dialect {
   }
   std::string grantee_prefix() const override { return "ROLE "; }
   std::string current_timestamp() const override { return "CURRENT_TIMESTAMP()"; }
-  // Snowflake reads backslash escapes in single-quoted literals: see snowflake_literal().
+  // Snowflake reads backslash escapes in single-quoted literals: sql::backslash_escaped_literal().
   std::string string_literal(std::string_view text) const override;
   // The transient staging table lives beside the table: "<schema>"."_CHORUS_STAGE_<TABLE>".
   sql::TableName staging_table(const sql::TableName &table) const override;

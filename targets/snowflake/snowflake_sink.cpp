@@ -22,10 +22,11 @@ std::string SnowflakeSink::information_schema() const {
                                 : dialect().quote(load_.database) + ".information_schema";
 }
 
-std::vector<std::string> SnowflakeSink::upsert_statements() const {
+std::vector<std::string> SnowflakeSink::upsert_statements(const sql::TableName &staging,
+                                                          bool /*staging_keys_unique*/) const {
   const sql::Column *sequence = sql::column_fed_by(plan(), sql::kSequence);
   return {merge_from_staging(
-      load_.dialect, table(), staging_table(), plan().columns, plan().key_columns,
+      load_.dialect, table(), staging, plan().columns, plan().key_columns,
       sequence ? sequence->name : sql::metadata_column(dialect(), sql::kSequence))};
 }
 

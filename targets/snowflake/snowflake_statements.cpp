@@ -1,35 +1,25 @@
 #include "snowflake_statements.h"
 
+#include "chorus/sql/statements.h"
+
 namespace chorus::target_snowflake {
 
-std::string snowflake_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    // Snowflake reads backslash escapes in single-quoted literals.
-    if (c == '\'' || c == '\\') out.push_back(c == '\'' ? '\'' : '\\');
-    out.push_back(c);
-  }
-  return out + "'";
-}
+using sql::backslash_escaped_literal;  // Snowflake reads backslash escapes in literals
 
 std::string copy_into(const SnowflakeDialect &dialect, const sql::TableName &staging,
                       const std::vector<sql::Column> &columns, const s3::StagedBatch &batch,
                       const std::string &prefix, const StageSource &source, bool redact) {
-  std::string sql = "COPY INTO " + dialect.qualified(staging) + " (";
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) sql += ", ";
-    sql += dialect.quote(columns[i].name);
-  }
-  sql += ") FROM ";
+  std::string sql = "COPY INTO " + dialect.qualified(staging) + " (" +
+                    sql::column_list(dialect, columns) + ") FROM ";
   if (!source.stage.empty()) {
     sql += "@" + source.stage + "/" + prefix;
   } else {
-    sql += snowflake_literal("s3://" + batch.bucket + "/" + prefix);
+    sql += backslash_escaped_literal("s3://" + batch.bucket + "/" + prefix);
     if (!source.storage_integration.empty()) {
       sql += " STORAGE_INTEGRATION = " + source.storage_integration;
     } else {
       auto secret = [&](const std::string &value) {
-        return redact ? std::string("'***'") : snowflake_literal(value);
+        return redact ? std::string("'***'") : backslash_escaped_literal(value);
       };
       sql += " CREDENTIALS = (AWS_KEY_ID = " + secret(source.aws_key_id) +
              " AWS_SECRET_KEY = " + secret(source.aws_secret_key);
@@ -40,7 +30,7 @@ std::string copy_into(const SnowflakeDialect &dialect, const sql::TableName &sta
   sql += " FILES = (";
   for (std::size_t i = 0; i < batch.files.size(); ++i) {
     if (i > 0) sql += ", ";
-    sql += snowflake_literal(batch.files[i].key.substr(prefix.size()));
+    sql += backslash_escaped_literal(batch.files[i].key.substr(prefix.size()));
   }
   // The CSV convention of chorus::s3: an unquoted empty field is NULL, "" an empty string.
   sql +=
@@ -66,11 +56,7 @@ std::string merge_from_staging(const SnowflakeDialect &dialect, const sql::Table
                                const std::vector<sql::Column> &columns,
                                const std::vector<std::string> &key_columns,
                                const std::string &sequence_column) {
-  std::string names;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) names += ", ";
-    names += dialect.quote(columns[i].name);
-  }
+  const std::string names = sql::column_list(dialect, columns);
   const std::string target = dialect.qualified(table);
   if (key_columns.empty()) {
     return "INSERT INTO " + target + " (" + names + ") SELECT " + names + " FROM " +
@@ -100,12 +86,8 @@ std::string merge_from_staging(const SnowflakeDialect &dialect, const sql::Table
     updates += dialect.quote(column.name) + " = " + source + "." + dialect.quote(column.name);
   }
   if (!updates.empty()) sql += " WHEN MATCHED THEN UPDATE SET " + updates;
-  std::string values;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) values += ", ";
-    values += source + "." + dialect.quote(columns[i].name);
-  }
-  sql += " WHEN NOT MATCHED THEN INSERT (" + names + ") VALUES (" + values + ")";
+  sql += " WHEN NOT MATCHED THEN INSERT (" + names + ") VALUES (" +
+         sql::column_list(dialect, columns, source + ".") + ")";
   return sql;
 }
 

@@ -40,8 +40,4 @@ std::string merge_from_staging(const SnowflakeDialect &dialect, const sql::Table
                                const std::vector<std::string> &key_columns,
                                const std::string &sequence_column);
 
-// `text` as a Snowflake string literal: quotes doubled, and backslashes doubled because
-// Snowflake reads backslash escapes in single-quoted literals.
-std::string snowflake_literal(std::string_view text);
-
 }  // namespace chorus::target_snowflake

@@ -83,8 +83,7 @@ PluginInfo SnowflakeTarget::info() {
 }
 
 std::unique_ptr<Sink> SnowflakeTarget::make_sink(const StreamInfo &stream) {
-  if (!load_) load_ = std::make_unique<SnowflakeLoad>(config(), context());
-  return std::make_unique<SnowflakeSink>(stream, config(), context(), *load_);
+  return std::make_unique<SnowflakeSink>(stream, config(), context(), load());
 }
 
 }  // namespace chorus::target_snowflake

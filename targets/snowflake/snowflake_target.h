@@ -9,6 +9,7 @@
 #include "chorus/plugin/settings.h"
 #include "chorus/plugin/target.h"
 #include "chorus/warehouse/staged_sink.h"
+#include "chorus/warehouse/staged_target.h"
 #include "snowflake_dialect.h"
 #include "snowflake_statements.h"
 #include "sql_api_client.h"
@@ -42,21 +43,18 @@ class SnowflakeSink : public warehouse::StagedWarehouseSink {
   // The configured database's information_schema.
   std::string information_schema() const override;
   // MERGE with a QUALIFY-de-duplicated source (see merge_from_staging()).
-  std::vector<std::string> upsert_statements() const override;
+  std::vector<std::string> upsert_statements(const sql::TableName &staging,
+                                             bool staging_keys_unique) const override;
 
  private:
   SnowflakeLoad &load_;
 };
 
-class SnowflakeTarget : public Target {
+class SnowflakeTarget : public warehouse::StagedTarget<SnowflakeLoad> {
  public:
   static PluginInfo info();
-  SnowflakeTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)) {}
+  using StagedTarget::StagedTarget;
   std::unique_ptr<Sink> make_sink(const StreamInfo &stream) override;
-
- private:
-  std::unique_ptr<SnowflakeLoad> load_;
 };
 
 }  // namespace chorus::target_snowflake

@@ -109,7 +109,7 @@ void SqliteSink::start(const singer::RecordView *first_record) {
   if (first_record != nullptr) {
     std::vector<std::string> names;
     for (const TableColumn &column : columns_) {
-      if (column.source == ColumnSource::Property) names.push_back(column.name);
+      if (column.metadata == nullptr) names.push_back(column.name);
     }
     std::vector<TableColumn> ordered;
     for (const std::string &name : in_record_order(names, *first_record)) {
@@ -118,7 +118,7 @@ void SqliteSink::start(const singer::RecordView *first_record) {
       }
     }
     for (const TableColumn &column : columns_) {
-      if (column.source != ColumnSource::Property) ordered.push_back(column);
+      if (column.metadata != nullptr) ordered.push_back(column);
     }
     columns_ = std::move(ordered);
   }
@@ -275,8 +275,7 @@ void SqliteSink::prepare_statements() {
       const std::string name = quote_name(columns_[i].name);
       const std::string update = name + " = excluded." + name;
       updates += (updates.empty() ? "" : ", ") + update;
-      const bool metadata =
-          columns_[i].source != ColumnSource::Property || columns_[i].name == sql::kDeletedAt;
+      const bool metadata = columns_[i].metadata != nullptr || columns_[i].name == sql::kDeletedAt;
       metadata_updates +=
           (metadata_updates.empty() ? "" : ", ") +
           (metadata ? update : name + " = COALESCE(excluded." + name + ", " + name + ")");
@@ -308,38 +307,19 @@ void SqliteSink::bind_record(Statement &statement, const singer::RecordView &rec
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     const TableColumn &column = columns_[i];
     const int index = static_cast<int>(i + 1);
-    switch (column.source) {
-      case ColumnSource::Property:
-        if (std::string refused = bind_value(statement, index, cells_[i], column.affinity);
-            !refused.empty()) {
-          fail(meta.line_number, "property '" + column.name + "' value " +
-                                     std::string(cells_[i]->text.substr(0, 80)) +
-                                     " cannot be stored exactly: " + refused);
-        }
-        break;
-      case ColumnSource::ExtractedAt:
-        if (record.time_extracted.empty()) {
-          statement.bind_null(index);
-        } else {
-          statement.bind_text(index, record.time_extracted);
-        }
-        break;
-      case ColumnSource::ReceivedAt:
-        statement.bind_text(index, meta.received_at);
-        break;
-      case ColumnSource::BatchedAt:
-        statement.bind_text(index, batched_at);
-        break;
-      case ColumnSource::Sequence:
-        statement.bind_int64(index, meta.sequence);
-        break;
-      case ColumnSource::TableVersion:
-        if (record.version) {
-          statement.bind_int64(index, *record.version);
-        } else {
-          statement.bind_null(index);
-        }
-        break;
+    if (column.metadata != nullptr) {
+      // The metadata numbers are bound as integers (INTEGER affinity), so nothing keeps
+      // pointing into scratch_ once the value is bound.
+      const singer::Value value =
+          sql::metadata_value(column.metadata->source, record, meta, batched_at, scratch_);
+      bind_value(statement, index, &value, column.affinity);
+      continue;
+    }
+    if (std::string refused = bind_value(statement, index, cells_[i], column.affinity);
+        !refused.empty()) {
+      fail(meta.line_number, "property '" + column.name + "' value " +
+                                 std::string(cells_[i]->text.substr(0, 80)) +
+                                 " cannot be stored exactly: " + refused);
     }
   }
 }
@@ -355,8 +335,7 @@ void SqliteSink::process_batch(const singer::RecordBatch &batch,
   if (need_deleted_at || need_version) {
     bool any_deleted = false, any_version = false;
     for (const singer::RecordView &record : batch) {
-      const singer::Field *field = record.find(deleted_at);
-      any_deleted = any_deleted || (field != nullptr && !field->value.is_null());
+      any_deleted = any_deleted || sql::marks_deletion(record);
       any_version = any_version || record.version.has_value();
     }
     if (need_deleted_at && any_deleted) add_column(deleted_at_column());
@@ -369,8 +348,7 @@ void SqliteSink::process_batch(const singer::RecordBatch &batch,
   for (std::size_t index : winners) {
     const singer::RecordView &record = batch[index];
     const RecordMeta &meta = metas[index];
-    const singer::Field *deleted = record.find(deleted_at);
-    const bool is_delete = deleted != nullptr && !deleted->value.is_null();
+    const bool is_delete = sql::marks_deletion(record);
 
     const bool soft_delete = is_delete && !hard_delete_ && !key_columns_.empty();
     Statement &statement = soft_delete ? soft_delete_ : write_;

@@ -60,6 +60,7 @@ class SqliteSink : public BatchSink {
   bool numbers_as_float_ = false;
   std::unique_ptr<singer::FieldPositions> positions_;
   std::vector<const singer::Value *> cells_;
+  std::string scratch_;    // the text of a metadata number being bound
   Statement write_;        // upsert, or insert for streams without keys
   Statement soft_delete_;  // upsert of a deletion record: metadata and the values it carries
   Statement delete_;       // by key; only for streams with keys

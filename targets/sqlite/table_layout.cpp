@@ -10,21 +10,25 @@
 namespace chorus::sqlite_target {
 namespace {
 
-TableColumn column_for(const std::string &name, const nlohmann::json &property,
-                       const sql::TypeOptions &options) {
-  sql::LogicalType type = sql::logical_type_of(property, options);
+TableColumn column_of_type(const std::string &name, const sql::LogicalType &type) {
   switch (type.kind) {
     case sql::TypeKind::Integer:
-      return {name, "INTEGER", Affinity::Integer, ColumnSource::Property};
+      return {name, "INTEGER", Affinity::Integer};
     case sql::TypeKind::Float:
-      return {name, "REAL", Affinity::Real, ColumnSource::Property};
+      return {name, "REAL", Affinity::Real};
     case sql::TypeKind::Decimal:
-      return {name, "", Affinity::Number, ColumnSource::Property};
+      return {name, "", Affinity::Number};
     case sql::TypeKind::Boolean:
-      return {name, "BOOLEAN", Affinity::Boolean, ColumnSource::Property};
+      return {name, "BOOLEAN", Affinity::Boolean};
     default:
-      return {name, "TEXT", Affinity::Text, ColumnSource::Property};
+      return {name, "TEXT", Affinity::Text};
   }
+}
+
+TableColumn metadata_column(const sql::MetadataField &field) {
+  TableColumn column = column_of_type(std::string(field.name), field.type);
+  if (field.source != sql::MetadataSource::DeletedAt) column.metadata = &field;
+  return column;
 }
 
 }  // namespace
@@ -39,13 +43,10 @@ Affinity affinity_of_declared(const std::string &declared_type) {
   return Affinity::Real;  // REAL, FLOA, DOUB, and NUMERIC affinity, which also rounds
 }
 
-TableColumn deleted_at_column() {
-  return {std::string(sql::kDeletedAt), "TEXT", Affinity::Text, ColumnSource::Property};
-}
+TableColumn deleted_at_column() { return metadata_column(*sql::metadata_field(sql::kDeletedAt)); }
 
 TableColumn table_version_column() {
-  return {std::string(sql::kTableVersion), "INTEGER", Affinity::Integer,
-          ColumnSource::TableVersion};
+  return metadata_column(*sql::metadata_field(sql::kTableVersion));
 }
 
 std::vector<TableColumn> plan_columns(const nlohmann::json &schema,
@@ -53,21 +54,14 @@ std::vector<TableColumn> plan_columns(const nlohmann::json &schema,
                                       bool add_metadata, const sql::TypeOptions &options) {
   std::vector<TableColumn> columns;
   for (const std::string &name : singer::property_names(schema, property_order)) {
-    columns.push_back(column_for(name, schema["properties"][name], options));
+    columns.push_back(
+        column_of_type(name, sql::logical_type_of(schema["properties"][name], options)));
   }
   if (!add_metadata) return columns;
-  const std::vector<TableColumn> metadata = {
-      {std::string(sql::kExtractedAt), "TEXT", Affinity::Text, ColumnSource::ExtractedAt},
-      {std::string(sql::kReceivedAt), "TEXT", Affinity::Text, ColumnSource::ReceivedAt},
-      {std::string(sql::kBatchedAt), "TEXT", Affinity::Text, ColumnSource::BatchedAt},
-      deleted_at_column(),
-      {std::string(sql::kSequence), "INTEGER", Affinity::Integer, ColumnSource::Sequence},
-      table_version_column(),
-  };
-  for (const TableColumn &column : metadata) {
+  for (const sql::MetadataField &field : sql::metadata_fields()) {
     bool declared = std::any_of(columns.begin(), columns.end(),
-                                [&](const TableColumn &c) { return c.name == column.name; });
-    if (!declared) columns.push_back(column);
+                                [&](const TableColumn &c) { return c.name == field.name; });
+    if (!declared) columns.push_back(metadata_column(field));
   }
   return columns;
 }

@@ -12,7 +12,8 @@
 //                                    -> REAL (rounded to a double, on purpose)
 //   boolean                          -> BOOLEAN, stored as 0 or 1
 //   string (any format), object, array, mixed types -> TEXT (JSON text for objects/arrays)
-//   _sdc_sequence, _sdc_table_version -> INTEGER; the other _sdc_ columns -> TEXT (RFC 3339)
+//   the _sdc_ metadata columns by their logical types: the integers -> INTEGER, the timestamps
+//                                        -> TEXT (RFC 3339)
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -20,27 +21,21 @@
 #include <vector>
 
 #include "chorus/sql/logical_type.h"
+#include "chorus/sql/metadata_columns.h"
 
 namespace chorus::sqlite_target {
 
 // Number: no affinity (exact_number.h); Text also for existing TEXT columns of numbers.
 enum class Affinity { Integer, Real, Number, Text, Boolean };
 
-// Where a column's value comes from.
-enum class ColumnSource {
-  Property,      // the record's property of the same name (also _sdc_deleted_at)
-  ExtractedAt,   // the RECORD's time_extracted
-  ReceivedAt,    // when the target read the RECORD
-  BatchedAt,     // when the batch was loaded
-  Sequence,      // the record's sequence number in this run
-  TableVersion,  // the RECORD's version
-};
-
 struct TableColumn {
   std::string name;
   std::string declared_type;  // "INTEGER", "REAL", "TEXT", "BOOLEAN", "" (no affinity)
   Affinity affinity = Affinity::Text;
-  ColumnSource source = ColumnSource::Property;
+  // The _sdc_ metadata field that fills the column (chorus/sql/metadata_columns.h), or null
+  // when the record's property of the same name does (also for _sdc_deleted_at, which the tap
+  // sends).
+  const sql::MetadataField *metadata = nullptr;
 };
 
 // The schema's properties in the tap's order (`property_order`, see singer::property_names()),

@@ -14,10 +14,11 @@
 #include "../s3_test_server.h"
 #include "../service_env.h"
 #include "chorus/s3/client.h"
-#include "chorus/s3/record_rows.h"
 #include "chorus/s3/staging.h"
+#include "chorus/warehouse/record_rows.h"
 
 using namespace chorus::s3;
+using chorus::warehouse::RecordRowWriter;
 
 namespace {
 

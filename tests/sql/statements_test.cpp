@@ -222,3 +222,17 @@ TEST_CASE("streams land in schema and table by the Singer naming convention") {
   CHECK(t.schema == "public");
   CHECK(t.table == "Orders");
 }
+
+TEST_CASE("column lists quote each name, after an optional prefix") {
+  PostgresDialect dialect;
+  std::vector<Column> columns{{"id", {}}, {"Name", {}}};
+  CHECK(column_list(dialect, columns) == "\"id\", \"Name\"");
+  CHECK(column_list(dialect, columns, "\"src\".") == "\"src\".\"id\", \"src\".\"Name\"");
+  CHECK(column_list(dialect, {}).empty());
+}
+
+TEST_CASE("a literal for a database that reads backslash escapes doubles quotes and backslashes") {
+  CHECK(backslash_escaped_literal("a'b\\c") == "'a''b\\\\c'");
+  CHECK(backslash_escaped_literal("") == "''");
+  CHECK(PostgresDialect().string_literal("a'b\\c") == "'a''b\\c'");
+}

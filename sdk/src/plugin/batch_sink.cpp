@@ -3,13 +3,11 @@
 #include <deque>
 
 #include "chorus/plugin/target.h"
+// Only the header-only name constants: this library does not link chorus::sql.
+#include "chorus/sql/metadata_columns.h"
 
 namespace chorus {
 namespace {
-
-// The Singer metadata property that marks a deletion (chorus::sql::kDeletedAt, which this
-// library cannot depend on).
-constexpr std::string_view kDeletedAt = "_sdc_deleted_at";
 
 std::size_t positive_setting(const nlohmann::json &config, const char *key, std::int64_t fallback) {
   const auto it = config.find(key);
@@ -62,7 +60,7 @@ bool BatchSink::is_full() const {
 void BatchSink::drain() {
   Buffer &buffer = *buffers_[filling_];
   if (buffer.batch.empty()) return;
-  if (fill_deletions_) buffer.batch.fill_deletions(info().key_properties, kDeletedAt);
+  if (fill_deletions_) buffer.batch.fill_deletions(info().key_properties, sql::kDeletedAt);
   process_batch(buffer.batch, buffer.metas);
   buffer.clear();
 }
@@ -70,7 +68,7 @@ void BatchSink::drain() {
 std::function<void()> BatchSink::detach_batch() {
   Buffer *loading = buffers_[filling_].get();
   if (!background_ || loading->batch.empty()) return {};
-  if (fill_deletions_) loading->batch.fill_deletions(info().key_properties, kDeletedAt);
+  if (fill_deletions_) loading->batch.fill_deletions(info().key_properties, sql::kDeletedAt);
   filling_ ^= 1;
   return [this, loading] {
     process_batch(loading->batch, loading->metas);

@@ -16,6 +16,15 @@ std::string Dialect::grantee(std::string_view entry) const {
   return grantee_prefix() + quote(entry);
 }
 
+std::string backslash_escaped_literal(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out.push_back(c);
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
 std::string Dialect::string_literal(std::string_view text) const {
   std::string out = "'";
   for (char c : text) {

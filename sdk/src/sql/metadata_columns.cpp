@@ -1,18 +1,84 @@
 #include "chorus/sql/metadata_columns.h"
 
+#include "chorus/plugin/target.h"
+
 namespace chorus::sql {
+namespace {
+
+LogicalType timestamp_type() {
+  LogicalType type;
+  type.kind = TypeKind::TimestampTz;
+  return type;
+}
+
+LogicalType integer_type() {
+  LogicalType type;
+  type.kind = TypeKind::Integer;
+  type.integer_bytes = 8;
+  return type;
+}
+
+}  // namespace
+
+const std::array<MetadataField, 6> &metadata_fields() {
+  static const std::array<MetadataField, 6> fields = {{
+      {kExtractedAt, MetadataSource::ExtractedAt, timestamp_type(), true},
+      {kReceivedAt, MetadataSource::ReceivedAt, timestamp_type(), true},
+      {kBatchedAt, MetadataSource::BatchedAt, timestamp_type(), true},
+      {kDeletedAt, MetadataSource::DeletedAt, timestamp_type(), false},
+      {kSequence, MetadataSource::Sequence, integer_type(), true},
+      {kTableVersion, MetadataSource::TableVersion, integer_type(), true},
+  }};
+  return fields;
+}
+
+const MetadataField *metadata_field(std::string_view name) {
+  for (const MetadataField &field : metadata_fields()) {
+    if (field.name == name) return &field;
+  }
+  return nullptr;
+}
+
+bool set_per_delivery(std::string_view name) {
+  const MetadataField *field = metadata_field(name);
+  return field != nullptr && field->per_delivery;
+}
 
 std::vector<Column> metadata_columns() {
-  LogicalType timestamp;
-  timestamp.kind = TypeKind::TimestampTz;
-  LogicalType integer;
-  integer.kind = TypeKind::Integer;
-  integer.integer_bytes = 8;
-  return {
-      {std::string(kExtractedAt), timestamp}, {std::string(kReceivedAt), timestamp},
-      {std::string(kBatchedAt), timestamp},   {std::string(kDeletedAt), timestamp},
-      {std::string(kSequence), integer},      {std::string(kTableVersion), integer},
+  std::vector<Column> columns;
+  for (const MetadataField &field : metadata_fields()) {
+    columns.push_back({std::string(field.name), field.type});
+  }
+  return columns;
+}
+
+singer::Value metadata_value(MetadataSource source, const singer::RecordView &record,
+                             const RecordMeta &meta, std::string_view batched_at,
+                             std::string &scratch) {
+  using singer::ValueKind;
+  auto text_or_null = [](std::string_view text) {
+    return text.empty() ? singer::Value{} : singer::Value{ValueKind::String, text};
   };
+  switch (source) {
+    case MetadataSource::ExtractedAt:
+      return text_or_null(record.time_extracted);
+    case MetadataSource::ReceivedAt:
+      return text_or_null(meta.received_at);
+    case MetadataSource::BatchedAt:
+      return text_or_null(batched_at);
+    case MetadataSource::DeletedAt: {
+      const singer::Field *deleted = record.find(kDeletedAt);
+      return deleted != nullptr ? deleted->value : singer::Value{};
+    }
+    case MetadataSource::Sequence:
+      scratch = std::to_string(meta.sequence);
+      return {ValueKind::Number, scratch};
+    case MetadataSource::TableVersion:
+      if (!record.version) return {};
+      scratch = std::to_string(*record.version);
+      return {ValueKind::Number, scratch};
+  }
+  return {};
 }
 
 std::string metadata_column(const Dialect &dialect, std::string_view name) {

@@ -5,10 +5,8 @@
 #include "chorus/sql/metadata_columns.h"
 
 namespace chorus::sql {
-namespace {
-
 std::string column_list(const Dialect &dialect, const std::vector<Column> &columns,
-                        const std::string &prefix = {}) {
+                        const std::string &prefix) {
   std::string out;
   for (const auto &column : columns) {
     if (!out.empty()) out += ", ";
@@ -16,6 +14,8 @@ std::string column_list(const Dialect &dialect, const std::vector<Column> &colum
   }
   return out;
 }
+
+namespace {
 
 std::string name_list(const Dialect &dialect, const std::vector<std::string> &names) {
   std::string out;

@@ -1,10 +1,8 @@
 #include "chorus/warehouse/staged_sink.h"
 
-#include "chorus/s3/record_rows.h"
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
-#include "chorus/sql/statements.h"
-#include "chorus/sql/value_fit.h"
+#include "chorus/warehouse/record_rows.h"
 
 namespace chorus::warehouse {
 
@@ -29,44 +27,23 @@ StagedLoad::StagedLoad(std::string plugin_name, const nlohmann::json &config,
 StagedWarehouseSink::StagedWarehouseSink(StreamInfo info, const nlohmann::json &config,
                                          const PluginContext &context, const sql::Dialect &dialect,
                                          StagedLoad &load)
-    : BatchSink(std::move(info), config, context), dialect_(dialect), load_(load) {
-  table_ = load_.tables.claim(dialect_, stream(), "public");
-  staging_ = dialect_.staging_table(table_);
-  fill_deletions_from_batch();
-}
+    : SqlSink(std::move(info), config, context, dialect, load.warehouse, load.tables, load.plugin),
+      load_(load),
+      staging_(dialect.staging_table(table())) {}
 
 void StagedWarehouseSink::ensure_table(const singer::RecordBatch *first_batch) {
-  if (plan_) return;
-  auto existing = sql::existing_columns(
-      dialect_, query(sql::catalog_columns_query(dialect_, table_, information_schema())));
-  sql::TablePlan plan = sql::plan_table(dialect_, stream(), info().schema, info().key_properties,
-                                        existing, info().property_order, load_.warehouse.types);
-  sql::size_decimals_from_data(dialect_, plan, first_batch);
-  for (const std::string &notice : plan.notices) {
+  if (has_plan()) return;
+  std::vector<std::string> statements = plan_from_catalog(first_batch);
+  for (const std::string &notice : plan().notices) {
     context().info("stream " + stream() + ": " + notice);
   }
-  std::vector<std::string> statements = sql::prepare_table(dialect_, table_, plan);
-  for (std::string &grant : sql::grant_statements(dialect_, table_.schema, load_.warehouse)) {
-    statements.push_back(std::move(grant));
-  }
+  for (std::string &grant : grant_statements()) statements.push_back(std::move(grant));
   execute(statements);
-  plan_ = std::move(plan);
-}
-
-std::vector<std::string> StagedWarehouseSink::upsert_statements() const {
-  return sql::upsert_from_staging(dialect_, table_, staging_, plan_->columns, plan_->key_columns);
 }
 
 std::vector<std::string> StagedWarehouseSink::merge_statements() const {
-  std::vector<std::string> statements;
-  if (batch_has_deletions_ && !load_.warehouse.hard_delete) {
-    std::string keep = sql::keep_values_of_deleted_rows(dialect_, table_, staging_, plan_->columns,
-                                                        plan_->key_columns);
-    if (!keep.empty()) statements.push_back(std::move(keep));
-  }
-  for (std::string &statement : upsert_statements()) statements.push_back(std::move(statement));
-  if (load_.warehouse.hard_delete) statements.push_back(sql::delete_marked_rows(dialect_, table_));
-  return statements;
+  // With hard_delete the marked rows are deleted after every batch, as if it had deletions.
+  return SqlSink::merge_statements(staging_, batch_has_deletions_ || load_.warehouse.hard_delete);
 }
 
 std::string StagedWarehouseSink::load_failure(const s3::StagedBatch &batch,
@@ -81,7 +58,7 @@ s3::StagedBatch StagedWarehouseSink::stage(const singer::RecordBatch &batch,
   s3::StagingOptions options = load_.staging.options;
   options.prefix = prefix;
   s3::StagingWriter writer(load_.client, options);
-  s3::RecordRowWriter rows(plan_->property_of, singer::utc_now_rfc3339());
+  RecordRowWriter rows(plan().property_of, singer::utc_now_rfc3339());
   for (std::size_t i = 0; i < batch.size(); ++i) rows.write(writer, batch[i], metas[i]);
   return writer.finish();
 }
@@ -91,9 +68,9 @@ void StagedWarehouseSink::process_batch(const singer::RecordBatch &received,
   if (received.empty()) return;
   ensure_table(&received);
   const singer::RecordBatch &batch = fit_values(received);
-  sql::check_values_fit(dialect_, *plan_, batch, load_.plugin, stream());
+  check_values_fit(batch);
   const std::string prefix =
-      s3::batch_prefix(load_.staging.options.prefix, table_.schema + "." + table_.table);
+      s3::batch_prefix(load_.staging.options.prefix, table().schema + "." + table().table);
   batch_has_deletions_ = false;
   for (const auto &record : batch) batch_has_deletions_ |= sql::marks_deletion(record);
   s3::StagedBatch staged = stage(batch, metas, prefix);
@@ -112,7 +89,7 @@ void StagedWarehouseSink::process_batch(const singer::RecordBatch &received,
   // The batch is committed: from here on nothing may fail it, or its STATE would never be
   // echoed and a resumed run would load it again.
   context().info("stream " + stream() + ": loaded " + std::to_string(staged.rows) + " rows into " +
-                 table_.schema + "." + table_.table + " from " +
+                 table().schema + "." + table().table + " from " +
                  std::to_string(staged.files.size()) + " staged files (" +
                  std::to_string(staged.stored_bytes) + " bytes)");
   if (!load_.staging.keep_staged_files) remove_committed_files(staged);
@@ -148,7 +125,7 @@ void StagedWarehouseSink::remove_committed_files(const s3::StagedBatch &staged) 
 
 void StagedWarehouseSink::activate_version(std::int64_t version) {
   ensure_table(nullptr);
-  execute({sql::retire_old_versions(dialect_, table_, version, load_.warehouse.hard_delete)});
+  retire_old_versions(version);
 }
 
 }  // namespace chorus::warehouse

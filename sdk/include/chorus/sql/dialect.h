@@ -43,6 +43,10 @@ enum class UpsertMethod {
   DeleteInsert       // DELETE ... USING staging; INSERT ... SELECT (Redshift classic)
 };
 
+// `text` as a string literal for a database that reads backslash escapes in literals
+// (Redshift, Snowflake): quoted with ', and a ' or \ inside doubled.
+std::string backslash_escaped_literal(std::string_view text);
+
 class Dialect {
  public:
   virtual ~Dialect() = default;

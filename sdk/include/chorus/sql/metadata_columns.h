@@ -1,6 +1,18 @@
-// The Singer "_sdc_" metadata columns every chorus SQL target adds, and where a stream lands.
+// The Singer "_sdc_" metadata columns: which there are, their types, and how each is filled
+// from a record. Every chorus target that writes them (SQL tables, staged warehouse files,
+// CSV and JSON Lines files) takes them from here, so that files and tables agree.
+//
+//   name                type         value for a record
+//   _sdc_extracted_at   TimestampTz  the RECORD's time_extracted (null without one)
+//   _sdc_received_at    TimestampTz  when the target read the RECORD (RecordMeta::received_at)
+//   _sdc_batched_at     TimestampTz  when the batch holding the record was loaded
+//   _sdc_deleted_at     TimestampTz  the record's own _sdc_deleted_at (the tap sets it on
+//                                    deletes), else null
+//   _sdc_sequence       Integer(8)   RecordMeta::sequence: grows with every record, across runs
+//   _sdc_table_version  Integer(8)   the RECORD's version (null without one)
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,19 +20,52 @@
 #include "chorus/singer/message.h"
 #include "chorus/sql/dialect.h"
 
+namespace chorus {
+struct RecordMeta;  // chorus/plugin/target.h
+}
+
 namespace chorus::sql {
 
-inline constexpr std::string_view kExtractedAt = "_sdc_extracted_at";  // RECORD time_extracted
-inline constexpr std::string_view kReceivedAt = "_sdc_received_at";    // target read the RECORD
-inline constexpr std::string_view kBatchedAt = "_sdc_batched_at";      // batch was loaded
-inline constexpr std::string_view kDeletedAt = "_sdc_deleted_at";      // set by the tap on deletes
+inline constexpr std::string_view kExtractedAt = "_sdc_extracted_at";
+inline constexpr std::string_view kReceivedAt = "_sdc_received_at";
+inline constexpr std::string_view kBatchedAt = "_sdc_batched_at";
+inline constexpr std::string_view kDeletedAt = "_sdc_deleted_at";
 inline constexpr std::string_view kSequence = "_sdc_sequence";  // order of records; last wins
 inline constexpr std::string_view kTableVersion = "_sdc_table_version";  // ACTIVATE_VERSION
 
-// The metadata columns in the order above: timestamps with time zone, sequence and table
-// version as 8-byte integers. Their names are the Singer ones (what feeds each column, see
-// TablePlan::property_of); metadata_column() gives the name a table has for one.
+// What fills a metadata column.
+enum class MetadataSource { ExtractedAt, ReceivedAt, BatchedAt, DeletedAt, Sequence, TableVersion };
+
+struct MetadataField {
+  std::string_view name;  // the Singer name, kExtractedAt, ...
+  MetadataSource source;
+  LogicalType type;  // TimestampTz, or an 8-byte Integer
+  // Set by the target anew on every delivery (all but _sdc_deleted_at, which the tap sends):
+  // a record sent again differs from its first delivery only in these.
+  bool per_delivery;
+};
+
+// The six fields, in the order of the table above.
+const std::array<MetadataField, 6> &metadata_fields();
+
+// The metadata field named `name` (a Singer name), or nullptr for any other name.
+const MetadataField *metadata_field(std::string_view name);
+
+// True for the name of a metadata field that is set per delivery (MetadataField::per_delivery).
+bool set_per_delivery(std::string_view name);
+
+// The metadata fields as table columns, in the order above. Their names are the Singer ones
+// (what feeds each column, see TablePlan::property_of); metadata_column() gives the name a
+// table has for one.
 std::vector<Column> metadata_columns();
+
+// The value field `source` has for `record`, as the table above says: text for the timestamps
+// (null when the record or `meta` has none), a number for the integers. `batched_at` is the
+// RFC 3339 time of the batch. The value may point into `record`, `meta`, `batched_at` or
+// `scratch`, which holds the text of a number made here.
+singer::Value metadata_value(MetadataSource source, const singer::RecordView &record,
+                             const RecordMeta &meta, std::string_view batched_at,
+                             std::string &scratch);
 
 // The column metadata column `name` (kDeletedAt, ...) gets in a table of `dialect`:
 // dialect.safe_name(name), as plan_table() names it. "_SDC_DELETED_AT" in a dialect that

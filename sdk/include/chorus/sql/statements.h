@@ -14,6 +14,11 @@
 
 namespace chorus::sql {
 
+// The quoted names of `columns`, each after `prefix`, comma-separated: "a", "b" (or with a
+// prefix: "src"."a", "src"."b"), as statements (a COPY's column list, say) name them.
+std::string column_list(const Dialect &dialect, const std::vector<Column> &columns,
+                        const std::string &prefix = {});
+
 // CREATE SCHEMA IF NOT EXISTS "s"
 std::string create_schema(const Dialect &dialect, const std::string &schema);
 

@@ -11,7 +11,8 @@
 //               (unless keep_staged_files), also when the load failed
 //   ACTIVATE_VERSION  retire rows of older versions (sql::retire_old_versions)
 //
-// StagedWarehouseSink does all of it; a target supplies only what its warehouse does its own
+// StagedWarehouseSink does all of it, the SQL part through chorus::sql::SqlSink (the SQL sink
+// family, see chorus/sql/sql_sink.h); a target supplies only what its warehouse does its own
 // way: how statements and queries reach the warehouse, and load_staged() (its COPY, inside the
 // transaction it runs the merge in).
 #pragma once
@@ -27,6 +28,7 @@
 #include "chorus/s3/staging.h"
 #include "chorus/s3/staging_settings.h"
 #include "chorus/sql/dialect.h"
+#include "chorus/sql/sql_sink.h"
 #include "chorus/sql/stream_tables.h"
 #include "chorus/sql/table_plan.h"
 #include "chorus/sql/warehouse_load.h"
@@ -49,7 +51,7 @@ struct StagedLoad {
   sql::StreamTables tables;          // which stream has which table
 };
 
-class StagedWarehouseSink : public BatchSink {
+class StagedWarehouseSink : public sql::SqlSink {
  public:
   // The stream lands in sql::table_for_stream(dialect, stream, default_target_schema, "public")
   // and stages its rows in dialect.staging_table() of it. `dialect` and `load` outlive the sink.
@@ -60,25 +62,16 @@ class StagedWarehouseSink : public BatchSink {
   // DELETE with hard_delete, else an UPDATE of _sdc_deleted_at).
   void activate_version(std::int64_t version) override;
 
-  const sql::TableName &table() const { return table_; }
-
  protected:
-  // What the warehouse does its own way.
+  // What the warehouse does its own way: query(), execute() (each statement committed: table
+  // preparation, grants, ACTIVATE_VERSION; a warehouse may send them together),
+  // information_schema() and upsert_statements() as sql::SqlSink says, and the following.
 
-  // Runs one query; every value as text, NULL as nullopt.
-  virtual std::vector<sql::CatalogRow> query(const std::string &sql) = 0;
-  // Runs `statements` in order, each one committed (table preparation, grants,
-  // ACTIVATE_VERSION). A warehouse may send them together.
-  virtual void execute(const std::vector<std::string> &statements) = 0;
   // Moves `batch` (files staged under key prefix `prefix`) into table(), all or nothing:
   // create staging_table() (sql::create_staging_table), copy the files into it, run
   // merge_statements(), drop it. Throws on failure, with a message that names the stream (see
   // load_failure()); the staged files are removed afterwards unless kept.
   virtual void load_staged(const s3::StagedBatch &batch, const std::string &prefix) = 0;
-  // The schema of the catalog's "columns" view: "information_schema" unless overridden.
-  virtual std::string information_schema() const { return "information_schema"; }
-  // How the staging rows reach table(): sql::upsert_from_staging() unless overridden.
-  virtual std::vector<std::string> upsert_statements() const;
   // After a committed load and the removal of its files: per-load maintenance (VACUUM, ...).
   // The batch is committed already, so a failure here is logged as a warning.
   virtual void after_load() {}
@@ -89,13 +82,12 @@ class StagedWarehouseSink : public BatchSink {
 
   // For the warehouse's part.
 
-  const sql::Dialect &dialect() const { return dialect_; }
   StagedLoad &staged_load() const { return load_; }
-  // The table's plan; set by the first batch or ACTIVATE_VERSION, before load_staged() runs.
-  const sql::TablePlan &plan() const { return *plan_; }
+  // plan() is set by the first batch or ACTIVATE_VERSION, before load_staged() runs.
   const sql::TableName &staging_table() const { return staging_; }
   // For a batch with deletion records and soft deletes, sql::keep_values_of_deleted_rows();
-  // then upsert_statements(), then sql::delete_marked_rows() when hard_delete is set.
+  // then upsert_statements(), then sql::delete_marked_rows() when hard_delete is set (after
+  // every batch, so rows marked before hard_delete was set go too).
   std::vector<std::string> merge_statements() const;
   // "<plugin>: stream '<stream>': loading <n> rows staged at s3://<bucket>/<location> failed: ",
   // the start of the message of a failed load.
@@ -115,11 +107,8 @@ class StagedWarehouseSink : public BatchSink {
   // Deletes the files of a committed batch; a failure is a warning naming the objects left.
   void remove_committed_files(const s3::StagedBatch &staged);
 
-  const sql::Dialect &dialect_;
   StagedLoad &load_;
-  sql::TableName table_;
   sql::TableName staging_;
-  std::optional<sql::TablePlan> plan_;
   bool batch_has_deletions_ = false;  // of the batch being loaded
 };
 

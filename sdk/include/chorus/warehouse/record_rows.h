@@ -8,28 +8,29 @@
 #include "chorus/plugin/target.h"
 #include "chorus/s3/staging.h"
 #include "chorus/singer/message.h"
+#include "chorus/sql/metadata_columns.h"
 
-namespace chorus::s3 {
+namespace chorus::warehouse {
 
 class RecordRowWriter {
  public:
-  // `sources[i]` names what feeds column i: a record property, or one of the metadata columns
-  // "_sdc_extracted_at" (the RECORD's time_extracted), "_sdc_received_at" (meta.received_at),
-  // "_sdc_batched_at" (`batched_at`), "_sdc_sequence" (meta.sequence), "_sdc_table_version"
-  // (the RECORD's version). A record property of the same name wins over the metadata value,
-  // so a tap's own "_sdc_deleted_at" is loaded as sent. Anything absent is NULL.
+  // `sources[i]` names what feeds column i: a record property, or one of the _sdc_ metadata
+  // columns, filled as chorus/sql/metadata_columns.h says (`batched_at` for
+  // "_sdc_batched_at"). A record property of the same name wins over the metadata value, so a
+  // tap's own "_sdc_deleted_at" is loaded as sent. Anything absent is NULL.
   RecordRowWriter(std::vector<std::string> sources, std::string batched_at);
 
   // Not thread-safe: it remembers where each property was found in the previous record.
-  void write(StagingWriter &writer, const singer::RecordView &record, const RecordMeta &meta) const;
+  void write(s3::StagingWriter &writer, const singer::RecordView &record,
+             const RecordMeta &meta) const;
 
  private:
   const singer::Field *find_field(const singer::RecordView &record, std::size_t column) const;
-  enum class Source { Property, ExtractedAt, ReceivedAt, BatchedAt, Sequence, TableVersion };
   std::vector<std::string> sources_;
-  std::vector<Source> kinds_;
+  std::vector<const sql::MetadataField *> metadata_;  // per column: null for a property
   std::string batched_at_;
   mutable std::vector<std::size_t> hints_;  // per column: its property's index last time
+  mutable std::string scratch_;             // the text of a metadata number
 };
 
-}  // namespace chorus::s3
+}  // namespace chorus::warehouse
