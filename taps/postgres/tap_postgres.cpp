@@ -4,66 +4,62 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/entry.h"
+#include "chorus/plugin/setting.h"
 #include "table_discovery.h"
 #include "table_stream.h"
 
 namespace chorus::tap_postgres {
 
+const Setting<std::vector<std::string>> kSchemas =
+    Setting<std::vector<std::string>>("schemas", "Schemas whose tables and views are discovered.")
+        .defaults_to({"public"});
+const Setting<std::string> kReplicationSlot =
+    Setting<std::string>("replication_slot",
+                         "LOG_BASED: the wal2json logical replication slot to read (created on "
+                         "the first run) over a replication connection, so the user needs the "
+                         "REPLICATION attribute. Give each pipeline its own.")
+        .defaults_to("chorus");
+const Setting<nlohmann::json> kReplication =
+    Setting<nlohmann::json>(
+        "replication",
+        "Per stream (\"<schema>-<table>\"), the replication method and key discovery puts in "
+        "the catalog: {\"public-orders\": {\"method\": \"INCREMENTAL\", \"replication_key\": "
+        "\"updated_at\"}}. Default: FULL_TABLE.")
+        .with("additionalProperties",
+              {{"type", "object"},
+               {"properties",
+                {{"method",
+                  {{"type", "string"}, {"enum", {"FULL_TABLE", "INCREMENTAL", "LOG_BASED"}}}},
+                 {"replication_key", {{"type", "string"}}}}}});
+const Setting<std::uint64_t> kStateEvery =
+    Setting<std::uint64_t>("state_every", "Records between STATE messages.")
+        .defaults_to(10000)
+        .at_least(1);
+const Setting<bool> kAllowEmpty =
+    Setting<bool>("allow_empty",
+                  "Succeed with nothing synced when no table is selected (tables are not "
+                  "selected by default: choose them with --select or `select:`).")
+        .defaults_to(false);  // read by Tap::sync
+
 class PostgresTap : public Tap {
  public:
   static PluginInfo info() {
-    nlohmann::json properties = pg::connection_settings_properties();
-    properties["schemas"] = {{"type", "array"},
-                             {"items", {{"type", "string"}}},
-                             {"default", {"public"}},
-                             {"description", "Schemas whose tables and views are discovered."}};
-    properties["replication_slot"] = {
-        {"type", "string"},
-        {"default", "chorus"},
-        {"description",
-         "LOG_BASED: the wal2json logical replication slot to read (created on the first "
-         "run) over a replication connection, so the user needs the REPLICATION attribute. "
-         "Give each pipeline its own."}};
-    properties["replication"] = {
-        {"type", "object"},
-        {"additionalProperties",
-         {{"type", "object"},
-          {"properties",
-           {{"method", {{"type", "string"}, {"enum", {"FULL_TABLE", "INCREMENTAL", "LOG_BASED"}}}},
-            {"replication_key", {{"type", "string"}}}}}}},
-        {"description",
-         "Per stream (\"<schema>-<table>\"), the replication method and key discovery puts "
-         "in the catalog: {\"public-orders\": {\"method\": \"INCREMENTAL\", "
-         "\"replication_key\": \"updated_at\"}}. Default: FULL_TABLE."}};
-    properties["state_every"] = {{"type", "integer"},
-                                 {"default", 10000},
-                                 {"minimum", 1},
-                                 {"description", "Records between STATE messages."}};
-    properties["allow_empty"] = {
-        {"type", "boolean"},
-        {"default", false},
-        {"description",
-         "Succeed with nothing synced when no table is selected (tables are not selected by "
-         "default: choose them with --select or `select:`)."}};
-    PluginInfo info;
-    info.name = "tap-postgres";
-    info.version = "0.1.0";
-    info.description =
-        "Reads PostgreSQL tables and views: full table (COPY), incremental by a replication "
-        "key, or log-based through a wal2json replication slot.";
-    info.capabilities = {"discover", "catalog", "state", "about", "activate-version", "log-based"};
-    info.settings = {{"type", "object"}, {"properties", properties}, {"required", {"dbname"}}};
-    return info;
+    return {"tap-postgres",
+            "0.1.0",
+            "Reads PostgreSQL tables and views: full table (COPY), incremental by a replication "
+            "key, or log-based through a wal2json replication slot.",
+            {"discover", "catalog", "state", "about", "activate-version", "log-based"},
+            SettingList{&kSchemas, &kReplicationSlot, &kReplication, &kStateEvery, &kAllowEmpty}
+                .add(pg::connection_setting_list())
+                .schema()};
   }
 
   PostgresTap(PluginContext context, nlohmann::json config)
       : Tap(std::move(context), std::move(config)) {
     settings_ = pg::connection_settings(this->config());
-    for (const auto &schema : this->config().value("schemas", nlohmann::json::array({"public"}))) {
-      schemas_.push_back(schema.get<std::string>());
-    }
-    options_.replication_slot = this->config().value("replication_slot", "chorus");
-    options_.state_every = this->config().value("state_every", std::uint64_t{10000});
+    schemas_ = kSchemas.read(this->config());
+    options_.replication_slot = kReplicationSlot.read(this->config());
+    options_.state_every = kStateEvery.read(this->config());
     options_.connect = [this] {
       return std::make_unique<pg::Connection>(settings_, "tap-postgres");
     };
@@ -76,9 +72,8 @@ class PostgresTap : public Tap {
     auto connection = options_.connect();
     std::vector<std::unique_ptr<Stream>> streams;
     for (auto &table : discover_tables(*connection, schemas_)) {
-      nlohmann::json replication = config()
-                                       .value("replication", nlohmann::json::object())
-                                       .value(table.stream_name(), nlohmann::json());
+      const nlohmann::json replication =
+          kReplication.read(config()).value(table.stream_name(), nlohmann::json());
       streams.push_back(std::make_unique<TableStream>(std::move(table), options_, replication));
     }
     return streams;

@@ -6,6 +6,7 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/errors.h"
+#include "redshift_settings.h"
 
 namespace chorus::target_redshift {
 namespace {
@@ -23,13 +24,13 @@ struct LibpqHandle : pqxx::largeobject {
 
 ConnectionSettings ConnectionSettings::from_config(const nlohmann::json &config) {
   ConnectionSettings settings;
-  settings.host = config.value("host", "");
-  settings.port = config.value("port", 5439);
-  settings.dbname = config.value("dbname", "");
-  settings.user = config.value("user", "");
-  settings.password = config.value("password", "");
-  settings.sslmode = config.value("sslmode", "require");
-  settings.connect_timeout_seconds = config.value("connect_timeout", 10);
+  settings.host = kHost.read(config);
+  settings.port = kPort.read(config);
+  settings.dbname = kDbname.read(config);
+  settings.user = kUser.read(config);
+  settings.password = kPassword.read(config);
+  settings.sslmode = kSslmode.read(config);
+  settings.connect_timeout_seconds = kConnectTimeout.read(config);
   return settings;
 }
 
