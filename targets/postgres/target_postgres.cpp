@@ -43,17 +43,17 @@ class PostgresTarget : public Target {
         "description",
         "Delete rows instead of marking them: records with _sdc_deleted_at, and rows of older "
         "versions on ACTIVATE_VERSION. Off: such rows keep _sdc_deleted_at set.");
-    nlohmann::json settings =
+    const nlohmann::json settings =
         SettingList{&kDefaultTargetSchema, &kGrants, &hard_delete, &kParallelCopies}
             .add(pg::connection_setting_list())
+            .add(sql::type_settings_properties())
+            .add({{"table_names", sql::StreamTables::setting_schema()}})
             .schema();
-    settings["properties"].update(sql::type_settings_properties());
-    settings["properties"]["table_names"] = sql::StreamTables::setting_schema();
     return {"target-postgres",
             "0.1.0",
             "Loads Singer streams into PostgreSQL tables (COPY, then upsert).",
             {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
-            with_common_target_settings(settings)};
+            settings};
   }
 
   PostgresTarget(PluginContext context, nlohmann::json config)

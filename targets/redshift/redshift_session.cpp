@@ -23,15 +23,10 @@ struct LibpqHandle : pqxx::largeobject {
 }  // namespace
 
 ConnectionSettings ConnectionSettings::from_config(const nlohmann::json &config) {
-  ConnectionSettings settings;
-  settings.host = kHost.read(config);
-  settings.port = kPort.read(config);
-  settings.dbname = kDbname.read(config);
-  settings.user = kUser.read(config);
-  settings.password = kPassword.read(config);
-  settings.sslmode = kSslmode.read(config);
-  settings.connect_timeout_seconds = kConnectTimeout.read(config);
-  return settings;
+  // In the order of the fields.
+  return {kHost.read(config),          kPort.read(config),     kDbname.read(config),
+          kUser.read(config),          kPassword.read(config), kSslmode.read(config),
+          kConnectTimeout.read(config)};
 }
 
 std::string ConnectionSettings::describe() const {

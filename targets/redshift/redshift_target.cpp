@@ -9,16 +9,17 @@
 namespace chorus::target_redshift {
 
 PluginInfo RedshiftTarget::info() {
-  nlohmann::json settings = redshift_setting_list().add(s3::staging_setting_list()).schema();
-  settings["properties"].update(sql::warehouse_settings_properties(
-      "public", R"("analytics": ["GROUP analysts", "ROLE reporting", "alice"])"));
-  settings["properties"]["external_tables"] = external_tables_settings_schema();
   return {"target-redshift",
           "0.1.0",
           "Loads Singer streams into Amazon Redshift: CSV staged in S3, COPY, then de-duplicated "
           "upserts.",
           {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
-          with_common_target_settings(settings)};
+          redshift_setting_list()
+              .add(s3::staging_setting_list())
+              .add(sql::warehouse_settings_properties(
+                  "public", R"("analytics": ["GROUP analysts", "ROLE reporting", "alice"])"))
+              .add({{"external_tables", external_tables_settings_schema()}})
+              .schema()};
 }
 
 std::unique_ptr<Sink> RedshiftTarget::make_sink(const StreamInfo &stream) {

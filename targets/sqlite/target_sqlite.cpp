@@ -23,15 +23,15 @@ const Setting<std::string> kDatabase =
 class SqliteTarget : public Target {
  public:
   static PluginInfo info() {
-    nlohmann::json settings = SettingList{&kDatabase}.schema();
-    settings["properties"].update(sql::type_settings_properties());
-    settings["properties"]["table_names"] = sql::StreamTables::setting_schema();
     return {"target-sqlite",
             "0.1.0",
             "Loads each stream into a table of a SQLite database file, upserting on the stream's "
             "key properties.",
             {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
-            settings};
+            SettingList{&kDatabase}
+                .add(sql::type_settings_properties())
+                .add({{"table_names", sql::StreamTables::setting_schema()}})
+                .schema()};
   }
 
   SqliteTarget(PluginContext context, nlohmann::json config)

@@ -31,13 +31,19 @@ const Setting<nlohmann::json> kGrants = Setting<nlohmann::json>("grants", "Who m
 const SettingList kAll{&kPath,  &kHost, &kPassword, &kMode,    &kVerbose, &kEvery,
                        &kFiles, &kWait, &kRatio,    &kSchemas, &kGrants};
 
-std::string read_error(const std::function<void()> &read) {
+std::string error_of(const std::function<void()> &action) {
   try {
-    read();
+    action();
   } catch (const chorus::ConfigError &error) {
     return error.what();
   }
   return "no error";
+}
+
+// The error reading `setting` from `config` raises.
+template <class T>
+std::string read_error(const Setting<T> &setting, const nlohmann::json &config) {
+  return error_of([&] { setting.read(config); });
 }
 
 }  // namespace
@@ -77,42 +83,33 @@ TEST_CASE("a setting in the config reads as its typed value") {
 }
 
 TEST_CASE("a value of the wrong type is refused with the words of apply_settings") {
-  CHECK(read_error([] {
-          kEvery.read({{"every", "10"}});
-        }) == "setting 'every' must be an integer, got a string");
-  CHECK(read_error([] {
-          kEvery.read({{"every", 2.5}});
-        }) == "setting 'every' must be an integer, got a number");
-  CHECK(read_error([] {
-          kVerbose.read({{"verbose", "yes"}});
-        }) == "setting 'verbose' must be a boolean, got a string");
-  CHECK(read_error([] {
-          kPath.read({{"path", 3}});
-        }) == "setting 'path' must be a string, got a number");
-  CHECK(read_error([] {
-          kSchemas.read({{"schemas", "public"}});
-        }) == "setting 'schemas' must be an array, got a string");
-  CHECK(read_error([] {
-          kGrants.read({{"grants", nlohmann::json::array()}});
-        }) == "setting 'grants' must be an object, got an array");
+  CHECK(read_error(kEvery, {{"every", "10"}}) ==
+        "setting 'every' must be an integer, got a string");
+  CHECK(read_error(kEvery, {{"every", 2.5}}) == "setting 'every' must be an integer, got a number");
+  CHECK(read_error(kVerbose, {{"verbose", "yes"}}) ==
+        "setting 'verbose' must be a boolean, got a string");
+  CHECK(read_error(kPath, {{"path", 3}}) == "setting 'path' must be a string, got a number");
+  CHECK(read_error(kSchemas, {{"schemas", "public"}}) ==
+        "setting 'schemas' must be an array, got a string");
+  CHECK(read_error(kGrants, {{"grants", nlohmann::json::array()}}) ==
+        "setting 'grants' must be an object, got an array");
   // The schema said the same before the plugin read anything.
   const nlohmann::json schema = kAll.schema();
-  CHECK(read_error([&] {
+  CHECK(error_of([&] {
           chorus::apply_settings(schema, {{"host", "h"}, {"every", "10"}});
         }) == "setting 'every' must be an integer, got a string");
 }
 
 TEST_CASE("a secret of the wrong type is refused without echoing it") {
-  const std::string message = read_error([] { kPassword.read({{"password", 123456789}}); });
+  const std::string message = read_error(kPassword, {{"password", 123456789}});
   CHECK(message == "setting 'password' must be a string, got a number");
   CHECK(message.find("123456789") == std::string::npos);
 }
 
 TEST_CASE("an integer outside the range of the value's C++ type is refused, not wrapped") {
-  CHECK(read_error([] {
-          kFiles.read({{"files", -1}});
-        }) == "setting 'files' must be an integer from 0 to 18446744073709551615");
-  CHECK(read_error([] { kFiles.read({{"files", 4}}); }) == "no error");
+  CHECK(read_error(kFiles, {{"files", -1}}) ==
+        "setting 'files' must be an integer from 0 to 18446744073709551615");
+  CHECK(read_error(kFiles, {{"files", 4}}) == "no error");
 }
 
 TEST_CASE("the settings schema is generated from the declarations") {
@@ -155,4 +152,18 @@ TEST_CASE("a shared group of settings joins a plugin's own, in declaration order
   CHECK(schema["required"] == nlohmann::json::array({"host", "bucket"}));
   CHECK(schema["properties"].size() == 3);
   CHECK_FALSE(SettingList{&kPath}.schema().contains("required"));
+}
+
+TEST_CASE("properties given as JSON Schema join the list, and a declared setting wins") {
+  const nlohmann::json schema =
+      SettingList{&kPath}
+          .add({{"path", {{"type", "integer"}}}, {"table_names", {{"type", "object"}}}})
+          .schema();
+  CHECK(schema["properties"]["path"] == kPath.schema());
+  CHECK(schema["properties"]["table_names"] == nlohmann::json{{"type", "object"}});
+}
+
+TEST_CASE("a string list checks each item's type") {
+  CHECK(read_error(kSchemas, {{"schemas", {"a", 1}}}) ==
+        "setting 'schemas[1]' must be a string, got a number");
 }

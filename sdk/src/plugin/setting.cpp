@@ -50,8 +50,13 @@ SettingList &SettingList::add(const SettingList &more) {
   return *this;
 }
 
+SettingList &SettingList::add(const nlohmann::json &properties) {
+  other_properties_.update(properties);
+  return *this;
+}
+
 nlohmann::json SettingList::properties() const {
-  nlohmann::json properties = nlohmann::json::object();
+  nlohmann::json properties = other_properties_;
   for (const SettingDeclaration *setting : settings_) {
     properties[setting->name()] = setting->schema();
   }

@@ -150,6 +150,10 @@ class SettingList {
 
   // Appends `more` (a shared group) after the settings listed so far.
   SettingList &add(const SettingList &more);
+  // Adds settings given as JSON Schema properties ({name: schema}): the groups that are not
+  // declared as Setting constants (the SQL type and table settings). A declared setting of the
+  // same name wins.
+  SettingList &add(const nlohmann::json &properties);
   // {name: schema} of every setting.
   nlohmann::json properties() const;
   // {"type": "object", "properties": ..., "required": [...]} ("required" only when one is).
@@ -157,6 +161,7 @@ class SettingList {
 
  private:
   std::vector<const SettingDeclaration *> settings_;
+  nlohmann::json other_properties_ = nlohmann::json::object();
 };
 
 template <class T>
