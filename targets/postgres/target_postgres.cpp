@@ -53,7 +53,7 @@ class PostgresTarget : public Target {
             "0.1.0",
             "Loads Singer streams into PostgreSQL tables (COPY, then upsert).",
             {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
-            settings};
+            with_common_target_settings(settings)};
   }
 
   PostgresTarget(PluginContext context, nlohmann::json config)

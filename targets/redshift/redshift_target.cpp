@@ -14,12 +14,13 @@ PluginInfo RedshiftTarget::info() {
           "Loads Singer streams into Amazon Redshift: CSV staged in S3, COPY, then de-duplicated "
           "upserts.",
           {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
-          redshift_setting_list()
-              .add(s3::staging_setting_list())
-              .add(sql::warehouse_settings_properties(
-                  "public", R"("analytics": ["GROUP analysts", "ROLE reporting", "alice"])"))
-              .add({{"external_tables", external_tables_settings_schema()}})
-              .schema()};
+          with_common_target_settings(
+              redshift_setting_list()
+                  .add(s3::staging_setting_list())
+                  .add(sql::warehouse_settings_properties(
+                      "public", R"("analytics": ["GROUP analysts", "ROLE reporting", "alice"])"))
+                  .add({{"external_tables", external_tables_settings_schema()}})
+                  .schema())};
 }
 
 std::unique_ptr<Sink> RedshiftTarget::make_sink(const StreamInfo &stream) {

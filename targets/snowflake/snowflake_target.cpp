@@ -70,18 +70,18 @@ SnowflakeLoad::SnowflakeLoad(const nlohmann::json &config, const PluginContext &
 }
 
 PluginInfo SnowflakeTarget::info() {
-  return {
-      "target-snowflake",
-      "0.1.0",
-      "Loads Singer streams into Snowflake: CSV staged in S3, COPY INTO, then MERGE, over the "
-      "SQL API.",
-      {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
-      SettingList{&kAccount, &kUser, &kPrivateKey, &kPrivateKeyPath, &kPrivateKeyPassphrase,
-                  &kDatabase, &kWarehouse, &kRole, &kExternalStage, &kStorageIntegration,
-                  &kSqlApiUrl}
-          .add(s3::staging_setting_list())
-          .add(sql::warehouse_settings_properties("PUBLIC", R"("ANALYTICS": ["REPORTING_ROLE"])"))
-          .schema()};
+  return {"target-snowflake",
+          "0.1.0",
+          "Loads Singer streams into Snowflake: CSV staged in S3, COPY INTO, then MERGE, over the "
+          "SQL API.",
+          {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
+          with_common_target_settings(SettingList{
+              &kAccount, &kUser, &kPrivateKey, &kPrivateKeyPath, &kPrivateKeyPassphrase, &kDatabase,
+              &kWarehouse, &kRole, &kExternalStage, &kStorageIntegration, &kSqlApiUrl}
+                                          .add(s3::staging_setting_list())
+                                          .add(sql::warehouse_settings_properties(
+                                              "PUBLIC", R"("ANALYTICS": ["REPORTING_ROLE"])"))
+                                          .schema())};
 }
 
 std::unique_ptr<Sink> SnowflakeTarget::make_sink(const StreamInfo &stream) {
