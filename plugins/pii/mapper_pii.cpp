@@ -16,6 +16,7 @@
 #include "chorus/plugin/did_you_mean.h"
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/setting.h"
 #include "property_rules.h"
 
 namespace chorus::pii {
@@ -40,47 +41,40 @@ void sha256_hex(std::string_view salt, std::string_view text, std::string &out) 
   }
 }
 
+const Setting<std::vector<std::string>> kHash =
+    Setting<std::vector<std::string>>("hash",
+                                      "\"stream.property\" entries replaced by the hex SHA-256 "
+                                      "of salt + value (null stays null).")
+        .defaults_to({});
+const Setting<std::vector<std::string>> kDrop =
+    Setting<std::vector<std::string>>("drop",
+                                      "\"stream.property\" entries removed from schema and "
+                                      "records.")
+        .defaults_to({});
+const Setting<std::string> kSalt =
+    Setting<std::string>("salt",
+                         "Prefix hashed with each value, so hashes cannot be looked up; required "
+                         "when `hash` lists properties.")
+        .defaults_to("")
+        .secret();
+
 }  // namespace
 
 class PiiMapper : public Mapper {
  public:
   static PluginInfo info() {
-    PluginInfo info;
-    info.name = "mapper-pii";
-    info.version = "0.1.0";
-    info.description = "Drops or hashes personal data properties of chosen streams.";
-    info.capabilities = {"about"};
-    info.settings = {
-        {"type", "object"},
-        {"properties",
-         {{"hash",
-           {{"type", "array"},
-            {"items", {{"type", "string"}}},
-            {"default", nlohmann::json::array()},
-            {"description",
-             "\"stream.property\" entries replaced by the hex SHA-256 of salt + "
-             "value (null stays null)."}}},
-          {"drop",
-           {{"type", "array"},
-            {"items", {{"type", "string"}}},
-            {"default", nlohmann::json::array()},
-            {"description", "\"stream.property\" entries removed from schema and records."}}},
-          {"salt",
-           {{"type", "string"},
-            {"default", ""},
-            {"secret", true},
-            {"description",
-             "Prefix hashed with each value, so hashes cannot be looked up; required when "
-             "`hash` lists properties."}}}}}};
-    return info;
+    return {"mapper-pii",
+            "0.1.0",
+            "Drops or hashes personal data properties of chosen streams.",
+            {"about"},
+            SettingList{&kHash, &kDrop, &kSalt}.schema()};
   }
 
   PiiMapper(PluginContext context, nlohmann::json config)
       : Mapper(std::move(context), std::move(config)),
-        rules_(this->config().value("hash", nlohmann::json::array()),
-               this->config().value("drop", nlohmann::json::array())),
-        salt_(this->config().value("salt", std::string())) {
-    if (salt_.empty() && !this->config().value("hash", nlohmann::json::array()).empty()) {
+        rules_(kHash.read(this->config()), kDrop.read(this->config())),
+        salt_(kSalt.read(this->config())) {
+    if (salt_.empty() && !kHash.read(this->config()).empty()) {
       throw ConfigError(
           "mapper-pii: `salt` is empty, but `hash` lists properties: an unsalted SHA-256 of an "
           "email or a phone number is undone by hashing likely values. Set `salt` to a long "

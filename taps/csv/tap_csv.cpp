@@ -4,54 +4,49 @@
 #include <vector>
 
 #include "chorus/plugin/entry.h"
+#include "chorus/plugin/setting.h"
 #include "csv_stream.h"
 #include "file_spec.h"
 
 namespace chorus::csv {
 
+const Setting<nlohmann::json> kFiles =
+    Setting<nlohmann::json>("files",
+                            "The streams to read: entity, path (file or glob), keys, "
+                            "replication_key, delimiter, schema.")
+        .with("type", "array")
+        .with("items", file_spec_settings_schema())
+        .required();
+const Setting<std::uint64_t> kStateEvery =
+    Setting<std::uint64_t>("state_every", "Records between STATE messages.")
+        .defaults_to(10000)
+        .at_least(1);
+const Setting<std::uint64_t> kInferSampleRows =
+    Setting<std::uint64_t>(
+        "infer_sample_rows",
+        "Rows read to infer column types when no schema is declared; 0 reads every row.")
+        .defaults_to(10000)
+        .at_least(0);
+const Setting<bool> kAllowEmpty =
+    Setting<bool>("allow_empty", "Sync nothing, instead of failing, when a path matches no file.")
+        .defaults_to(false);
+
 class CsvTap : public Tap {
  public:
   static PluginInfo info() {
-    PluginInfo info;
-    info.name = "tap-csv";
-    info.version = "0.1.0";
-    info.description = "Reads CSV files, one stream per `files` entry.";
-    info.capabilities = {"discover", "catalog", "state", "about"};
-    info.settings = {
-        {"type", "object"},
-        {"required", {"files"}},
-        {"properties",
-         {{"files",
-           {{"type", "array"},
-            {"items", file_spec_settings_schema()},
-            {"description",
-             "The streams to read: entity, path (file or glob), keys, "
-             "replication_key, delimiter, schema."}}},
-          {"state_every",
-           {{"type", "integer"},
-            {"default", 10000},
-            {"minimum", 1},
-            {"description", "Records between STATE messages."}}},
-          {"infer_sample_rows",
-           {{"type", "integer"},
-            {"default", 10000},
-            {"minimum", 0},
-            {"description",
-             "Rows read to infer column types when no schema is declared; 0 "
-             "reads every row."}}},
-          {"allow_empty",
-           {{"type", "boolean"},
-            {"default", false},
-            {"description", "Sync nothing, instead of failing, when a path matches no file."}}}}}};
-    return info;
+    return {"tap-csv",
+            "0.1.0",
+            "Reads CSV files, one stream per `files` entry.",
+            {"discover", "catalog", "state", "about"},
+            SettingList{&kFiles, &kStateEvery, &kInferSampleRows, &kAllowEmpty}.schema()};
   }
 
   CsvTap(PluginContext context, nlohmann::json config)
       : Tap(std::move(context), std::move(config)) {
-    specs_ = parse_file_specs(this->config()["files"]);
-    options_.state_every = this->config().value("state_every", std::uint64_t{10000});
-    options_.infer_sample_rows = this->config().value("infer_sample_rows", std::uint64_t{10000});
-    options_.allow_empty = this->config().value("allow_empty", false);
+    specs_ = parse_file_specs(kFiles.read(this->config()));
+    options_.state_every = kStateEvery.read(this->config());
+    options_.infer_sample_rows = kInferSampleRows.read(this->config());
+    options_.allow_empty = kAllowEmpty.read(this->config());
     if (options_.state_every == 0) options_.state_every = 1;
   }
 

@@ -4,48 +4,47 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/entry.h"
+#include "chorus/plugin/setting.h"
 #include "chorus/plugin/table_bookmarks.h"
 #include "table_discovery.h"
 #include "table_stream.h"
 
 namespace chorus::tap_postgres {
 
+const Setting<std::vector<std::string>> kSchemas =
+    Setting<std::vector<std::string>>("schemas", "Schemas whose tables and views are discovered.")
+        .defaults_to({"public"});
+const Setting<std::string> kReplicationSlot =
+    Setting<std::string>("replication_slot",
+                         "LOG_BASED: the wal2json logical replication slot to read (created on "
+                         "the first run) over a replication connection, so the user needs the "
+                         "REPLICATION attribute. Give each pipeline its own.")
+        .defaults_to("chorus");
+const Setting<std::uint64_t> kStateEvery =
+    Setting<std::uint64_t>("state_every", "Records between STATE messages.")
+        .defaults_to(10000)
+        .at_least(1);
 class PostgresTap : public Tap {
  public:
   static PluginInfo info() {
-    nlohmann::json properties = pg::connection_settings_properties();
-    properties["schemas"] = {{"type", "array"},
-                             {"items", {{"type", "string"}}},
-                             {"default", {"public"}},
-                             {"description", "Schemas whose tables and views are discovered."}};
-    properties["replication_slot"] = {
-        {"type", "string"},
-        {"default", "chorus"},
-        {"description",
-         "LOG_BASED: the wal2json logical replication slot to read (created on the first "
-         "run) over a replication connection, so the user needs the REPLICATION attribute. "
-         "Give each pipeline its own."}};
-    properties.update(
-        table_sync_settings_properties("<schema>-<table>", "public-orders", "updated_at"));
-    PluginInfo info;
-    info.name = "tap-postgres";
-    info.version = "0.1.0";
-    info.description =
+    return {
+        "tap-postgres",
+        "0.1.0",
         "Reads PostgreSQL tables and views: full table (COPY), incremental by a replication "
-        "key, or log-based through a wal2json replication slot.";
-    info.capabilities = {"discover", "catalog", "state", "about", "activate-version", "log-based"};
-    info.settings = {{"type", "object"}, {"properties", properties}, {"required", {"dbname"}}};
-    return info;
+        "key, or log-based through a wal2json replication slot.",
+        {"discover", "catalog", "state", "about", "activate-version", "log-based"},
+        SettingList{&kSchemas, &kReplicationSlot, &kStateEvery}
+            .add(pg::connection_setting_list())
+            .add(table_sync_settings_properties("<schema>-<table>", "public-orders", "updated_at"))
+            .schema()};
   }
 
   PostgresTap(PluginContext context, nlohmann::json config)
       : Tap(std::move(context), std::move(config)) {
     settings_ = pg::connection_settings(this->config());
-    for (const auto &schema : this->config().value("schemas", nlohmann::json::array({"public"}))) {
-      schemas_.push_back(schema.get<std::string>());
-    }
-    options_.replication_slot = this->config().value("replication_slot", "chorus");
-    options_.state_every = this->config().value("state_every", std::uint64_t{10000});
+    schemas_ = kSchemas.read(this->config());
+    options_.replication_slot = kReplicationSlot.read(this->config());
+    options_.state_every = kStateEvery.read(this->config());
     options_.connect = [this] {
       return std::make_unique<pg::Connection>(settings_, "tap-postgres");
     };

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "chorus/plugin/errors.h"
+#include "settings.h"
 
 namespace tap_rest {
 namespace {
@@ -18,56 +19,52 @@ std::map<std::string, std::string> string_map(const nlohmann::json &object) {
   return out;
 }
 
-std::string text(const nlohmann::json &object, const char *key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 std::vector<chorus::http::RestStreamSpec> stream_specs(const nlohmann::json &config) {
   std::vector<chorus::http::RestStreamSpec> specs;
   std::set<std::string> names;
-  const nlohmann::json &streams = config.at("streams");
+  const nlohmann::json streams = kStreams.read(config);
   if (streams.empty())
     throw chorus::ConfigError("setting 'streams' is empty; declare at least one stream");
   for (std::size_t i = 0; i < streams.size(); ++i) {
     const nlohmann::json &stream = streams[i];
+    using namespace stream_setting;
     chorus::http::RestStreamSpec spec;
-    spec.name = text(stream, "name");
+    spec.name = kName.read(stream);
     const std::string where = "streams[" + std::to_string(i) + "] ('" + spec.name + "')";
     if (spec.name.empty()) throw chorus::ConfigError(where + ": 'name' must not be empty");
     if (!names.insert(spec.name).second) {
       throw chorus::ConfigError(where + ": another stream is already called '" + spec.name + "'");
     }
-    spec.url_base = text(config, "api_url");
-    spec.path = text(stream, "path");
-    spec.params = string_map(config.value("params", nlohmann::json::object()));
-    for (auto &[key, value] : string_map(stream.value("params", nlohmann::json::object()))) {
+    spec.url_base = kApiUrl.read(config);
+    spec.path = kPath.read(stream);
+    spec.params = string_map(tap_rest::kParams.read(config));
+    for (auto &[key, value] : string_map(stream_setting::kParams.read(stream))) {
       spec.params[key] = value;
     }
-    spec.headers = string_map(config.value("headers", nlohmann::json::object()));
-    for (auto &[key, value] : string_map(stream.value("headers", nlohmann::json::object()))) {
+    spec.headers = string_map(tap_rest::kHeaders.read(config));
+    for (auto &[key, value] : string_map(stream_setting::kHeaders.read(stream))) {
       spec.headers[key] = value;
     }
-    if (auto path = text(stream, "records_path"); !path.empty()) spec.records_path = path;
-    if (stream.contains("primary_keys")) {
-      spec.primary_keys = stream["primary_keys"].get<std::vector<std::string>>();
-    }
-    spec.replication_key = text(stream, "replication_key");
-    spec.replication_param = text(stream, "replication_param");
+    if (auto path = kRecordsPath.read(stream); !path.empty()) spec.records_path = path;
+    spec.primary_keys = kPrimaryKeys.read(stream);
+    spec.replication_key = kReplicationKey.read(stream);
+    spec.replication_param = kReplicationParam.read(stream);
     if (!spec.replication_param.empty() && spec.replication_key.empty()) {
       throw chorus::ConfigError(where + ": 'replication_param' needs a 'replication_key'");
     }
-    spec.start_value = text(config, "start_date");
-    spec.is_sorted = stream.value("is_sorted", false);
-    spec.pagination = stream.contains("pagination") ? stream["pagination"]
-                                                    : config.value("pagination", nlohmann::json());
-    spec.schema = stream.value("schema", nlohmann::json());
-    spec.max_pages = stream.value("max_pages", config.value("max_pages", spec.max_pages));
-    spec.allow_empty = stream.value("allow_empty", config.value("allow_empty", spec.allow_empty));
-    spec.context = string_map(stream.value("context", nlohmann::json::object()));
-    spec.parent_stream = text(stream, "parent_stream");
+    spec.start_value = kStartDate.read(config);
+    spec.is_sorted = kIsSorted.read(stream);
+    spec.pagination = stream_setting::kPagination.find(stream).value_or(
+        tap_rest::kPagination.find(config).value_or(nlohmann::json()));
+    spec.schema = kSchema.find(stream).value_or(nlohmann::json());
+    spec.max_pages =
+        kMaxPages.find(stream).value_or(kMaxPages.find(config).value_or(spec.max_pages));
+    spec.allow_empty =
+        kAllowEmpty.find(stream).value_or(kAllowEmpty.find(config).value_or(spec.allow_empty));
+    spec.context = string_map(kContext.read(stream));
+    spec.parent_stream = kParentStream.read(stream);
     if (spec.parent_stream.empty() != spec.context.empty()) {
       throw chorus::ConfigError(where +
                                 ": 'parent_stream' and 'context' go together (the context "

@@ -26,7 +26,7 @@ class RestTap final : public chorus::Tap {
         specs_(stream_specs(this->config())),
         client_(chorus::http::HttpClientOptions::from_config(this->config()), &this->context()),
         authenticator_(chorus::http::make_authenticator(
-            this->config().value("auth", nlohmann::json()), client_)) {}
+            kAuth.find(this->config()).value_or(nlohmann::json()), client_)) {}
 
   // Discovery infers each stream's schema from its first page. A stream that fails there does
   // not hide the others' failures: the error lists every stream that could not be read.

@@ -22,7 +22,9 @@
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/output_file.h"
+#include "chorus/plugin/setting.h"
 #include "chorus/plugin/stream_file_name.h"
+#include "chorus/plugin/target_settings.h"
 #include "csv_sink.h"
 
 namespace chorus::csv_target {
@@ -53,49 +55,43 @@ std::string file_name(const std::string &pattern, const std::string &stream,
   return name;
 }
 
+const Setting<std::string> kDestinationPath =
+    Setting<std::string>("destination_path", "Folder for the CSV files; created when missing.")
+        .defaults_to(".");
+const Setting<std::string> kDelimiter =
+    Setting<std::string>("delimiter", "Field delimiter, one byte.").defaults_to(",");
+const Setting<std::string> kFileNaming =
+    Setting<std::string>("file_naming",
+                         "File name pattern; {stream} and {timestamp} (UTC, 20261101T101500Z) "
+                         "are replaced. Runs append to the file they name; with {timestamp} "
+                         "each run writes its own files.")
+        .defaults_to("{stream}.csv");
+
 }  // namespace
 
 class CsvTarget : public Target {
  public:
   static PluginInfo info() {
-    PluginInfo info;
-    info.name = "target-csv";
-    info.version = "0.2.0";
-    info.description =
-        "Appends each stream's records to a CSV file (RFC 4180, header row) in "
-        "destination_path, fsynced before each STATE is echoed. Every run appends: no run "
-        "removes what an earlier run committed. A file's columns are the union of its stream's "
-        "columns (new ones are added at the end, earlier rows get empty cells); a file is "
-        "created with its stream's first record. On resume a half-written last row is cut "
-        "away; for streams with key properties a record equal to its key's latest row is not "
-        "written again (no duplicates), streams without keys are at least once. Records "
-        "without a value for a key property are refused. Stream names are escaped into file "
-        "names one to one (a/b -> a%2Fb.csv).";
-    info.capabilities = {"about", "validate-records"};
-    info.settings = {
-        {"type", "object"},
-        {"properties",
-         {{"destination_path",
-           {{"type", "string"},
-            {"default", "."},
-            {"description", "Folder for the CSV files; created when missing."}}},
-          {"delimiter",
-           {{"type", "string"}, {"default", ","}, {"description", "Field delimiter, one byte."}}},
-          {"file_naming",
-           {{"type", "string"},
-            {"default", "{stream}.csv"},
-            {"description",
-             "File name pattern; {stream} and {timestamp} (UTC, "
-             "20261101T101500Z) are replaced. Runs append to the file they name; with "
-             "{timestamp} each run writes its own files."}}}}}};
-    return info;
+    return {"target-csv",
+            "0.2.0",
+            "Appends each stream's records to a CSV file (RFC 4180, header row) in "
+            "destination_path, fsynced before each STATE is echoed. Every run appends: no run "
+            "removes what an earlier run committed. A file's columns are the union of its "
+            "stream's columns (new ones are added at the end, earlier rows get empty cells); a "
+            "file is created with its stream's first record. On resume a half-written last row "
+            "is cut away; for streams with key properties a record equal to its key's latest "
+            "row is not written again (no duplicates), streams without keys are at least once. "
+            "Records without a value for a key property are refused. Stream names are escaped "
+            "into file names one to one (a/b -> a%2Fb.csv).",
+            {"about", "validate-records"},
+            SettingList{&kDestinationPath, &kDelimiter, &kFileNaming}.schema()};
   }
 
   CsvTarget(PluginContext context, nlohmann::json config)
       : Target(std::move(context), std::move(config)), timestamp_(utc_compact_timestamp()) {
-    destination_ = this->config().value("destination_path", std::string("."));
-    naming_ = this->config().value("file_naming", std::string("{stream}.csv"));
-    std::string delimiter = this->config().value("delimiter", std::string(","));
+    destination_ = kDestinationPath.read(this->config());
+    naming_ = kFileNaming.read(this->config());
+    std::string delimiter = kDelimiter.read(this->config());
     if (delimiter == "\\t") delimiter = "\t";
     if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r") {
       throw ConfigError(
@@ -108,8 +104,9 @@ class CsvTarget : public Target {
           "target-csv: setting `file_naming` must contain {stream}, or every "
           "stream would write the same file");
     }
-    rows_per_drain_ = this->config().value("batch_size_rows", std::size_t{100000});
-    add_record_metadata_ = this->config().value("add_record_metadata", true);
+    rows_per_drain_ =
+        target_settings::positive_or_default(target_settings::kBatchSizeRows, this->config());
+    add_record_metadata_ = target_settings::kAddRecordMetadata.read(this->config());
   }
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
@@ -117,7 +114,7 @@ class CsvTarget : public Target {
     CsvSinkOptions options;
     options.path = destination_ + "/" + file_name(naming_, info.name, timestamp_);
     options.delimiter = delimiter_;
-    options.rows_per_drain = rows_per_drain_ > 0 ? rows_per_drain_ : 100000;
+    options.rows_per_drain = rows_per_drain_;
     options.add_record_metadata = add_record_metadata_;
     return std::make_unique<CsvSink>(info, config(), context(), std::move(options));
   }
@@ -127,8 +124,8 @@ class CsvTarget : public Target {
   std::string destination_;
   std::string naming_;
   char delimiter_ = ',';
-  std::size_t rows_per_drain_ = 100000;
-  bool add_record_metadata_ = true;
+  std::size_t rows_per_drain_ = 0;
+  bool add_record_metadata_ = false;
 };
 
 }  // namespace chorus::csv_target

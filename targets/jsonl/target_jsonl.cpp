@@ -17,44 +17,44 @@
 
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/output_file.h"
+#include "chorus/plugin/setting.h"
 #include "chorus/plugin/stream_file_name.h"
+#include "chorus/plugin/target_settings.h"
 #include "jsonl_sink.h"
 
 namespace chorus::jsonl_target {
+namespace {
+
+const Setting<std::string> kDestinationPath =
+    Setting<std::string>("destination_path",
+                         "Folder for the <stream>.jsonl files; created when missing. Runs append "
+                         "to the files; delete a file (and the stream's state) to start it over.")
+        .defaults_to(".");
+
+}  // namespace
 
 class JsonlTarget : public Target {
  public:
   static PluginInfo info() {
-    PluginInfo info;
-    info.name = "target-jsonl";
-    info.version = "0.2.0";
-    info.description =
-        "Appends each stream's records to <destination_path>/<stream>.jsonl, one JSON object a "
-        "line, fsynced before each STATE is echoed. Every run appends: no run removes what an "
-        "earlier run committed. On resume a half-written last line is cut away; for streams "
-        "with key properties a record identical to its key's latest line is not written again "
-        "(no duplicates), streams without keys are at least once. Records without a value for "
-        "a key property are refused. Stream names are escaped into file names one to one "
-        "(a/b -> a%2Fb.jsonl).";
-    info.capabilities = {"about", "validate-records"};
-    info.settings = {{"type", "object"},
-                     {"properties",
-                      {{"destination_path",
-                        {{"type", "string"},
-                         {"default", "."},
-                         {"description",
-                          "Folder for the <stream>.jsonl files; created when missing. Runs "
-                          "append to the files; delete a file (and the stream's state) to "
-                          "start it over."}}}}}};
-    return info;
+    return {"target-jsonl",
+            "0.2.0",
+            "Appends each stream's records to <destination_path>/<stream>.jsonl, one JSON object "
+            "a line, fsynced before each STATE is echoed. Every run appends: no run removes what "
+            "an earlier run committed. On resume a half-written last line is cut away; for "
+            "streams with key properties a record identical to its key's latest line is not "
+            "written again (no duplicates), streams without keys are at least once. Records "
+            "without a value for a key property are refused. Stream names are escaped into file "
+            "names one to one (a/b -> a%2Fb.jsonl).",
+            {"about", "validate-records"},
+            SettingList{&kDestinationPath}.schema()};
   }
 
   JsonlTarget(PluginContext context, nlohmann::json config)
       : Target(std::move(context), std::move(config)) {
-    destination_ = this->config().value("destination_path", std::string("."));
-    rows_per_drain_ = this->config().value("batch_size_rows", std::size_t{100000});
-    if (rows_per_drain_ == 0) rows_per_drain_ = 100000;
-    add_record_metadata_ = this->config().value("add_record_metadata", true);
+    destination_ = kDestinationPath.read(this->config());
+    rows_per_drain_ =
+        target_settings::positive_or_default(target_settings::kBatchSizeRows, this->config());
+    add_record_metadata_ = target_settings::kAddRecordMetadata.read(this->config());
   }
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
@@ -68,8 +68,8 @@ class JsonlTarget : public Target {
 
  private:
   std::string destination_;
-  std::size_t rows_per_drain_ = 100000;
-  bool add_record_metadata_ = true;
+  std::size_t rows_per_drain_ = 0;
+  bool add_record_metadata_ = false;
 };
 
 }  // namespace chorus::jsonl_target

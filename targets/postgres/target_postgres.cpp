@@ -3,7 +3,9 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/entry.h"
+#include "chorus/plugin/setting.h"
 #include "chorus/plugin/target.h"
+#include "chorus/plugin/target_settings.h"
 #include "chorus/sql/stream_tables.h"
 #include "chorus/sql/type_settings.h"
 #include "chorus/sql/warehouse_load.h"
@@ -12,48 +14,47 @@
 
 namespace chorus::target_postgres {
 
+// The sinks read default_target_schema, grants and hard_delete themselves.
+const Setting<std::string> kDefaultTargetSchema = Setting<std::string>(
+    "default_target_schema",
+    "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
+    "<schema>, any other in public.");
+const Setting<nlohmann::json> kGrants =
+    Setting<nlohmann::json>("grants",
+                            "Per schema, the roles that get USAGE on it and SELECT on all its "
+                            "tables after a load: {\"analytics\": [\"reporter\"]}.")
+        .with("additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}});
+const Setting<std::size_t> kParallelCopies =
+    Setting<std::size_t>(
+        "parallel_copies",
+        "Connections that COPY slices of one batch into a keyed table at once, while no key "
+        "repeats. Slices commit on their own; a replay after a failure is harmless because the "
+        "table's primary key turns it into an upsert. 1: one connection, one transaction per "
+        "batch.")
+        .at_least(1)
+        .with("maximum", 8)
+        .defaults_to(2);
+
 class PostgresTarget : public Target {
  public:
   static PluginInfo info() {
-    nlohmann::json properties = pg::connection_settings_properties();
-    properties.update(sql::type_settings_properties());
-    properties["table_names"] = sql::StreamTables::setting_schema();
-    properties["default_target_schema"] = {
-        {"type", "string"},
-        {"description",
-         "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
-         "<schema>, any other in public."}};
-    properties["grants"] = {
-        {"type", "object"},
-        {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-        {"description",
-         "Per schema, the roles that get USAGE on it and SELECT on all its tables after a "
-         "load: {\"analytics\": [\"reporter\"]}."}};
-    properties["hard_delete"] = {
-        {"type", "boolean"},
-        {"default", false},
-        {"description",
-         "Delete rows instead of marking them: records with _sdc_deleted_at, and rows of older "
-         "versions on ACTIVATE_VERSION. Off: such rows keep _sdc_deleted_at set."}};
-    properties["parallel_copies"] = {
-        {"type", "integer"},
-        {"minimum", 1},
-        {"maximum", 8},
-        {"default", 2},
-        {"description",
-         "Connections that COPY slices of one batch into a keyed table at once, while no key "
-         "repeats. Slices commit on their own; a replay after a failure is harmless because "
-         "the table's primary key turns it into an upsert. 1: one connection, one transaction "
-         "per batch."}};
-    PluginInfo info;
-    info.name = "target-postgres";
-    info.version = "0.1.0";
-    info.description = "Loads Singer streams into PostgreSQL tables (COPY, then upsert).";
-    info.capabilities = {"about", "activate-version", "soft-delete", "hard-delete",
-                         "validate-records"};
-    info.settings = with_common_target_settings(
-        {{"type", "object"}, {"properties", properties}, {"required", {"dbname"}}});
-    return info;
+    // Its own words for a common target setting: this target also hard-deletes records that
+    // carry _sdc_deleted_at.
+    const Setting<bool> hard_delete = target_settings::kHardDelete.with(
+        "description",
+        "Delete rows instead of marking them: records with _sdc_deleted_at, and rows of older "
+        "versions on ACTIVATE_VERSION. Off: such rows keep _sdc_deleted_at set.");
+    const nlohmann::json settings =
+        SettingList{&kDefaultTargetSchema, &kGrants, &hard_delete, &kParallelCopies}
+            .add(pg::connection_setting_list())
+            .add(sql::type_settings_properties())
+            .add({{"table_names", sql::StreamTables::setting_schema()}})
+            .schema();
+    return {"target-postgres",
+            "0.1.0",
+            "Loads Singer streams into PostgreSQL tables (COPY, then upsert).",
+            {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
+            with_common_target_settings(settings)};
   }
 
   PostgresTarget(PluginContext context, nlohmann::json config)
@@ -66,8 +67,8 @@ class PostgresTarget : public Target {
       pg::ConnectionSettings settings = pg::connection_settings(config());
       connection_ = std::make_unique<pg::Connection>(settings, "target-postgres");
       prepare_session(*connection_);
-      copy_connections_ = std::make_unique<CopyConnections>(
-          settings, static_cast<std::size_t>(config().value("parallel_copies", 2) - 1));
+      copy_connections_ =
+          std::make_unique<CopyConnections>(settings, kParallelCopies.read(config()) - 1);
     }
     return std::make_unique<PostgresSink>(stream, config(), context(), dialect_, settings_,
                                           *connection_, *copy_connections_, tables_);

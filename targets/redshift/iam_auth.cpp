@@ -67,7 +67,39 @@ std::string trimmed_url(std::string url) {
   return url;
 }
 
+const Setting<std::string> kApi =
+    Setting<std::string>("api",
+                         "GetClusterCredentials signs in as db_user (IAM:<db_user>); "
+                         "GetClusterCredentialsWithIAM as the database user of the caller's IAM "
+                         "identity.")
+        .one_of({"GetClusterCredentials", "GetClusterCredentialsWithIAM"})
+        .defaults_to("GetClusterCredentials");
+const Setting<std::string> kClusterIdentifier =
+    Setting<std::string>("cluster_identifier", "The cluster's identifier.").required();
+const Setting<std::string> kDbUser =
+    Setting<std::string>("db_user", "Database user to sign in as. Default: the user setting.");
+const Setting<std::string> kDbName =
+    Setting<std::string>("db_name", "Database the password is limited to. Default: dbname.");
+const Setting<std::vector<std::string>> kDbGroups = Setting<std::vector<std::string>>(
+    "db_groups", "Database groups the user joins for the session.");
+const Setting<bool> kAutoCreate =
+    Setting<bool>("auto_create", "Create db_user when it does not exist.").defaults_to(false);
+const Setting<int> kDurationSeconds =
+    Setting<int>("duration_seconds", "Lifetime of the temporary password, 900 to 3600 seconds.")
+        .defaults_to(900);
+const Setting<std::string> kRegion =
+    Setting<std::string>("region", "The cluster's AWS region. Default: s3_region, else us-east-1.");
+const Setting<std::string> kEndpoint = Setting<std::string>(
+    "endpoint", "URL of the Redshift API. Default: https://redshift.<region>.amazonaws.com.");
+
 }  // namespace
+
+const Setting<nlohmann::json> kIamAuth =
+    Setting<nlohmann::json>("iam_auth",
+                            "Sign in with a temporary password from the Redshift API instead of "
+                            "password, using the AWS credentials of S3 staging.")
+        .with_settings({&kApi, &kClusterIdentifier, &kDbUser, &kDbName, &kDbGroups, &kAutoCreate,
+                        &kDurationSeconds, &kRegion, &kEndpoint});
 
 IamAuthSettings IamAuthSettings::from_config(const nlohmann::json &iam_auth,
                                              const std::string &user, const std::string &dbname,
@@ -76,7 +108,7 @@ IamAuthSettings IamAuthSettings::from_config(const nlohmann::json &iam_auth,
     throw ConfigError("target-redshift: setting 'iam_auth' must be an object");
   }
   IamAuthSettings settings;
-  std::string api = iam_auth.value("api", "GetClusterCredentials");
+  std::string api = kApi.read(iam_auth);
   if (api == "GetClusterCredentials") {
     settings.api = IamCredentialsApi::GetClusterCredentials;
   } else if (api == "GetClusterCredentialsWithIAM") {
@@ -85,32 +117,30 @@ IamAuthSettings IamAuthSettings::from_config(const nlohmann::json &iam_auth,
     throw ConfigError("target-redshift: iam_auth.api '" + api +
                       "': use GetClusterCredentials or GetClusterCredentialsWithIAM");
   }
-  settings.cluster_identifier = iam_auth.value("cluster_identifier", "");
+  settings.cluster_identifier = kClusterIdentifier.read(iam_auth);
   if (settings.cluster_identifier.empty()) {
     throw ConfigError(
         "target-redshift: iam_auth needs cluster_identifier (the cluster's name in the Redshift "
         "console)");
   }
-  settings.db_user = iam_auth.value("db_user", user);
+  settings.db_user = kDbUser.find(iam_auth).value_or(user);
   if (settings.api == IamCredentialsApi::GetClusterCredentials && settings.db_user.empty()) {
     throw ConfigError(
         "target-redshift: iam_auth with GetClusterCredentials needs a database user: set "
         "iam_auth.db_user or user");
   }
-  settings.db_name = iam_auth.value("db_name", dbname);
-  for (const auto &group : iam_auth.value("db_groups", nlohmann::json::array())) {
-    settings.db_groups.push_back(group.get<std::string>());
-  }
-  settings.auto_create = iam_auth.value("auto_create", false);
-  settings.duration_seconds = iam_auth.value("duration_seconds", 900);
+  settings.db_name = kDbName.find(iam_auth).value_or(dbname);
+  settings.db_groups = kDbGroups.read(iam_auth);
+  settings.auto_create = kAutoCreate.read(iam_auth);
+  settings.duration_seconds = kDurationSeconds.read(iam_auth);
   if (settings.duration_seconds < 900 || settings.duration_seconds > 3600) {
     throw ConfigError("target-redshift: iam_auth.duration_seconds " +
                       std::to_string(settings.duration_seconds) +
                       " is outside 900..3600, the range Redshift accepts");
   }
-  settings.region = iam_auth.value("region", default_region);
+  settings.region = kRegion.find(iam_auth).value_or(default_region);
   if (settings.region.empty()) settings.region = "us-east-1";
-  settings.endpoint = iam_auth.value("endpoint", "");
+  settings.endpoint = kEndpoint.read(iam_auth);
   return settings;
 }
 
@@ -122,42 +152,6 @@ std::string IamAuthSettings::endpoint_url() const {
 std::string IamAuthSettings::action() const {
   return api == IamCredentialsApi::GetClusterCredentials ? "GetClusterCredentials"
                                                          : "GetClusterCredentialsWithIAM";
-}
-
-nlohmann::json iam_auth_settings_schema() {
-  auto text = [](const char *description) {
-    return nlohmann::json{{"type", "string"}, {"description", description}};
-  };
-  nlohmann::json properties;
-  properties["api"] = {
-      {"type", "string"},
-      {"enum", {"GetClusterCredentials", "GetClusterCredentialsWithIAM"}},
-      {"default", "GetClusterCredentials"},
-      {"description",
-       "GetClusterCredentials signs in as db_user (IAM:<db_user>); "
-       "GetClusterCredentialsWithIAM as the database user of the caller's IAM identity."}};
-  properties["cluster_identifier"] = text("The cluster's identifier.");
-  properties["db_user"] = text("Database user to sign in as. Default: the user setting.");
-  properties["db_name"] = text("Database the password is limited to. Default: dbname.");
-  properties["db_groups"] = {{"type", "array"},
-                             {"items", {{"type", "string"}}},
-                             {"description", "Database groups the user joins for the session."}};
-  properties["auto_create"] = {{"type", "boolean"},
-                               {"default", false},
-                               {"description", "Create db_user when it does not exist."}};
-  properties["duration_seconds"] = {
-      {"type", "integer"},
-      {"default", 900},
-      {"description", "Lifetime of the temporary password, 900 to 3600 seconds."}};
-  properties["region"] = text("The cluster's AWS region. Default: s3_region, else us-east-1.");
-  properties["endpoint"] =
-      text("URL of the Redshift API. Default: https://redshift.<region>.amazonaws.com.");
-  return {{"type", "object"},
-          {"properties", properties},
-          {"required", {"cluster_identifier"}},
-          {"description",
-           "Sign in with a temporary password from the Redshift API instead of password, using "
-           "the AWS credentials of S3 staging."}};
 }
 
 std::vector<std::pair<std::string, std::string>> credentials_request_parameters(

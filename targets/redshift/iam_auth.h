@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "chorus/plugin/setting.h"
 #include "chorus/s3/credentials.h"
 
 namespace chorus::target_redshift {
@@ -42,8 +43,8 @@ struct IamAuthSettings {
   std::string action() const;  // "GetClusterCredentials" or "GetClusterCredentialsWithIAM"
 };
 
-// The settings JSON Schema of "iam_auth".
-nlohmann::json iam_auth_settings_schema();
+// The "iam_auth" setting, an object whose members from_config() reads.
+extern const Setting<nlohmann::json> kIamAuth;
 
 struct ClusterCredentials {
   std::string db_user;      // "IAM:alice"

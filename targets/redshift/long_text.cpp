@@ -5,11 +5,12 @@
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/field_positions.h"
 #include "redshift_dialect.h"
+#include "redshift_settings.h"
 
 namespace chorus::target_redshift {
 
 LongText long_text_of(const nlohmann::json &config) {
-  const std::string value = config.value("long_text", "refuse");
+  const std::string value = kLongText.read(config);
   if (value == "refuse") return LongText::Refuse;
   if (value == "truncate") return LongText::Truncate;
   throw ConfigError("target-redshift: long_text must be \"refuse\" or \"truncate\", not \"" +

@@ -4,13 +4,14 @@
 
 #include "chorus/plugin/errors.h"
 #include "iam_auth.h"
+#include "redshift_settings.h"
 #include "spectrum_ddl.h"
 
 namespace chorus::target_redshift {
 namespace {
 
 bool standin_of(const nlohmann::json &config) {
-  std::string executor = config.value("copy_executor", "redshift");
+  std::string executor = kCopyExecutor.read(config);
   if (executor == "redshift") return false;
   if (executor == "postgres-standin") return true;
   throw ConfigError("target-redshift: copy_executor '" + executor +
@@ -20,10 +21,10 @@ bool standin_of(const nlohmann::json &config) {
 }  // namespace
 
 ConnectionSettings connection_settings(const nlohmann::json &config,
-                                       const s3::Credentials &aws_credentials) {
+                                       const s3::ClientConfig &staging) {
   ConnectionSettings settings = ConnectionSettings::from_config(config);
-  const auto iam = config.find("iam_auth");
-  if (iam == config.end() || iam->is_null()) {
+  const std::optional<nlohmann::json> iam = kIamAuth.find(config);
+  if (!iam) {
     if (settings.user.empty()) {
       throw ConfigError("target-redshift: set user (and password), or iam_auth to sign in");
     }
@@ -34,9 +35,9 @@ ConnectionSettings connection_settings(const nlohmann::json &config,
         "target-redshift: both password and iam_auth are set; remove one (iam_auth signs in "
         "with a temporary password)");
   }
-  IamAuthSettings iam_settings = IamAuthSettings::from_config(*iam, settings.user, settings.dbname,
-                                                              config.value("s3_region", ""));
-  ClusterCredentials issued = fetch_cluster_credentials(iam_settings, aws_credentials,
+  IamAuthSettings iam_settings =
+      IamAuthSettings::from_config(*iam, settings.user, settings.dbname, staging.region);
+  ClusterCredentials issued = fetch_cluster_credentials(iam_settings, staging.credentials,
                                                         static_cast<long long>(std::time(nullptr)));
   settings.user = issued.db_user;
   settings.password = issued.db_password;
@@ -47,10 +48,10 @@ LoadEnvironment::LoadEnvironment(const nlohmann::json &config, const PluginConte
     : StagedLoad("target-redshift", config, &context),
       standin(standin_of(config)),
       dialect(standin),
-      session(connection_settings(config, staging.client.credentials)) {
-  iam_role = config.value("iam_role", "");
-  vacuum_after_load = config.value("vacuum_after_load", false);
-  analyze_after_load = config.value("analyze_after_load", false);
+      session(connection_settings(config, staging.client)) {
+  iam_role = kIamRole.read(config);
+  vacuum_after_load = kVacuumAfterLoad.read(config);
+  analyze_after_load = kAnalyzeAfterLoad.read(config);
   long_text = long_text_of(config);
   if (standin) {
     copy = make_postgres_standin_copy(dialect, client);
@@ -58,7 +59,7 @@ LoadEnvironment::LoadEnvironment(const nlohmann::json &config, const PluginConte
     session.execute("SET TIME ZONE 'UTC'");
   } else {
     CopyOptions base;
-    base.region = config.value("s3_region", "");
+    base.region = staging.client.region;
     base.authorization.iam_role = iam_role;
     if (base.authorization.iam_role.empty()) {
       base.authorization.access_key_id = staging.client.credentials.access_key_id;

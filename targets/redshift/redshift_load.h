@@ -17,9 +17,10 @@
 namespace chorus::target_redshift {
 
 // The connection settings of the config. With "iam_auth", user and password are the temporary
-// ones GetClusterCredentials issues, signed with `aws_credentials` (those of S3 staging).
+// ones GetClusterCredentials issues, signed with the AWS credentials of S3 staging, in the
+// staging region unless iam_auth names one.
 ConnectionSettings connection_settings(const nlohmann::json &config,
-                                       const s3::Credentials &aws_credentials);
+                                       const s3::ClientConfig &staging);
 
 struct LoadEnvironment : warehouse::StagedLoad {
   // S3 retries are logged on `context` (see warehouse::StagedLoad).

@@ -6,6 +6,7 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/plugin/errors.h"
+#include "redshift_settings.h"
 
 namespace chorus::target_redshift {
 namespace {
@@ -22,15 +23,10 @@ struct LibpqHandle : pqxx::largeobject {
 }  // namespace
 
 ConnectionSettings ConnectionSettings::from_config(const nlohmann::json &config) {
-  ConnectionSettings settings;
-  settings.host = config.value("host", "");
-  settings.port = config.value("port", 5439);
-  settings.dbname = config.value("dbname", "");
-  settings.user = config.value("user", "");
-  settings.password = config.value("password", "");
-  settings.sslmode = config.value("sslmode", "require");
-  settings.connect_timeout_seconds = config.value("connect_timeout", 10);
-  return settings;
+  // In the order of the fields.
+  return {kHost.read(config),          kPort.read(config),     kDbname.read(config),
+          kUser.read(config),          kPassword.read(config), kSslmode.read(config),
+          kConnectTimeout.read(config)};
 }
 
 std::string ConnectionSettings::describe() const {

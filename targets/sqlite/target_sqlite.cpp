@@ -6,36 +6,37 @@
 
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/setting.h"
 #include "chorus/sql/type_settings.h"
 #include "database.h"
 #include "sqlite_sink.h"
 
 namespace chorus::sqlite_target {
+namespace {
+
+const Setting<std::string> kDatabase =
+    Setting<std::string>("database", "Path of the SQLite database file; created when missing.")
+        .defaults_to("chorus.db");
+
+}  // namespace
 
 class SqliteTarget : public Target {
  public:
   static PluginInfo info() {
-    PluginInfo info;
-    info.name = "target-sqlite";
-    info.version = "0.1.0";
-    info.description =
-        "Loads each stream into a table of a SQLite database file, upserting on "
-        "the stream's key properties.";
-    info.capabilities = {"about", "activate-version", "soft-delete", "hard-delete",
-                         "validate-records"};
-    nlohmann::json properties = sql::type_settings_properties();
-    properties["database"] = {
-        {"type", "string"},
-        {"default", "chorus.db"},
-        {"description", "Path of the SQLite database file; created when missing."}};
-    properties["table_names"] = sql::StreamTables::setting_schema();
-    info.settings = {{"type", "object"}, {"properties", properties}};
-    return info;
+    return {"target-sqlite",
+            "0.1.0",
+            "Loads each stream into a table of a SQLite database file, upserting on the stream's "
+            "key properties.",
+            {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
+            SettingList{&kDatabase}
+                .add(sql::type_settings_properties())
+                .add({{"table_names", sql::StreamTables::setting_schema()}})
+                .schema()};
   }
 
   SqliteTarget(PluginContext context, nlohmann::json config)
       : Target(std::move(context), std::move(config)), tables_(this->config(), "target-sqlite") {
-    std::string path = this->config().value("database", std::string("chorus.db"));
+    std::string path = kDatabase.read(this->config());
     if (path.empty()) throw ConfigError("target-sqlite: setting `database` must not be empty");
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) {

@@ -8,13 +8,24 @@
 #include <memory>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/setting.h"
 #include "chorus/singer/reader.h"
 #include "chorus/singer/writer.h"
 
 namespace chorus {
 namespace {
 
-constexpr std::string_view kRootsSetting = "batch_file_roots";
+const Setting<std::vector<std::string>> kRoots =
+    Setting<std::vector<std::string>>(
+        "batch_file_roots",
+        "Folders (absolute, or file:// URIs) that BATCH message files may be read from; a BATCH "
+        "naming a file elsewhere is refused. Empty: the folder of batch_config.storage.root when "
+        "given, else BATCH messages are refused.")
+        .defaults_to({});
+const Setting<nlohmann::json> kBatchConfig = Setting<nlohmann::json>(
+    "batch_config",
+    "The Meltano SDK's batch_config, as the tap has it: its storage.root (a file:// URI) is "
+    "where BATCH files may be read from when batch_file_roots is empty.");
 
 std::string without_file_scheme(std::string text) {
   constexpr std::string_view kScheme = "file://";
@@ -91,17 +102,12 @@ std::string roots_text(const std::vector<std::string> &roots) {
 
 BatchFileRoots::BatchFileRoots(const nlohmann::json &config) {
   std::vector<std::string> given;
-  const auto listed = config.find(kRootsSetting);
-  if (listed != config.end() && listed->is_array()) {
-    for (const auto &root : *listed) {
-      if (root.is_string()) given.push_back(without_file_scheme(root.get<std::string>()));
-    }
-  }
+  for (const std::string &root : kRoots.read(config)) given.push_back(without_file_scheme(root));
   if (given.empty()) {
-    const auto batch_config = config.find("batch_config");
-    if (batch_config != config.end() && batch_config->is_object()) {
-      const auto storage = batch_config->find("storage");
-      if (storage != batch_config->end() && storage->is_object()) {
+    const nlohmann::json batch_config = kBatchConfig.read(config);
+    if (batch_config.is_object()) {
+      const auto storage = batch_config.find("storage");
+      if (storage != batch_config.end() && storage->is_object()) {
         const auto root = storage->find("root");
         if (root != storage->end() && root->is_string() &&
             root->get<std::string>().rfind("file://", 0) == 0) {
@@ -128,7 +134,7 @@ BatchFileRoots::BatchFileRoots(const nlohmann::json &config) {
 std::string BatchFileRoots::admit(const std::string &path) const {
   if (roots_.empty()) {
     throw FatalError("BATCH file '" + path + "' is not read: reading BATCH files is off until " +
-                     "setting `" + std::string(kRootsSetting) +
+                     "setting `" + kRoots.name() +
                      "` names the folders they may come from (the folder of the tap's "
                      "batch_config storage root), or `batch_config.storage.root` is given");
   }
@@ -142,28 +148,12 @@ std::string BatchFileRoots::admit(const std::string &path) const {
     if (canonical.compare(0, root.size(), root) == 0) return canonical;
   }
   throw FatalError("BATCH file '" + path + "' is outside the folders BATCH files may be read " +
-                   "from (setting `" + std::string(kRootsSetting) + "`: " + roots_text(roots_) +
-                   "); add its folder to " + std::string(kRootsSetting) +
+                   "from (setting `" + kRoots.name() + "`: " + roots_text(roots_) +
+                   "); add its folder to " + kRoots.name() +
                    " if the tap writes its batches there");
 }
 
-nlohmann::json batch_file_settings() {
-  return {{"type", "object"},
-          {"properties",
-           {{std::string(kRootsSetting),
-             {{"type", "array"},
-              {"items", {{"type", "string"}}},
-              {"default", nlohmann::json::array()},
-              {"description",
-               "Folders (absolute, or file:// URIs) that BATCH message files may be read from; "
-               "a BATCH naming a file elsewhere is refused. Empty: the folder of "
-               "batch_config.storage.root when given, else BATCH messages are refused."}}},
-            {"batch_config",
-             {{"type", "object"},
-              {"description",
-               "The Meltano SDK's batch_config, as the tap has it: its storage.root (a file:// "
-               "URI) is where BATCH files may be read from when batch_file_roots is empty."}}}}}};
-}
+nlohmann::json batch_file_settings() { return SettingList{&kRoots, &kBatchConfig}.schema(); }
 
 void for_each_batch_record(
     const singer::BatchMessage &batch, const BatchFileRoots &roots,

@@ -3,20 +3,11 @@
 #include <deque>
 
 #include "chorus/plugin/target.h"
+#include "chorus/plugin/target_settings.h"
 // Only the header-only name constants: this library does not link chorus::sql.
 #include "chorus/sql/metadata_columns.h"
 
 namespace chorus {
-namespace {
-
-std::size_t positive_setting(const nlohmann::json &config, const char *key, std::int64_t fallback) {
-  const auto it = config.find(key);
-  const std::int64_t value =
-      it != config.end() && it->is_number() ? it->get<std::int64_t>() : fallback;
-  return static_cast<std::size_t>(value > 0 ? value : fallback);
-}
-
-}  // namespace
 
 struct BatchSink::Buffer {
   singer::RecordBatch batch;
@@ -36,8 +27,10 @@ BatchSink::BatchSink(StreamInfo info, const nlohmann::json &target_config,
                      const PluginContext &context)
     : Sink(std::move(info), target_config, context),
       buffers_{std::make_unique<Buffer>(), std::make_unique<Buffer>()},
-      max_rows_(positive_setting(target_config, "batch_size_rows", 100000)),
-      max_bytes_(positive_setting(target_config, "batch_size_bytes", std::int64_t{64} << 20)) {}
+      max_rows_(
+          target_settings::positive_or_default(target_settings::kBatchSizeRows, target_config)),
+      max_bytes_(
+          target_settings::positive_or_default(target_settings::kBatchSizeBytes, target_config)) {}
 
 BatchSink::~BatchSink() = default;
 

@@ -10,30 +10,10 @@
 
 #include "chorus/plugin/did_you_mean.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/setting.h"
 
 namespace chorus {
 namespace {
-
-std::string join_path(const std::string &path, const std::string &key) {
-  return path.empty() ? key : path + "." + key;
-}
-
-std::string unknown_key_message(const std::string &path, const std::string &key,
-                                const nlohmann::json &properties) {
-  std::vector<std::string> names;
-  std::string known;
-  for (const auto &[name, schema] : properties.items()) {
-    (void)schema;
-    known += known.empty() ? name : ", " + name;
-    names.push_back(name);
-  }
-  const std::optional<std::string> best = closest_name(key, names);
-  std::string message = "unknown setting '" + join_path(path, key) + "'";
-  if (best) message += "; did you mean '" + join_path(path, *best) + "'?";
-  message +=
-      known.empty() ? " (this plugin takes no settings)" : " (known settings: " + known + ")";
-  return message;
-}
 
 bool has_type(const nlohmann::json &value, const std::string &type) {
   if (type == "string") return value.is_string();
@@ -58,8 +38,10 @@ std::string article(const char *type_name) {
   return std::string(vowel ? "an " : "a ") + type_name;
 }
 
-void check_type(const std::string &path, const nlohmann::json &value,
-                const nlohmann::json &schema) {
+}  // namespace
+
+void detail::check_setting_type(const std::string &path, const nlohmann::json &value,
+                                const nlohmann::json &schema) {
   const auto type = schema.find("type");
   if (type == schema.end()) return;
   std::vector<std::string> allowed;
@@ -77,6 +59,29 @@ void check_type(const std::string &path, const nlohmann::json &value,
   for (const auto &t : allowed) expected += expected.empty() ? t : " or " + t;
   throw ConfigError("setting '" + path + "' must be " + article(expected.c_str()) + ", got " +
                     article(value.is_number_float() ? "number" : value.type_name()));
+}
+
+namespace {
+
+std::string join_path(const std::string &path, const std::string &key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string unknown_key_message(const std::string &path, const std::string &key,
+                                const nlohmann::json &properties) {
+  std::vector<std::string> names;
+  std::string known;
+  for (const auto &[name, schema] : properties.items()) {
+    (void)schema;
+    known += known.empty() ? name : ", " + name;
+    names.push_back(name);
+  }
+  const std::optional<std::string> best = closest_name(key, names);
+  std::string message = "unknown setting '" + join_path(path, key) + "'";
+  if (best) message += "; did you mean '" + join_path(path, *best) + "'?";
+  message +=
+      known.empty() ? " (this plugin takes no settings)" : " (known settings: " + known + ")";
+  return message;
 }
 
 nlohmann::json apply(const std::string &path, const nlohmann::json &schema,
@@ -134,7 +139,7 @@ nlohmann::json apply_object(const std::string &path, const nlohmann::json &schem
 nlohmann::json apply(const std::string &path, const nlohmann::json &schema,
                      const nlohmann::json &value) {
   if (!schema.is_object()) return value;
-  check_type(path, value, schema);
+  detail::check_setting_type(path, value, schema);
 
   const auto allowed = schema.find("enum");
   if (allowed != schema.end() && allowed->is_array() &&

@@ -13,6 +13,7 @@
 #include "batch_files.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/target.h"
+#include "chorus/plugin/target_settings.h"
 #include "chorus/singer/errors.h"
 #include "chorus/singer/reader.h"
 #include "chorus/singer/validator.h"
@@ -36,16 +37,6 @@ void annotated(const Describe &describe, const Body &body) {
   } catch (const std::exception &error) {
     throw FatalError(describe() + ": " + error.what());
   }
-}
-
-bool bool_setting(const nlohmann::json &config, const char *key, bool fallback) {
-  const auto it = config.find(key);
-  return it != config.end() && it->is_boolean() ? it->get<bool>() : fallback;
-}
-
-double number_setting(const nlohmann::json &config, const char *key, double fallback) {
-  const auto it = config.find(key);
-  return it != config.end() && it->is_number() ? it->get<double>() : fallback;
 }
 
 // RFC 3339 UTC time with milliseconds, formatted again only when the millisecond changes.
@@ -89,12 +80,12 @@ class TargetLoop {
       : target_(target),
         reader_(in_fd),
         out_(out_fd),
-        validate_(bool_setting(target.config(), "validate_records", true)),
+        validate_(target_settings::kValidateRecords.read(target.config())),
         batch_roots_(target.config()),
-        fail_undeclared_(target.config().value("undeclared_properties", "warn") == "fail"),
+        fail_undeclared_(target_settings::kUndeclaredProperties.read(target.config()) == "fail"),
         wait_limit_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(
-                number_setting(target.config(), "batch_wait_limit_seconds", 60)))),
+                target_settings::kBatchWaitLimitSeconds.read(target.config())))),
         // Nanoseconds since the epoch at the start keep _sdc_sequence growing across runs too.
         next_sequence_(std::chrono::duration_cast<std::chrono::nanoseconds>(
                            std::chrono::system_clock::now().time_since_epoch())

@@ -15,6 +15,7 @@
 #include "chorus/http/request.h"
 #include "chorus/http/retry.h"
 #include "chorus/http/secrets.h"
+#include "chorus/plugin/setting.h"
 
 namespace chorus {
 class PluginContext;
@@ -31,13 +32,13 @@ struct HttpClientOptions {
   bool verify_tls = true;
   std::string ca_bundle;  // PEM file of CAs to trust instead of the system's; empty: system
 
-  // Reads the usual settings of an HTTP plugin from a config document; absent keys keep their
-  // defaults: "timeout_seconds", "connect_timeout_seconds", "max_retries",
+  // Reads the usual settings of an HTTP plugin from a config document; absent keys keep the
+  // defaults above: "timeout_seconds", "connect_timeout_seconds", "max_retries",
   // "backoff_base_seconds", "backoff_max_seconds", "requests_per_second", "user_agent",
   // "verify_tls", "ca_bundle". Throws ConfigError for a value of the wrong type.
   static HttpClientOptions from_config(const nlohmann::json &config);
-  // The JSON Schema properties of those settings, to merge into a plugin's settings schema.
-  static nlohmann::json settings_schema();
+  // Those settings, to add to a plugin's settings.
+  static SettingList setting_list();
 };
 
 class HttpClient {

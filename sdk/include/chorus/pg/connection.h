@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/setting.h"
 
 namespace chorus::pg {
 
@@ -35,9 +36,9 @@ struct ConnectionSettings {
   std::string application_name = "chorus";
 };
 
-// The settings' JSON Schema properties (host, port, user, password (secret), dbname, sslmode,
-// sslrootcert, sslcert, sslkey, connect_timeout), to merge into a plugin's settings schema.
-nlohmann::json connection_settings_properties();
+// The connection settings (host, port, user, password (secret), dbname, sslmode, sslrootcert,
+// sslcert, sslkey, connect_timeout), to add to a plugin's settings.
+SettingList connection_setting_list();
 
 // Reads those settings from a plugin config (defaults already applied or not).
 ConnectionSettings connection_settings(const nlohmann::json &config);

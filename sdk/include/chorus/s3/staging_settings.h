@@ -4,16 +4,18 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "chorus/plugin/setting.h"
 #include "chorus/s3/client.h"
 #include "chorus/s3/staging.h"
 
 namespace chorus::s3 {
 
-// JSON Schema properties: s3_bucket, s3_key_prefix, s3_region, s3_endpoint_url,
-// s3_addressing_style (auto|path|virtual), aws_access_key_id, aws_secret_access_key (secret),
-// aws_session_token (secret), aws_profile, compression (zstd|gzip|none), staged_file_count,
-// split_mode (round_robin|size), max_staged_file_bytes, keep_staged_files.
-nlohmann::json staging_settings_properties();
+// The staging settings, to add to a plugin's settings: s3_bucket, s3_key_prefix, s3_region,
+// s3_endpoint_url, s3_addressing_style (auto|path|virtual), aws_access_key_id,
+// aws_secret_access_key (secret), aws_session_token (secret), aws_profile, compression
+// (zstd|gzip|none), staged_file_count, split_mode (round_robin|size), max_staged_file_bytes,
+// keep_staged_files.
+SettingList staging_setting_list();
 
 struct StagingSettings {
   ClientConfig client;     // credentials resolved (config, env, shared file, instance role)
