@@ -15,15 +15,8 @@ std::string copy_statement(const RedshiftDialect &dialect, const sql::TableName 
                     sql::backslash_escaped_literal(options.manifest_url) + " MANIFEST";
   // The CSV convention of chorus::s3: an unquoted empty field is NULL, "" an empty string.
   sql += " FORMAT AS CSV QUOTE AS '\"'";
-  switch (options.compression) {
-    case s3::Compression::Gzip:
-      sql += " GZIP";
-      break;
-    case s3::Compression::Zstd:
-      sql += " ZSTD";
-      break;
-    case s3::Compression::None:
-      break;
+  if (options.compression != s3::Compression::None) {
+    sql += " " + std::string(s3::copy_keyword(options.compression));
   }
   sql +=
       " EMPTYASNULL TIMEFORMAT 'auto' DATEFORMAT 'auto' ACCEPTINVCHARS"

@@ -36,17 +36,7 @@ std::string copy_into(const SnowflakeDialect &dialect, const sql::TableName &sta
   sql +=
       ") FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = ',' FIELD_OPTIONALLY_ENCLOSED_BY = '\"'"
       " ESCAPE_UNENCLOSED_FIELD = NONE EMPTY_FIELD_AS_NULL = TRUE NULL_IF = () COMPRESSION = ";
-  switch (batch.compression) {
-    case s3::Compression::Gzip:
-      sql += "GZIP";
-      break;
-    case s3::Compression::Zstd:
-      sql += "ZSTD";
-      break;
-    case s3::Compression::None:
-      sql += "NONE";
-      break;
-  }
+  sql += s3::copy_keyword(batch.compression);
   sql += ") ON_ERROR = ABORT_STATEMENT PURGE = FALSE";
   return sql;
 }

@@ -70,3 +70,9 @@ TEST_CASE("csv_bound leaves room for a text made only of quotes") {
   append_csv_value(appended, value);
   CHECK(appended == room);
 }
+
+TEST_CASE("each compression has the keyword warehouses' COPY statements name it by") {
+  CHECK(copy_keyword(Compression::None) == "NONE");
+  CHECK(copy_keyword(Compression::Gzip) == "GZIP");
+  CHECK(copy_keyword(Compression::Zstd) == "ZSTD");
+}

@@ -27,6 +27,11 @@ Compression parse_compression(std::string_view name) {
   throw ConfigError("unknown compression '" + std::string(name) + "': use zstd, gzip or none");
 }
 
+std::string_view copy_keyword(Compression compression) {
+  static constexpr std::string_view kKeywords[] = {"NONE", "GZIP", "ZSTD"};  // in enum order
+  return kKeywords[static_cast<int>(compression)];
+}
+
 std::string_view file_extension(Compression compression) {
   switch (compression) {
     case Compression::Gzip:

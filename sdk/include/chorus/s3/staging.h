@@ -31,6 +31,8 @@ namespace chorus::s3 {
 enum class Compression { None, Gzip, Zstd };
 Compression parse_compression(std::string_view name);      // "none", "gzip", "zstd"; ConfigError
 std::string_view file_extension(Compression compression);  // "", ".gz", ".zst"
+// The word warehouses' COPY statements name it by (Redshift, Snowflake): "NONE", "GZIP", "ZSTD".
+std::string_view copy_keyword(Compression compression);
 
 enum class SplitMode {
   RoundRobin,  // chunks go to file_count files in turn: files of similar size
