@@ -1,4 +1,4 @@
-// Which table versions (ACTIVATE_VERSION) the rows a sink sent carry.
+// Which table versions (ACTIVATE_VERSION) the rows a sink sent carry. Header-only.
 #pragma once
 
 #include <cstdint>

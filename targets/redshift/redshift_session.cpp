@@ -144,8 +144,6 @@ void Session::rollback() noexcept {
   }
 }
 
-bool Session::in_transaction() const { return impl_->work != nullptr; }
-
 void Session::copy_from_stdin(const std::string &copy_sql, std::string_view data) {
   if (!impl_->work) throw FatalError("target-redshift: COPY FROM STDIN needs a transaction");
   PGconn *conn = LibpqHandle::of(*impl_->work);

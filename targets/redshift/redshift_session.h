@@ -44,7 +44,6 @@ class Session {
   void begin();
   void commit();
   void rollback() noexcept;
-  bool in_transaction() const;
 
   // Runs `copy_sql` (a COPY ... FROM STDIN statement) inside the open transaction and sends
   // `data` as its input. For the PostgreSQL stand-in only: Redshift has no COPY FROM STDIN.

@@ -1,6 +1,6 @@
 // The text of the project templates (see *_templates.cpp). Placeholders: @PLUGIN@ (tap-my-api),
 // @NAME@ (my-api), @IDENT@ (tap_my_api), @CLASS@ (MyApiTap), @KIND@ (tap), @RUN@ (README run
-// lines of the kind).
+// lines of the kind). Each template is defined in the *_templates.cpp file of its kind.
 #pragma once
 
 namespace chorus::host::scaffold {

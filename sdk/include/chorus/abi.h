@@ -3,7 +3,7 @@
  *
  * This is the only contract between the `chorus` host and a plugin shared library. It is plain
  * C so that a plugin may be built with another compiler or standard library than the host: no
- * C++ type, exception or allocator ever crosses it.
+ * C++ type, exception or allocator ever crosses it. Header-only: declarations.
  *
  * Versioning rules
  *  - Every struct starts with `struct_size` and is append-only. A reader checks that a field it

@@ -1,5 +1,5 @@
 // How a refused or failed connection is reported, shared by pg::Connection and
-// pg::ReplicationStream.
+// pg::ReplicationStream; defined in connection.cpp.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// A growable byte buffer whose free room is left uninitialised. Compressed output is written
+// Header-only. A growable byte buffer with uninitialised free room. Compressed output is written
 // straight into it and uploaded from it, so nothing is zero-filled, and a buffer that is reused
 // keeps its pages: std::string would clear every byte it grows by and copy on every doubling.
 #pragma once

@@ -1,4 +1,4 @@
-// A JSON Schema compiled once into the checks RecordValidator runs per record.
+// A JSON Schema compiled into checks RecordValidator runs (schema_compile.cpp, validator.cpp).
 #pragma once
 
 #include <cstddef>

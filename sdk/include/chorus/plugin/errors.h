@@ -1,5 +1,5 @@
 // The error families a plugin raises. The SDK catches them at the ABI boundary and maps each to
-// a chorus_status, with the message handed to host->set_error().
+// a chorus_status, with the message handed to host->set_error(). Header-only.
 #pragma once
 
 #include <stdexcept>

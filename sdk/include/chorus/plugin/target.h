@@ -1,5 +1,5 @@
 // Targets: a Target routes each stream's records to a Sink and echoes STATE only after every
-// sink committed what came before it.
+// sink committed what came before it (defined in target_loop.cpp and batch_sink.cpp).
 #pragma once
 
 #include <chrono>

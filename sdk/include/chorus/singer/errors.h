@@ -1,4 +1,4 @@
-// Errors raised while reading or validating a Singer stream.
+// Errors raised while reading or validating a Singer stream. Header-only.
 #pragma once
 
 #include <cstdint>

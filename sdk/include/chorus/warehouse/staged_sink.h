@@ -82,7 +82,6 @@ class StagedWarehouseSink : public sql::SqlSink {
 
   // For the warehouse's part.
 
-  StagedLoad &staged_load() const { return load_; }
   // plan() is set by the first batch or ACTIVATE_VERSION, before load_staged() runs.
   const sql::TableName &staging_table() const { return staging_; }
   // For a batch with deletion records and soft deletes, sql::keep_values_of_deleted_rows();
