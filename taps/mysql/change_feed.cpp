@@ -211,8 +211,15 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
     for (const auto &column : table_.columns) all_columns.push_back(&column);
   };
   refresh_columns();
+  bool in_transaction = false;
+  // The read is past `position`, outside any transaction: a resumed run may start there. (The
+  // events a dump begins with may carry older positions; the position never goes back.)
+  auto passed = [&](const Position &next) {
+    if (committed < next) committed = next;
+  };
   auto commit = [&](std::uint32_t next) {
-    committed = {file, next};
+    in_transaction = false;
+    passed({file, next});
     if (since_state >= options_.state_every ||
         (stated < committed && std::chrono::steady_clock::now() - last_state >= kStateInterval)) {
       bookmark["log_file"] = committed.file;
@@ -255,6 +262,11 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
     const int type = event.event_type;
     if (type == ROTATE_EVENT) {
       file.assign(event.event.rotate.filename.str, event.event.rotate.filename.length);
+      if (!in_transaction) passed({file, event.event.rotate.position});
+      continue;
+    }
+    if (type == GTID_EVENT) {
+      in_transaction = true;  // MariaDB opens every event group with one (no BEGIN follows)
       continue;
     }
     if (type == TABLE_MAP_EVENT) {
@@ -312,7 +324,14 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
                                  event.event.query.statement.length);
       // BEGIN opens a transaction; anything else (COMMIT of a non-transactional engine, DDL)
       // ends one or stands alone.
-      if (statement != "BEGIN") commit(event.next_event_pos);
+      if (statement == "BEGIN") {
+        in_transaction = true;
+      } else {
+        commit(event.next_event_pos);
+      }
+    } else if (!in_transaction && event.next_event_pos != 0) {
+      // Between transactions (checkpoints, GTID lists, a new file's format description).
+      passed({file, event.next_event_pos});
     }
     if (!(committed < end)) break;
   }
@@ -325,6 +344,15 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
       message += ". If the log was purged, run with --full-refresh to copy the table again";
     }
     throw FatalError(message);
+  }
+  if (committed < end) {
+    // The log ended for this client before the end it had when the run started: an event
+    // the client library does not parse ends its read. Stopping silently would stall here.
+    throw FatalError("tap-mysql: stream '" + stream + "': the binary log read stopped at " +
+                     committed.file + ":" + std::to_string(committed.offset) + ", before " +
+                     end.file + ":" + std::to_string(end.offset) +
+                     ", the end it had when the run started (an event MariaDB Connector/C "
+                     "does not read?); the state stays at the last committed transaction");
   }
   if (values.zero_dates_written_as_null() > 0) {
     sync.context().warn("tap-mysql: stream '" + stream +
