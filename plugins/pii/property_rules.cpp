@@ -2,7 +2,7 @@
 
 #include "chorus/plugin/errors.h"
 
-namespace chorus::pii {
+namespace chorus::mapper_pii {
 
 PropertyRules::PropertyRules(const nlohmann::json &hash, const nlohmann::json &drop) {
   auto add = [&](const nlohmann::json &list, const char *setting, Action action) {
@@ -57,4 +57,4 @@ std::vector<std::pair<std::string, std::string>> PropertyRules::rules_of(
   return out;
 }
 
-}  // namespace chorus::pii
+}  // namespace chorus::mapper_pii

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace chorus::pii {
+namespace chorus::mapper_pii {
 
 enum class Action { Keep, Drop, Hash };
 
@@ -31,4 +31,4 @@ class PropertyRules {
   std::map<std::string, std::map<std::string, Action, std::less<>>, std::less<>> rules_;
 };
 
-}  // namespace chorus::pii
+}  // namespace chorus::mapper_pii

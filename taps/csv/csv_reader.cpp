@@ -15,7 +15,7 @@
 
 #include "chorus/plugin/errors.h"
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 MappedFile::MappedFile(const std::string &path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -189,4 +189,4 @@ bool CsvParser::next_row(std::vector<CsvField> &fields) {
   return true;
 }
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

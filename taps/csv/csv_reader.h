@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 // One field of a row. `quoted` tells an empty quoted field ("", an empty string) from an empty
 // unquoted one (a missing value).
@@ -67,4 +67,4 @@ class CsvParser {
   std::vector<Span> spans_;
 };
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

@@ -11,7 +11,7 @@
 #include "csv_reader.h"
 #include "replication_cursor.h"
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 namespace {
 
 // Which types every non-empty value of a column seen so far fits.
@@ -358,4 +358,4 @@ bool CsvStream::sync_file(const std::string &path, StreamSync &sync, Replication
   return true;
 }
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

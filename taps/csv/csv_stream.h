@@ -11,7 +11,7 @@
 #include "file_spec.h"
 #include "value_types.h"
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 struct Column {
   std::string name;
@@ -52,4 +52,4 @@ class CsvStream : public Stream {
   std::string time_extracted_;
 };
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

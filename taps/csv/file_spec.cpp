@@ -7,7 +7,7 @@
 
 #include "chorus/plugin/errors.h"
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 nlohmann::json file_spec_settings_schema() {
   return {
@@ -117,4 +117,4 @@ std::vector<std::string> resolve_files(const FileSpec &spec) {
   return files;
 }
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

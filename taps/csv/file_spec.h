@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 struct FileSpec {
   std::string entity;  // the stream name
@@ -25,4 +25,4 @@ std::vector<std::string> resolve_files(const FileSpec &spec);
 // The JSON Schema of one `files` entry, for the settings document.
 nlohmann::json file_spec_settings_schema();
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

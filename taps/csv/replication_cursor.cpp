@@ -4,7 +4,7 @@
 
 #include "chorus/plugin/errors.h"
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 ReplicationCursor::ReplicationCursor(std::string key_name, ColumnType key_type,
                                      const nlohmann::json &start)
@@ -93,4 +93,4 @@ nlohmann::json ReplicationCursor::bookmark() const {
   return {{"replication_key", key_name_}, {"replication_key_value", value}};
 }
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

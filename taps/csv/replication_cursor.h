@@ -9,7 +9,7 @@
 
 #include "value_types.h"
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 class ReplicationCursor {
  public:
@@ -54,4 +54,4 @@ class ReplicationCursor {
   bool has_last_ = false;
 };
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

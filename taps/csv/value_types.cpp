@@ -4,7 +4,7 @@
 
 #include "chorus/singer/timestamps.h"
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -277,4 +277,4 @@ void append_utc_sort_key(std::string &out, const Timestamp &ts) {
   out.append(9 - ts.fraction.size(), '0');
 }
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 enum class ColumnType { Integer, Number, Boolean, DateTime, Date, String, Json };
 
@@ -42,4 +42,4 @@ void append_rfc3339(std::string &out, const Timestamp &ts);
 // 12 digits of seconds since year 0 and 9 digits of fraction.
 void append_utc_sort_key(std::string &out, const Timestamp &ts);
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv

@@ -4,7 +4,7 @@
 #include "chorus/http/client.h"
 #include "chorus/http/paginator.h"
 
-namespace tap_rest {
+namespace chorus::tap_rest {
 
 using chorus::SettingList;
 using nlohmann::json;
@@ -103,4 +103,4 @@ json settings_schema() {
       .schema();
 }
 
-}  // namespace tap_rest
+}  // namespace chorus::tap_rest

@@ -9,7 +9,7 @@
 
 #include "chorus/plugin/setting.h"
 
-namespace tap_rest {
+namespace chorus::tap_rest {
 
 template <class T>
 using Setting = chorus::Setting<T>;
@@ -47,4 +47,4 @@ extern const Setting<nlohmann::json> kSchema;
 // The JSON Schema of the config, generated from the declarations.
 nlohmann::json settings_schema();
 
-}  // namespace tap_rest
+}  // namespace chorus::tap_rest

@@ -6,7 +6,7 @@
 #include "chorus/plugin/errors.h"
 #include "settings.h"
 
-namespace tap_rest {
+namespace chorus::tap_rest {
 namespace {
 
 std::map<std::string, std::string> string_map(const nlohmann::json &object) {
@@ -39,11 +39,11 @@ std::vector<chorus::http::RestStreamSpec> stream_specs(const nlohmann::json &con
     }
     spec.url_base = kApiUrl.read(config);
     spec.path = kPath.read(stream);
-    spec.params = string_map(tap_rest::kParams.read(config));
+    spec.params = string_map(chorus::tap_rest::kParams.read(config));
     for (auto &[key, value] : string_map(stream_setting::kParams.read(stream))) {
       spec.params[key] = value;
     }
-    spec.headers = string_map(tap_rest::kHeaders.read(config));
+    spec.headers = string_map(chorus::tap_rest::kHeaders.read(config));
     for (auto &[key, value] : string_map(stream_setting::kHeaders.read(stream))) {
       spec.headers[key] = value;
     }
@@ -57,7 +57,7 @@ std::vector<chorus::http::RestStreamSpec> stream_specs(const nlohmann::json &con
     spec.start_value = kStartDate.read(config);
     spec.is_sorted = kIsSorted.read(stream);
     spec.pagination = stream_setting::kPagination.find(stream).value_or(
-        tap_rest::kPagination.find(config).value_or(nlohmann::json()));
+        chorus::tap_rest::kPagination.find(config).value_or(nlohmann::json()));
     spec.schema = kSchema.find(stream).value_or(nlohmann::json());
     spec.max_pages =
         kMaxPages.find(stream).value_or(kMaxPages.find(config).value_or(spec.max_pages));
@@ -97,4 +97,4 @@ std::vector<chorus::http::RestStreamSpec> stream_specs(const nlohmann::json &con
   return specs;
 }
 
-}  // namespace tap_rest
+}  // namespace chorus::tap_rest

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace chorus::csv_target {
+namespace chorus::target_csv {
 namespace {
 
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
@@ -84,4 +84,4 @@ void append_csv_value(std::string &out, const singer::Value &value, char delimit
   }
 }
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::target_csv

@@ -16,9 +16,9 @@
 
 #include "chorus/singer/message.h"
 
-namespace chorus::csv_target {
+namespace chorus::target_csv {
 
 void append_csv_field(std::string &out, std::string_view text, char delimiter);
 void append_csv_value(std::string &out, const singer::Value &value, char delimiter);
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::target_csv

@@ -10,7 +10,7 @@
 
 #include "chorus/plugin/errors.h"
 
-namespace chorus::csv_target {
+namespace chorus::target_csv {
 namespace {
 
 constexpr std::size_t kIncomplete = std::string_view::npos;
@@ -138,4 +138,4 @@ CsvFileScan scan_csv_file(const std::string &path, char delimiter, const CsvRowV
   return scan;
 }
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::target_csv

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace chorus::csv_target {
+namespace chorus::target_csv {
 
 struct CsvFileScan {
   std::vector<std::string> header;    // column names, unquoted; empty when no complete header row
@@ -31,4 +31,4 @@ CsvFileScan scan_csv_file(const std::string &path, char delimiter, const CsvRowV
 // The text of a cell as written by append_csv_field(): quotes removed, doubled quotes halved.
 std::string unquote_csv_cell(std::string_view cell);
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::target_csv

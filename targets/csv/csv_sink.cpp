@@ -8,7 +8,7 @@
 #include "csv_encoding.h"
 #include "csv_file_scan.h"
 
-namespace chorus::csv_target {
+namespace chorus::target_csv {
 namespace {
 
 constexpr const char *kPlugin = "target-csv";
@@ -231,4 +231,4 @@ void CsvSink::finish() {
   }
 }
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::target_csv

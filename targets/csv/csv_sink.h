@@ -1,4 +1,4 @@
-// The sink of one stream: the stream's CSV file, appended to on every run (see target_csv.cpp
+// The sink of one stream: the stream's CSV file, appended to on every run (see csv_target.cpp
 // for the layout, the column rule and what a resumed run guarantees).
 #pragma once
 
@@ -14,7 +14,7 @@
 #include "chorus/singer/field_positions.h"
 #include "chorus/sql/metadata_columns.h"
 
-namespace chorus::csv_target {
+namespace chorus::target_csv {
 
 struct CsvSinkOptions {
   std::string path;  // the file, naming already applied
@@ -65,4 +65,4 @@ class CsvSink : public Sink {
   std::uint64_t skipped_ = 0;
 };
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::target_csv

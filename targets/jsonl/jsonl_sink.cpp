@@ -16,7 +16,7 @@
 #include "chorus/singer/writer.h"
 #include "chorus/sql/metadata_columns.h"
 
-namespace chorus::jsonl_target {
+namespace chorus::target_jsonl {
 namespace {
 
 constexpr const char *kPlugin = "target-jsonl";
@@ -179,4 +179,4 @@ void JsonlSink::finish() {
   }
 }
 
-}  // namespace chorus::jsonl_target
+}  // namespace chorus::target_jsonl

@@ -1,5 +1,5 @@
 // The sink of one stream: the stream's JSON Lines file, one object a line, appended to on every
-// run (see target_jsonl.cpp for the layout and what a resumed run guarantees).
+// run (see jsonl_target.cpp for the layout and what a resumed run guarantees).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include "chorus/plugin/redelivery_filter.h"
 #include "chorus/plugin/target.h"
 
-namespace chorus::jsonl_target {
+namespace chorus::target_jsonl {
 
 struct JsonlSinkOptions {
   std::string path;  // the stream's file
@@ -43,4 +43,4 @@ class JsonlSink : public Sink {
   std::uint64_t skipped_ = 0;  // records identical to their key's latest row
 };
 
-}  // namespace chorus::jsonl_target
+}  // namespace chorus::target_jsonl

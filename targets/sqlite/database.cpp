@@ -6,7 +6,7 @@
 
 #include "chorus/plugin/errors.h"
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 
 Database::Database(const std::string &path) : path_(path) {
   int status =
@@ -122,4 +122,4 @@ void Transaction::commit() {
   open_ = false;
 }
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite

@@ -8,7 +8,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 
 class Database {
  public:
@@ -73,4 +73,4 @@ class Transaction {
   bool open_ = true;
 };
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite

@@ -5,7 +5,7 @@
 
 #include "chorus/singer/decimal.h"
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 namespace {
 
 bool plain_integer(std::string_view text, std::int64_t &out) {
@@ -46,4 +46,4 @@ StoredNumber stored_number(std::string_view text) {
   return text;
 }
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite

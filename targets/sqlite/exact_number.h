@@ -12,7 +12,7 @@
 #include <string_view>
 #include <variant>
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 
 // The text itself (kept as it was sent) when neither an int64 nor a double holds it exactly.
 using StoredNumber = std::variant<std::int64_t, double, std::string_view>;
@@ -23,4 +23,4 @@ StoredNumber stored_number(std::string_view json_number);
 // when it does not.
 bool integer_value(std::string_view json_number, std::int64_t &out);
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite

@@ -16,7 +16,7 @@
 #include "chorus/sql/type_settings.h"
 #include "exact_number.h"
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 
 using singer::FieldPositions;
 using singer::in_record_order;
@@ -419,4 +419,4 @@ void SqliteSink::activate_version(std::int64_t version) {
   transaction.commit();
 }
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite

@@ -22,7 +22,7 @@
 #include "database.h"
 #include "table_layout.h"
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 
 class SqliteSink : public BatchSink {
  public:
@@ -66,4 +66,4 @@ class SqliteSink : public BatchSink {
   Statement delete_;       // by key; only for streams with keys
 };
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite

@@ -7,7 +7,7 @@
 #include "chorus/sql/logical_type.h"
 #include "chorus/sql/metadata_columns.h"
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 namespace {
 
 TableColumn column_of_type(const std::string &name, const sql::LogicalType &type) {
@@ -66,4 +66,4 @@ std::vector<TableColumn> plan_columns(const nlohmann::json &schema,
   return columns;
 }
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite

@@ -23,7 +23,7 @@
 #include "chorus/sql/logical_type.h"
 #include "chorus/sql/metadata_columns.h"
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 
 // Number: no affinity (exact_number.h); Text also for existing TEXT columns of numbers.
 enum class Affinity { Integer, Real, Number, Text, Boolean };
@@ -52,4 +52,4 @@ Affinity affinity_of_declared(const std::string &declared_type);
 TableColumn deleted_at_column();
 TableColumn table_version_column();
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite

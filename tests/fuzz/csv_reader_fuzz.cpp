@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   const char delimiters[] = {',', ';', '\t', '|'};
   const char delimiter = delimiters[data[0] % sizeof delimiters];
   const std::string_view text(reinterpret_cast<const char *>(data) + 1, size - 1);
-  chorus::csv::CsvParser parser(text, delimiter);
-  std::vector<chorus::csv::CsvField> fields;
+  chorus::tap_csv::CsvParser parser(text, delimiter);
+  std::vector<chorus::tap_csv::CsvField> fields;
   std::size_t bytes_seen = 0;
   try {
     while (parser.next_row(fields)) {

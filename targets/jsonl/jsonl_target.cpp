@@ -22,7 +22,7 @@
 #include "chorus/plugin/target_settings.h"
 #include "jsonl_sink.h"
 
-namespace chorus::jsonl_target {
+namespace chorus::target_jsonl {
 namespace {
 
 const Setting<std::string> kDestinationPath =
@@ -72,6 +72,6 @@ class JsonlTarget : public Target {
   bool add_record_metadata_ = false;
 };
 
-}  // namespace chorus::jsonl_target
+}  // namespace chorus::target_jsonl
 
-CHORUS_PLUGIN(chorus::jsonl_target::JsonlTarget)
+CHORUS_PLUGIN(chorus::target_jsonl::JsonlTarget)

@@ -27,7 +27,7 @@
 #include "chorus/plugin/target_settings.h"
 #include "csv_sink.h"
 
-namespace chorus::csv_target {
+namespace chorus::target_csv {
 namespace {
 
 std::string utc_compact_timestamp() {
@@ -128,6 +128,6 @@ class CsvTarget : public Target {
   bool add_record_metadata_ = false;
 };
 
-}  // namespace chorus::csv_target
+}  // namespace chorus::target_csv
 
-CHORUS_PLUGIN(chorus::csv_target::CsvTarget)
+CHORUS_PLUGIN(chorus::target_csv::CsvTarget)

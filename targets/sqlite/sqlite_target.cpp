@@ -11,7 +11,7 @@
 #include "database.h"
 #include "sqlite_sink.h"
 
-namespace chorus::sqlite_target {
+namespace chorus::target_sqlite {
 namespace {
 
 const Setting<std::string> kDatabase =
@@ -59,6 +59,6 @@ class SqliteTarget : public Target {
   sql::StreamTables tables_;
 };
 
-}  // namespace chorus::sqlite_target
+}  // namespace chorus::target_sqlite
 
-CHORUS_PLUGIN(chorus::sqlite_target::SqliteTarget)
+CHORUS_PLUGIN(chorus::target_sqlite::SqliteTarget)

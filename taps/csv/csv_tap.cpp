@@ -8,7 +8,7 @@
 #include "csv_stream.h"
 #include "file_spec.h"
 
-namespace chorus::csv {
+namespace chorus::tap_csv {
 
 const Setting<nlohmann::json> kFiles =
     Setting<nlohmann::json>("files",
@@ -63,6 +63,6 @@ class CsvTap : public Tap {
   StreamOptions options_;
 };
 
-}  // namespace chorus::csv
+}  // namespace chorus::tap_csv
 
-CHORUS_PLUGIN(chorus::csv::CsvTap)
+CHORUS_PLUGIN(chorus::tap_csv::CsvTap)

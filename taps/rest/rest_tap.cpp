@@ -9,7 +9,7 @@
 #include "settings.h"
 #include "stream_config.h"
 
-namespace tap_rest {
+namespace chorus::tap_rest {
 
 class RestTap final : public chorus::Tap {
  public:
@@ -70,6 +70,6 @@ class RestTap final : public chorus::Tap {
   std::unique_ptr<chorus::http::Authenticator> authenticator_;
 };
 
-}  // namespace tap_rest
+}  // namespace chorus::tap_rest
 
-CHORUS_PLUGIN(tap_rest::RestTap)
+CHORUS_PLUGIN(chorus::tap_rest::RestTap)

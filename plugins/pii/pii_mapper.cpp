@@ -19,7 +19,7 @@
 #include "chorus/plugin/setting.h"
 #include "property_rules.h"
 
-namespace chorus::pii {
+namespace chorus::mapper_pii {
 namespace {
 
 // Hex SHA-256 of salt + text, into `out`.
@@ -217,6 +217,6 @@ class PiiMapper : public Mapper {
   std::string digest_;
 };
 
-}  // namespace chorus::pii
+}  // namespace chorus::mapper_pii
 
-CHORUS_PLUGIN(chorus::pii::PiiMapper)
+CHORUS_PLUGIN(chorus::mapper_pii::PiiMapper)
