@@ -78,14 +78,9 @@ case "$plugin" in
     ;;
   target-snowflake)
     need_servers CHORUS_TEST_S3_ENDPOINT
-    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out key.pem 2>/dev/null
-    openssl pkey -in key.pem -pubout -out pub.pem
-    # The SQL API stand-in prints its port first and exits when its stdin closes.
-    coproc API { exec node "$tests/snowflake/sql_api_server.js" "$WORK/requests.jsonl" "$WORK/pub.pem" ACME.LOADER; }
-    read -r -u "${API[0]}" port
-    [[ "$port" =~ ^[0-9]+$ ]] || { echo "the SQL API stand-in did not start: $port" >&2; exit 1; }
-    key=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' key.pem)
-    config="{\"account\": \"acme\", \"user\": \"loader\", \"private_key\": $key, \"database\": \"ANALYTICS\", \"warehouse\": \"LOAD_WH\", \"role\": \"LOADER\", \"sql_api_url\": \"http://127.0.0.1:$port\", $(s3_settings)}"
+    source "$tests/snowflake/sql_api_standin.sh"
+    start_sql_api_standin
+    config="{$SQL_API_STANDIN_CONFIG, $(s3_settings)}"
     ;;
   mapper-pii)
     config='{"hash": ["conformance_users.name"], "salt": "conformance"}'
