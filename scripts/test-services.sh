@@ -94,15 +94,22 @@ start_s3() {
     return
   fi
   mkdir -p "$dir/s3data"
-  # s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3 keeps in
-  # its legacy provider: without it every second page of a listing is a 500.
-  NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" \
-    nohup "$dir/s3rver/node_modules/.bin/s3rver" -d "$dir/s3data" -a 127.0.0.1 -p "$s3_port" \
-    --configure-bucket chorus-test --silent >"$dir/s3rver.log" 2>&1 &
-  echo $! >"$dir/s3rver.pid"
-  for _ in $(seq 1 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && return
-    sleep 0.1
+  # The port lies in the kernel's ephemeral range, so a client connection that just closed may
+  # still hold it in TIME-WAIT (up to 60 s): s3rver then exits with EADDRINUSE and is retried.
+  for _ in $(seq 1 15); do
+    # s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3 keeps in
+    # its legacy provider: without it every second page of a listing is a 500.
+    NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--openssl-legacy-provider" \
+      nohup "$dir/s3rver/node_modules/.bin/s3rver" -d "$dir/s3data" -a 127.0.0.1 -p "$s3_port" \
+      --configure-bucket chorus-test --silent >"$dir/s3rver.log" 2>&1 &
+    echo $! >"$dir/s3rver.pid"
+    for _ in $(seq 1 100); do
+      curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && return
+      kill -0 "$(cat "$dir/s3rver.pid")" 2>/dev/null || break
+      sleep 0.1
+    done
+    grep -q EADDRINUSE "$dir/s3rver.log" || break
+    sleep 5
   done
   echo "s3rver did not start; see $dir/s3rver.log" >&2
   exit 1
