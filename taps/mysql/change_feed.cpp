@@ -14,6 +14,13 @@
 // change; a delete's row before it, with _sdc_deleted_at). The position in a STATE is always
 // the end of a committed transaction, so a resumed run never starts inside one.
 //
+// Positions: a state carries the binary log file and offset and, on MariaDB, the GTID position
+// of the same point (the snapshot's from BINLOG_GTID_POS, then the GTID of each committed event
+// group added to it). A run reads from the file and offset while that file is on the server;
+// when it is gone (purged, or another server after a failover) it reads from the GTID position
+// as a MariaDB replica does (@slave_connect_state, strict mode), and the file and offset are
+// those of the server it reads from again once the first event group after it arrives.
+//
 // A schema change: an event from before columns were added at the end of the table has fewer
 // columns than the table; its rows leave those out. When a TABLE_MAP event does not fit the
 // columns otherwise, they are read again from information_schema and a new SCHEMA is written
@@ -29,6 +36,7 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/timestamps.h"
+#include "gtid_position.h"
 #include "row_image.h"
 #include "table_stream.h"
 
@@ -100,6 +108,28 @@ Position snapshot_position(Connection &connection) {
   return position;
 }
 
+// The GTID position of the point `position` of the binary log (MariaDB's BINLOG_GTID_POS);
+// nullopt on MySQL, whose GTIDs are another kind, or when the server cannot say.
+std::optional<GtidPosition> gtid_position_at(Connection &connection, const Position &position) {
+  if (!mariadb_connection(connection.handle())) return std::nullopt;
+  auto rows = connection.query("SELECT BINLOG_GTID_POS(" + connection.literal(position.file) +
+                               ", " + std::to_string(position.offset) + ")");
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return GtidPosition::parse(*rows[0][0]);
+}
+
+// The state's position: file and offset, and the GTID position of the same point when known.
+void store_position(nlohmann::json &bookmark, const Position &position,
+                    const std::optional<GtidPosition> &gtid) {
+  bookmark["log_file"] = position.file;
+  bookmark["log_pos"] = position.offset;
+  if (gtid) {
+    bookmark["gtid"] = gtid->text();
+  } else {
+    bookmark.erase("gtid");
+  }
+}
+
 // The replication handle, closed however the read ends.
 struct RplHandle {
   MARIADB_RPL *rpl = nullptr;
@@ -169,8 +199,7 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
     if (!bookmark.contains("log_file")) {
       // Rows copied under another method's bookmark have no position to replay from.
       if (bookmark.contains("last_pk_fetched")) bookmark["last_pk_fetched"] = nullptr;
-      bookmark["log_file"] = snapshot.file;
-      bookmark["log_pos"] = snapshot.offset;
+      store_position(bookmark, snapshot, gtid_position_at(connection, snapshot));
     }
     sync_full_table(connection, sync, bookmark);
     connection.execute("COMMIT");
@@ -179,21 +208,50 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
 
   Position position{bookmark["log_file"].get<std::string>(),
                     bookmark["log_pos"].get<std::uint64_t>()};
+  std::optional<GtidPosition> gtid;
+  if (bookmark.contains("gtid")) {
+    const auto &text = bookmark["gtid"];
+    if (text.is_string()) gtid = GtidPosition::parse(text.get<std::string>());
+    if (!gtid) {
+      throw FatalError("tap-mysql: stream '" + name() + "': the state's gtid " + text.dump() +
+                       " is not a GTID position (domain-server-sequence, comma-separated); "
+                       "run with --full-refresh");
+    }
+  }
   bool listed = false;
   for (const auto &row : connection.query("SHOW BINARY LOGS"))
     listed = listed || row[0] == position.file;
-  if (!listed) {
+  // Without the file, only a GTID position says where to go on; an empty one (no transaction
+  // before it) cannot tell the server's purged transactions from none.
+  const bool by_gtid = !listed && gtid && !gtid->empty();
+  if (!listed && !by_gtid) {
     throw FatalError("tap-mysql: stream '" + name() + "': the binary log " + position.file +
-                     " of the state has been purged from the server; the changes since are "
-                     "lost to LOG_BASED. Run with --full-refresh to copy the table again");
+                     " of the state has been purged from the server, and the state has no "
+                     "GTID position to read from instead; the changes since are lost to "
+                     "LOG_BASED. Run with --full-refresh to copy the table again");
   }
+  // A state written before GTID positions were kept: the server's for its file and offset.
+  if (listed && !gtid) gtid = gtid_position_at(connection, position);
   Position end;
   {
     auto rows = connection.query("SHOW MASTER STATUS");
     end.file = rows.at(0)[0].value_or("");
     end.offset = std::stoull(rows.at(0)[1].value_or("0"));
   }
-  if (!(position < end)) return;  // nothing was committed since
+  if (by_gtid) {
+    if (gtid_position_at(connection, end) == gtid) {
+      // Nothing was committed since: the same point, in this server's file and offset.
+      sync.context().info("tap-mysql: stream '" + name() + "': the binary log " + position.file +
+                          " of the state is gone; GTID position " + gtid->text() +
+                          " is the server's end, " + end.file + ":" + std::to_string(end.offset));
+      store_position(bookmark, end, gtid);
+      sync.set_bookmark(bookmark);
+      sync.emit_state();
+      return;
+    }
+  } else if (!(position < end)) {
+    return;  // nothing was committed since
+  }
 
   // The replica announces that it reads checksummed events and MariaDB's event types.
   connection.execute(
@@ -201,23 +259,34 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
       "@mariadb_slave_capability = 4");
   const bool checksummed =
       connection.query("SELECT @@global.binlog_checksum").at(0)[0].value_or("NONE") != "NONE";
+  if (by_gtid) {
+    // The server starts after the state's GTID position, and refuses (strict mode) when its
+    // log does not hold that position exactly: transactions it lacks, or others in its place.
+    connection.execute("SET @slave_connect_state = " + connection.literal(gtid->text()) +
+                       ", @slave_gtid_strict_mode = 1, @slave_gtid_ignore_duplicates = 0");
+  }
   RplHandle handle;
   handle.rpl = mariadb_rpl_init(connection.handle());
   if (!handle.rpl)
     throw FatalError("tap-mysql: cannot start a binary log read: " + connection.last_error());
-  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_FILENAME, position.file.c_str(),
-                       position.file.size());
-  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_START, static_cast<unsigned long>(position.offset));
+  // By GTID: no file name, and the first event's offset (the server finds the file).
+  const std::string dump_file = by_gtid ? std::string() : position.file;
+  const unsigned long dump_offset = by_gtid ? 4 : static_cast<unsigned long>(position.offset);
+  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_FILENAME, dump_file.c_str(), dump_file.size());
+  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_START, dump_offset);
   mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_SERVER_ID, options_.server_id);
   mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_FLAGS, MARIADB_RPL_BINLOG_DUMP_NON_BLOCK);
+  const std::string start = by_gtid ? "GTID position " + gtid->text()
+                                    : position.file + ":" + std::to_string(position.offset);
   if (mariadb_rpl_open(handle.rpl) != 0) {
     throw FatalError("tap-mysql: stream '" + name() + "': cannot read the binary log from " +
-                     position.file + ":" + std::to_string(position.offset) + ": " +
-                     connection.last_error());
+                     start + ": " + connection.last_error());
   }
-  sync.context().info("tap-mysql: stream '" + name() + "': reading the binary log from " +
-                      position.file + ":" + std::to_string(position.offset) + " to " + end.file +
-                      ":" + std::to_string(end.offset));
+  sync.context().info(
+      "tap-mysql: stream '" + name() + "': " +
+      (by_gtid ? "the binary log " + position.file + " of the state is not on the server; " : "") +
+      "reading the binary log from " + start + " to " + end.file + ":" +
+      std::to_string(end.offset));
 
   const std::string stream = name();
   ValueWriter values(stream, options_.zero_dates);
@@ -239,18 +308,28 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
   };
   refresh_columns();
   bool in_transaction = false;
+  // Read by GTID, the file and offset are known at the first event group after the position
+  // (the server skips those before it, but may send other events from before it first).
+  bool located = !by_gtid;
+  // The GTID of the event group being read: the position's once the group commits.
+  struct Gtid {
+    std::uint32_t domain = 0, server = 0;
+    std::uint64_t sequence = 0;
+  };
+  std::optional<Gtid> group;
   // The read is past `position`, outside any transaction: a resumed run may start there. (The
   // events a dump begins with may carry older positions; the position never goes back.)
   auto passed = [&](const Position &next) {
-    if (committed < next) committed = next;
+    if (located && committed < next) committed = next;
   };
   auto commit = [&](std::uint32_t next) {
     in_transaction = false;
+    if (gtid && group) gtid->commit(group->domain, group->server, group->sequence);
+    group.reset();
     passed({file, next});
     if (since_state >= options_.state_every ||
         (stated < committed && std::chrono::steady_clock::now() - last_state >= kStateInterval)) {
-      bookmark["log_file"] = committed.file;
-      bookmark["log_pos"] = committed.offset;
+      store_position(bookmark, committed, gtid);
       sync.set_bookmark(bookmark);
       sync.emit_state();
       stated = committed;
@@ -283,6 +362,11 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
     sync.count_record();
   };
 
+  // Where the read is, for messages.
+  auto read_so_far = [&] {
+    return located ? committed.file + ":" + std::to_string(committed.offset) : start;
+  };
+
   while ((handle.event = mariadb_rpl_fetch(handle.rpl, handle.event))) {
     sync.check_stop();
     MARIADB_RPL_EVENT &event = *handle.event;
@@ -295,6 +379,12 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
     }
     if (type == GTID_EVENT) {
       in_transaction = true;  // MariaDB opens every event group with one (no BEGIN follows)
+      group = Gtid{event.event.gtid.domain_id, event.server_id, event.event.gtid.sequence_nr};
+      if (!located) {
+        // The first group after the GTID position: the position is where this event starts.
+        committed = stated = {file, event.next_event_pos - event.event_length};
+        located = true;
+      }
       continue;
     }
     if (type == TABLE_MAP_EVENT) {
@@ -361,24 +451,27 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
       // Between transactions (checkpoints, GTID lists, a new file's format description).
       passed({file, event.next_event_pos});
     }
-    if (!(committed < end)) break;
+    if (located && !(committed < end)) break;
   }
   if (!handle.event && mysql_errno(connection.handle()) != 0) {
     const unsigned code = mysql_errno(connection.handle());
     std::string message = "tap-mysql: stream '" + stream + "': reading the binary log after " +
-                          committed.file + ":" + std::to_string(committed.offset) +
-                          " failed: " + connection.last_error();
+                          read_so_far() + " failed: " + connection.last_error();
     if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
-      message += ". If the log was purged, run with --full-refresh to copy the table again";
+      message += by_gtid ? ". The server's binary log does not hold the state's GTID position " +
+                               gtid->text() +
+                               " (purged, or another history); run with "
+                               "--full-refresh to copy the table again"
+                         : ". If the log was purged, run with --full-refresh to copy the table "
+                           "again";
     }
     throw FatalError(message);
   }
-  if (committed < end) {
+  if (!located || committed < end) {
     // The log ended for this client before the end it had when the run started: an event
     // the client library does not parse ends its read. Stopping silently would stall here.
     throw FatalError("tap-mysql: stream '" + stream + "': the binary log read stopped at " +
-                     committed.file + ":" + std::to_string(committed.offset) + ", before " +
-                     end.file + ":" + std::to_string(end.offset) +
+                     read_so_far() + ", before " + end.file + ":" + std::to_string(end.offset) +
                      ", the end it had when the run started (an event MariaDB Connector/C "
                      "does not read?); the state stays at the last committed transaction");
   }
@@ -387,8 +480,7 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
                         "': " + std::to_string(values.zero_dates_written_as_null()) +
                         " zero dates were written as null (zero_dates: null)");
   }
-  bookmark["log_file"] = committed.file;
-  bookmark["log_pos"] = committed.offset;
+  store_position(bookmark, committed, gtid);
   sync.set_bookmark(bookmark);
   sync.emit_state();
 }
