@@ -16,10 +16,11 @@
 //
 // Positions: a state carries the binary log file and offset and, on MariaDB, the GTID position
 // of the same point (the snapshot's from BINLOG_GTID_POS, then the GTID of each committed event
-// group added to it). A run reads from the file and offset while that file is on the server;
-// when it is gone (purged, or another server after a failover) it reads from the GTID position
-// as a MariaDB replica does (@slave_connect_state, strict mode), and the file and offset are
-// those of the server it reads from again once the first event group after it arrives.
+// group added to it). A run reads from the file and offset while that file is on the server at
+// the same GTID position; when it is gone (purged, or another server after a failover) or is
+// another log of the same name, it reads from the GTID position as a MariaDB replica does
+// (@slave_connect_state, strict mode), and the file and offset are those of the server it
+// reads from again once the first event group after it arrives.
 //
 // A schema change: an event from before columns were added at the end of the table has fewer
 // columns than the table; its rows leave those out. When a TABLE_MAP event does not fit the
@@ -221,17 +222,32 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
   bool listed = false;
   for (const auto &row : connection.query("SHOW BINARY LOGS"))
     listed = listed || row[0] == position.file;
-  // Without the file, only a GTID position says where to go on; an empty one (no transaction
-  // before it) cannot tell the server's purged transactions from none.
-  const bool by_gtid = !listed && gtid && !gtid->empty();
-  if (!listed && !by_gtid) {
-    throw FatalError("tap-mysql: stream '" + name() + "': the binary log " + position.file +
-                     " of the state has been purged from the server, and the state has no "
-                     "GTID position to read from instead; the changes since are lost to "
-                     "LOG_BASED. Run with --full-refresh to copy the table again");
+  // A file of that name holds the state's point only if the server's GTID position there is the
+  // state's: after a failover to a server whose files are named alike, it is another log.
+  // (BINLOG_GTID_POS reads the file up to the offset.)
+  std::optional<GtidPosition> gtid_there;
+  if (listed) gtid_there = gtid_position_at(connection, position);
+  const bool same_log = listed && (!gtid || gtid_there == gtid);
+  // Otherwise only a GTID position says where to go on; an empty one (no transaction before
+  // it) cannot tell the server's purged transactions from none.
+  const bool by_gtid = !same_log && gtid && !gtid->empty();
+  if (!same_log && !by_gtid) {
+    throw FatalError(
+        "tap-mysql: stream '" + name() + "': the binary log " + position.file +
+        (listed ? ":" + std::to_string(position.offset) + " of the state is at GTID position '" +
+                      (gtid_there ? gtid_there->text() : std::string("unknown")) +
+                      "' on this server, not the state's (another server's log?)"
+                : " of the state has been purged from the server") +
+        ", and the state has no GTID position to read from instead; the changes since are lost "
+        "to LOG_BASED. Run with --full-refresh to copy the table again");
   }
   // A state written before GTID positions were kept: the server's for its file and offset.
-  if (listed && !gtid) gtid = gtid_position_at(connection, position);
+  if (same_log && !gtid) gtid = gtid_there;
+  const std::string why_gtid =
+      listed ? "the binary log " + position.file + ":" + std::to_string(position.offset) +
+                   " of the state is at another GTID position on this server (another "
+                   "server's log?)"
+             : "the binary log " + position.file + " of the state is not on the server";
   Position end;
   {
     auto rows = connection.query("SHOW MASTER STATUS");
@@ -241,9 +257,9 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
   if (by_gtid) {
     if (gtid_position_at(connection, end) == gtid) {
       // Nothing was committed since: the same point, in this server's file and offset.
-      sync.context().info("tap-mysql: stream '" + name() + "': the binary log " + position.file +
-                          " of the state is gone; GTID position " + gtid->text() +
-                          " is the server's end, " + end.file + ":" + std::to_string(end.offset));
+      sync.context().info("tap-mysql: stream '" + name() + "': " + why_gtid + "; GTID position " +
+                          gtid->text() + " is the server's end, " + end.file + ":" +
+                          std::to_string(end.offset));
       store_position(bookmark, end, gtid);
       sync.set_bookmark(bookmark);
       sync.emit_state();
@@ -282,11 +298,9 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
     throw FatalError("tap-mysql: stream '" + name() + "': cannot read the binary log from " +
                      start + ": " + connection.last_error());
   }
-  sync.context().info(
-      "tap-mysql: stream '" + name() + "': " +
-      (by_gtid ? "the binary log " + position.file + " of the state is not on the server; " : "") +
-      "reading the binary log from " + start + " to " + end.file + ":" +
-      std::to_string(end.offset));
+  sync.context().info("tap-mysql: stream '" + name() + "': " + (by_gtid ? why_gtid + "; " : "") +
+                      "reading the binary log from " + start + " to " + end.file + ":" +
+                      std::to_string(end.offset));
 
   const std::string stream = name();
   ValueWriter values(stream, options_.zero_dates);

@@ -2,7 +2,8 @@
 # tap-mysql's GTID positions on MariaDB: a LOG_BASED state carries the GTID position of the same
 # point as its binary log file and offset (the server's @@gtid_binlog_pos when nothing else was
 # written); when the state's file is purged the run resumes from the GTID position, nothing lost
-# or read twice, and then from the new file and offset; a GTID position the server no longer
+# or read twice, and then from the new file and offset (also when a file of the state's name is
+# at another GTID position: another server's log); a GTID position the server no longer
 # holds is an error asking for --full-refresh; a state without a GTID position (written before
 # they were kept) still resumes by file and offset. Each run writes into its own target-jsonl
 # folder; the runs' records applied in order must give the source table.
@@ -101,6 +102,20 @@ run_sync 0 "by file and offset after a resume by GTID"
 expect_contains "$WORK/err" "reading the binary log from $(bookmark log_file):" "read by file and offset again"
 expect_equal "$(records_of_last_run)" 1 "one record after a resume by GTID"
 expect_same "by file and offset after a resume by GTID"
+
+# A file of the state's name that is another log (as after a failover to a server whose files
+# are named alike): the server's GTID position at the offset is not the state's, so the run
+# reads by GTID, and nothing twice.
+python3 -c '
+import json, sys
+s = json.load(open("state.json")); s["bookmarks"][sys.argv[1]]["log_pos"] = 4
+json.dump(s, open("state.json", "w"))' "$stream"
+mysql_admin "UPDATE \`$db\`.items SET v = 'failover' WHERE id = 31"
+run_sync 0 "a file of the state's name that is another log"
+expect_contains "$WORK/err" "of the state is at another GTID position on this server (another server's log?); reading the binary log from GTID position" "the run says why it reads by GTID"
+expect_equal "$(records_of_last_run)" 1 "one record when the state's file is another log"
+expect_position_is_server_end "after a file of the state's name that is another log"
+expect_same "after a file of the state's name that is another log"
 
 # Purged with nothing new: the state moves to the server's file for the same GTID position.
 purge_to_new_log
