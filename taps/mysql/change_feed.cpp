@@ -14,6 +14,14 @@
 // change; a delete's row before it, with _sdc_deleted_at). The position in a STATE is always
 // the end of a committed transaction, so a resumed run never starts inside one.
 //
+// Positions: a state carries the binary log file and offset and, on MariaDB, the GTID position
+// of the same point (the snapshot's from BINLOG_GTID_POS, then the GTID of each committed event
+// group added to it). A run reads from the file and offset while that file is on the server at
+// the same GTID position; when it is gone (purged, or another server after a failover) or is
+// another log of the same name, it reads from the GTID position as a MariaDB replica does
+// (@slave_connect_state, strict mode), and the file and offset are those of the server it
+// reads from again once the first event group after it arrives.
+//
 // A schema change: an event from before columns were added at the end of the table has fewer
 // columns than the table; its rows leave those out. When a TABLE_MAP event does not fit the
 // columns otherwise, they are read again from information_schema and a new SCHEMA is written
@@ -29,6 +37,7 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/timestamps.h"
+#include "gtid_position.h"
 #include "row_image.h"
 #include "table_stream.h"
 
@@ -100,6 +109,28 @@ Position snapshot_position(Connection &connection) {
   return position;
 }
 
+// The GTID position of the point `position` of the binary log (MariaDB's BINLOG_GTID_POS);
+// nullopt on MySQL, whose GTIDs are another kind, or when the server cannot say.
+std::optional<GtidPosition> gtid_position_at(Connection &connection, const Position &position) {
+  if (!mariadb_connection(connection.handle())) return std::nullopt;
+  auto rows = connection.query("SELECT BINLOG_GTID_POS(" + connection.literal(position.file) +
+                               ", " + std::to_string(position.offset) + ")");
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return GtidPosition::parse(*rows[0][0]);
+}
+
+// The state's position: file and offset, and the GTID position of the same point when known.
+void store_position(nlohmann::json &bookmark, const Position &position,
+                    const std::optional<GtidPosition> &gtid) {
+  bookmark["log_file"] = position.file;
+  bookmark["log_pos"] = position.offset;
+  if (gtid) {
+    bookmark["gtid"] = gtid->text();
+  } else {
+    bookmark.erase("gtid");
+  }
+}
+
 // The replication handle, closed however the read ends.
 struct RplHandle {
   MARIADB_RPL *rpl = nullptr;
@@ -109,6 +140,31 @@ struct RplHandle {
     if (rpl) mariadb_rpl_close(rpl);
   }
 };
+
+// Where a ROTATE event says the log goes on: its file and offset, read from the event's bytes.
+// (MariaDB Connector/C 3.3 decodes the rotations that come after the first event of a dump
+// wrongly, the offset taken from the file name's first bytes.) Body: an 8-byte little-endian
+// offset, then the file name up to the checksum.
+Position rotate_target(const MARIADB_RPL_EVENT &event, bool checksummed,
+                       const std::string &stream) {
+  constexpr std::size_t kHeader = 19, kOffset = 8;
+  const std::size_t checksum = checksummed ? 4 : 0;
+  const std::size_t available =
+      event.raw_data_size > event.raw_data_ofs ? event.raw_data_size - event.raw_data_ofs : 0;
+  if (event.event_length > available || event.event_length < kHeader + kOffset + checksum) {
+    throw FatalError("tap-mysql: stream '" + stream + "': a ROTATE event of " +
+                     std::to_string(event.event_length) + " bytes does not fit its packet of " +
+                     std::to_string(available));
+  }
+  const unsigned char *body = event.raw_data + event.raw_data_ofs + kHeader;
+  Position next;
+  for (std::size_t i = 0; i < kOffset; ++i) {
+    next.offset |= static_cast<std::uint64_t>(body[i]) << (8 * i);
+  }
+  next.file.assign(reinterpret_cast<const char *>(body + kOffset),
+                   event.event_length - kHeader - kOffset - checksum);
+  return next;
+}
 
 bool is_rows_event(int type) {
   return type == WRITE_ROWS_EVENT_V1 || type == UPDATE_ROWS_EVENT_V1 ||
@@ -144,8 +200,7 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
     if (!bookmark.contains("log_file")) {
       // Rows copied under another method's bookmark have no position to replay from.
       if (bookmark.contains("last_pk_fetched")) bookmark["last_pk_fetched"] = nullptr;
-      bookmark["log_file"] = snapshot.file;
-      bookmark["log_pos"] = snapshot.offset;
+      store_position(bookmark, snapshot, gtid_position_at(connection, snapshot));
     }
     sync_full_table(connection, sync, bookmark);
     connection.execute("COMMIT");
@@ -154,43 +209,98 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
 
   Position position{bookmark["log_file"].get<std::string>(),
                     bookmark["log_pos"].get<std::uint64_t>()};
+  std::optional<GtidPosition> gtid;
+  if (bookmark.contains("gtid")) {
+    const auto &text = bookmark["gtid"];
+    if (text.is_string()) gtid = GtidPosition::parse(text.get<std::string>());
+    if (!gtid) {
+      throw FatalError("tap-mysql: stream '" + name() + "': the state's gtid " + text.dump() +
+                       " is not a GTID position (domain-server-sequence, comma-separated); "
+                       "run with --full-refresh");
+    }
+  }
   bool listed = false;
   for (const auto &row : connection.query("SHOW BINARY LOGS"))
     listed = listed || row[0] == position.file;
-  if (!listed) {
-    throw FatalError("tap-mysql: stream '" + name() + "': the binary log " + position.file +
-                     " of the state has been purged from the server; the changes since are "
-                     "lost to LOG_BASED. Run with --full-refresh to copy the table again");
+  // A file of that name holds the state's point only if the server's GTID position there is the
+  // state's: after a failover to a server whose files are named alike, it is another log.
+  // (BINLOG_GTID_POS reads the file up to the offset.)
+  std::optional<GtidPosition> gtid_there;
+  if (listed) gtid_there = gtid_position_at(connection, position);
+  const bool same_log = listed && (!gtid || gtid_there == gtid);
+  // Otherwise only a GTID position says where to go on; an empty one (no transaction before
+  // it) cannot tell the server's purged transactions from none.
+  const bool by_gtid = !same_log && gtid && !gtid->empty();
+  if (!same_log && !by_gtid) {
+    throw FatalError(
+        "tap-mysql: stream '" + name() + "': the binary log " + position.file +
+        (listed ? ":" + std::to_string(position.offset) + " of the state is at GTID position '" +
+                      (gtid_there ? gtid_there->text() : std::string("unknown")) +
+                      "' on this server, not the state's (another server's log?)"
+                : " of the state has been purged from the server") +
+        ", and the state has no GTID position to read from instead; the changes since are lost "
+        "to LOG_BASED. Run with --full-refresh to copy the table again");
   }
+  // A state written before GTID positions were kept: the server's for its file and offset.
+  if (same_log && !gtid) gtid = gtid_there;
+  const std::string why_gtid =
+      listed ? "the binary log " + position.file + ":" + std::to_string(position.offset) +
+                   " of the state is at another GTID position on this server (another "
+                   "server's log?)"
+             : "the binary log " + position.file + " of the state is not on the server";
   Position end;
   {
     auto rows = connection.query("SHOW MASTER STATUS");
     end.file = rows.at(0)[0].value_or("");
     end.offset = std::stoull(rows.at(0)[1].value_or("0"));
   }
-  if (!(position < end)) return;  // nothing was committed since
+  if (by_gtid) {
+    if (gtid_position_at(connection, end) == gtid) {
+      // Nothing was committed since: the same point, in this server's file and offset.
+      sync.context().info("tap-mysql: stream '" + name() + "': " + why_gtid + "; GTID position " +
+                          gtid->text() + " is the server's end, " + end.file + ":" +
+                          std::to_string(end.offset));
+      store_position(bookmark, end, gtid);
+      sync.set_bookmark(bookmark);
+      sync.emit_state();
+      return;
+    }
+  } else if (!(position < end)) {
+    return;  // nothing was committed since
+  }
 
   // The replica announces that it reads checksummed events and MariaDB's event types.
   connection.execute(
       "SET @master_binlog_checksum = @@global.binlog_checksum, "
       "@mariadb_slave_capability = 4");
+  const bool checksummed =
+      connection.query("SELECT @@global.binlog_checksum").at(0)[0].value_or("NONE") != "NONE";
+  if (by_gtid) {
+    // The server starts after the state's GTID position, and refuses (strict mode) when its
+    // log does not hold that position exactly: transactions it lacks, or others in its place.
+    connection.execute("SET @slave_connect_state = " + connection.literal(gtid->text()) +
+                       ", @slave_gtid_strict_mode = 1, @slave_gtid_ignore_duplicates = 0");
+  }
   RplHandle handle;
   handle.rpl = mariadb_rpl_init(connection.handle());
   if (!handle.rpl)
     throw FatalError("tap-mysql: cannot start a binary log read: " + connection.last_error());
-  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_FILENAME, position.file.c_str(),
-                       position.file.size());
-  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_START, static_cast<unsigned long>(position.offset));
+  // By GTID: no file name, and the first event's offset (the server finds the file).
+  const std::string dump_file = by_gtid ? std::string() : position.file;
+  const unsigned long dump_offset = by_gtid ? 4 : static_cast<unsigned long>(position.offset);
+  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_FILENAME, dump_file.c_str(), dump_file.size());
+  mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_START, dump_offset);
   mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_SERVER_ID, options_.server_id);
   mariadb_rpl_optionsv(handle.rpl, MARIADB_RPL_FLAGS, MARIADB_RPL_BINLOG_DUMP_NON_BLOCK);
+  const std::string start = by_gtid ? "GTID position " + gtid->text()
+                                    : position.file + ":" + std::to_string(position.offset);
   if (mariadb_rpl_open(handle.rpl) != 0) {
     throw FatalError("tap-mysql: stream '" + name() + "': cannot read the binary log from " +
-                     position.file + ":" + std::to_string(position.offset) + ": " +
-                     connection.last_error());
+                     start + ": " + connection.last_error());
   }
-  sync.context().info("tap-mysql: stream '" + name() + "': reading the binary log from " +
-                      position.file + ":" + std::to_string(position.offset) + " to " + end.file +
-                      ":" + std::to_string(end.offset));
+  sync.context().info("tap-mysql: stream '" + name() + "': " + (by_gtid ? why_gtid + "; " : "") +
+                      "reading the binary log from " + start + " to " + end.file + ":" +
+                      std::to_string(end.offset));
 
   const std::string stream = name();
   ValueWriter values(stream, options_.zero_dates);
@@ -212,18 +322,28 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
   };
   refresh_columns();
   bool in_transaction = false;
+  // Read by GTID, the file and offset are known at the first event group after the position
+  // (the server skips those before it, but may send other events from before it first).
+  bool located = !by_gtid;
+  // The GTID of the event group being read: the position's once the group commits.
+  struct Gtid {
+    std::uint32_t domain = 0, server = 0;
+    std::uint64_t sequence = 0;
+  };
+  std::optional<Gtid> group;
   // The read is past `position`, outside any transaction: a resumed run may start there. (The
   // events a dump begins with may carry older positions; the position never goes back.)
   auto passed = [&](const Position &next) {
-    if (committed < next) committed = next;
+    if (located && committed < next) committed = next;
   };
   auto commit = [&](std::uint32_t next) {
     in_transaction = false;
+    if (gtid && group) gtid->commit(group->domain, group->server, group->sequence);
+    group.reset();
     passed({file, next});
     if (since_state >= options_.state_every ||
         (stated < committed && std::chrono::steady_clock::now() - last_state >= kStateInterval)) {
-      bookmark["log_file"] = committed.file;
-      bookmark["log_pos"] = committed.offset;
+      store_position(bookmark, committed, gtid);
       sync.set_bookmark(bookmark);
       sync.emit_state();
       stated = committed;
@@ -256,17 +376,29 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
     sync.count_record();
   };
 
+  // Where the read is, for messages.
+  auto read_so_far = [&] {
+    return located ? committed.file + ":" + std::to_string(committed.offset) : start;
+  };
+
   while ((handle.event = mariadb_rpl_fetch(handle.rpl, handle.event))) {
     sync.check_stop();
     MARIADB_RPL_EVENT &event = *handle.event;
     const int type = event.event_type;
     if (type == ROTATE_EVENT) {
-      file.assign(event.event.rotate.filename.str, event.event.rotate.filename.length);
-      if (!in_transaction) passed({file, event.event.rotate.position});
+      const Position next = rotate_target(event, checksummed, stream);
+      file = next.file;
+      if (!in_transaction) passed(next);
       continue;
     }
     if (type == GTID_EVENT) {
       in_transaction = true;  // MariaDB opens every event group with one (no BEGIN follows)
+      group = Gtid{event.event.gtid.domain_id, event.server_id, event.event.gtid.sequence_nr};
+      if (!located) {
+        // The first group after the GTID position: the position is where this event starts.
+        committed = stated = {file, event.next_event_pos - event.event_length};
+        located = true;
+      }
       continue;
     }
     if (type == TABLE_MAP_EVENT) {
@@ -333,24 +465,27 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
       // Between transactions (checkpoints, GTID lists, a new file's format description).
       passed({file, event.next_event_pos});
     }
-    if (!(committed < end)) break;
+    if (located && !(committed < end)) break;
   }
   if (!handle.event && mysql_errno(connection.handle()) != 0) {
     const unsigned code = mysql_errno(connection.handle());
     std::string message = "tap-mysql: stream '" + stream + "': reading the binary log after " +
-                          committed.file + ":" + std::to_string(committed.offset) +
-                          " failed: " + connection.last_error();
+                          read_so_far() + " failed: " + connection.last_error();
     if (code == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
-      message += ". If the log was purged, run with --full-refresh to copy the table again";
+      message += by_gtid ? ". The server's binary log does not hold the state's GTID position " +
+                               gtid->text() +
+                               " (purged, or another history); run with "
+                               "--full-refresh to copy the table again"
+                         : ". If the log was purged, run with --full-refresh to copy the table "
+                           "again";
     }
     throw FatalError(message);
   }
-  if (committed < end) {
+  if (!located || committed < end) {
     // The log ended for this client before the end it had when the run started: an event
     // the client library does not parse ends its read. Stopping silently would stall here.
     throw FatalError("tap-mysql: stream '" + stream + "': the binary log read stopped at " +
-                     committed.file + ":" + std::to_string(committed.offset) + ", before " +
-                     end.file + ":" + std::to_string(end.offset) +
+                     read_so_far() + ", before " + end.file + ":" + std::to_string(end.offset) +
                      ", the end it had when the run started (an event MariaDB Connector/C "
                      "does not read?); the state stays at the last committed transaction");
   }
@@ -359,8 +494,7 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
                         "': " + std::to_string(values.zero_dates_written_as_null()) +
                         " zero dates were written as null (zero_dates: null)");
   }
-  bookmark["log_file"] = committed.file;
-  bookmark["log_pos"] = committed.offset;
+  store_position(bookmark, committed, gtid);
   sync.set_bookmark(bookmark);
   sync.emit_state();
 }

@@ -63,15 +63,23 @@ mysql_admin "DELETE FROM \`$db\`.orders WHERE OrderId = 9;
              INSERT INTO \`$db\`.orders VALUES (9, 'again', '2024-03-01');"
 expect_exit 0 "a delete and re-insert" -- "$CHORUS" run --pipeline pipeline.yml
 expect_same "after a delete and re-insert"
+# A log rotated between runs (FLUSH BINARY LOGS; the server rotates at max_binlog_size too):
+# the changes on both sides of the rotation.
+mysql_admin "UPDATE \`$db\`.orders SET OrderStatus = 'rotated' WHERE OrderId BETWEEN 11 AND 13;
+  FLUSH BINARY LOGS;
+  UPDATE \`$db\`.orders SET OrderStatus = 'rotated' WHERE OrderId BETWEEN 14 AND 15;"
+expect_exit 0 "changes across a rotated log" -- "$CHORUS" run --pipeline pipeline.yml
+expect_same "after changes across a rotated log"
 cp state.json state.before
 expect_exit 0 "a run with nothing new" -- "$CHORUS" run --pipeline pipeline.yml
 expect_same "after a run with nothing new"
 
-# A purged log: a clear error that asks for --full-refresh.
+# A purged log, and no GTID position to resume from instead (gtid_test.sh has those): a clear
+# error that asks for --full-refresh.
 python3 -c '
 import json, sys
 s = json.load(open("state.json")); b = s["bookmarks"][sys.argv[1]]
-b["log_file"] = "binlog.000000"; json.dump(s, open("state.json", "w"))' "$db-orders"
+b["log_file"] = "binlog.000000"; del b["gtid"]; json.dump(s, open("state.json", "w"))' "$db-orders"
 expect_exit 1 "a purged binary log" -- "$CHORUS" run --pipeline pipeline.yml
 expect_contains "$WORK/err" "has been purged from the server" "purged log named"
 expect_contains "$WORK/err" "--full-refresh" "purged log: what to do"

@@ -58,7 +58,7 @@ run_sync() {  # STATE-FILE OUTPUT-FOLDER
 }
 run_sync state.json full
 expect_equal "$(records_of full/"$db"-types.jsonl)" "$expected" "values of the initial copy"
-expect_equal "$(json_get state.json "sorted(d['bookmarks']['$db-types'])")" "['log_file', 'log_pos', 'version']" "LOG_BASED bookmark after the copy"
+expect_equal "$(json_get state.json "sorted(d['bookmarks']['$db-types'])")" "['gtid', 'log_file', 'log_pos', 'version']" "LOG_BASED bookmark after the copy"
 
 # The same rows again through the binary log: an update of every row to what it was, in a
 # changed column only, then back, gives the same values as the copy.
