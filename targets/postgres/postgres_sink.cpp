@@ -8,6 +8,7 @@
 #include <future>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/target_settings.h"
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/metadata_columns.h"
 #include "chorus/sql/statements.h"
@@ -56,7 +57,8 @@ PostgresSink::PostgresSink(StreamInfo info, const nlohmann::json &config,
   load_in_background();
   lanes_.resize(1 + copy_connections.size());
   for (auto &lane : lanes_) {
-    lane.encoder = std::make_unique<CopyEncoder>(plan(), config.value("add_record_metadata", true));
+    lane.encoder =
+        std::make_unique<CopyEncoder>(plan(), target_settings::kAddRecordMetadata.read(config));
   }
   for (const auto &column : plan().columns) quoted_columns_.push_back(dialect.quote(column.name));
 }

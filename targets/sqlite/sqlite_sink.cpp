@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/target_settings.h"
 #include "chorus/singer/decimal.h"
 #include "chorus/singer/timestamps.h"
 #include "chorus/sql/identifier.h"
@@ -89,10 +90,11 @@ SqliteSink::SqliteSink(StreamInfo info, const nlohmann::json &target_config,
   // SQLite compares table names without regard to ASCII case.
   tables.claim_name(table_name_, stream(), true);
   table_ = quote_name(table_name_);
-  hard_delete_ = config().value("hard_delete", false);
+  hard_delete_ = target_settings::kHardDelete.read(config());
   numbers_as_float_ = sql::type_options(config()).numbers_as_float;
-  columns_ = plan_columns(this->info().schema, this->info().property_order,
-                          config().value("add_record_metadata", true), sql::type_options(config()));
+  columns_ =
+      plan_columns(this->info().schema, this->info().property_order,
+                   target_settings::kAddRecordMetadata.read(config()), sql::type_options(config()));
   for (const std::string &key : this->info().key_properties) {
     if (!has_column(key)) {
       throw FatalError("target-sqlite: stream '" + stream() + "': key property '" + key +

@@ -1,6 +1,7 @@
 #include "chorus/sql/warehouse_load.h"
 
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/target_settings.h"
 #include "chorus/sql/statements.h"
 #include "chorus/sql/stream_tables.h"
 #include "chorus/sql/type_settings.h"
@@ -11,7 +12,7 @@ WarehouseSettings WarehouseSettings::from_config(const nlohmann::json &config,
                                                  std::string_view plugin) {
   WarehouseSettings settings;
   settings.default_schema = config.value("default_target_schema", "");
-  settings.hard_delete = config.value("hard_delete", false);
+  settings.hard_delete = target_settings::kHardDelete.read(config);
   settings.types = type_options(config);
   const auto grants = config.find("grants");
   if (grants == config.end() || grants->is_null()) return settings;
