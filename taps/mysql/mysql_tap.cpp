@@ -57,7 +57,7 @@ class MySqlTap : public Tap {
     for (const auto &database : this->config().value("databases", nlohmann::json::array())) {
       databases_.push_back(database.get<std::string>());
     }
-    options_.state_every = this->config().value("state_every", std::uint64_t{10000});
+    options_.state_every = kTableStateEvery.read(this->config());
     options_.zero_dates = parse_zero_dates(this->config().value("zero_dates", "error"));
     options_.server_id = this->config().value("server_id", std::uint32_t{6041});
     options_.connect = [this] { return std::make_unique<Connection>(settings_); };

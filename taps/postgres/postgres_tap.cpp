@@ -20,10 +20,6 @@ const Setting<std::string> kReplicationSlot =
                          "the first run) over a replication connection, so the user needs the "
                          "REPLICATION attribute. Give each pipeline its own.")
         .defaults_to("chorus");
-const Setting<std::uint64_t> kStateEvery =
-    Setting<std::uint64_t>("state_every", "Records between STATE messages.")
-        .defaults_to(10000)
-        .at_least(1);
 class PostgresTap : public Tap {
  public:
   static PluginInfo info() {
@@ -33,7 +29,7 @@ class PostgresTap : public Tap {
         "Reads PostgreSQL tables and views: full table (COPY), incremental by a replication "
         "key, or log-based through a wal2json replication slot.",
         {"discover", "catalog", "state", "about", "activate-version", "log-based"},
-        SettingList{&kSchemas, &kReplicationSlot, &kStateEvery}
+        SettingList{&kSchemas, &kReplicationSlot}
             .add(pg::connection_setting_list())
             .add(table_sync_settings_properties("<schema>-<table>", "public-orders", "updated_at"))
             .schema()};
@@ -44,7 +40,7 @@ class PostgresTap : public Tap {
     settings_ = pg::connection_settings(this->config());
     schemas_ = kSchemas.read(this->config());
     options_.replication_slot = kReplicationSlot.read(this->config());
-    options_.state_every = kStateEvery.read(this->config());
+    options_.state_every = kTableStateEvery.read(this->config());
     options_.connect = [this] {
       return std::make_unique<pg::Connection>(settings_, "tap-postgres");
     };

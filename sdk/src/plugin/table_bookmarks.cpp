@@ -4,6 +4,11 @@
 
 namespace chorus {
 
+const Setting<std::uint64_t> kTableStateEvery =
+    Setting<std::uint64_t>("state_every", "Records between STATE messages.")
+        .defaults_to(10000)
+        .at_least(1);
+
 TableReplication TableReplication::from_setting(const nlohmann::json &entry) {
   TableReplication replication;
   if (!entry.is_object()) return replication;
@@ -41,10 +46,7 @@ nlohmann::json table_sync_settings_properties(const std::string &stream_form,
                           example_stream +
                           "\": {\"method\": \"INCREMENTAL\", \"replication_key\": \"" +
                           example_key + "\"}}. Default: FULL_TABLE."}};
-  properties["state_every"] = {{"type", "integer"},
-                               {"default", 10000},
-                               {"minimum", 1},
-                               {"description", "Records between STATE messages."}};
+  properties["state_every"] = kTableStateEvery.schema();
   properties["allow_empty"] = {
       {"type", "boolean"},
       {"default", false},

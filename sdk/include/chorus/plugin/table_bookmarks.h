@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "chorus/plugin/setting.h"
 #include "chorus/plugin/tap.h"
 
 namespace chorus {
@@ -33,6 +34,9 @@ struct TableReplication {
   // columns in their order.
   std::vector<std::string> replication_keys(const std::vector<std::string> &orderable) const;
 };
+
+// "state_every" of a database tap: records between STATE messages (at least 1, default 10000).
+extern const Setting<std::uint64_t> kTableStateEvery;
 
 // The settings a database tap declares for its tables' sync, to merge into its settings
 // schema: "replication" (per stream, e.g. `example_stream` with key `example_key`),
