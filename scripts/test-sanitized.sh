@@ -10,6 +10,10 @@ build=${CHORUS_ASAN_BUILD_DIR:-$repo/build/asan}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo}
 "$repo/scripts/configure-clang.sh" "$build" address -DCHORUS_BUILD_FUZZ=ON
 ninja -C "$build"
+# The end-to-end tests talk to the same real servers as the suite (started again if down).
+"$repo/scripts/test-services.sh" start
+. "${CHORUS_SERVICES_ENV:-$repo/build/services/env}"
+export CHORUS_REQUIRE_SERVICES=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd "$build" && ctest --output-on-failure --no-tests=error -j "$(nproc)" -L 'unit|e2e' "$@")

@@ -124,6 +124,13 @@ function(_chorus_sdk_install_package)
       _chorus_sdk_describe_dependency("${item}" lib_cmake_lines pc_requires pc_libs)
     endforeach()
     list(APPEND dependency_blocks ${lib_cmake_lines})
+    # A sanitized build's objects call the sanitizer runtime: its link flags go with the core.
+    if(export_name STREQUAL "sdk")
+      foreach(option IN LISTS CHORUS_SANITIZER_LINK_OPTIONS)
+        string(REGEX REPLACE "^LINKER:" "-Wl," option "${option}")
+        list(APPEND pc_libs "${option}")
+      endforeach()
+    endif()
 
     # One pkg-config file per library: chorus-sdk.pc for the core, chorus-sdk-<name>.pc for the
     # helpers. The libraries are static, so their dependencies are public requirements.

@@ -16,6 +16,8 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Plugins are built with the compiler the SDK was built with (a sanitized SDK needs its runtime).
+compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
 
 [[ -x "$build/chorus" ]] || fail "$build/chorus is not built; build the host first (ninja chorus)"
 
@@ -28,7 +30,7 @@ for f in include/chorus/abi.h include/chorus/http/rest_stream.h lib/cmake/chorus
 done
 
 echo "== build examples/tap-countries with find_package(chorus-sdk)"
-cmake -S "$source/examples/tap-countries" -B "$work/example" -G Ninja \
+cmake -S "$source/examples/tap-countries" -B "$work/example" -G Ninja -DCMAKE_CXX_COMPILER="$compiler" \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release >"$work/configure.log" 2>&1 ||
   { cat "$work/configure.log"; fail "configuring the example against the installed SDK"; }
 cmake --build "$work/example" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "building the example"; }
@@ -41,7 +43,7 @@ exported=$(nm -D --defined-only "$plugin" | awk '{print $3}' | sort -u)
 echo "== build the same source with pkg-config only"
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046
-c++ -std=c++17 -shared -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -o "$work/tap-countries-pc.so" \
+"$compiler" -std=c++17 -shared -fPIC -fvisibility=hidden -fvisibility-inlines-hidden -o "$work/tap-countries-pc.so" \
   "$source/examples/tap-countries/src/tap_countries.cpp" $(pkg-config --cflags --libs chorus-sdk-http) \
   -Wl,--exclude-libs,ALL -Wl,--no-undefined || fail "building with pkg-config chorus-sdk-http"
 

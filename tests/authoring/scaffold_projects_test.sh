@@ -9,6 +9,8 @@ chorus="$build/chorus"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# Plugins are built with the compiler the SDK was built with (a sanitized SDK needs its runtime).
+compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
 
 [[ -x "$chorus" ]] || fail "$chorus is not built"
 cmake --install "$build" --prefix "$work/prefix" --component chorus-sdk >"$work/install.log" 2>&1 ||
@@ -19,7 +21,7 @@ for kind in tap target mapper; do
   project="$work/projects/$kind"
   "$chorus" new "$kind" "demo-$kind" --dir "$project" >"$work/new-$kind.log" 2>&1 ||
     { cat "$work/new-$kind.log"; fail "chorus new $kind"; }
-  cmake -S "$project" -B "$project/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  cmake -S "$project" -B "$project/build" -G Ninja -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_PREFIX_PATH="$work/prefix" \
     >"$work/configure-$kind.log" 2>&1 || { cat "$work/configure-$kind.log"; fail "configuring the $kind project"; }
   cmake --build "$project/build" >"$work/build-$kind.log" 2>&1 ||
     { cat "$work/build-$kind.log"; fail "building the $kind project"; }

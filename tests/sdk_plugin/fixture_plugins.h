@@ -21,8 +21,7 @@ namespace chorus::test {
 // "orders": incremental on updated_at; emits `count` records after its bookmark.
 class OrdersStream : public Stream {
  public:
-  OrdersStream(const nlohmann::json &config, const PluginContext &context)
-      : config_(config), context_(context) {}
+  explicit OrdersStream(const nlohmann::json &config) : config_(config) {}
   std::string name() const override { return "orders"; }
   nlohmann::json schema() const override {
     return {{"type", "object"},
@@ -64,7 +63,6 @@ class OrdersStream : public Stream {
 
  private:
   const nlohmann::json &config_;
-  const PluginContext &context_;
 };
 
 // "events": not selected by default, full table.
@@ -101,7 +99,7 @@ class FixtureTap : public Tap {
       : Tap(std::move(context), std::move(config)) {}
   std::vector<std::unique_ptr<Stream>> discover_streams() override {
     std::vector<std::unique_ptr<Stream>> streams;
-    streams.push_back(std::make_unique<OrdersStream>(config(), context()));
+    streams.push_back(std::make_unique<OrdersStream>(config()));
     streams.push_back(std::make_unique<EventsStream>());
     return streams;
   }

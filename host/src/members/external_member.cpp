@@ -14,15 +14,15 @@ std::vector<std::string> external_command(const std::filesystem::path &program, 
                                           const std::vector<std::string> &args,
                                           MemoryFiles &files) {
   std::vector<std::string> command{program.string()};
-  command.push_back("--config");
+  command.emplace_back("--config");
   command.push_back(files.add("config.json", config.dump()));
   if (role == MemberRole::Tap) {
     if (tap_inputs.state_json && !tap_inputs.full_refresh) {
-      command.push_back("--state");
+      command.emplace_back("--state");
       command.push_back(files.add("state.json", *tap_inputs.state_json));
     }
     if (tap_inputs.catalog_json) {
-      command.push_back("--catalog");
+      command.emplace_back("--catalog");
       command.push_back(files.add("catalog.json", *tap_inputs.catalog_json));
     }
   }
@@ -30,7 +30,7 @@ std::vector<std::string> external_command(const std::filesystem::path &program, 
   return command;
 }
 
-ExternalMember::ExternalMember(std::string name, MemberRole role,
+ExternalMember::ExternalMember(const std::string &name, MemberRole role,
                                const std::filesystem::path &program, const nlohmann::json &config,
                                const TapInputs &tap_inputs, const std::vector<std::string> &args,
                                MetricsCollector *metrics)
@@ -103,7 +103,7 @@ std::string discover_with_executable(const std::string &name, const std::filesys
   MemoryFiles files;
   std::vector<std::string> command =
       external_command(program, MemberRole::Mapper, config, TapInputs{}, args, files);
-  command.push_back("--discover");
+  command.emplace_back("--discover");
   int out_pipe[2];
   int stderr_pipe[2];
   make_pipe(out_pipe);

@@ -21,7 +21,7 @@ std::vector<std::string> external_command(const std::filesystem::path &program, 
 
 class ExternalMember final : public Member {
  public:
-  ExternalMember(std::string name, MemberRole role, const std::filesystem::path &program,
+  ExternalMember(const std::string &name, MemberRole role, const std::filesystem::path &program,
                  const nlohmann::json &config, const TapInputs &tap_inputs,
                  const std::vector<std::string> &args, MetricsCollector *metrics);
   ~ExternalMember() override;

@@ -13,7 +13,7 @@ namespace {
 
 // Exit codes of an isolated child: 0, or the chorus_status of the failed call; the message is on
 // the error pipe. 70 (EX_SOFTWARE) when something outside the plugin failed.
-constexpr std::size_t kMaxErrorMessage = 16 * 1024;
+constexpr std::size_t kMaxErrorMessage = std::size_t{16} * 1024;
 
 void report_error(int error_fd, const std::string &message) {
   write_all(error_fd, message.substr(0, kMaxErrorMessage));

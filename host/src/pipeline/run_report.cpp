@@ -48,7 +48,7 @@ std::string RunReport::progress_text(double seconds) const {
       continue;
     }
     text += fmt::format(", {}: {} records ({:.0f}/s), {} committed", stream, tally.read,
-                        tally.read / std::max(seconds, 1e-6), tally.committed);
+                        static_cast<double>(tally.read) / std::max(seconds, 1e-6), tally.committed);
     ++shown;
   }
   if (others > 0) {
@@ -116,14 +116,16 @@ void RunReport::finish(const RunVerdict &verdict, std::uint64_t bytes_moved,
     if (any_state && tally.committed < tally.sent) {
       line += fmt::format(" ({} after the last confirmed STATE)", tally.sent - tally.committed);
     }
-    log_info(line + fmt::format(", {:.0f} records/s", tally.read / seconds));
+    log_info(line + fmt::format(", {:.0f} records/s", static_cast<double>(tally.read) / seconds));
   }
-  std::string mb =
-      bytes_moved > 0 ? fmt::format(", {:.2f} MB/s", bytes_moved / 1e6 / seconds) : std::string();
+  std::string mb = bytes_moved > 0 ? fmt::format(", {:.2f} MB/s",
+                                                 static_cast<double>(bytes_moved) / 1e6 / seconds)
+                                   : std::string();
   log_info(
       fmt::format("run succeeded: {} records read, {} committed in {:.2f} s ({:.0f} records/s{}), "
                   "{} state messages stored | {}",
-                  read, committed, seconds, read / seconds, mb, states_written, counts_text()));
+                  read, committed, seconds, static_cast<double>(read) / seconds, mb, states_written,
+                  counts_text()));
 }
 
 }  // namespace chorus::host

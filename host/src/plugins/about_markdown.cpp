@@ -8,7 +8,7 @@ namespace chorus::host {
 namespace {
 
 // Keeps a table cell on one line and its pipes from splitting it.
-std::string cell(std::string text) {
+std::string cell(const std::string &text) {
   std::string out;
   for (char c : text) {
     if (c == '|') {

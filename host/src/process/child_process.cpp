@@ -157,6 +157,7 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string> &argv, const Chi
                                  const std::vector<int> &inherit_fds) {
   if (argv.empty()) throw std::runtime_error("no program to run");
   std::vector<char *> args;
+  args.reserve(argv.size() + 1);
   for (const auto &arg : argv) args.push_back(const_cast<char *>(arg.c_str()));
   args.push_back(nullptr);
   int report[2];
@@ -207,8 +208,7 @@ ChildProcess ChildProcess::fork_run(const std::function<int()> &body, const Chil
     ::setpgid(0, 0);
     die_with_parent(host);
     redirect(stdio.err_fd, 2);
-    std::vector<int> keep = keep_fds;
-    close_other_fds(keep);
+    close_other_fds(keep_fds);
     int code = 70;
     try {
       code = body();

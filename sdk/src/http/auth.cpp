@@ -46,7 +46,7 @@ void BearerTokenAuthenticator::authenticate(HttpRequest &request) {
   request.set_header("Authorization", "Bearer " + token_);
 }
 
-BasicAuthenticator::BasicAuthenticator(std::string username, std::string password)
+BasicAuthenticator::BasicAuthenticator(const std::string &username, const std::string &password)
     : password_(password), header_value_("Basic " + base64(username + ":" + password)) {}
 
 void BasicAuthenticator::add_secrets_to(SecretMasker &secrets) const {

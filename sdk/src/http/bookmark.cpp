@@ -102,8 +102,8 @@ std::optional<Instant> parse_date_time(std::string_view text) {
   }
   if (second == 60) second = 59;  // a leap second orders with the second before it
   Instant instant;
-  instant.seconds = singer::days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                    second - offset_seconds;
+  instant.seconds = singer::days_from_civil(year, month, day) * 86400 + std::int64_t{hour} * 3600 +
+                    std::int64_t{minute} * 60 + second - offset_seconds;
   instant.nanoseconds = nanoseconds;
   return instant;
 }
@@ -146,7 +146,7 @@ bool replication_value_less(const nlohmann::json &a, const nlohmann::json &b) {
   return as_text(a) < as_text(b);
 }
 
-BookmarkTracker::BookmarkTracker(nlohmann::json start) {
+BookmarkTracker::BookmarkTracker(const nlohmann::json &start) {
   if (!start.is_null()) start_ = read(start);
 }
 

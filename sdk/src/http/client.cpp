@@ -100,7 +100,7 @@ struct HttpClient::Transport {
       std::string line = name + ": " + value;
       curl_slist *appended = curl_slist_append(headers.get(), line.c_str());
       if (!appended) throw FatalError("out of memory while building request headers");
-      headers.release();
+      static_cast<void>(headers.release());  // the list lives on, as `appended`'s head
       headers.reset(appended);
     }
     curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());

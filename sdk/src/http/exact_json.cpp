@@ -93,6 +93,7 @@ error_code build(ondemand::value value, nlohmann::json &out) {
       if (auto error = value.get_array().get(array)) return error;
       for (auto element : array) {
         ondemand::value item;
+        // NOLINTNEXTLINE(performance-move-const-arg): simdjson's get() is rvalue-qualified.
         if (auto error = std::move(element).get(item)) return error;
         out.push_back(nullptr);
         if (auto error = build(item, out.back())) return error;

@@ -27,7 +27,7 @@ std::string next_link(const std::string &header) {
     if (open == std::string::npos) break;
     size_t close = header.find('>', open);
     if (close == std::string::npos) break;
-    size_t end = header.find(",", close);  // parameters of this link end at the next comma
+    size_t end = header.find(',', close);  // parameters of this link end at the next comma
     std::string params = header.substr(close + 1, end == std::string::npos ? end : end - close - 1);
     for (char &c : params) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (params.find("rel=\"next\"") != std::string::npos ||

@@ -12,7 +12,7 @@ class PaginationSettings {
       : config_(config), type_(std::move(type)) {}
 
   std::string text(const char *key, const char *fallback) {
-    known_.push_back(key);
+    known_.emplace_back(key);
     auto found = config_.find(key);
     if (found == config_.end() || found->is_null()) {
       if (fallback) return fallback;
@@ -23,7 +23,7 @@ class PaginationSettings {
     return found->get<std::string>();
   }
   long integer(const char *key, long fallback) {
-    known_.push_back(key);
+    known_.emplace_back(key);
     auto found = config_.find(key);
     if (found == config_.end() || found->is_null()) return fallback;
     if (!found->is_number_integer() || found->get<long>() < 0) {

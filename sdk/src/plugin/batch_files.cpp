@@ -140,9 +140,9 @@ std::string BatchFileRoots::admit(const std::string &path) const {
   }
   // Resolved before the check, so that neither '..' nor a symbolic link leads outside a root.
   char *resolved = ::realpath(path.c_str(), nullptr);
-  const std::string canonical = resolved != nullptr
-                                    ? std::string(resolved)
-                                    : std::filesystem::path(path).lexically_normal().string();
+  std::string canonical = resolved != nullptr
+                              ? std::string(resolved)
+                              : std::filesystem::path(path).lexically_normal().string();
   std::free(resolved);
   for (const std::string &root : roots_) {
     if (canonical.compare(0, root.size(), root) == 0) return canonical;

@@ -71,7 +71,7 @@ void write_table_schema(StreamSync &sync, const std::string &stream, nlohmann::j
     bookmark_properties.push_back(sync.replication_key());
   }
   std::vector<std::string> order = column_order;
-  order.push_back("_sdc_deleted_at");  // LOG_BASED only; skipped when absent
+  order.emplace_back("_sdc_deleted_at");  // LOG_BASED only; skipped when absent
   sync.out().write_schema(stream, schema, key_properties, bookmark_properties, order);
 }
 
@@ -81,7 +81,7 @@ bool full_table_in_progress(const nlohmann::json &bookmark) {
 }
 
 FullTableBookmark::FullTableBookmark(StreamSync &sync, std::string stream, nlohmann::json bookmark,
-                                     std::string plugin, std::vector<std::string> keys,
+                                     const std::string &plugin, std::vector<std::string> keys,
                                      std::uint64_t state_every)
     : sync_(sync),
       stream_(std::move(stream)),

@@ -217,8 +217,8 @@ class TargetLoop {
     settle();  // make_sink() may use the connection a background load is using
 
     StreamRoute fresh;
-    const std::string where = "stream '" + schema.stream + "' (SCHEMA at line " +
-                              std::to_string(message.line_number) + ")";
+    std::string where = "stream '" + schema.stream + "' (SCHEMA at line " +
+                        std::to_string(message.line_number) + ")";
     annotated([&] { return where; },
               [&] {
                 if (validate_) fresh.validator.emplace(schema.schema);
@@ -273,7 +273,7 @@ class TargetLoop {
   void on_batch(const singer::Message &message) {
     const singer::BatchMessage batch = singer::as_batch(message);
     const std::uint64_t batch_line = message.line_number;
-    const std::string where =
+    std::string where =
         "BATCH for stream '" + batch.stream + "' at line " + std::to_string(batch_line);
     annotated([&] { return where; },
               [&] {
@@ -312,7 +312,7 @@ class TargetLoop {
       if (!route.undrained) continue;
       if (auto job = route.sink->detach_batch()) {
         std::string where = "draining " + describe_name(name, route.last_line);
-        jobs.push_back([job = std::move(job), where = std::move(where)] {
+        jobs.emplace_back([job = std::move(job), where = std::move(where)] {
           annotated([&] { return where; }, job);
         });
         route.undrained = false;

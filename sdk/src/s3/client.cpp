@@ -339,6 +339,7 @@ void Client::delete_objects(const std::vector<std::string> &keys) {
     auto errors = xml_elements(response.body, "Error");
     if (!errors.empty()) {
       std::vector<std::string> failed;
+      failed.reserve(errors.size());
       for (std::string_view error : errors) failed.push_back(xml_text(error, "Key"));
       const std::string code = xml_text(errors.front(), "Code");
       const std::string message = "S3 DeleteObjects could not delete " +

@@ -47,7 +47,8 @@ struct LineReader::Buffer {
 
   void resize(std::size_t new_capacity) {
     std::unique_ptr<char[]> bigger(new char[new_capacity + kPadding]);
-    std::memcpy(bigger.get(), data.get() + begin, end - begin);
+    // The first buffer has no data yet: memcpy from a null pointer is undefined even for 0 bytes.
+    if (end > begin) std::memcpy(bigger.get(), data.get() + begin, end - begin);
     std::memset(bigger.get() + new_capacity, 0, kPadding);
     end -= begin;
     scanned -= begin;

@@ -57,7 +57,7 @@ class BearerTokenAuthenticator final : public Authenticator {
 
 class BasicAuthenticator final : public Authenticator {
  public:
-  BasicAuthenticator(std::string username, std::string password);
+  BasicAuthenticator(const std::string &username, const std::string &password);
   void authenticate(HttpRequest &request) override;
   void add_secrets_to(SecretMasker &secrets) const override;
 

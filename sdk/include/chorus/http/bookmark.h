@@ -42,7 +42,7 @@ bool replication_value_less(const nlohmann::json &a, const nlohmann::json &b);
 class BookmarkTracker {
  public:
   // `start`: the value to resume from (state or start_date), or null.
-  explicit BookmarkTracker(nlohmann::json start);
+  explicit BookmarkTracker(const nlohmann::json &start);
 
   // True for a value that comes before the starting bookmark (equal values are kept: delivery is
   // at least once). Null values never do.

@@ -86,9 +86,9 @@ class Setting : public SettingDeclaration {
   // For an object setting: the settings it holds, as its "properties" and "required".
   Setting with_settings(const SettingList &members) const;
   // Any other JSON Schema keyword ("items", "additionalProperties", ...).
-  Setting with(const std::string &keyword, nlohmann::json value) const {
+  Setting with(const std::string &keyword, const nlohmann::json &value) const {
     Setting copy = *this;
-    copy.schema_[keyword] = std::move(value);
+    copy.schema_[keyword] = value;
     return copy;
   }
 

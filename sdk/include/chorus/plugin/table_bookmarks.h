@@ -64,7 +64,8 @@ class FullTableBookmark {
   // `bookmark`: the stream's bookmark to start from (null: none). `stream` is the name its
   // records carry; `plugin` names messages.
   FullTableBookmark(StreamSync &sync, std::string stream, nlohmann::json bookmark,
-                    std::string plugin, std::vector<std::string> keys, std::uint64_t state_every);
+                    const std::string &plugin, std::vector<std::string> keys,
+                    std::uint64_t state_every);
 
   // The last keys of an interrupted sync ({key: text}, every key present) to read after, or
   // nullopt to read from the first row. A last_pk_fetched that does not fit the keys is warned
