@@ -13,6 +13,7 @@
 
 #include "../s3_test_server.h"
 #include "../service_env.h"
+#include "../thrown_error.h"
 #include "chorus/s3/client.h"
 #include "chorus/s3/staging.h"
 #include "chorus/warehouse/record_rows.h"
@@ -23,6 +24,7 @@ using chorus::warehouse::RecordRowWriter;
 namespace {
 
 using chorus::testing::env;
+using chorus::testing::thrown;
 
 bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
@@ -78,15 +80,12 @@ TEST_CASE("list follows continuation tokens past one page") {
 TEST_CASE("a missing object is a 404 NoSuchKey that is not retried") {
   if (!have_server()) return;
   Client client(server_config());
-  try {
-    client.get_object(unique_prefix("missing") + "nothing-here");
-    FAIL("expected S3Error");
-  } catch (const S3Error &error) {
-    CHECK(error.status() == 404);
-    CHECK(error.code() == "NoSuchKey");
-    CHECK_FALSE(error.transient());
-    CHECK(std::string(error.what()).find("GetObject s3://") != std::string::npos);
-  }
+  const auto error = thrown<S3Error>(
+      [&] { client.get_object(unique_prefix("missing") + "nothing-here"); }, "expected S3Error");
+  CHECK(error.status() == 404);
+  CHECK(error.code() == "NoSuchKey");
+  CHECK_FALSE(error.transient());
+  CHECK(std::string(error.what()).find("GetObject s3://") != std::string::npos);
 }
 
 TEST_CASE("an unknown access key is refused and the message holds no secret") {
@@ -95,14 +94,11 @@ TEST_CASE("an unknown access key is refused and the message holds no secret") {
   config.credentials.access_key_id = "CHORUSUNKNOWNKEY";
   config.credentials.secret_access_key = "definitely-wrong-secret";
   Client client(config);
-  try {
-    client.put_object(unique_prefix("badkey") + "x", "x");
-    FAIL("expected S3Error");
-  } catch (const S3Error &error) {
-    CHECK(error.status() == 403);
-    CHECK(error.code() == "InvalidAccessKeyId");
-    CHECK(std::string(error.what()).find("definitely-wrong-secret") == std::string::npos);
-  }
+  const auto error = thrown<S3Error>([&] { client.put_object(unique_prefix("badkey") + "x", "x"); },
+                                     "expected S3Error");
+  CHECK(error.status() == 403);
+  CHECK(error.code() == "InvalidAccessKeyId");
+  CHECK(std::string(error.what()).find("definitely-wrong-secret") == std::string::npos);
 }
 
 TEST_CASE("a multipart upload joins its parts in order") {
@@ -384,18 +380,18 @@ TEST_CASE("a refused upload fails the batch with the S3 error and stores nothing
     options.file_count = 1;
     options.part_bytes = part_bytes;
     const int rows = part_bytes == MultipartUpload::kMinPartBytes ? 70000 : 10;  // 7 MiB or a few
-    try {
-      StagingWriter writer(refused_client, options);
-      for (int i = 0; i < rows; ++i) {
-        writer.add_string(std::string(100, 'r'));
-        writer.end_row();
-      }
-      writer.finish();
-      FAIL("expected S3Error");
-    } catch (const S3Error &error) {
-      CHECK(error.status() == 403);
-      CHECK(std::string(error.what()).find(prefix) != std::string::npos);
-    }
+    const auto error = thrown<S3Error>(
+        [&] {
+          StagingWriter writer(refused_client, options);
+          for (int i = 0; i < rows; ++i) {
+            writer.add_string(std::string(100, 'r'));
+            writer.end_row();
+          }
+          writer.finish();
+        },
+        "expected S3Error");
+    CHECK(error.status() == 403);
+    CHECK(std::string(error.what()).find(prefix) != std::string::npos);
   }
   CHECK(client.list_objects(prefix).empty());
 }
