@@ -19,6 +19,7 @@ using namespace chorus::s3;
 using chorus::testing::env;
 using chorus::testing::NodeStandinServer;
 using chorus::testing::thrown;
+using chorus::testing::uncompressed_staging;
 
 namespace {
 
@@ -123,11 +124,7 @@ TEST_CASE("the staging writer survives a lost completion reply with every row in
   if (!have_server()) return;
   FaultyS3 s3({"lose-complete-reply:1"});
   Client client(s3.config);
-  StagingOptions options;
-  options.prefix = prefix_for("staging_lost_reply");
-  options.compression = Compression::None;
-  options.file_count = 1;
-  options.part_bytes = MultipartUpload::kMinPartBytes;
+  const StagingOptions options = uncompressed_staging(prefix_for("staging_lost_reply"), 1);
   StagingWriter writer(client, options);
   std::string expected;
   for (int i = 0; i < 70000; ++i) {  // about 7 MiB: two parts

@@ -25,6 +25,7 @@ namespace {
 
 using chorus::testing::env;
 using chorus::testing::thrown;
+using chorus::testing::uncompressed_staging;
 
 bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
@@ -179,11 +180,7 @@ TEST_CASE("the staging writer spreads rows over files, writes a manifest and cle
 TEST_CASE("the staging writer uses multipart uploads for files larger than a part") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-large");
-  options.compression = Compression::None;
-  options.file_count = 1;
-  options.part_bytes = MultipartUpload::kMinPartBytes;
+  const StagingOptions options = uncompressed_staging(unique_prefix("staging-large"), 1);
   StagingWriter writer(client, options);
   const std::string text(100, 'z');
   for (int i = 0; i < 70000; ++i) {  // about 7 MiB of CSV
@@ -340,11 +337,7 @@ TEST_CASE("record rows follow the column plan whatever order a record lists its 
 TEST_CASE("files larger than a part are uploaded in parts, several files at once") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-parts");
-  options.compression = Compression::None;
-  options.file_count = 2;
-  options.part_bytes = MultipartUpload::kMinPartBytes;
+  const StagingOptions options = uncompressed_staging(unique_prefix("staging-parts"), 2);
   StagingWriter writer(client, options);
   for (int i = 0; i < 120000; ++i) {  // about 12 MiB of CSV: two parts per file
     writer.add_raw(std::to_string(i));
@@ -374,11 +367,7 @@ TEST_CASE("a refused upload fails the batch with the S3 error and stores nothing
   const std::string prefix = unique_prefix("staging-refused");
   for (std::size_t part_bytes : {std::size_t{8} << 20, MultipartUpload::kMinPartBytes}) {
     CAPTURE(part_bytes);
-    StagingOptions options;
-    options.prefix = prefix;
-    options.compression = Compression::None;
-    options.file_count = 1;
-    options.part_bytes = part_bytes;
+    const StagingOptions options = uncompressed_staging(prefix, 1, part_bytes);
     const int rows = part_bytes == MultipartUpload::kMinPartBytes ? 70000 : 10;  // 7 MiB or a few
     const auto error = thrown<S3Error>(
         [&] {
