@@ -2,7 +2,11 @@
 // for the S3, warehouse and staging tests and the staging benchmark.
 #pragma once
 
+#include <cstddef>
+#include <string>
+
 #include "chorus/s3/client.h"
+#include "chorus/s3/staging.h"
 #include "test_env.h"
 
 namespace chorus::testing {
@@ -27,6 +31,19 @@ inline s3::ClientConfig test_s3_config_retrying(int max_retries, long retry_base
   config.max_retries = max_retries;
   config.retry_base_delay_ms = retry_base_delay_ms;
   return config;
+}
+
+// Staging of uncompressed CSV into `file_count` files under `prefix`, each uploaded in parts of
+// `part_bytes` (by default the least S3 accepts): for tests that count parts and stored bytes.
+inline s3::StagingOptions uncompressed_staging(
+    std::string prefix, std::size_t file_count,
+    std::size_t part_bytes = s3::MultipartUpload::kMinPartBytes) {
+  s3::StagingOptions options;
+  options.prefix = std::move(prefix);
+  options.compression = s3::Compression::None;
+  options.file_count = file_count;
+  options.part_bytes = part_bytes;
+  return options;
 }
 
 }  // namespace chorus::testing

@@ -5,6 +5,7 @@
 
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/setting.h"
+#include "chorus/plugin/tap_settings.h"
 #include "csv_stream.h"
 #include "file_spec.h"
 
@@ -27,9 +28,13 @@ const Setting<std::uint64_t> kInferSampleRows =
         "Rows read to infer column types when no schema is declared; 0 reads every row.")
         .defaults_to(10000)
         .at_least(0);
-const Setting<bool> kAllowEmpty =
-    Setting<bool>("allow_empty", "Sync nothing, instead of failing, when a path matches no file.")
-        .defaults_to(false);
+// tap_settings::kAllowEmpty in this tap's words (made on first use: it is another file's
+// constant, constructed in an order this file cannot rely on).
+const Setting<bool> &allow_empty() {
+  static const Setting<bool> setting = tap_settings::kAllowEmpty.with(
+      "description", "Sync nothing, instead of failing, when a path matches no file.");
+  return setting;
+}
 
 class CsvTap : public Tap {
  public:
@@ -38,7 +43,7 @@ class CsvTap : public Tap {
             "0.1.0",
             "Reads CSV files, one stream per `files` entry.",
             {"discover", "catalog", "state", "about"},
-            SettingList{&kFiles, &kStateEvery, &kInferSampleRows, &kAllowEmpty}.schema()};
+            SettingList{&kFiles, &kStateEvery, &kInferSampleRows, &allow_empty()}.schema()};
   }
 
   CsvTap(PluginContext context, nlohmann::json config)
@@ -46,7 +51,7 @@ class CsvTap : public Tap {
     specs_ = parse_file_specs(kFiles.read(this->config()));
     options_.state_every = kStateEvery.read(this->config());
     options_.infer_sample_rows = kInferSampleRows.read(this->config());
-    options_.allow_empty = kAllowEmpty.read(this->config());
+    options_.allow_empty = allow_empty().read(this->config());
     if (options_.state_every == 0) options_.state_every = 1;
   }
 

@@ -72,18 +72,14 @@ std::string header_row(const std::vector<std::string> &columns, char delimiter) 
 
 CsvSink::CsvSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
                  CsvSinkOptions options)
-    : Sink(std::move(info), target_config, context),
-      options_(std::move(options)),
-      // Remembers at least the keys of two batches: what a resume sends again is that recent.
-      redelivered_(std::max<std::size_t>(500000, 2 * options_.rows_per_drain)) {
-  key_properties::require_in_schema(this->info(), kPlugin);
-}
+    : AppendingFileSink(std::move(info), target_config, context, kPlugin, options.path),
+      options_(std::move(options)) {}
 
 void CsvSink::open(const singer::RecordView &first_record) {
   const std::string &path = options_.path;
   std::vector<std::string> wanted = singer::in_record_order(
       singer::property_names(info().schema, info().property_order), first_record);
-  if (options_.add_record_metadata) {
+  if (add_record_metadata()) {
     for (const sql::MetadataField &field : sql::metadata_fields()) {
       if (std::find(wanted.begin(), wanted.end(), field.name) == wanted.end()) {
         wanted.emplace_back(field.name);
@@ -136,7 +132,7 @@ void CsvSink::open(const singer::RecordView &first_record) {
       info().schema.contains("properties") ? info().schema["properties"] : nlohmann::json::object();
   for (const std::string &column : columns_) {
     const bool metadata =
-        options_.add_record_metadata && !(properties.is_object() && properties.contains(column));
+        add_record_metadata() && !(properties.is_object() && properties.contains(column));
     metadata_.push_back(metadata ? sql::metadata_field(column) : nullptr);
   }
   plan_ = plan_for(columns_, info().key_properties);
@@ -216,18 +212,6 @@ void CsvSink::process_record(const singer::RecordView &record, const RecordMeta 
                      positions_->unknown_fields()[warned_unknown_] +
                      "' is not in the stream's schema and is not written");
     }
-  }
-}
-
-void CsvSink::drain() {
-  if (file_) file_->sync();
-  pending_rows_ = 0;
-}
-
-void CsvSink::finish() {
-  drain();
-  if (skipped_ > 0) {
-    context().info(file_output::redelivery_summary(kPlugin, stream(), skipped_, options_.path));
   }
 }
 

@@ -8,9 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "chorus/plugin/output_file.h"
-#include "chorus/plugin/redelivery_filter.h"
-#include "chorus/plugin/target.h"
+#include "chorus/plugin/appending_file_sink.h"
 #include "chorus/singer/field_positions.h"
 #include "chorus/sql/metadata_columns.h"
 
@@ -19,8 +17,6 @@ namespace chorus::target_csv {
 struct CsvSinkOptions {
   std::string path;  // the file, naming already applied
   char delimiter = ',';
-  std::size_t rows_per_drain = 100000;
-  bool add_record_metadata = true;
 };
 
 // Which of a file's columns take part in the redelivery check, and how.
@@ -30,15 +26,12 @@ struct CsvDigestPlan {
   std::vector<bool> per_delivery;  // _sdc_ columns that differ between deliveries
 };
 
-class CsvSink : public Sink {
+class CsvSink : public file_output::AppendingFileSink {
  public:
   CsvSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
           CsvSinkOptions options);
 
   void process_record(const singer::RecordView &record, const RecordMeta &meta) override;
-  bool is_full() const override { return pending_rows_ >= options_.rows_per_drain; }
-  void drain() override;
-  void finish() override;
 
  private:
   // On the first record (a stream without records gets no file): settles the columns, brings
@@ -54,15 +47,10 @@ class CsvSink : public Sink {
   std::vector<const sql::MetadataField *> metadata_;
   CsvDigestPlan plan_;
   std::optional<singer::FieldPositions> positions_;
-  std::unique_ptr<file_output::OutputFile> file_;
-  file_output::RedeliveryFilter redelivered_;
   std::vector<const singer::Value *> cells_;
   std::vector<std::size_t> cell_ends_;
-  std::string batched_at_;
   std::string scratch_;
-  std::size_t pending_rows_ = 0;
   std::size_t warned_unknown_ = 0;
-  std::uint64_t skipped_ = 0;
 };
 
 }  // namespace chorus::target_csv

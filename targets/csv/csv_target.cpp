@@ -24,7 +24,6 @@
 #include "chorus/plugin/output_file.h"
 #include "chorus/plugin/setting.h"
 #include "chorus/plugin/stream_file_name.h"
-#include "chorus/plugin/target_settings.h"
 #include "csv_sink.h"
 
 namespace chorus::target_csv {
@@ -104,9 +103,6 @@ class CsvTarget : public Target {
           "target-csv: setting `file_naming` must contain {stream}, or every "
           "stream would write the same file");
     }
-    rows_per_drain_ =
-        target_settings::positive_or_default(target_settings::kBatchSizeRows, this->config());
-    add_record_metadata_ = target_settings::kAddRecordMetadata.read(this->config());
   }
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
@@ -114,8 +110,6 @@ class CsvTarget : public Target {
     CsvSinkOptions options;
     options.path = destination_ + "/" + file_name(naming_, info.name, timestamp_);
     options.delimiter = delimiter_;
-    options.rows_per_drain = rows_per_drain_;
-    options.add_record_metadata = add_record_metadata_;
     return std::make_unique<CsvSink>(info, config(), context(), std::move(options));
   }
 
@@ -124,8 +118,6 @@ class CsvTarget : public Target {
   std::string destination_;
   std::string naming_;
   char delimiter_ = ',';
-  std::size_t rows_per_drain_ = 0;
-  bool add_record_metadata_ = false;
 };
 
 }  // namespace chorus::target_csv

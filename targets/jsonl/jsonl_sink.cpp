@@ -83,12 +83,8 @@ std::uint64_t complete_length(const std::string &path, std::uint64_t size) {
 
 JsonlSink::JsonlSink(StreamInfo info, const nlohmann::json &target_config,
                      const PluginContext &context, JsonlSinkOptions options)
-    : Sink(std::move(info), target_config, context),
-      options_(std::move(options)),
-      // Remembers at least the keys of two batches: what a resume sends again is that recent.
-      redelivered_(std::max<std::size_t>(500000, 2 * options_.rows_per_drain)) {
-  key_properties::require_in_schema(this->info(), kPlugin);
-}
+    : AppendingFileSink(std::move(info), target_config, context, kPlugin, options.path),
+      options_(std::move(options)) {}
 
 void JsonlSink::open() {
   const std::string &path = options_.path;
@@ -144,14 +140,14 @@ void JsonlSink::process_record(const singer::RecordView &record, const RecordMet
   bool first = true;
   for (const singer::Field &field : record.fields) {
     // With metadata on, the target's own values replace those the record brought along.
-    if (options_.add_record_metadata && sql::set_per_delivery(field.name)) continue;
+    if (add_record_metadata() && sql::set_per_delivery(field.name)) continue;
     if (!first) out.push_back(',');
     first = false;
     singer::append_json_string(out, field.name);
     out.push_back(':');
     singer::append_json_value(out, field.value);
   }
-  if (options_.add_record_metadata) {
+  if (add_record_metadata()) {
     for (const sql::MetadataField &field : sql::metadata_fields()) {
       if (!field.per_delivery && record.find(field.name) != nullptr) continue;
       if (!first) out.push_back(',');
@@ -165,18 +161,6 @@ void JsonlSink::process_record(const singer::RecordView &record, const RecordMet
   out += "}\n";
   file_->maybe_flush();
   ++pending_rows_;
-}
-
-void JsonlSink::drain() {
-  if (file_) file_->sync();
-  pending_rows_ = 0;
-}
-
-void JsonlSink::finish() {
-  drain();
-  if (skipped_ > 0) {
-    context().info(file_output::redelivery_summary(kPlugin, stream(), skipped_, options_.path));
-  }
 }
 
 }  // namespace chorus::target_jsonl

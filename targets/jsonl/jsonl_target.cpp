@@ -19,7 +19,6 @@
 #include "chorus/plugin/output_file.h"
 #include "chorus/plugin/setting.h"
 #include "chorus/plugin/stream_file_name.h"
-#include "chorus/plugin/target_settings.h"
 #include "jsonl_sink.h"
 
 namespace chorus::target_jsonl {
@@ -52,24 +51,17 @@ class JsonlTarget : public Target {
   JsonlTarget(PluginContext context, nlohmann::json config)
       : Target(std::move(context), std::move(config)) {
     destination_ = kDestinationPath.read(this->config());
-    rows_per_drain_ =
-        target_settings::positive_or_default(target_settings::kBatchSizeRows, this->config());
-    add_record_metadata_ = target_settings::kAddRecordMetadata.read(this->config());
   }
 
   std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
     file_output::create_directories(destination_, "target-jsonl");
     JsonlSinkOptions options;
     options.path = destination_ + "/" + file_output::stream_file_stem(info.name) + ".jsonl";
-    options.rows_per_drain = rows_per_drain_;
-    options.add_record_metadata = add_record_metadata_;
     return std::make_unique<JsonlSink>(info, config(), context(), std::move(options));
   }
 
  private:
   std::string destination_;
-  std::size_t rows_per_drain_ = 0;
-  bool add_record_metadata_ = false;
 };
 
 }  // namespace chorus::target_jsonl

@@ -14,16 +14,6 @@
 
 namespace chorus::target_postgres {
 
-// The sinks read default_target_schema, grants and hard_delete themselves.
-const Setting<std::string> kDefaultTargetSchema = Setting<std::string>(
-    "default_target_schema",
-    "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
-    "<schema>, any other in public.");
-const Setting<nlohmann::json> kGrants =
-    Setting<nlohmann::json>("grants",
-                            "Per schema, the roles that get USAGE on it and SELECT on all its "
-                            "tables after a load: {\"analytics\": [\"reporter\"]}.")
-        .with("additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}});
 const Setting<std::size_t> kParallelCopies =
     Setting<std::size_t>(
         "parallel_copies",
@@ -44,8 +34,17 @@ class PostgresTarget : public Target {
         "description",
         "Delete rows instead of marking them: records with _sdc_deleted_at, and rows of older "
         "versions on ACTIVATE_VERSION. Off: such rows keep _sdc_deleted_at set.");
+    // The sinks read default_target_schema and grants through sql::WarehouseSettings.
+    const Setting<std::string> default_target_schema = sql::kDefaultTargetSchema.with(
+        "description",
+        "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
+        "<schema>, any other in public.");
+    const Setting<nlohmann::json> grants = sql::kGrants.with(
+        "description",
+        "Per schema, the roles that get USAGE on it and SELECT on all its tables after a load: "
+        "{\"analytics\": [\"reporter\"]}.");
     const nlohmann::json settings =
-        SettingList{&kDefaultTargetSchema, &kGrants, &hard_delete, &kParallelCopies}
+        SettingList{&default_target_schema, &grants, &hard_delete, &kParallelCopies}
             .add(pg::connection_setting_list())
             .add(sql::type_settings_properties())
             .add({{"table_names", sql::StreamTables::setting_schema()}})

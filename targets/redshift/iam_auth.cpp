@@ -3,57 +3,12 @@
 #include "chorus/http/client.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/s3/sigv4.h"
+#include "chorus/s3/xml_text.h"
 
 namespace chorus::target_redshift {
 namespace {
 
 constexpr const char *kApiVersion = "2012-12-01";
-
-// The text of the first <name>...</name> in `xml`, entities decoded; empty when absent. The
-// Redshift API answers flat, namespace-free element names, so no XML library is needed.
-std::string element_text(std::string_view xml, std::string_view name, bool *found = nullptr) {
-  const std::string open = "<" + std::string(name) + ">";
-  const std::string close = "</" + std::string(name) + ">";
-  std::size_t start = xml.find(open);
-  std::size_t end = start == std::string_view::npos ? start : xml.find(close, start + open.size());
-  if (found) *found = end != std::string_view::npos;
-  if (end == std::string_view::npos) return {};
-  std::string_view raw = xml.substr(start + open.size(), end - start - open.size());
-  std::string out;
-  out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '&') {
-      out.push_back(raw[i]);
-      continue;
-    }
-    static const std::pair<std::string_view, char> kEntities[] = {
-        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-    bool decoded = false;
-    for (const auto &[entity, c] : kEntities) {
-      if (raw.substr(i, entity.size()) == entity) {
-        out.push_back(c);
-        i += entity.size() - 1;
-        decoded = true;
-        break;
-      }
-    }
-    if (!decoded && raw.substr(i, 2) == "&#") {
-      std::size_t semicolon = raw.find(';', i);
-      if (semicolon != std::string_view::npos) {
-        std::string digits(raw.substr(i + 2, semicolon - i - 2));
-        bool hex = !digits.empty() && (digits[0] == 'x' || digits[0] == 'X');
-        unsigned long code = std::stoul(hex ? digits.substr(1) : digits, nullptr, hex ? 16 : 10);
-        if (code < 0x80) {
-          out.push_back(static_cast<char>(code));
-          i = semicolon;
-          decoded = true;
-        }
-      }
-    }
-    if (!decoded) out.push_back('&');
-  }
-  return out;
-}
 
 std::string host_of(const std::string &url) {
   std::size_t scheme = url.find("://");
@@ -184,12 +139,11 @@ std::string form_body(const std::vector<std::pair<std::string, std::string>> &pa
 
 ClusterCredentials parse_credentials_response(std::string_view xml) {
   ClusterCredentials credentials;
-  bool has_user = false;
-  bool has_password = false;
-  credentials.db_user = element_text(xml, "DbUser", &has_user);
-  credentials.db_password = element_text(xml, "DbPassword", &has_password);
-  credentials.expiration = element_text(xml, "Expiration");
-  if (!has_user || !has_password || credentials.db_user.empty()) {
+  credentials.db_user = s3::xml_text(xml, "DbUser");
+  credentials.db_password = s3::xml_text(xml, "DbPassword");
+  credentials.expiration = s3::xml_text(xml, "Expiration");
+  // An empty password is still an answer; a missing element is not.
+  if (s3::xml_elements(xml, "DbPassword").empty() || credentials.db_user.empty()) {
     throw FatalError(
         "target-redshift: the Redshift API answered without DbUser and DbPassword; check "
         "iam_auth.endpoint");
@@ -198,7 +152,7 @@ ClusterCredentials parse_credentials_response(std::string_view xml) {
 }
 
 AwsErrorResponse parse_error_response(std::string_view xml) {
-  return {element_text(xml, "Code"), element_text(xml, "Message")};
+  return {s3::xml_text(xml, "Code"), s3::xml_text(xml, "Message")};
 }
 
 ClusterCredentials fetch_cluster_credentials(const IamAuthSettings &settings,

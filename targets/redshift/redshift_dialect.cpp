@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "chorus/sql/postgres_dialect.h"
+
 namespace chorus::target_redshift {
 
 using sql::LogicalType;
@@ -19,12 +21,8 @@ std::string RedshiftDialect::column_type(const LogicalType &type) const {
   switch (type.kind) {
     case TypeKind::Integer:
       return type.integer_bytes == 2 ? "SMALLINT" : type.integer_bytes == 4 ? "INTEGER" : "BIGINT";
-    case TypeKind::Decimal: {
-      if (type.precision <= 0) return "NUMERIC(38,9)";
-      int precision = std::min(type.precision, 38);
-      int scale = std::min(type.scale, precision);
-      return "NUMERIC(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    }
+    case TypeKind::Decimal:
+      return type.precision <= 0 ? "NUMERIC(38,9)" : bounded_decimal("NUMERIC", type);
     case TypeKind::Float:
       return "DOUBLE PRECISION";
     case TypeKind::Boolean:
@@ -54,46 +52,37 @@ std::string RedshiftDialect::column_type(const LogicalType &type) const {
 }
 
 LogicalType RedshiftDialect::parse_catalog_type(const sql::CatalogColumn &column) const {
-  LogicalType type;
-  std::string t = column.data_type;
+  // Redshift's catalog names types as PostgreSQL's does (it also answers in upper case); read
+  // here are only its own names and aliases and its VARCHAR lengths, which count bytes.
+  sql::CatalogColumn lowered = column;
+  std::string &t = lowered.data_type;
   std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (t == "smallint" || t == "int2") {
-    type.kind = TypeKind::Integer;
-    type.integer_bytes = 2;
-  } else if (t == "integer" || t == "int4" || t == "int") {
-    type.kind = TypeKind::Integer;
-    type.integer_bytes = 4;
-  } else if (t == "bigint" || t == "int8") {
-    type.kind = TypeKind::Integer;
+  LogicalType type;
+  if (t == "int") {
+    t = "integer";
   } else if (t == "numeric" || t == "decimal") {
     type.kind = TypeKind::Decimal;
     type.precision = column.numeric_precision.value_or(38);
     type.scale = column.numeric_scale.value_or(0);
-  } else if (t == "double precision" || t == "float8" || t == "real" || t == "float4") {
-    type.kind = TypeKind::Float;
-  } else if (t == "boolean" || t == "bool") {
-    type.kind = TypeKind::Boolean;
+    return type;
   } else if (t == "character varying" || t == "varchar" || t == "character" || t == "char") {
-    // Redshift lengths are bytes; as characters they hold at least a quarter of that.
-    type.kind = TypeKind::Text;
+    // As characters, a length in bytes holds at least a quarter of that.
     if (column.character_maximum_length) {
       std::size_t bytes = static_cast<std::size_t>(*column.character_maximum_length);
       if (bytes < kMaxVarcharBytes) type.max_length = bytes / 4;
     }
-  } else if (t == "date") {
-    type.kind = TypeKind::Date;
-  } else if (t == "time without time zone" || t == "time") {
-    type.kind = TypeKind::Time;
-  } else if (t == "time with time zone" || t == "timetz") {
-    type.kind = TypeKind::TimeTz;
-  } else if (t == "timestamp without time zone" || t == "timestamp") {
-    type.kind = TypeKind::Timestamp;
-  } else if (t == "timestamp with time zone" || t == "timestamptz") {
-    type.kind = TypeKind::TimestampTz;
-  } else if (t == "super" || t == "jsonb" || t == "json") {
+    return type;
+  } else if (t == "super") {
     type.kind = TypeKind::Json;
+    return type;
   }
-  return type;
+  return sql::PostgresDialect().parse_catalog_type(lowered);
+}
+
+std::string RedshiftDialect::bounded_decimal(std::string_view keyword, const LogicalType &type) {
+  int precision = std::min(type.precision, 38);
+  int scale = std::min(type.scale, precision);
+  return std::string(keyword) + "(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
 }
 
 std::size_t RedshiftDialect::varchar_bytes(const LogicalType &type) {

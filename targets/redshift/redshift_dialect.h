@@ -37,6 +37,8 @@ class RedshiftDialect : public sql::Dialect {
   // The VARCHAR size in bytes of a Text column: 4 bytes per character of maxLength, at most
   // 65,535.
   static std::size_t varchar_bytes(const sql::LogicalType &type);
+  // `keyword`(p,s) of a constrained Decimal, precision capped at 38 and scale at the precision.
+  static std::string bounded_decimal(std::string_view keyword, const sql::LogicalType &type);
   // GETDATE() runs on compute nodes, where UPDATE needs it; CURRENT_TIMESTAMP is leader-only.
   std::string current_timestamp() const override {
     return standin_ ? "CURRENT_TIMESTAMP" : "GETDATE()";

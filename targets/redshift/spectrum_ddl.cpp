@@ -1,7 +1,5 @@
 #include "spectrum_ddl.h"
 
-#include <algorithm>
-
 #include "redshift_dialect.h"
 
 namespace chorus::target_redshift {
@@ -11,21 +9,15 @@ using sql::TypeKind;
 std::string external_column_type(const sql::LogicalType &type) {
   switch (type.kind) {
     case TypeKind::Integer:
-      return type.integer_bytes == 2 ? "SMALLINT" : type.integer_bytes == 4 ? "INTEGER" : "BIGINT";
-    case TypeKind::Decimal: {
+    case TypeKind::Float:
+    case TypeKind::Boolean:
+    case TypeKind::Date:
+      return RedshiftDialect().column_type(type);  // as in a table
+    case TypeKind::Decimal:
       // Spectrum tables are defined before any data is seen: an unconstrained decimal keeps
       // its exact text rather than a guessed scale.
       if (type.precision <= 0) return "VARCHAR(65535)";
-      int precision = std::min(type.precision, 38);
-      int scale = std::min(type.scale, precision);
-      return "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    }
-    case TypeKind::Float:
-      return "DOUBLE PRECISION";
-    case TypeKind::Boolean:
-      return "BOOLEAN";
-    case TypeKind::Date:
-      return "DATE";
+      return RedshiftDialect::bounded_decimal("DECIMAL", type);
     default:
       return "VARCHAR(65535)";
   }

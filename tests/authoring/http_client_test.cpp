@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "../thrown_error.h"
 #include "api_server.h"
 #include "chorus/abi.h"
 #include "chorus/http/auth.h"
@@ -13,10 +14,13 @@
 #include "chorus/http/records.h"
 #include "chorus/plugin/context.h"
 #include "chorus/plugin/errors.h"
+#include "plugin_harness.h"
 
 using chorus_test::ApiServer;
 using chorus_test::unique_key;
 using namespace chorus::http;
+using chorus::testing::thrown;
+using chorus::testing::thrown_message;
 
 namespace {
 
@@ -37,13 +41,6 @@ HttpRequest items_request(std::vector<std::pair<std::string, std::string>> query
   request.query = std::move(query);
   return request;
 }
-
-std::vector<std::string> metric_lines;
-void record_log(const chorus_host_v1 *, chorus_log_level, const char *message) {
-  metric_lines.emplace_back(message);
-}
-void ignore_error(const chorus_host_v1 *, chorus_status, const char *) {}
-int32_t no_stop(const chorus_host_v1 *) { return 0; }
 
 }  // namespace
 
@@ -145,15 +142,11 @@ TEST_CASE("spent retries give the last response from send() and an error from se
 TEST_CASE("a client error is not retried and send_checked names the status and the URL") {
   RecordingClient recording;
   HttpRequest request = items_request({{"auth", "bearer"}});
-  try {
-    recording.client.send_checked(request);
-    FAIL("expected an error");
-  } catch (const chorus::FatalError &error) {
-    std::string message = error.what();
-    CHECK(message.find("401") != std::string::npos);
-    CHECK(message.find("/items") != std::string::npos);
-    CHECK(message.find("credentials") != std::string::npos);
-  }
+  const std::string message = thrown_message<chorus::FatalError>(
+      [&] { recording.client.send_checked(request); }, "expected an error");
+  CHECK(message.find("401") != std::string::npos);
+  CHECK(message.find("/items") != std::string::npos);
+  CHECK(message.find("credentials") != std::string::npos);
   CHECK(recording.waits.empty());
 }
 
@@ -190,20 +183,14 @@ TEST_CASE("the client spaces requests to honour requests_per_second") {
 }
 
 TEST_CASE("every attempt is an http_request_duration timer metric with status tags") {
-  metric_lines.clear();
-  chorus_host_v1 host{};
-  host.struct_size = sizeof host;
-  host.abi_major = CHORUS_ABI_MAJOR;
-  host.abi_minor = CHORUS_ABI_MINOR;
-  host.set_error = &ignore_error;
-  host.log = &record_log;
-  host.stop_requested = &no_stop;
+  chorus_test::HostCapture capture;
+  chorus_host_v1 host = chorus_test::capturing_host(capture);
   chorus::PluginContext context(&host);
   RecordingClient recording({}, &context);
   recording.client.send(items_request({{"faults", unique_key("metric") + ":500"}}), "/items",
                         {{"stream", "items"}});
   std::vector<nlohmann::json> metrics;
-  for (const auto &line : metric_lines) {
+  for (const auto &line : capture.log) {
     auto start = line.find("METRIC: ");
     if (start == std::string::npos) continue;
     metrics.push_back(nlohmann::json::parse(line.substr(start + 8)));
@@ -357,10 +344,7 @@ TEST_CASE("exact parsing keeps what a double cannot hold and rejects what is not
   CHECK_THROWS_AS(parse_exact("{} x"), nlohmann::json::parse_error);
   // Text that ends too soon is told apart: the error's byte is past its end.
   std::string cut = R"({"data":[{"id":1},{"id")";
-  try {
-    (void)parse_exact(cut);
-    FAIL("expected a parse error");
-  } catch (const nlohmann::json::parse_error &error) {
-    CHECK(error.byte >= cut.size());
-  }
+  const auto error = thrown<nlohmann::json::parse_error>([&] { (void)parse_exact(cut); },
+                                                         "expected a parse error");
+  CHECK(error.byte >= cut.size());
 }

@@ -14,20 +14,17 @@
 namespace chorus_test {
 namespace {
 
-struct Capture {
-  std::string error;
-  std::vector<std::string> log;
-};
-
 void set_error(const chorus_host_v1 *host, chorus_status, const char *message) {
-  static_cast<Capture *>(host->host_data)->error = message ? message : "";
+  static_cast<HostCapture *>(host->host_data)->error = message ? message : "";
 }
 void log_line(const chorus_host_v1 *host, chorus_log_level, const char *message) {
-  static_cast<Capture *>(host->host_data)->log.emplace_back(message ? message : "");
+  static_cast<HostCapture *>(host->host_data)->log.emplace_back(message ? message : "");
 }
 int32_t never_stop(const chorus_host_v1 *) { return 0; }
 
-chorus_host_v1 make_host(Capture &capture) {
+}  // namespace
+
+chorus_host_v1 capturing_host(HostCapture &capture) {
   chorus_host_v1 host{};
   host.struct_size = sizeof host;
   host.abi_major = CHORUS_ABI_MAJOR;
@@ -38,6 +35,8 @@ chorus_host_v1 make_host(Capture &capture) {
   host.host_data = &capture;
   return host;
 }
+
+namespace {
 
 std::string read_all(std::FILE *file) {
   std::fflush(file);
@@ -117,8 +116,8 @@ PluginRun PluginHarness::discover(const nlohmann::json &config) const {
 std::optional<std::string> PluginHarness::call_instance(
     const nlohmann::json &config, PluginRun &result,
     const std::function<chorus_status(chorus_instance *, int)> &entry_point) const {
-  Capture capture;
-  chorus_host_v1 host = make_host(capture);
+  HostCapture capture;
+  chorus_host_v1 host = capturing_host(capture);
   chorus_instance *instance = nullptr;
   std::optional<std::string> output;
   result.status = plugin_->create(&host, config.dump().c_str(), &instance);

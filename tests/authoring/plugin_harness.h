@@ -25,6 +25,15 @@ struct PluginRun {
   nlohmann::json last_state() const;
 };
 
+// What a plugin tells the host through a capturing_host(): its error message and log lines.
+struct HostCapture {
+  std::string error;
+  std::vector<std::string> log;
+};
+
+// A host that keeps the plugin's error and log in `capture` and never asks it to stop.
+chorus_host_v1 capturing_host(HostCapture &capture);
+
 class PluginHarness {
  public:
   // Loads <CHORUS_PLUGIN_PATH or build/plugins>/<name>.so.

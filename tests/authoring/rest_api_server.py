@@ -81,7 +81,10 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send_json(self, status, body, headers=None):
-        data = json.dumps(body).encode()
+        self.send_json_text(status, json.dumps(body).encode(), headers)
+
+    # JSON as written, byte for byte (numbers no Python float can hold).
+    def send_json_text(self, status, data, headers=None):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -155,12 +158,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"data": items})
         if url.path == "/huge":
             data = b'{"data":[{"id":1,"big":1e400,"small":-2.5E-400}]}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            return
+            return self.send_json_text(200, data)
         if url.path == "/cut":
             data = json.dumps({"data": ITEMS}).encode()
             with lock:
@@ -181,12 +179,7 @@ class Handler(BaseHTTPRequestHandler):
             data = (b'{"data":[{"id":1,"amount":12345678901234567.89,'
                     b'"rate":0.1000000000000000055511151231257827,'
                     b'"meta":{"big":123456789012345678901234567890.5,"small":1.5}}]}')
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            return
+            return self.send_json_text(200, data)
         if url.path != "/items":
             return self.send_json(404, {"error": "no such path"})
         with lock:

@@ -12,11 +12,14 @@
 #include <vector>
 
 #include "../node_standin_server.h"
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 #include "standin_fixture.h"
 
 using namespace chorus;
 using namespace redshift_test;
+using chorus::testing::thrown;
+using chorus::testing::thrown_message;
 
 namespace {
 
@@ -158,16 +161,13 @@ TEST_CASE("IAM auth: a request signed with the wrong secret key fails clearly an
   const std::string schema = unique("rs_iam_bad");
   // The API knows another secret for the access key than the one the target signs with.
   RedshiftApiServer server("not-the-secret-the-target-has", "unused");
-  try {
-    run_target(iam_config(schema, "loader", server.url()), kLines);
-    FAIL("expected the sign-in to be refused");
-  } catch (const ConfigError &error) {
-    std::string message = error.what();
-    CHECK(message.find("target-redshift") != std::string::npos);
-    CHECK(message.find("GetClusterCredentials for cluster 'chorus-test'") != std::string::npos);
-    CHECK(message.find("SignatureDoesNotMatch") != std::string::npos);
-    CHECK(message.find("check the AWS credentials (from config)") != std::string::npos);
-  }
+  const std::string message = thrown_message<ConfigError>(
+      [&] { run_target(iam_config(schema, "loader", server.url()), kLines); },
+      "expected the sign-in to be refused");
+  CHECK(message.find("target-redshift") != std::string::npos);
+  CHECK(message.find("GetClusterCredentials for cluster 'chorus-test'") != std::string::npos);
+  CHECK(message.find("SignatureDoesNotMatch") != std::string::npos);
+  CHECK(message.find("check the AWS credentials (from config)") != std::string::npos);
   CHECK(server.requests().empty());
   CHECK_FALSE(schema_exists(schema));
 }
@@ -178,27 +178,18 @@ TEST_CASE("IAM auth: an unknown cluster and an unreachable API say what to check
   RedshiftApiServer server(env("CHORUS_TEST_S3_SECRET_ACCESS_KEY"), "unused");
   nlohmann::json config = iam_config(schema, "loader", server.url());
   config["iam_auth"]["cluster_identifier"] = "no-such-cluster";
-  try {
-    run_target(config, kLines);
-    FAIL("expected ClusterNotFound");
-  } catch (const ConfigError &error) {
-    std::string message = error.what();
-    CHECK(message.find("ClusterNotFound: Cluster no-such-cluster not found.") != std::string::npos);
-    CHECK(message.find("check iam_auth.cluster_identifier and iam_auth.region") !=
-          std::string::npos);
-  }
+  std::string message =
+      thrown_message<ConfigError>([&] { run_target(config, kLines); }, "expected ClusterNotFound");
+  CHECK(message.find("ClusterNotFound: Cluster no-such-cluster not found.") != std::string::npos);
+  CHECK(message.find("check iam_auth.cluster_identifier and iam_auth.region") != std::string::npos);
 
   // Nothing listens on the discard port.
   config = iam_config(schema, "loader", "http://127.0.0.1:9");
-  try {
-    run_target(config, kLines);
-    FAIL("expected the API to be unreachable");
-  } catch (const RetryableError &error) {
-    std::string message = error.what();
-    CHECK(message.find("target-redshift: GetClusterCredentials") != std::string::npos);
-    CHECK(message.find("cannot reach the Redshift API") != std::string::npos);
-    CHECK(message.find("check iam_auth.region, iam_auth.endpoint") != std::string::npos);
-  }
+  message = thrown_message<RetryableError>([&] { run_target(config, kLines); },
+                                           "expected the API to be unreachable");
+  CHECK(message.find("target-redshift: GetClusterCredentials") != std::string::npos);
+  CHECK(message.find("cannot reach the Redshift API") != std::string::npos);
+  CHECK(message.find("check iam_auth.region, iam_auth.endpoint") != std::string::npos);
   CHECK_FALSE(schema_exists(schema));
 }
 
@@ -206,11 +197,7 @@ TEST_CASE("IAM auth and a password together are refused") {
   if (!have_servers()) return;
   nlohmann::json config = iam_config(unique("rs_iam_both"), "loader", "http://127.0.0.1:9");
   config["password"] = "secret";
-  try {
-    run_target(config, kLines);
-    FAIL("expected a configuration error");
-  } catch (const ConfigError &error) {
-    CHECK(std::string(error.what()).find("both password and iam_auth are set") !=
-          std::string::npos);
-  }
+  const auto error =
+      thrown<ConfigError>([&] { run_target(config, kLines); }, "expected a configuration error");
+  CHECK(std::string(error.what()).find("both password and iam_auth are set") != std::string::npos);
 }

@@ -9,12 +9,14 @@
 #include <vector>
 
 #include "../log_capture.h"
+#include "../thrown_error.h"
 #include "chorus/plugin/settings.h"
 #include "long_text.h"
 #include "standin_fixture.h"
 
 using namespace chorus;
 using namespace redshift_test;
+using chorus::testing::thrown_message;
 
 namespace {
 
@@ -81,16 +83,12 @@ TEST_CASE("a string longer in bytes than its VARCHAR is refused by default, nami
   if (!have_servers()) return;
   const std::string schema = unique("rs_long_refuse");
   nlohmann::json config = base_config(schema, "tests/redshift/" + schema);
-  try {
-    run_target(config, notes_lines());
-    FAIL("expected the run to fail");
-  } catch (const std::exception &error) {
-    const std::string message = error.what();
-    CHECK(message.find("target-redshift: stream 'notes', line 2: property 'body'") !=
-          std::string::npos);
-    CHECK(message.find("65537 bytes") != std::string::npos);
-    CHECK(message.find("long_text: truncate") != std::string::npos);
-  }
+  const std::string message =
+      thrown_message([&] { run_target(config, notes_lines()); }, "expected the run to fail");
+  CHECK(message.find("target-redshift: stream 'notes', line 2: property 'body'") !=
+        std::string::npos);
+  CHECK(message.find("65537 bytes") != std::string::npos);
+  CHECK(message.find("long_text: truncate") != std::string::npos);
   CHECK(query("SELECT count(*) FROM \"" + schema + "\".notes")[0][0].as<int>() == 0);
   query("DROP SCHEMA \"" + schema + "\" CASCADE");
 }

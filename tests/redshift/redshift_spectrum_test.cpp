@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/s3/staging.h"
 #include "standin_fixture.h"
@@ -62,6 +63,8 @@ std::vector<Row> parse_csv(const std::string &text) {
 }
 
 using Record = std::map<std::string, Field>;
+using chorus::testing::thrown;
+using chorus::testing::thrown_message;
 
 // The external table's columns in table order, as the stand-in recorded them.
 std::vector<std::string> recorded_columns(const std::string &schema) {
@@ -276,26 +279,19 @@ TEST_CASE("Spectrum: hard_delete and a missing IAM role are refused for an exter
   const std::string lines = std::string(kOrdersSchema) +
                             R"({"type":"RECORD","stream":"shop-orders","record":{"id":1}})"
                             "\n";
-  try {
-    run_target(config, lines);
-    FAIL("expected the missing role to be refused");
-  } catch (const ConfigError &error) {
-    CHECK(std::string(error.what())
-              .find("target-redshift: external_tables.\"shop-orders\" needs an IAM role for "
-                    "Spectrum: set its iam_role, or the iam_role setting") != std::string::npos);
-  }
+  const auto error = thrown<ConfigError>([&] { run_target(config, lines); },
+                                         "expected the missing role to be refused");
+  CHECK(std::string(error.what())
+            .find("target-redshift: external_tables.\"shop-orders\" needs an IAM role for "
+                  "Spectrum: set its iam_role, or the iam_role setting") != std::string::npos);
   config["iam_role"] = kRole;
   config["hard_delete"] = true;
-  try {
-    run_target(config, lines);
-    FAIL("expected hard_delete to be refused");
-  } catch (const ConfigError &error) {
-    std::string message = error.what();
-    CHECK(message.find("stream 'shop-orders' loads into external table " + schema +
-                       ".orders, which is append-only") != std::string::npos);
-    CHECK(message.find("unset hard_delete or remove the stream from external_tables") !=
-          std::string::npos);
-  }
+  const std::string message = thrown_message<ConfigError>([&] { run_target(config, lines); },
+                                                          "expected hard_delete to be refused");
+  CHECK(message.find("stream 'shop-orders' loads into external table " + schema +
+                     ".orders, which is append-only") != std::string::npos);
+  CHECK(message.find("unset hard_delete or remove the stream from external_tables") !=
+        std::string::npos);
   s3::Client client(s3_config());
   CHECK(client.list_objects(prefix).empty());
 }

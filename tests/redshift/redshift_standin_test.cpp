@@ -6,12 +6,14 @@
 
 #include <string>
 
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/s3/client.h"
 #include "standin_fixture.h"
 
 using namespace chorus;
 using namespace redshift_test;
+using chorus::testing::thrown_message;
 
 namespace {
 
@@ -227,14 +229,10 @@ TEST_CASE("a COPY that the warehouse rejects names the stream and what to check"
       "\n";
   lines += R"({"type":"RECORD","stream":"bad","record":{"id":"not a number"}})"
            "\n";
-  try {
-    run_target(config, lines);
-    FAIL("expected the load to fail");
-  } catch (const std::exception &error) {
-    std::string message = error.what();
-    CHECK(message.find("stream 'bad'") != std::string::npos);
-    CHECK(message.find("not a number") != std::string::npos);
-  }
+  const std::string message =
+      thrown_message([&] { run_target(config, lines); }, "expected the load to fail");
+  CHECK(message.find("stream 'bad'") != std::string::npos);
+  CHECK(message.find("not a number") != std::string::npos);
   CHECK(query("SELECT count(*) FROM \"" + schema + "\".bad")[0][0].as<int>() == 0);
   // The staged files of the failed load are removed too (keep_staged_files is not set).
   s3::Client client(s3_config());

@@ -10,15 +10,27 @@
 #include <map>
 #include <string>
 
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 
 using namespace chorus::s3;
+using chorus::testing::thrown_message;
 
 namespace {
 
-// Sets environment variables for one test and restores them after it.
+// The environment of one test, restored after it: it starts isolated from the machine's
+// credentials (no AWS_* keys or profile, no shared credentials file, no instance metadata), and
+// set() adds what the test is about.
 class ScopedEnv {
  public:
+  ScopedEnv() {
+    unset("AWS_ACCESS_KEY_ID");
+    unset("AWS_SECRET_ACCESS_KEY");
+    unset("AWS_SESSION_TOKEN");
+    unset("AWS_PROFILE");
+    set("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/chorus-credentials");
+    set("AWS_EC2_METADATA_DISABLED", "true");
+  }
   void set(const char *name, const std::string &value) {
     remember(name);
     setenv(name, value.c_str(), 1);
@@ -45,15 +57,6 @@ class ScopedEnv {
   std::map<std::string, std::pair<bool, std::string>> saved_;
 };
 
-void isolate(ScopedEnv &env) {
-  env.unset("AWS_ACCESS_KEY_ID");
-  env.unset("AWS_SECRET_ACCESS_KEY");
-  env.unset("AWS_SESSION_TOKEN");
-  env.unset("AWS_PROFILE");
-  env.set("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/chorus-credentials");
-  env.set("AWS_EC2_METADATA_DISABLED", "true");
-}
-
 std::string write_credentials_file() {
   std::string path = std::string(CHORUS_BINARY_DIR) + "/s3_credentials_test.ini";
   std::ofstream out(path);
@@ -67,7 +70,6 @@ std::string write_credentials_file() {
 
 TEST_CASE("config credentials win over the environment") {
   ScopedEnv env;
-  isolate(env);
   env.set("AWS_ACCESS_KEY_ID", "ENVKEY");
   env.set("AWS_SECRET_ACCESS_KEY", "envsecret");
   CredentialSettings settings;
@@ -80,7 +82,6 @@ TEST_CASE("config credentials win over the environment") {
 
 TEST_CASE("the environment wins over the shared credentials file") {
   ScopedEnv env;
-  isolate(env);
   env.set("AWS_SHARED_CREDENTIALS_FILE", write_credentials_file());
   env.set("AWS_ACCESS_KEY_ID", "ENVKEY");
   env.set("AWS_SECRET_ACCESS_KEY", "envsecret");
@@ -93,7 +94,6 @@ TEST_CASE("the environment wins over the shared credentials file") {
 
 TEST_CASE("the shared credentials file is read for AWS_PROFILE, else the default profile") {
   ScopedEnv env;
-  isolate(env);
   env.set("AWS_SHARED_CREDENTIALS_FILE", write_credentials_file());
   CHECK(resolve_credentials({}).access_key_id == "DEFAULTKEY");
   env.set("AWS_PROFILE", "loader");
@@ -108,7 +108,6 @@ TEST_CASE("the shared credentials file is read for AWS_PROFILE, else the default
 
 TEST_CASE("half a key pair is a configuration error, not a fallback") {
   ScopedEnv env;
-  isolate(env);
   CredentialSettings settings;
   settings.access_key_id = "ONLYKEY";
   CHECK_THROWS_AS(resolve_credentials(settings), chorus::ConfigError);
@@ -116,15 +115,10 @@ TEST_CASE("half a key pair is a configuration error, not a fallback") {
 
 TEST_CASE("no credentials anywhere names every place looked, without any secret") {
   ScopedEnv env;
-  isolate(env);
-  try {
-    resolve_credentials({});
-    FAIL("expected ConfigError");
-  } catch (const chorus::ConfigError &error) {
-    std::string message = error.what();
-    CHECK(message.find("AWS_ACCESS_KEY_ID") != std::string::npos);
-    CHECK(message.find("instance role") != std::string::npos);
-  }
+  const std::string message =
+      thrown_message<chorus::ConfigError>([&] { resolve_credentials({}); }, "expected ConfigError");
+  CHECK(message.find("AWS_ACCESS_KEY_ID") != std::string::npos);
+  CHECK(message.find("instance role") != std::string::npos);
 }
 
 TEST_CASE("an unreachable metadata endpoint yields no credentials") {

@@ -11,12 +11,15 @@
 #include "../node_standin_server.h"
 #include "../s3_test_server.h"
 #include "../service_env.h"
+#include "../thrown_error.h"
 #include "chorus/s3/client.h"
 #include "chorus/s3/staging.h"
 
 using namespace chorus::s3;
 using chorus::testing::env;
 using chorus::testing::NodeStandinServer;
+using chorus::testing::thrown;
+using chorus::testing::uncompressed_staging;
 
 namespace {
 
@@ -121,11 +124,7 @@ TEST_CASE("the staging writer survives a lost completion reply with every row in
   if (!have_server()) return;
   FaultyS3 s3({"lose-complete-reply:1"});
   Client client(s3.config);
-  StagingOptions options;
-  options.prefix = prefix_for("staging_lost_reply");
-  options.compression = Compression::None;
-  options.file_count = 1;
-  options.part_bytes = MultipartUpload::kMinPartBytes;
+  const StagingOptions options = uncompressed_staging(prefix_for("staging_lost_reply"), 1);
   StagingWriter writer(client, options);
   std::string expected;
   for (int i = 0; i < 70000; ++i) {  // about 7 MiB: two parts
@@ -173,14 +172,11 @@ TEST_CASE("DeleteObjects answering 200 with per-key AccessDenied names every key
     direct.put_object(keys.back(), "x");
   }
   Client client(s3.config);
-  try {
-    client.delete_objects(keys);
-    FAIL("expected DeleteObjectsError");
-  } catch (const DeleteObjectsError &error) {
-    CHECK(error.failed_keys() == keys);
-    CHECK(error.code() == "AccessDenied");
-    CHECK(contains(error.what(), "could not delete 3 of 3 keys"));
-  }
+  const auto error = thrown<DeleteObjectsError>([&] { client.delete_objects(keys); },
+                                                "expected DeleteObjectsError");
+  CHECK(error.failed_keys() == keys);
+  CHECK(error.code() == "AccessDenied");
+  CHECK(contains(error.what(), "could not delete 3 of 3 keys"));
   CHECK(direct.list_objects(prefix).size() == 3);
   direct.delete_objects(keys);
 }
@@ -203,11 +199,9 @@ TEST_CASE("s3rver does not implement ListMultipartUploads: the error says NotImp
   // the uploads it cannot list instead of failing); S3 itself lists them.
   if (!have_server()) return;
   Client client(direct_config());
-  try {
-    client.list_multipart_uploads("tests/");
-    FAIL("s3rver now lists multipart uploads: test chorus staging clean against it");
-  } catch (const S3Error &error) {
-    CHECK(error.status() == 501);
-    CHECK(error.code() == "NotImplemented");
-  }
+  const auto error =
+      thrown<S3Error>([&] { client.list_multipart_uploads("tests/"); },
+                      "s3rver now lists multipart uploads: test chorus staging clean against it");
+  CHECK(error.status() == 501);
+  CHECK(error.code() == "NotImplemented");
 }

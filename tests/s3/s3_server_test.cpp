@@ -13,6 +13,7 @@
 
 #include "../s3_test_server.h"
 #include "../service_env.h"
+#include "../thrown_error.h"
 #include "chorus/s3/client.h"
 #include "chorus/s3/staging.h"
 #include "chorus/warehouse/record_rows.h"
@@ -23,6 +24,8 @@ using chorus::warehouse::RecordRowWriter;
 namespace {
 
 using chorus::testing::env;
+using chorus::testing::thrown;
+using chorus::testing::uncompressed_staging;
 
 bool have_server() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
@@ -78,15 +81,12 @@ TEST_CASE("list follows continuation tokens past one page") {
 TEST_CASE("a missing object is a 404 NoSuchKey that is not retried") {
   if (!have_server()) return;
   Client client(server_config());
-  try {
-    client.get_object(unique_prefix("missing") + "nothing-here");
-    FAIL("expected S3Error");
-  } catch (const S3Error &error) {
-    CHECK(error.status() == 404);
-    CHECK(error.code() == "NoSuchKey");
-    CHECK_FALSE(error.transient());
-    CHECK(std::string(error.what()).find("GetObject s3://") != std::string::npos);
-  }
+  const auto error = thrown<S3Error>(
+      [&] { client.get_object(unique_prefix("missing") + "nothing-here"); }, "expected S3Error");
+  CHECK(error.status() == 404);
+  CHECK(error.code() == "NoSuchKey");
+  CHECK_FALSE(error.transient());
+  CHECK(std::string(error.what()).find("GetObject s3://") != std::string::npos);
 }
 
 TEST_CASE("an unknown access key is refused and the message holds no secret") {
@@ -95,14 +95,11 @@ TEST_CASE("an unknown access key is refused and the message holds no secret") {
   config.credentials.access_key_id = "CHORUSUNKNOWNKEY";
   config.credentials.secret_access_key = "definitely-wrong-secret";
   Client client(config);
-  try {
-    client.put_object(unique_prefix("badkey") + "x", "x");
-    FAIL("expected S3Error");
-  } catch (const S3Error &error) {
-    CHECK(error.status() == 403);
-    CHECK(error.code() == "InvalidAccessKeyId");
-    CHECK(std::string(error.what()).find("definitely-wrong-secret") == std::string::npos);
-  }
+  const auto error = thrown<S3Error>([&] { client.put_object(unique_prefix("badkey") + "x", "x"); },
+                                     "expected S3Error");
+  CHECK(error.status() == 403);
+  CHECK(error.code() == "InvalidAccessKeyId");
+  CHECK(std::string(error.what()).find("definitely-wrong-secret") == std::string::npos);
 }
 
 TEST_CASE("a multipart upload joins its parts in order") {
@@ -183,11 +180,7 @@ TEST_CASE("the staging writer spreads rows over files, writes a manifest and cle
 TEST_CASE("the staging writer uses multipart uploads for files larger than a part") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-large");
-  options.compression = Compression::None;
-  options.file_count = 1;
-  options.part_bytes = MultipartUpload::kMinPartBytes;
+  const StagingOptions options = uncompressed_staging(unique_prefix("staging-large"), 1);
   StagingWriter writer(client, options);
   const std::string text(100, 'z');
   for (int i = 0; i < 70000; ++i) {  // about 7 MiB of CSV
@@ -344,11 +337,7 @@ TEST_CASE("record rows follow the column plan whatever order a record lists its 
 TEST_CASE("files larger than a part are uploaded in parts, several files at once") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-parts");
-  options.compression = Compression::None;
-  options.file_count = 2;
-  options.part_bytes = MultipartUpload::kMinPartBytes;
+  const StagingOptions options = uncompressed_staging(unique_prefix("staging-parts"), 2);
   StagingWriter writer(client, options);
   for (int i = 0; i < 120000; ++i) {  // about 12 MiB of CSV: two parts per file
     writer.add_raw(std::to_string(i));
@@ -378,24 +367,20 @@ TEST_CASE("a refused upload fails the batch with the S3 error and stores nothing
   const std::string prefix = unique_prefix("staging-refused");
   for (std::size_t part_bytes : {std::size_t{8} << 20, MultipartUpload::kMinPartBytes}) {
     CAPTURE(part_bytes);
-    StagingOptions options;
-    options.prefix = prefix;
-    options.compression = Compression::None;
-    options.file_count = 1;
-    options.part_bytes = part_bytes;
+    const StagingOptions options = uncompressed_staging(prefix, 1, part_bytes);
     const int rows = part_bytes == MultipartUpload::kMinPartBytes ? 70000 : 10;  // 7 MiB or a few
-    try {
-      StagingWriter writer(refused_client, options);
-      for (int i = 0; i < rows; ++i) {
-        writer.add_string(std::string(100, 'r'));
-        writer.end_row();
-      }
-      writer.finish();
-      FAIL("expected S3Error");
-    } catch (const S3Error &error) {
-      CHECK(error.status() == 403);
-      CHECK(std::string(error.what()).find(prefix) != std::string::npos);
-    }
+    const auto error = thrown<S3Error>(
+        [&] {
+          StagingWriter writer(refused_client, options);
+          for (int i = 0; i < rows; ++i) {
+            writer.add_string(std::string(100, 'r'));
+            writer.end_row();
+          }
+          writer.finish();
+        },
+        "expected S3Error");
+    CHECK(error.status() == 403);
+    CHECK(std::string(error.what()).find(prefix) != std::string::npos);
   }
   CHECK(client.list_objects(prefix).empty());
 }

@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "../thrown_error.h"
 #include "chorus/singer/errors.h"
 #include "memory_file.h"
 
 using chorus::singer::LineReader;
 using chorus::singer::ProtocolError;
 using chorus::singer::testing::MemoryFile;
+using chorus::testing::thrown;
 
 namespace {
 
@@ -69,13 +71,9 @@ TEST_CASE("a line longer than the limit is a ProtocolError naming its line") {
   LineReader reader(file.fd(), 100);
   std::string_view line;
   REQUIRE(reader.next(line));
-  try {
-    reader.next(line);
-    FAIL("expected a ProtocolError");
-  } catch (const ProtocolError &error) {
-    CHECK(error.line_number() == 2);
-    CHECK(std::string(error.what()).find("longer than 100 bytes") != std::string::npos);
-  }
+  const auto error = thrown<ProtocolError>([&] { reader.next(line); }, "expected a ProtocolError");
+  CHECK(error.line_number() == 2);
+  CHECK(std::string(error.what()).find("longer than 100 bytes") != std::string::npos);
 }
 
 TEST_CASE("a line of exactly the limit is accepted") {
@@ -99,11 +97,7 @@ TEST_CASE("the default limit is 64 MiB") {
   REQUIRE(reader.next(line));
   REQUIRE(reader.next(line));
   CHECK(line.size() == limit);
-  try {
-    reader.next(line);
-    FAIL("expected a ProtocolError");
-  } catch (const ProtocolError &error) {
-    CHECK(error.line_number() == 3);
-    CHECK(std::string(error.what()).find("64 MiB") != std::string::npos);
-  }
+  const auto error = thrown<ProtocolError>([&] { reader.next(line); }, "expected a ProtocolError");
+  CHECK(error.line_number() == 3);
+  CHECK(std::string(error.what()).find("64 MiB") != std::string::npos);
 }

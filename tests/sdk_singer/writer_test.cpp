@@ -8,11 +8,13 @@
 #include <system_error>
 #include <thread>
 
+#include "../thrown_error.h"
 #include "chorus/singer/reader.h"
 #include "memory_file.h"
 
 using namespace chorus::singer;
 using chorus::singer::testing::MemoryFile;
+using chorus::testing::thrown;
 
 namespace {
 
@@ -236,12 +238,9 @@ TEST_CASE("a closed pipe makes flush throw std::system_error with EPIPE") {
   {
     MessageWriter writer(fds[1]);
     writer.write_line("{}");
-    try {
-      writer.flush();
-      FAIL("expected std::system_error");
-    } catch (const std::system_error &error) {
-      CHECK(error.code() == std::errc::broken_pipe);
-    }
+    const auto error =
+        thrown<std::system_error>([&] { writer.flush(); }, "expected std::system_error");
+    CHECK(error.code() == std::errc::broken_pipe);
   }
   ::close(fds[1]);
   std::signal(SIGPIPE, previous);

@@ -14,6 +14,7 @@
 #include "../s3_test_server.h"
 #include "../service_env.h"
 #include "../target_run.h"
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/s3/client.h"
 #include "snowflake_target.h"
@@ -24,6 +25,7 @@ using namespace chorus;
 namespace {
 
 using chorus::testing::env;
+using chorus::testing::thrown_message;
 
 bool have_servers() { return chorus::testing::have_services({chorus::testing::Service::S3}); }
 
@@ -158,15 +160,11 @@ TEST_CASE("a 422 reports Snowflake's code, SQLSTATE and message with the stream"
   SqlApiServer server;
   nlohmann::json config = config_for(server, "tests/snowflake/" + unique("fail"));
   config["default_target_schema"] = "FAIL_422";
-  try {
-    run_target(config, kOrders);
-    FAIL("expected a failure");
-  } catch (const std::exception &error) {
-    std::string message = error.what();
-    CHECK(message.find("code 002003") != std::string::npos);
-    CHECK(message.find("SQLSTATE 42S02") != std::string::npos);
-    CHECK(message.find("does not exist or not authorized") != std::string::npos);
-  }
+  const std::string message =
+      thrown_message([&] { run_target(config, kOrders); }, "expected a failure");
+  CHECK(message.find("code 002003") != std::string::npos);
+  CHECK(message.find("SQLSTATE 42S02") != std::string::npos);
+  CHECK(message.find("does not exist or not authorized") != std::string::npos);
 }
 
 TEST_CASE("a JWT the server cannot verify is a configuration error naming the fingerprint") {
@@ -174,14 +172,10 @@ TEST_CASE("a JWT the server cannot verify is a configuration error naming the fi
   SqlApiServer server;
   nlohmann::json config = config_for(server, "tests/snowflake/" + unique("badjwt"));
   config["user"] = "someone_else";
-  try {
-    run_target(config, kOrders);
-    FAIL("expected a failure");
-  } catch (const ConfigError &error) {
-    std::string message = error.what();
-    CHECK(message.find("HTTP 401") != std::string::npos);
-    CHECK(message.find(TestKeys::get().fingerprint) != std::string::npos);
-  }
+  const std::string message =
+      thrown_message<ConfigError>([&] { run_target(config, kOrders); }, "expected a failure");
+  CHECK(message.find("HTTP 401") != std::string::npos);
+  CHECK(message.find(TestKeys::get().fingerprint) != std::string::npos);
 }
 
 namespace {

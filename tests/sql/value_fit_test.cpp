@@ -4,11 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/sql/postgres_dialect.h"
 #include "chorus/sql/stream_tables.h"
 
 using namespace chorus::sql;
+using chorus::testing::thrown;
 using nlohmann::json;
 
 namespace {
@@ -60,17 +62,14 @@ TEST_CASE("a bounded warehouse sizes an unconstrained decimal from the first bat
   chorus::singer::RecordBatch later;
   later.append(record_of({{"tiny", "123456789"}}), 7);
   later.append(record_of({{"tiny", "1e-31"}}), 8);
-  try {
-    check_values_fit(bounded, plan, later, "target-x", "s");
-    FAIL("expected a refusal");
-  } catch (const chorus::FatalError &error) {
-    CHECK(std::string(error.what()) ==
-          "target-x: stream 's', line 7: property 'tiny' value 123456789 cannot be stored "
-          "exactly: it has 9 digits before the point and the column (numeric(38,30)) holds 8; "
-          "nothing of this batch was loaded. Fix the value at the source, or give the property "
-          "a type or size in the schema that holds it (or widen column 'tiny' yourself), then "
-          "run again");
-  }
+  const auto error = thrown<chorus::FatalError>(
+      [&] { check_values_fit(bounded, plan, later, "target-x", "s"); }, "expected a refusal");
+  CHECK(std::string(error.what()) ==
+        "target-x: stream 's', line 7: property 'tiny' value 123456789 cannot be stored "
+        "exactly: it has 9 digits before the point and the column (numeric(38,30)) holds 8; "
+        "nothing of this batch was loaded. Fix the value at the source, or give the property "
+        "a type or size in the schema that holds it (or widen column 'tiny' yourself), then "
+        "run again");
   chorus::singer::RecordBatch scale;
   scale.append(record_of({{"tiny", "1e-31"}}), 9);
   CHECK_THROWS_WITH_AS(check_values_fit(bounded, plan, scale, "target-x", "s"),

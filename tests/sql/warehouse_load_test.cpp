@@ -2,12 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/sql/postgres_dialect.h"
 #include "type_of.h"
 
 using namespace chorus::sql;
 using chorus::sql::testing::of;
+using chorus::testing::thrown_message;
 
 TEST_CASE("warehouse settings: default schema, hard_delete and grants per schema") {
   auto settings = WarehouseSettings::from_config(
@@ -28,13 +30,12 @@ TEST_CASE("warehouse settings: default schema, hard_delete and grants per schema
 }
 
 TEST_CASE("grants that are not lists of names are a configuration error naming the schema") {
-  try {
-    WarehouseSettings::from_config({{"grants", {{"raw", {"alice", 7}}}}}, "target-x");
-    FAIL("expected a configuration error");
-  } catch (const chorus::ConfigError &error) {
-    std::string message = error.what();
-    CHECK(message.find("target-x: grants.\"raw\" holds 7") != std::string::npos);
-  }
+  const std::string message = thrown_message<chorus::ConfigError>(
+      [&] {
+        WarehouseSettings::from_config({{"grants", {{"raw", {"alice", 7}}}}}, "target-x");
+      },
+      "expected a configuration error");
+  CHECK(message.find("target-x: grants.\"raw\" holds 7") != std::string::npos);
   CHECK_THROWS_AS(WarehouseSettings::from_config({{"grants", {{"raw", "alice"}}}}, "target-x"),
                   chorus::ConfigError);
   CHECK_THROWS_AS(WarehouseSettings::from_config({{"grants", {"raw"}}}, "target-x"),

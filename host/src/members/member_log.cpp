@@ -4,12 +4,21 @@
 
 #include <cctype>
 
+#include "chorus/plugin/named_values.h"
 #include "process/child_process.h"
 #include "process/fd_io.h"
 #include "process/line_splitter.h"
 
 namespace chorus::host {
 namespace {
+
+// The words a level is read from in a plugin's log line; the first of each is the one it is
+// written as.
+constexpr Named<LogLevel> kLevelWords[] = {
+    {LogLevel::Debug, "DEBUG"}, {LogLevel::Info, "INFO"},   {LogLevel::Warn, "WARNING"},
+    {LogLevel::Warn, "WARN"},   {LogLevel::Error, "ERROR"}, {LogLevel::Error, "CRITICAL"},
+    {LogLevel::Error, "FATAL"},
+};
 
 // Finds a level word among the first few tokens ("2024-01-01 10:00:00 | ERROR | ...").
 LogLevel level_of(std::string_view text) {
@@ -20,28 +29,13 @@ LogLevel level_of(std::string_view text) {
     std::size_t end = start;
     while (end < head.size() && std::isalpha(static_cast<unsigned char>(head[end]))) ++end;
     std::string_view word = head.substr(start, end - start);
-    if (word == "DEBUG") return LogLevel::Debug;
-    if (word == "INFO") return LogLevel::Info;
-    if (word == "WARN" || word == "WARNING") return LogLevel::Warn;
-    if (word == "ERROR" || word == "CRITICAL" || word == "FATAL") return LogLevel::Error;
+    if (auto level = value_named(kLevelWords, word)) return *level;
     start = end;
   }
   return LogLevel::Info;
 }
 
-const char *level_word(LogLevel level) {
-  switch (level) {
-    case LogLevel::Debug:
-      return "DEBUG";
-    case LogLevel::Info:
-      return "INFO";
-    case LogLevel::Warn:
-      return "WARNING";
-    case LogLevel::Error:
-      return "ERROR";
-  }
-  return "INFO";
-}
+std::string_view level_word(LogLevel level) { return name_of(kLevelWords, level, "INFO"); }
 
 }  // namespace
 

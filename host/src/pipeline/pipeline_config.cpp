@@ -2,12 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace chorus::host {
 namespace fs = std::filesystem;
@@ -35,22 +37,26 @@ std::string context_of(const fs::path &file, const std::string &key) {
   return "pipeline file " + file.string() + ": " + key;
 }
 
+// Refuses a key of `node` that is not one of `known`, naming it under `parent` ("tap.", or ""
+// at the top) and listing the known ones.
+void refuse_unknown_keys(const nlohmann::json &node, std::initializer_list<std::string_view> known,
+                         const fs::path &file, const std::string &parent) {
+  for (const auto &item : node.items()) {
+    if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
+    std::string names;
+    for (std::string_view name : known) names += (names.empty() ? "" : ", ") + std::string(name);
+    throw std::runtime_error(context_of(file, parent + item.key()) + " is not a known key (" +
+                             names + ")");
+  }
+}
+
 MemberSpec read_member(const nlohmann::json &node, MemberRole role, const std::string &key,
                        const fs::path &file, const fs::path &base_dir) {
   if (!node.is_object()) {
     throw std::runtime_error(context_of(file, key) +
                              " must be a mapping with `plugin:` or `executable:`");
   }
-  static const char *const known[] = {"plugin", "executable", "args", "config", "select"};
-  for (const auto &[name, value] : node.items()) {
-    (void)value;
-    bool ok = false;
-    for (const char *k : known) ok = ok || name == k;
-    if (!ok) {
-      throw std::runtime_error(context_of(file, key + "." + name) +
-                               " is not a known key (plugin, executable, args, config, select)");
-    }
-  }
+  refuse_unknown_keys(node, {"plugin", "executable", "args", "config", "select"}, file, key + ".");
   MemberSpec member;
   member.role = role;
   if (node.contains("plugin")) member.plugin = node["plugin"].get<std::string>();
@@ -174,16 +180,7 @@ PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &l
   if (!root.is_object()) {
     throw std::runtime_error("pipeline file " + file.string() + " must be a YAML mapping");
   }
-  static const char *const known[] = {"name", "state", "tap", "mappers", "target"};
-  for (const auto &[key, value] : root.items()) {
-    (void)value;
-    bool ok = false;
-    for (const char *k : known) ok = ok || key == k;
-    if (!ok) {
-      throw std::runtime_error(context_of(file, key) +
-                               " is not a known key (name, state, tap, mappers, target)");
-    }
-  }
+  refuse_unknown_keys(root, {"name", "state", "tap", "mappers", "target"}, file, "");
   PipelineSpec spec;
   spec.base_dir = absolute.parent_path();
   spec.name = root.contains("name") && root["name"].is_string() ? root["name"].get<std::string>()

@@ -1,28 +1,18 @@
 #include "state/state_value_output.h"
 
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "chorus/singer/line_reader.h"
+#include "chorus/singer/state_message.h"
 #include "process/child_process.h"
 #include "process/fd_io.h"
 
 namespace chorus::host {
-namespace {
 
-bool is_state_message(const nlohmann::json &message) {
-  if (!message.is_object() || !message.contains("value")) return false;
-  const auto type = message.find("type");
-  if (type == message.end() || !type->is_string()) return false;
-  std::string name = type->get<std::string>();
-  for (auto &c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return name == "STATE";
-}
-
-}  // namespace
+using singer::is_state_message;
 
 std::string state_value_line(std::string_view line) {
   // Only STATE lines are rewritten; the value goes out as the target wrote it after a parse and

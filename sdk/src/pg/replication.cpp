@@ -38,24 +38,19 @@ std::string first_line(const char *text) {
   return out;
 }
 
-// A replication command's identifier: "name" with '"' doubled.
-std::string quote_identifier(const std::string &name) {
-  std::string out = "\"";
-  for (char c : name) {
-    out.push_back(c);
-    if (c == '"') out.push_back('"');
-  }
-  return out + "\"";
-}
-
-std::string quote_literal(const std::string &text) {
-  std::string out = "'";
+// `text` wrapped in `quote`, with that character doubled inside: a replication command's
+// identifier ("slot") and string literal ('value').
+std::string quoted(const std::string &text, char quote) {
+  std::string out(1, quote);
   for (char c : text) {
     out.push_back(c);
-    if (c == '\'') out.push_back('\'');
+    if (c == quote) out.push_back(quote);
   }
-  return out + "'";
+  return out + quote;
 }
+
+std::string quote_identifier(const std::string &name) { return quoted(name, '"'); }
+std::string quote_literal(const std::string &text) { return quoted(text, '\''); }
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/named_values.h"
 
 namespace chorus {
 namespace {
@@ -133,26 +134,22 @@ CatalogEntry parse_entry(const nlohmann::json &stream, std::size_t index) {
   return entry;
 }
 
+constexpr Named<ReplicationMethod> kReplicationMethodNames[] = {
+    {ReplicationMethod::FullTable, "FULL_TABLE"},
+    {ReplicationMethod::Incremental, "INCREMENTAL"},
+    {ReplicationMethod::LogBased, "LOG_BASED"},
+};
+
 }  // namespace
 
 std::string to_string(ReplicationMethod method) {
-  switch (method) {
-    case ReplicationMethod::FullTable:
-      return "FULL_TABLE";
-    case ReplicationMethod::Incremental:
-      return "INCREMENTAL";
-    case ReplicationMethod::LogBased:
-      return "LOG_BASED";
-  }
-  return "FULL_TABLE";
+  return std::string(name_of(kReplicationMethodNames, method, "FULL_TABLE"));
 }
 
 ReplicationMethod parse_replication_method(const std::string &text) {
   std::string upper;
   for (const char c : text) upper += c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  if (upper == "FULL_TABLE") return ReplicationMethod::FullTable;
-  if (upper == "INCREMENTAL") return ReplicationMethod::Incremental;
-  if (upper == "LOG_BASED") return ReplicationMethod::LogBased;
+  if (auto method = value_named(kReplicationMethodNames, upper)) return *method;
   throw ConfigError("unknown replication method '" + text +
                     "' (expected FULL_TABLE, INCREMENTAL or LOG_BASED)");
 }

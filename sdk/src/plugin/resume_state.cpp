@@ -1,20 +1,14 @@
 #include "resume_state.h"
 
-#include <cctype>
 #include <string>
 #include <vector>
+
+#include "chorus/singer/state_message.h"
 
 namespace chorus::detail {
 namespace {
 
-bool is_state_message(const nlohmann::json &document) {
-  if (!document.is_object() || !document.contains("value")) return false;
-  const auto type = document.find("type");
-  if (type == document.end() || !type->is_string()) return false;
-  std::string name = type->get<std::string>();
-  for (auto &c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return name == "STATE";
-}
+using singer::is_state_message;
 
 // Lays `newer` over `state`: each stream's bookmark in newer replaces the one in state whole
 // (a bookmark is one position, not fields to mix); any other key is replaced.

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "chorus/plugin/tap_settings.h"
+
 namespace chorus {
 
 const Setting<std::uint64_t> kTableStateEvery =
@@ -47,12 +49,12 @@ nlohmann::json table_sync_settings_properties(const std::string &stream_form,
                           "\": {\"method\": \"INCREMENTAL\", \"replication_key\": \"" +
                           example_key + "\"}}. Default: FULL_TABLE."}};
   properties["state_every"] = kTableStateEvery.schema();
-  properties["allow_empty"] = {
-      {"type", "boolean"},
-      {"default", false},
-      {"description",
-       "Succeed with nothing synced when no table is selected (tables are not selected by "
-       "default: choose them with --select or `select:`)."}};
+  properties["allow_empty"] =
+      tap_settings::kAllowEmpty
+          .with("description",
+                "Succeed with nothing synced when no table is selected (tables are not "
+                "selected by default: choose them with --select or `select:`).")
+          .schema();
   return properties;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/tap_settings.h"
 
 namespace chorus {
 namespace {
@@ -177,7 +178,7 @@ void Tap::sync(const nlohmann::json &catalog, nlohmann::json state, singer::Mess
   // A run that syncs nothing because nothing is selected is a configuration mistake, not a
   // success, unless the tap's `allow_empty` setting says an empty result is expected.
   if (std::none_of(entries.begin(), entries.end(), [](const auto &e) { return e.selected; }) &&
-      !config().value("allow_empty", false)) {
+      !tap_settings::kAllowEmpty.read(config())) {
     throw ConfigError("no stream is selected, so nothing would be synced (the tap's streams: " +
                       stream_names(streams) +
                       "); select some with `chorus run --select STREAM` or `select:` in the "

@@ -12,8 +12,8 @@
 
 #include "chorus/plugin/context.h"
 #include "chorus/s3/sigv4.h"
+#include "chorus/s3/xml_text.h"
 #include "s3/curl_global.h"
-#include "s3/xml_text.h"
 
 namespace chorus::s3 {
 

@@ -20,28 +20,44 @@
 
 namespace chorus::s3 {
 
+namespace {
+
+// A compression's setting value, COPY keyword and staged file extension.
+struct CompressionNames {
+  Compression compression;
+  std::string_view setting;
+  std::string_view copy_keyword;
+  std::string_view file_extension;
+};
+
+constexpr CompressionNames kCompressions[] = {
+    {Compression::None, "none", "NONE", ""},
+    {Compression::Gzip, "gzip", "GZIP", ".gz"},
+    {Compression::Zstd, "zstd", "ZSTD", ".zst"},
+};
+
+const CompressionNames &names_of(Compression compression) {
+  for (const CompressionNames &names : kCompressions) {
+    if (names.compression == compression) return names;
+  }
+  return kCompressions[0];
+}
+
+}  // namespace
+
 Compression parse_compression(std::string_view name) {
-  if (name == "zstd") return Compression::Zstd;
-  if (name == "gzip") return Compression::Gzip;
-  if (name == "none") return Compression::None;
+  for (const CompressionNames &names : kCompressions) {
+    if (names.setting == name) return names.compression;
+  }
   throw ConfigError("unknown compression '" + std::string(name) + "': use zstd, gzip or none");
 }
 
 std::string_view copy_keyword(Compression compression) {
-  static constexpr std::string_view kKeywords[] = {"NONE", "GZIP", "ZSTD"};  // in enum order
-  return kKeywords[static_cast<int>(compression)];
+  return names_of(compression).copy_keyword;
 }
 
 std::string_view file_extension(Compression compression) {
-  switch (compression) {
-    case Compression::Gzip:
-      return ".gz";
-    case Compression::Zstd:
-      return ".zst";
-    case Compression::None:
-      break;
-  }
-  return "";
+  return names_of(compression).file_extension;
 }
 
 SplitMode parse_split_mode(std::string_view name) {

@@ -1,4 +1,4 @@
-#include "s3/xml_text.h"
+#include "chorus/s3/xml_text.h"
 
 #include <cstdlib>
 

@@ -4,11 +4,12 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/sql/metadata_columns.h"
+#include "chorus/sql/warehouse_load.h"
 
 namespace chorus::sql {
 
 StreamTables::StreamTables(const nlohmann::json &config, std::string plugin)
-    : plugin_(std::move(plugin)), default_schema_(config.value("default_target_schema", "")) {
+    : plugin_(std::move(plugin)), default_schema_(kDefaultTargetSchema.read(config)) {
   const auto names = config.find("table_names");
   if (names == config.end() || names->is_null()) return;
   if (!names->is_object()) {

@@ -8,14 +8,22 @@
 
 namespace chorus::sql {
 
+const Setting<std::string> kDefaultTargetSchema = Setting<std::string>(
+    "default_target_schema",
+    "Schema for every stream. When absent, a stream named \"<schema>-<table>\" lands in "
+    "<schema>.");
+const Setting<nlohmann::json> kGrants =
+    Setting<nlohmann::json>("grants", "Per schema, who gets USAGE on it and SELECT on its tables.")
+        .with("additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}});
+
 WarehouseSettings WarehouseSettings::from_config(const nlohmann::json &config,
                                                  std::string_view plugin) {
   WarehouseSettings settings;
-  settings.default_schema = config.value("default_target_schema", "");
+  settings.default_schema = kDefaultTargetSchema.read(config);
   settings.hard_delete = target_settings::kHardDelete.read(config);
   settings.types = type_options(config);
-  const auto grants = config.find("grants");
-  if (grants == config.end() || grants->is_null()) return settings;
+  const std::optional<nlohmann::json> grants = kGrants.find(config);
+  if (!grants || grants->is_null()) return settings;
   const std::string where = std::string(plugin) + ": grants";
   if (!grants->is_object()) {
     throw ConfigError(where + " must be an object: {\"<schema>\": [\"<grantee>\", ...]}");
@@ -46,17 +54,18 @@ nlohmann::json warehouse_settings_properties(std::string_view fallback_schema,
                                              std::string_view grants_example) {
   nlohmann::json properties = type_settings_properties();
   properties["table_names"] = StreamTables::setting_schema();
-  properties["default_target_schema"] = {
-      {"type", "string"},
-      {"description",
-       "Schema for every stream. When absent, a stream named \"<schema>-<table>\" "
-       "lands in <schema>, any other in " +
-           std::string(fallback_schema) + "."}};
-  properties["grants"] = {
-      {"type", "object"},
-      {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-      {"description", "Per schema, who gets USAGE on it and SELECT on its tables: {" +
-                          std::string(grants_example) + "}."}};
+  properties["default_target_schema"] =
+      kDefaultTargetSchema
+          .with("description",
+                "Schema for every stream. When absent, a stream named \"<schema>-<table>\" "
+                "lands in <schema>, any other in " +
+                    std::string(fallback_schema) + ".")
+          .schema();
+  properties["grants"] =
+      kGrants
+          .with("description", "Per schema, who gets USAGE on it and SELECT on its tables: {" +
+                                   std::string(grants_example) + "}.")
+          .schema();
   return properties;
 }
 

@@ -11,10 +11,17 @@
 #include <string_view>
 #include <vector>
 
+#include "chorus/plugin/setting.h"
 #include "chorus/sql/dialect.h"
 #include "chorus/sql/table_plan.h"
 
 namespace chorus::sql {
+
+// "default_target_schema" and "grants" of every SQL target, declared once and read by
+// WarehouseSettings::from_config() and StreamTables. A target publishes them in its own words
+// (warehouse_settings_properties() does for the warehouses) with .with("description", ...).
+extern const Setting<std::string> kDefaultTargetSchema;
+extern const Setting<nlohmann::json> kGrants;
 
 // One row of a query's result: every value as text, NULL as nullopt.
 using CatalogRow = std::vector<std::optional<std::string>>;

@@ -1,5 +1,6 @@
-// Just enough XML reading for S3's small, flat response documents (ListObjectsV2, errors,
-// multipart replies): the text of elements by tag name. Not a general XML parser.
+// Just enough XML reading for the small, flat response documents of S3 (ListObjectsV2, errors,
+// multipart replies) and the other AWS query APIs (Redshift's GetClusterCredentials): the text
+// of elements by tag name. Not a general XML parser.
 #pragma once
 
 #include <string>
