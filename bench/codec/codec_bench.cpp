@@ -140,7 +140,7 @@ int main(int argc, char **argv) {
   std::printf("%zu records, %.1f bytes a line, %d rounds (best shown)\n", records,
               static_cast<double>(input_bytes) / static_cast<double>(records), rounds);
 
-  const RecordValidator validator(order_schema());
+  RecordValidator validator(order_schema());
   Timing serialize, parse, validate, batch, pass;
   std::size_t invalid = 0;
   for (int round = 0; round < rounds; ++round) {

@@ -92,12 +92,12 @@ refunded=$(psql -X -At -d $dst -c "SELECT count(*) FROM bench_incremental.orders
 echo "incremental: $changed rows changed at the source, $refunded refunded rows in the target"
 
 echo
-awk -v c="$full_rate" -v p="$psql_rate" 'BEGIN { printf "%-58s %s (%.0f%%)\n",
-  "full table at >= 50% of the psql pipe:", (c >= p / 2 ? "met" : "NOT met"), 100 * c / p }'
+awk -v c="$full_rate" -v p="$psql_rate" 'BEGIN { printf "%-58s %s (%.0f%%: %d rows/s; psql pipe: %d rows/s)\n",
+  "full table at >= 80% of the psql pipe:", (c >= p * 0.8 ? "goal met" : "goal NOT met"), 100 * c / p, c, p }'
 # Each run's peak RSS covers the host with both plugins in it, an upper bound for each plugin.
 for rss in "$full_rss" "$incremental_rss"; do
   printf "%-58s %s (%s MiB)\n" "peak RSS < 256 MiB (host + tap + target):" \
-    "$( ((rss < 256)) && echo met || echo "NOT met")" "$rss"
+    "$( ((rss < 256)) && echo "goal met" || echo "goal NOT met")" "$rss"
 done
 
 for db in $src $dst $psql_dst; do psql_q -d postgres -c "DROP DATABASE IF EXISTS $db"; done

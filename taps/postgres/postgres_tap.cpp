@@ -1,5 +1,6 @@
 // tap-postgres: tables and views of a PostgreSQL database as Singer streams.
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "chorus/pg/connection.h"
@@ -42,6 +43,8 @@ class PostgresTap : public Tap {
     options_.replication_slot = kReplicationSlot.read(this->config());
     options_.state_every = kTableStateEvery.read(this->config());
     options_.connect = [this] {
+      std::lock_guard<std::mutex> lock(idle_mutex_);
+      if (idle_) return std::move(idle_);
       return std::make_unique<pg::Connection>(settings_, "tap-postgres");
     };
     options_.connect_replication = [this] {
@@ -55,6 +58,10 @@ class PostgresTap : public Tap {
     for (auto &table : discover_tables(*connection, schemas_)) {
       streams.push_back(std::make_unique<TableStream>(std::move(table), options_, config()));
     }
+    // A sync discovers first: the first stream's sync takes this connection instead of
+    // signing in again (a SCRAM exchange costs both sides thousands of hash rounds).
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    idle_ = std::move(connection);
     return streams;
   }
 
@@ -62,6 +69,8 @@ class PostgresTap : public Tap {
   pg::ConnectionSettings settings_;
   std::vector<std::string> schemas_;
   SyncOptions options_;
+  std::mutex idle_mutex_;
+  std::unique_ptr<pg::Connection> idle_;  // signed in and unused, for the next connect()
 };
 
 }  // namespace chorus::tap_postgres

@@ -43,3 +43,32 @@ TEST_CASE("views from one line stay apart from the next line's") {
   REQUIRE(fields.size() == 1);
   CHECK(fields[0] == std::optional<std::string_view>("x"));
 }
+
+TEST_CASE("special characters are escaped wherever they stand in a long value") {
+  const std::string plain = "0123456789abcdefghij";
+  for (const char special : {'\\', '\t', '\n', '\r'}) {
+    for (std::size_t at = 0; at <= plain.size(); ++at) {
+      std::string value = plain;
+      value.insert(at, 1, special);
+      std::string line;
+      append_copy_field(line, value);
+      CHECK(line.size() == value.size() + 1);
+      CopyLineParser parser;
+      const auto &fields = parser.parse(line);
+      REQUIRE(fields.size() == 1);
+      CHECK(fields[0] == std::optional<std::string_view>(value));
+    }
+  }
+}
+
+TEST_CASE("a field without escapes is a view of the line, an escaped one is unescaped") {
+  const std::string line = "plain\tesc\\\\aped\t\\N\tlast";
+  CopyLineParser parser;
+  const auto &fields = parser.parse(line);
+  REQUIRE(fields.size() == 4);
+  CHECK(fields[0]->data() == line.data());
+  CHECK(fields[1] == std::optional<std::string_view>("esc\\aped"));
+  CHECK(!fields[2].has_value());
+  CHECK(fields[3]->data() == line.data() + line.size() - 4);
+  CHECK(fields[3] == std::optional<std::string_view>("last"));
+}

@@ -20,7 +20,7 @@ std::string check(const json &schema, const std::string &record_json) {
   MessageReader reader(file.fd());
   Message message;
   REQUIRE(reader.next(message));
-  const RecordValidator validator(schema);
+  RecordValidator validator(schema);
   const auto violation = validator.validate(message.record);
   return violation ? violation->to_string() : std::string();
 }
@@ -304,4 +304,36 @@ TEST_CASE("validate lists the top-level properties the schema does not declare")
   std::vector<std::string_view> undeclared;
   CHECK_FALSE(RecordValidator(schema).validate(message.record, &undeclared));
   CHECK(undeclared == std::vector<std::string_view>{"extra", "more"});
+}
+
+TEST_CASE("one validator checks each record by its own names when the field order changes") {
+  const json schema = object_with({{"id", {{"type", "integer"}}}, {"name", {{"type", "string"}}}},
+                                  json::array({"id", "name"}));
+  MemoryFile file(R"({"type":"RECORD","stream":"s","record":{"id":1,"name":"a"}})"
+                  "\n"
+                  R"({"type":"RECORD","stream":"s","record":{"name":"b","id":2}})"
+                  "\n"
+                  R"({"type":"RECORD","stream":"s","record":{"name":3,"id":4}})"
+                  "\n"
+                  R"({"type":"RECORD","stream":"s","record":{"id":"x","name":"c"}})"
+                  "\n"
+                  R"({"type":"RECORD","stream":"s","record":{"idx":5,"name":"d"}})"
+                  "\n");
+  MessageReader reader(file.fd());
+  RecordValidator validator(schema);
+  std::vector<std::string> results;
+  Message message;
+  while (reader.next(message)) {
+    std::vector<std::string_view> undeclared;
+    const auto violation = validator.validate(message.record, &undeclared);
+    std::string result = violation ? violation->to_string() : "valid";
+    for (std::string_view name : undeclared) result += " +" + std::string(name);
+    results.push_back(result);
+  }
+  REQUIRE(results.size() == 5);
+  CHECK(results[0] == "valid");
+  CHECK(results[1] == "valid");
+  CHECK(results[2].find("property 'name' breaks 'type'") == 0);
+  CHECK(results[3].find("property 'id' breaks 'type'") == 0);
+  CHECK(results[4] == "property 'id' breaks 'required': required property is missing +idx");
 }

@@ -1,13 +1,27 @@
 #include "chorus/pg/copy_text.h"
 
+#include <cstdint>
+
+#include "singer/word_scan.h"
+
 namespace chorus::pg {
 
 void append_copy_field(std::string &out, std::string_view value) {
-  // Most values need no escape: copy the runs between special characters in one go.
-  std::size_t run_start = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
+  // Most values need no escape: copy the runs between special characters in one go, skipping
+  // eight bytes at a time where none is a control byte or a backslash.
+  const char *const begin = value.data();
+  const char *const end = begin + value.size();
+  const char *run = begin;
+  for (const char *p = begin; p < end;) {
+    if (end - p >= 8) {
+      const std::uint64_t word = word_scan::load(p);
+      if ((word_scan::bytes_below(word, 0x20) | word_scan::bytes_equal(word, '\\')) == 0) {
+        p += 8;
+        continue;
+      }
+    }
     const char *escaped;
-    switch (value[i]) {
+    switch (*p) {
       case '\\':
         escaped = "\\\\";
         break;
@@ -21,13 +35,14 @@ void append_copy_field(std::string &out, std::string_view value) {
         escaped = "\\r";
         break;
       default:
+        ++p;
         continue;
     }
-    out.append(value.data() + run_start, i - run_start);
+    out.append(run, static_cast<std::size_t>(p - run));
     out.append(escaped, 2);
-    run_start = i + 1;
+    run = ++p;
   }
-  out.append(value.data() + run_start, value.size() - run_start);
+  out.append(run, static_cast<std::size_t>(end - run));
 }
 
 void append_copy_null(std::string &out) { out += "\\N"; }
@@ -41,58 +56,40 @@ int hex_value(char c) {
   return -1;
 }
 
-}  // namespace
-
-const std::vector<std::optional<std::string_view>> &CopyLineParser::parse(std::string_view line) {
-  storage_.clear();
-  spans_.clear();
-  nulls_.clear();
-  std::size_t start = 0;
-  std::size_t i = 0;
-  auto end_field = [&](std::size_t raw_begin, std::size_t raw_end) {
-    bool is_null =
-        raw_end - raw_begin == 2 && line[raw_begin] == '\\' && line[raw_begin + 1] == 'N';
-    nulls_.push_back(is_null);
-    if (is_null) storage_.resize(start);
-    spans_.emplace_back(start, storage_.size() - start);
-    start = storage_.size();
-  };
-  std::size_t raw_begin = 0;
+// Unescapes the field part that starts at line[i] into `out`, up to the next unescaped tab or
+// the end of the line; returns the position of that tab (or the line's size).
+std::size_t unescape_field(std::string_view line, std::size_t i, std::string &out) {
   while (i < line.size()) {
-    char c = line[i];
-    if (c == '\t') {
-      end_field(raw_begin, i);
-      raw_begin = ++i;
-      continue;
-    }
+    const char c = line[i];
+    if (c == '\t') break;
     if (c != '\\' || i + 1 >= line.size()) {
       // Plain characters up to the next tab or backslash go in as one run.
       std::size_t run_end = i + 1;
       while (run_end < line.size() && line[run_end] != '\t' && line[run_end] != '\\') ++run_end;
-      storage_.append(line.data() + i, run_end - i);
+      out.append(line.data() + i, run_end - i);
       i = run_end;
       continue;
     }
-    char e = line[i + 1];
+    const char e = line[i + 1];
     i += 2;
     switch (e) {
       case 'b':
-        storage_.push_back('\b');
+        out.push_back('\b');
         break;
       case 'f':
-        storage_.push_back('\f');
+        out.push_back('\f');
         break;
       case 'n':
-        storage_.push_back('\n');
+        out.push_back('\n');
         break;
       case 'r':
-        storage_.push_back('\r');
+        out.push_back('\r');
         break;
       case 't':
-        storage_.push_back('\t');
+        out.push_back('\t');
         break;
       case 'v':
-        storage_.push_back('\v');
+        out.push_back('\v');
         break;
       case 'x': {
         int value = 0;
@@ -102,9 +99,9 @@ const std::vector<std::optional<std::string_view>> &CopyLineParser::parse(std::s
           ++digits;
         }
         if (digits == 0) {
-          storage_.push_back('x');
+          out.push_back('x');
         } else {
-          storage_.push_back(static_cast<char>(value));
+          out.push_back(static_cast<char>(value));
         }
         break;
       }
@@ -116,19 +113,58 @@ const std::vector<std::optional<std::string_view>> &CopyLineParser::parse(std::s
             value = value * 8 + (line[i++] - '0');
             ++digits;
           }
-          storage_.push_back(static_cast<char>(value));
+          out.push_back(static_cast<char>(value));
         } else {
-          storage_.push_back(e);  // "\\" and any other escaped character stand for themselves
+          out.push_back(e);  // "\\" and any other escaped character stand for themselves
         }
     }
   }
-  end_field(raw_begin, line.size());
+  return i;
+}
+
+}  // namespace
+
+const std::vector<std::optional<std::string_view>> &CopyLineParser::parse(std::string_view line) {
+  storage_.clear();
+  spans_.clear();
+  sources_.clear();
+  std::size_t i = 0;
+  for (;;) {
+    const std::size_t begin = i;
+    while (i < line.size() && line[i] != '\t' && line[i] != '\\') ++i;
+    if (i == line.size() || line[i] == '\t') {
+      // No backslash: the field is the line's own bytes, viewed without a copy.
+      spans_.emplace_back(begin, i - begin);
+      sources_.push_back(Source::Line);
+    } else {
+      const std::size_t start = storage_.size();
+      storage_.append(line.data() + begin, i - begin);
+      i = unescape_field(line, i, storage_);
+      if (line.substr(begin, i - begin) == "\\N") {
+        storage_.resize(start);
+        spans_.emplace_back(0, 0);
+        sources_.push_back(Source::Null);
+      } else {
+        spans_.emplace_back(start, storage_.size() - start);
+        sources_.push_back(Source::Storage);
+      }
+    }
+    if (i >= line.size()) break;
+    ++i;  // the tab
+  }
   fields_.clear();
   for (std::size_t f = 0; f < spans_.size(); ++f) {
-    if (nulls_[f]) {
-      fields_.emplace_back(std::nullopt);
-    } else {
-      fields_.emplace_back(std::string_view(storage_).substr(spans_[f].first, spans_[f].second));
+    const auto [offset, size] = spans_[f];
+    switch (sources_[f]) {
+      case Source::Null:
+        fields_.emplace_back(std::nullopt);
+        break;
+      case Source::Line:
+        fields_.emplace_back(line.substr(offset, size));
+        break;
+      case Source::Storage:
+        fields_.emplace_back(std::string_view(storage_).substr(offset, size));
+        break;
     }
   }
   return fields_;

@@ -40,9 +40,15 @@ void annotated(const Describe &describe, const Body &body) {
 }
 
 // RFC 3339 UTC time with milliseconds, formatted again only when the millisecond changes.
+// The caller's steady clock reading (taken once per record for the batch wait limit too)
+// says whether a millisecond has passed; only then is the wall clock read again.
 class ReceiveClock {
  public:
-  std::string_view now() {
+  std::string_view at(std::chrono::steady_clock::time_point steady) {
+    const auto steady_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(steady.time_since_epoch()).count();
+    if (steady_ms == last_steady_ms_) return text_;
+    last_steady_ms_ = steady_ms;
     const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count();
     if (ms != last_ms_) {
@@ -60,6 +66,7 @@ class ReceiveClock {
   }
 
  private:
+  std::int64_t last_steady_ms_ = -1;
   std::int64_t last_ms_ = -1;
   std::string text_;
 };
@@ -159,11 +166,12 @@ class TargetLoop {
       for (std::string_view name : undeclared_) on_undeclared(*route, name, message.line_number);
     }
 
-    if (!any_undrained_) oldest_undrained_ = std::chrono::steady_clock::now();
+    const auto now = std::chrono::steady_clock::now();
+    if (!any_undrained_) oldest_undrained_ = now;
     RecordMeta meta;
     meta.line_number = message.line_number;
     meta.sequence = next_sequence_++;
-    meta.received_at = clock_.now();
+    meta.received_at = clock_.at(now);
     annotated([&] { return describe(*route, message.line_number); },
               [&] { route->sink->process_record(record, meta); });
     route->undrained = true;
@@ -171,8 +179,7 @@ class TargetLoop {
     ++route->records;
     any_undrained_ = true;
 
-    if (route->sink->is_full() ||
-        std::chrono::steady_clock::now() - oldest_undrained_ >= wait_limit_) {
+    if (route->sink->is_full() || now - oldest_undrained_ >= wait_limit_) {
       flush_all();
     }
   }

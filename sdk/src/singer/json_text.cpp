@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "chorus/singer/writer.h"
+#include "singer/word_scan.h"
 
 namespace chorus::singer {
 
@@ -25,19 +26,11 @@ constexpr std::array<char, 256> make_escape_table() {
 }
 constexpr std::array<char, 256> kEscape = make_escape_table();
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-
 // True when any of the 8 bytes in `word` may need escaping (a control byte, '"' or '\\').
-// The classic "has a zero byte" bit trick; it never misses a byte, and a false alarm only
-// sends the word through the byte loop.
+// It never misses a byte, and a false alarm only sends the word through the byte loop.
 inline bool word_needs_escape(std::uint64_t word) {
-  const std::uint64_t below_space = (word - kOnes * 0x20) & ~word;
-  const std::uint64_t quote = word ^ (kOnes * '"');
-  const std::uint64_t backslash = word ^ (kOnes * '\\');
-  const std::uint64_t has_quote = (quote - kOnes) & ~quote;
-  const std::uint64_t has_backslash = (backslash - kOnes) & ~backslash;
-  return ((below_space | has_quote | has_backslash) & kHighs) != 0;
+  return (word_scan::bytes_below(word, 0x20) | word_scan::bytes_equal(word, '"') |
+          word_scan::bytes_equal(word, '\\')) != 0;
 }
 
 void append_escape(std::string &out, unsigned char c, char letter) {
@@ -60,9 +53,7 @@ void append_json_string(std::string &out, std::string_view text) {
   const char *run = p;  // start of the bytes not yet appended
   while (p < end) {
     if (end - p >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p, 8);
-      if (!word_needs_escape(word)) {
+      if (!word_needs_escape(word_scan::load(p))) {
         p += 8;
         continue;
       }

@@ -220,15 +220,19 @@ std::optional<Violation> check_value(const SchemaNode &node, const Value &value,
 class ObjectCheck {
  public:
   // `undeclared`, when given, collects the names of fields the schema does not declare.
+  // `guesses`, when given, holds for each field position the property index found there in
+  // the previous object, and is updated: the records of a stream nearly always list their
+  // fields in one order, so one name comparison replaces a hash lookup.
   ObjectCheck(const SchemaNode &node, const PathLink *path,
-              std::vector<std::string_view> *undeclared = nullptr)
-      : node_(node), path_(path), undeclared_(undeclared) {
+              std::vector<std::string_view> *undeclared = nullptr,
+              std::vector<std::size_t> *guesses = nullptr)
+      : node_(node), path_(path), undeclared_(undeclared), guesses_(guesses) {
     if (node.required_count > kSmallRequired) large_seen_.resize(node.required_count);
   }
 
   std::optional<Violation> field(const Field &field) {
     const auto &properties = node_.properties;
-    const std::size_t index = node_.find_property(field.name);
+    const std::size_t index = property_index(field.name);
     if (index == kNoIndex) {
       if (undeclared_ != nullptr) undeclared_->push_back(field.name);
       const PathLink link{path_, field.name};
@@ -260,6 +264,20 @@ class ObjectCheck {
  private:
   static constexpr std::size_t kSmallRequired = 256;
 
+  std::size_t property_index(std::string_view name) {
+    const std::size_t position = position_++;
+    if (guesses_ == nullptr) return node_.find_property(name);
+    if (position < guesses_->size()) {
+      const std::size_t guess = (*guesses_)[position];
+      if (guess < node_.properties.size() && node_.properties[guess].name == name) return guess;
+    } else {
+      guesses_->resize(position + 1, kNoIndex);
+    }
+    const std::size_t index = node_.find_property(name);
+    (*guesses_)[position] = index;
+    return index;
+  }
+
   bool is_seen(std::size_t index) const {
     if (index >= kSmallRequired) return large_seen_[index];
     return (small_seen_[index / 64] >> (index % 64) & 1U) != 0;
@@ -278,6 +296,8 @@ class ObjectCheck {
   const SchemaNode &node_;
   const PathLink *path_;
   std::vector<std::string_view> *undeclared_;
+  std::vector<std::size_t> *guesses_;
+  std::size_t position_ = 0;  // of the next field
   std::size_t required_seen_ = 0;
   std::uint64_t small_seen_[kSmallRequired / 64] = {};
   std::vector<bool> large_seen_;  // only for schemas with very many required properties
@@ -472,18 +492,19 @@ std::string Violation::to_string() const {
 
 struct RecordValidator::Impl {
   SchemaNode root;
+  std::vector<std::size_t> guesses;  // property index per field position, last record
 };
 
 RecordValidator::RecordValidator(const nlohmann::json &schema)
-    : impl_(std::make_unique<Impl>(Impl{detail::compile_schema(schema)})) {}
+    : impl_(std::make_unique<Impl>(Impl{detail::compile_schema(schema), {}})) {}
 
 RecordValidator::~RecordValidator() = default;
 RecordValidator::RecordValidator(RecordValidator &&) noexcept = default;
 RecordValidator &RecordValidator::operator=(RecordValidator &&) noexcept = default;
 
-std::optional<Violation> RecordValidator::validate(
-    const RecordView &record, std::vector<std::string_view> *undeclared) const {
-  ObjectCheck check(impl_->root, nullptr, undeclared);
+std::optional<Violation> RecordValidator::validate(const RecordView &record,
+                                                   std::vector<std::string_view> *undeclared) {
+  ObjectCheck check(impl_->root, nullptr, undeclared, &impl_->guesses);
   for (const Field &field : record.fields) {
     if (auto broken = check.field(field)) return broken;
   }

@@ -1,9 +1,20 @@
 #include "chorus/sql/metadata_columns.h"
 
+#include <charconv>
+
 #include "chorus/plugin/target.h"
 
 namespace chorus::sql {
 namespace {
+
+// `number`'s digits in `scratch`, reusing its buffer: a sequence number (19 digits) is too long
+// for std::string's inline buffer, so std::to_string would allocate for every record.
+singer::Value number_text(std::int64_t number, std::string &scratch) {
+  char digits[24];
+  const char *end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  scratch.assign(digits, static_cast<std::size_t>(end - digits));
+  return {singer::ValueKind::Number, scratch};
+}
 
 LogicalType timestamp_type() {
   LogicalType type;
@@ -71,12 +82,10 @@ singer::Value metadata_value(MetadataSource source, const singer::RecordView &re
       return deleted != nullptr ? deleted->value : singer::Value{};
     }
     case MetadataSource::Sequence:
-      scratch = std::to_string(meta.sequence);
-      return {ValueKind::Number, scratch};
+      return number_text(meta.sequence, scratch);
     case MetadataSource::TableVersion:
       if (!record.version) return {};
-      scratch = std::to_string(*record.version);
-      return {ValueKind::Number, scratch};
+      return number_text(*record.version, scratch);
   }
   return {};
 }

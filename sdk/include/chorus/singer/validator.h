@@ -38,9 +38,10 @@ class RecordValidator {
 
   // The first violation found, or nullopt when the record is valid. With `undeclared`, the
   // names of the record's top-level properties the schema does not declare are appended to it
-  // (their views point into `record`).
+  // (their views point into `record`). Not const: it remembers where the last record had
+  // each property, so one validator serves one thread at a time.
   std::optional<Violation> validate(const RecordView &record,
-                                    std::vector<std::string_view> *undeclared = nullptr) const;
+                                    std::vector<std::string_view> *undeclared = nullptr);
 
  private:
   struct Impl;
