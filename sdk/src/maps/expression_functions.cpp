@@ -2,7 +2,10 @@
 // expressions, and Python's == and ordering between values.
 #include "maps/expression_functions.h"
 
-#include <openssl/evp.h>
+// MD5() and SHA256() are deprecated in OpenSSL 3 (see hex_digest()).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/md5.h>
+#include <openssl/sha.h>
 
 #include <charconv>
 #include <cmath>
@@ -37,19 +40,17 @@ std::string_view string_argument(std::string_view function, const Value &v) {
   return v.text;
 }
 
-// One digest context per thread, reused: a context per call would allocate per record.
-Value hex_digest(const EVP_MD *algorithm, std::string_view text, Scratch &scratch) {
-  struct Context {
-    EVP_MD_CTX *context = EVP_MD_CTX_new();
-    ~Context() { EVP_MD_CTX_free(context); }
-  };
-  thread_local Context holder;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (holder.context == nullptr || EVP_DigestInit_ex(holder.context, algorithm, nullptr) != 1 ||
-      EVP_DigestUpdate(holder.context, text.data(), text.size()) != 1 ||
-      EVP_DigestFinal_ex(holder.context, digest, &length) != 1) {
-    type_error("hashing failed in OpenSSL");
+// The one-shot MD5() and SHA256(): OpenSSL 3's EVP interface creates and frees a provider
+// context on every EVP_DigestInit_ex() (about 1 us, more than the hashing of a short value, per
+// record), the one-shot functions do not. They are deprecated in OpenSSL 3, not removed.
+Value hex_digest(bool sha256, std::string_view text, Scratch &scratch) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  const auto *bytes = reinterpret_cast<const unsigned char *>(text.data());
+  const unsigned int length = sha256 ? SHA256_DIGEST_LENGTH : MD5_DIGEST_LENGTH;
+  if (sha256) {
+    SHA256(bytes, text.size(), digest);
+  } else {
+    MD5(bytes, text.size(), digest);
   }
   static const char kHex[] = "0123456789abcdef";
   std::string &out = scratch.string();
@@ -221,11 +222,10 @@ Value call_function(std::string_view name, const std::vector<Value> &args, Scrat
   }
   if (name == "int") return args.empty() ? Value{Kind::Int} : to_int(args[0]);
   if (name == "float") return args.empty() ? Value{Kind::Float} : to_float(args[0]);
-  if (name == "md5")
-    return hex_digest(EVP_md5(), string_argument("md5()", only_argument(name, args)), scratch);
-  if (name == "sha256") {
-    return hex_digest(EVP_sha256(), string_argument("sha256()", only_argument(name, args)),
-                      scratch);
+  if (name == "md5" || name == "sha256") {
+    const bool sha256 = name == "sha256";
+    return hex_digest(
+        sha256, string_argument(sha256 ? "sha256()" : "md5()", only_argument(name, args)), scratch);
   }
   if (name == "len") {
     Value v;
