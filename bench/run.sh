@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # chorus benchmark: prints each figure next to a baseline measured in the same run.
 #
-#   bench/run.sh [--records N] [--skip-10m] [--callgrind] [--only core|postgres|staging|rest|mysql]
+#   bench/run.sh [--records N] [--skip-10m] [--callgrind] [--only core|maps|postgres|staging|rest|mysql]
 #
 # Needs a build (scripts/build.sh). The PostgreSQL and staging parts also need the test
 # services (scripts/test-services.sh start) and are skipped with a note when they are absent.
@@ -21,7 +21,7 @@ while (($#)); do
     --skip-10m) big_records=0 ;;
     --callgrind) callgrind=1 ;;
     --only) only=$2; shift ;;
-    *) echo "usage: $0 [--records N] [--skip-10m] [--callgrind] [--only core|postgres|staging|rest|mysql]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--records N] [--skip-10m] [--callgrind] [--only core|maps|postgres|staging|rest|mysql]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -190,6 +190,11 @@ rest() {
   . "$repo/bench/rest/run.sh"
 }
 
+# Stream maps in tap-csv next to the same run without maps. Sourced: it uses measure and goal.
+maps() {
+  . "$repo/bench/maps/run.sh"
+}
+
 services_env() {
   local env_file=${CHORUS_SERVICES_ENV:-$repo/build/services/env}
   [ -f "$env_file" ] && . "$env_file"
@@ -210,8 +215,9 @@ part() {
 
 echo "chorus benchmark on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 case "$only" in
-  all) core; rest; part postgres "$repo/bench/postgres/run.sh"; part staging "$repo/bench/staging/run.sh"; part mysql "$repo/bench/mysql/run.sh" ;;
+  all) core; maps; rest; part postgres "$repo/bench/postgres/run.sh"; part staging "$repo/bench/staging/run.sh"; part mysql "$repo/bench/mysql/run.sh" ;;
   core) core ;;
+  maps) maps ;;
   rest) rest ;;
   postgres) part postgres "$repo/bench/postgres/run.sh" ;;
   staging) part staging "$repo/bench/staging/run.sh" ;;

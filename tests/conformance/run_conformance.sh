@@ -85,6 +85,9 @@ case "$plugin" in
   mapper-pii)
     config='{"hash": ["conformance_users.name"], "salt": "conformance"}'
     ;;
+  mapper-stream-maps)
+    config='{"stream_maps": {"conformance_users": {"name_length": "str(len(record.get('"'"'name'"'"') or '"'"''"'"'))"}}}'
+    ;;
   *)
     echo "no conformance recipe for $plugin: add one to tests/conformance/run_conformance.sh" >&2
     exit 1

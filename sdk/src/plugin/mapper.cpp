@@ -8,6 +8,12 @@
 
 namespace chorus {
 
+void Mapper::write_mapped_schema(singer::SchemaMessage &schema, singer::MessageWriter &out) {
+  map_schema(schema);
+  out.write_schema(schema.stream, schema.schema, schema.key_properties, schema.bookmark_properties,
+                   schema.property_order);
+}
+
 void Mapper::run(int in_fd, int out_fd) {
   singer::MessageReader reader(in_fd);
   singer::MessageWriter out(out_fd);
@@ -21,15 +27,14 @@ void Mapper::run(int in_fd, int out_fd) {
     held_state.clear();
   };
   while (reader.next(message)) {
+    line_number_ = message.line_number;
     switch (message.type) {
       case singer::MessageType::Record:
         map_record(message.record, out);
         break;
       case singer::MessageType::Schema: {
         singer::SchemaMessage schema = singer::as_schema(message);
-        map_schema(schema);
-        out.write_schema(schema.stream, schema.schema, schema.key_properties,
-                         schema.bookmark_properties, schema.property_order);
+        write_mapped_schema(schema, out);
         pass_held_state();
         break;
       }
@@ -44,7 +49,7 @@ void Mapper::run(int in_fd, int out_fd) {
         out.flush();
         break;
       case singer::MessageType::ActivateVersion:
-        out.write_line(message.line);
+        map_activate_version(message, out);
         break;
       case singer::MessageType::Batch:
         // A BATCH's records must pass the mapper too (a PII rule must not be bypassed): they

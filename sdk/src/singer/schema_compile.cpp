@@ -45,6 +45,18 @@ SchemaProperty &property_named(SchemaNode &node, const std::string &name) {
 
 }  // namespace
 
+std::uint8_t declared_types(const json &schema) {
+  const auto type = schema.find("type");
+  if (type == schema.end()) return kAnyType;
+  if (type->is_string()) return type_bit(type->get<std::string>());
+  if (!type->is_array()) return kAnyType;
+  std::uint8_t types = 0;
+  for (const json &name : *type) {
+    if (name.is_string()) types |= type_bit(name.get<std::string>());
+  }
+  return types;
+}
+
 namespace {
 
 // Cheap and good enough for property names: length and a few bytes.
@@ -117,16 +129,7 @@ SchemaNode compile_node(const json &schema, const json &root, int depth) {
     return compile_node(*target, root, depth + 1);
   }
 
-  if (const auto type = schema.find("type"); type != schema.end()) {
-    if (type->is_string()) {
-      node.types = type_bit(type->get<std::string>());
-    } else if (type->is_array()) {
-      node.types = 0;
-      for (const json &name : *type) {
-        if (name.is_string()) node.types |= type_bit(name.get<std::string>());
-      }
-    }
-  }
+  node.types = declared_types(schema);
 
   if (const auto format = schema.find("format"); format != schema.end() && format->is_string()) {
     node.format_name = format->get<std::string>();

@@ -87,5 +87,7 @@ struct SchemaProperty {
 // Compiles `schema`; keywords chorus does not check are ignored, as JSON Schema says. "$ref"s
 // into the same document ("#/definitions/x", "#/$defs/x") are followed.
 SchemaNode compile_schema(const nlohmann::json &schema);
+// The TypeBits of `schema`'s "type" keyword (kAnyType without one; "number" admits integers).
+std::uint8_t declared_types(const nlohmann::json &schema);
 
 }  // namespace chorus::singer::detail

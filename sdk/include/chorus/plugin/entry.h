@@ -18,6 +18,7 @@
 #include <type_traits>
 
 #include "chorus/abi.h"
+#include "chorus/maps/plugin_settings.h"
 #include "chorus/plugin/mapper.h"
 #include "chorus/plugin/settings.h"
 #include "chorus/plugin/tap.h"
@@ -42,9 +43,11 @@ chorus_status guard(const chorus_host_v1 *host, const char *what, F &&body) {
       host, what, [](void *closure) { (*static_cast<F *>(closure))(); }, &body);
 }
 
-void run_tap(Tap &tap, const chorus_run_args_v1 &args);
+// `plugin` (the Singer name) is for the errors of stream maps, which these run when the config
+// asks for them.
+void run_tap(Tap &tap, const chorus_run_args_v1 &args, const std::string &plugin);
 void discover_tap(Tap &tap, int out_fd);
-void run_target(Target &target, const chorus_run_args_v1 &args);
+void run_target(Target &target, const chorus_run_args_v1 &args, const std::string &plugin);
 void run_mapper(Mapper &mapper, const chorus_run_args_v1 &args);
 nlohmann::json parse_config(const char *config_json);
 
@@ -63,9 +66,9 @@ struct InstanceOf final : Instance {
   }
   void run(const chorus_run_args_v1 &args) override {
     if constexpr (std::is_base_of_v<Tap, P>) {
-      run_tap(plugin, args);
+      run_tap(plugin, args, P::info().name);
     } else if constexpr (std::is_base_of_v<Target, P>) {
-      run_target(plugin, args);
+      run_target(plugin, args, P::info().name);
     } else {
       run_mapper(plugin, args);
     }
@@ -92,6 +95,10 @@ struct Entry {
       // Every target accepts the common target settings; declaring them is not the author's job.
       if constexpr (std::is_base_of_v<Target, P>) {
         declared.settings = with_common_target_settings(std::move(declared.settings));
+      }
+      // Every tap and target applies stream maps (the Meltano SDK's settings) in the SDK.
+      if constexpr (std::is_base_of_v<Tap, P> || std::is_base_of_v<Target, P>) {
+        declared = maps::with_stream_maps(std::move(declared));
       } else if constexpr (std::is_base_of_v<Mapper, P>) {
         declared.settings = with_common_mapper_settings(std::move(declared.settings));
       }

@@ -1,6 +1,7 @@
 // Mappers sit between a tap and a target and transform the stream (select, rename, hash, drop).
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -19,9 +20,17 @@ class Mapper {
 
   // Rewrites a SCHEMA message (schema and key properties may change). Default: unchanged.
   virtual void map_schema(singer::SchemaMessage &schema) { (void)schema; }
+  // Writes the messages for one SCHEMA. Default: map_schema(), then the SCHEMA it leaves. A
+  // mapper that makes several streams of one (stream maps) writes them itself.
+  virtual void write_mapped_schema(singer::SchemaMessage &schema, singer::MessageWriter &out);
   // Writes zero or more messages for one RECORD. Default: the record unchanged.
   virtual void map_record(const singer::RecordView &record, singer::MessageWriter &out) {
     out.write_record(record);
+  }
+
+  // Writes the messages for one ACTIVATE_VERSION. Default: the message unchanged.
+  virtual void map_activate_version(const singer::Message &message, singer::MessageWriter &out) {
+    out.write_line(message.line);
   }
 
   // True while the mapper cannot yet vouch for what it let through (a rule still waits for its
@@ -39,10 +48,14 @@ class Mapper {
 
   const nlohmann::json &config() const { return config_; }
   const PluginContext &context() const { return context_; }
+  // During a hook: the input line of the message it maps (for a BATCH file's record, the line
+  // of the BATCH message), for errors.
+  std::uint64_t line_number() const { return line_number_; }
 
  private:
   PluginContext context_;
   nlohmann::json config_;
+  std::uint64_t line_number_ = 0;
 };
 
 // `settings_schema` with the settings every mapper accepts (batch_file_roots, batch_config: where
