@@ -8,6 +8,7 @@
 #include "commands/commands.h"
 #include "pipeline/pipeline_config.h"
 #include "pipeline/pipeline_runner.h"
+#include "pipeline/pipeline_state.h"
 #include "plugins/plugin_registry.h"
 #include "process/child_process.h"
 
@@ -89,7 +90,7 @@ int run_command(const RunCommandOptions &options) {
                                name);
     }
   }
-  if (!options.state_file.empty()) spec.state_path = fs::absolute(options.state_file);
+  if (!options.state_file.empty()) spec.state_location = state_location_option(options.state_file);
   if (!options.select.empty()) spec.members.front().select = options.select;
   // Relative paths in plugin configs (a CSV file, an output folder) are relative to the
   // pipeline file's folder.
@@ -115,7 +116,8 @@ void add_run(CLI::App &app, Command &command) {
                   "merged key by key (nested objects too) into the config the pipeline file "
                   "gives it; repeat to merge several in order");
   run->add_option("-s,--state", options->state_file,
-                  "State file (relative to the current folder): read to resume, advanced from "
+                  "State file (relative to the current folder) or store URL (s3://BUCKET/KEY, "
+                  "postgresql://USER@HOST:PORT/DB?state_id=NAME): read to resume, advanced from "
                   "the target's STATE output, locked for the run; default with --pipeline: the "
                   "file's `state:`, or .chorus/NAME.state.json next to the pipeline file");
   run->add_option(

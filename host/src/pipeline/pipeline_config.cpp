@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "state/state_store.h"
+
 namespace chorus::host {
 namespace fs = std::filesystem;
 namespace {
@@ -174,14 +176,17 @@ PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &l
   if (!root.is_object()) {
     throw std::runtime_error("pipeline file " + file.string() + " must be a YAML mapping");
   }
-  static const char *const known[] = {"name", "state", "tap", "mappers", "target"};
+  static const char *const known[] = {
+      "name", "state", "state_s3_endpoint", "state_s3_region", "tap", "mappers", "target"};
   for (const auto &[key, value] : root.items()) {
     (void)value;
     bool ok = false;
     for (const char *k : known) ok = ok || key == k;
     if (!ok) {
-      throw std::runtime_error(context_of(file, key) +
-                               " is not a known key (name, state, tap, mappers, target)");
+      throw std::runtime_error(
+          context_of(file, key) +
+          " is not a known key (name, state, state_s3_endpoint, state_s3_region, " +
+          "tap, mappers, target)");
     }
   }
   PipelineSpec spec;
@@ -212,13 +217,26 @@ PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &l
   }
   if (root.contains("state") && (!root["state"].is_string() || root["state"] == "")) {
     throw std::runtime_error(context_of(file, "state") +
-                             " must be a file path (relative to the pipeline file's folder); "
-                             "leave it out for .chorus/" +
+                             " must be a file path (relative to the pipeline file's folder) or "
+                             "an s3:// or postgresql:// URL; leave it out for .chorus/" +
                              spec.name + ".state.json");
   }
-  fs::path state = root.contains("state") ? fs::path(root["state"].get<std::string>())
-                                          : fs::path(".chorus") / (spec.name + ".state.json");
-  spec.state_path = (spec.base_dir / state).lexically_normal();
+  for (const char *key : {"state_s3_endpoint", "state_s3_region"}) {
+    if (root.contains(key) && !root[key].is_string()) {
+      throw std::runtime_error(context_of(file, key) + " must be a string");
+    }
+  }
+  spec.state_s3_endpoint = root.value("state_s3_endpoint", std::string());
+  spec.state_s3_region = root.value("state_s3_region", std::string());
+  const std::string state = root.value("state", std::string());
+  if (is_state_url(state)) {
+    spec.state_location = state;
+  } else {
+    const fs::path path = state.empty()
+                              ? fs::path(".chorus") / (spec.name + ".state.json")
+                              : fs::path(state.rfind("file://", 0) == 0 ? state.substr(7) : state);
+    spec.state_location = (spec.base_dir / path).lexically_normal().string();
+  }
   return spec;
 }
 
