@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "commands/commands.h"
+#include "pipeline/partitioned_run.h"
 #include "pipeline/pipeline_config.h"
 #include "pipeline/pipeline_runner.h"
 #include "pipeline/pipeline_state.h"
@@ -25,6 +26,8 @@ struct RunCommandOptions {
   bool full_refresh = false;
   bool isolate = false;
   double progress_interval = 60;
+  std::string partition;  // "K/N"
+  bool finalize = false;
 };
 
 MemberSpec member_from_name(const std::string &name, MemberRole role) {
@@ -99,6 +102,10 @@ int run_command(const RunCommandOptions &options) {
   run_options.isolate = options.isolate;
   run_options.full_refresh = options.full_refresh;
   run_options.progress_interval = options.progress_interval;
+  if (!options.partition.empty()) {
+    return run_partition(spec, run_options, parse_partition(options.partition));
+  }
+  if (options.finalize) return run_finalize(spec, run_options);
   return run_pipeline(spec, run_options);
 }
 
@@ -125,6 +132,15 @@ void add_run(CLI::App &app, Command &command) {
       "Streams to sync (\"orders\", \"orders.id\", \"!orders.email\", wildcards allowed); a "
       "name that matches nothing is an error");
   run->add_flag("--full-refresh", options->full_refresh, "Ignore the stored state");
+  auto *partition = run->add_option(
+      "--partition", options->partition,
+      "K/N: read slice K of N of every FULL_TABLE stream, on a state of its own next to the "
+      "pipeline's; all N slices load the same tables, then --finalize runs once");
+  run->add_flag("--finalize", options->finalize,
+                "After every slice of a --partition sync finished: write each stream's "
+                "ACTIVATE_VERSION once (the target retires the rows of older versions) and "
+                "close the sync")
+      ->excludes(partition);
   run->add_flag("--isolate", options->isolate,
                 "Run each chorus plugin in its own child process, so a crash cannot take the "
                 "host down");

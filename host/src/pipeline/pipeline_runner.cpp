@@ -99,7 +99,8 @@ int run_members(const PipelineSpec &spec, const RunOptions &options) {
   std::optional<nlohmann::json> stored_state;
   std::unique_ptr<StateLock> state_lock;  // held to the end of the run, released before `store`
   if (store) {
-    state_lock = store->lock("chorus run " + spec.name);
+    state_lock = store->lock(options.lock_purpose.empty() ? "chorus run " + spec.name
+                                                          : options.lock_purpose);
     stored_state = store->read();
   }
   if (std::size_t swept = sweep_stale_temp_dirs(temp_base()); swept > 0) {
