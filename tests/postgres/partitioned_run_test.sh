@@ -4,7 +4,7 @@
 # by its lock, a SIGKILLed slice resumes from its own bookmark, every slice reads only its share
 # (the shares add up to the table, evenly split), and after --finalize the target equals the
 # source, rows deleted at the source included. INCREMENTAL slices and early finalizing are
-# refused.
+# refused. Two stream groups of one tap (--select globs, own states) run side by side.
 source "$(dirname "$0")/lib.sh"
 need_servers CHORUS_TEST_S3_ENDPOINT
 export AWS_ENDPOINT_URL_S3=$CHORUS_TEST_S3_ENDPOINT AWS_REGION=${CHORUS_TEST_S3_REGION:-us-east-1}
@@ -20,7 +20,11 @@ psql_in "$source_db" "
   CREATE TABLE items (id bigint PRIMARY KEY, payload text NOT NULL, amount numeric(12,2));
   INSERT INTO items SELECT g, 'item ' || g, g * 0.25 FROM generate_series(1, $rows) g;
   CREATE TABLE events (id int PRIMARY KEY, at timestamptz NOT NULL);
-  INSERT INTO events SELECT g, now() FROM generate_series(1, 10) g;" >/dev/null
+  INSERT INTO events SELECT g, now() FROM generate_series(1, 10) g;
+  CREATE TABLE notes_a (id int PRIMARY KEY, body text);
+  INSERT INTO notes_a SELECT g, 'a ' || g FROM generate_series(1, 3000) g;
+  CREATE TABLE notes_b (id int PRIMARY KEY, body text);
+  INSERT INTO notes_b SELECT g, 'b ' || g FROM generate_series(1, 2000) g;" >/dev/null
 
 background=()
 trap 'for pid in "${background[@]}"; do kill -KILL "$pid" 2>/dev/null; done; cleanup' EXIT
@@ -147,4 +151,28 @@ expect_contains err "stream 'public-events' is INCREMENTAL: a partitioned run sp
   "the INCREMENTAL slice is refused with the reason"
 expect_exit 1 "a partition that is not K/N" -- "$CHORUS" run --pipeline incremental.yml --partition 3/2
 expect_contains err "give K/N" "a bad --partition is named"
+
+# Stream groups: two pipelines of one tap, each with its own --select glob and state, run at
+# the same time without touching each other's streams or bookmarks.
+cat >group.yml <<YAML
+name: groups-$unique
+tap:
+  plugin: tap-postgres
+  config: {$(connection_yaml "$source_db")}
+target:
+  plugin: target-postgres
+  config: {$(connection_yaml "$target_db")}
+YAML
+"$CHORUS" run --pipeline group.yml --select 'public-notes_a*' --state group-a.json >ga.out 2>ga.err &
+ga=$!
+"$CHORUS" run --pipeline group.yml --select 'public-events' --select 'public-notes_b' --state group-b.json >gb.out 2>gb.err &
+gb=$!
+background+=("$ga" "$gb")
+wait "$ga" || fail "stream group a failed: $(tail -3 ga.err)"
+wait "$gb" || fail "stream group b failed: $(tail -3 gb.err)"
+expect_equal "$(json_get group-a.json "sorted(d['bookmarks'])")" "['public-notes_a']" "group a's state holds its stream only"
+expect_equal "$(json_get group-b.json "sorted(d['bookmarks'])")" "['public-events', 'public-notes_b']" "group b's state holds its streams only"
+expect_equal "$(psql_in "$target_db" "SELECT (SELECT count(*) FROM public.notes_a) || ' ' || (SELECT count(*) FROM public.notes_b) || ' ' || (SELECT count(*) FROM public.events)")" \
+  "3000 2000 10" "both groups loaded their tables"
+expect_exit 1 "a group whose glob matches nothing" -- "$CHORUS" run --pipeline group.yml --select 'public-nothing*' --state group-c.json
 finish
