@@ -30,7 +30,7 @@ class PostgresTap : public Tap {
         "Reads PostgreSQL tables and views: full table (COPY), incremental by a replication "
         "key, or log-based through a wal2json replication slot.",
         {"discover", "catalog", "state", "about", "activate-version", "log-based"},
-        SettingList{&kSchemas, &kReplicationSlot}
+        SettingList{&kSchemas, &kReplicationSlot, &kTablePartition}
             .add(pg::connection_setting_list())
             .add(table_sync_settings_properties("<schema>-<table>", "public-orders", "updated_at"))
             .schema()};
@@ -42,6 +42,7 @@ class PostgresTap : public Tap {
     schemas_ = kSchemas.read(this->config());
     options_.replication_slot = kReplicationSlot.read(this->config());
     options_.state_every = kTableStateEvery.read(this->config());
+    options_.partition = table_partition(this->config(), "tap-postgres");
     options_.connect = [this] {
       std::lock_guard<std::mutex> lock(idle_mutex_);
       if (idle_) return std::move(idle_);

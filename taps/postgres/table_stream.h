@@ -8,6 +8,7 @@
 
 #include "chorus/pg/connection.h"
 #include "chorus/pg/replication.h"
+#include "chorus/plugin/table_bookmarks.h"
 #include "chorus/plugin/table_stream.h"
 #include "table_discovery.h"
 
@@ -20,6 +21,7 @@ struct SyncOptions {
   std::function<std::unique_ptr<pg::Connection>()> connect;
   // LOG_BASED: opens a replication connection to the same database.
   std::function<std::unique_ptr<pg::ReplicationStream>()> connect_replication;
+  TablePartition partition;  // `chorus run --partition K/N`: one slice of each FULL_TABLE stream
 };
 
 class TableStream : public DatabaseTableStream {
@@ -51,6 +53,11 @@ class TableStream : public DatabaseTableStream {
   std::string column_ref(const ColumnType &column) const;
   void sync_full_table(pg::Connection &connection, StreamSync &sync, nlohmann::json bookmark);
   void sync_incremental(pg::Connection &connection, StreamSync &sync);
+  // A partitioned run: refuses what cannot be split; the final step writes ACTIVATE_VERSION.
+  // True when the step is done and no rows are to be read.
+  bool partition_step(StreamSync &sync);
+  // The WHERE condition of this run's slice of the key space, or "" when not partitioned.
+  std::string slice_condition(const std::vector<const ColumnType *> &keys) const;
   void sync_log_based(pg::Connection &connection, StreamSync &sync);
 
   TableInfo table_;

@@ -84,7 +84,7 @@ target:
   CHECK(spec.members[1].role == MemberRole::Mapper);
   CHECK(spec.members[2].executable == (dir.path() / "bin/target-jsonl").string());
   CHECK(spec.members[2].display_name() == "target-jsonl");
-  CHECK(spec.state_path == dir.path() / ".chorus" / "orders.state.json");
+  CHECK(std::filesystem::path(spec.state_location) == dir.path() / ".chorus" / "orders.state.json");
 }
 
 TEST_CASE("a pipeline file with an unknown key is refused, naming the key") {
@@ -106,7 +106,8 @@ TEST_CASE("a pipeline file's state that is not a path is refused instead of sile
   }
   std::ofstream(dir.path() / "p.yml")
       << "tap: {plugin: tap-csv}\ntarget: {plugin: target-csv}\nstate: s/p.json\n";
-  CHECK(load_pipeline_file(dir.path() / "p.yml", fake_env({})).state_path ==
+  CHECK(std::filesystem::path(
+            load_pipeline_file(dir.path() / "p.yml", fake_env({})).state_location) ==
         dir.path() / "s" / "p.json");
 }
 

@@ -7,13 +7,14 @@
 
 #include "process/child_process.h"
 #include "process/temp_files.h"
+#include "state/file_state_store.h"
 #include "state/state_line.h"
 
 using namespace chorus::host;
 
 TEST_CASE("STATE lines split across reads are merged and stored as they complete") {
   TempDir dir;
-  StateStore store(dir.path() / "s.json");
+  FileStateStore store(dir.path() / "s.json");
   StateFollower follower("target-x", &store, {{"bookmarks", {{"users", {{"id", 1}}}}}});
   follower.feed(R"({"type":"STATE","value":{"bookmarks":{"orders":)");
   CHECK_FALSE(store.read().has_value());
@@ -28,7 +29,7 @@ TEST_CASE("STATE lines split across reads are merged and stored as they complete
 
 TEST_CASE("lines other than STATE on a target's output never change the state") {
   TempDir dir;
-  StateStore store(dir.path() / "s.json");
+  FileStateStore store(dir.path() / "s.json");
   StateFollower follower("target-x", &store, nlohmann::json::object());
   follower.feed("{\"type\":\"RECORD\",\"stream\":\"a\",\"record\":{}}\nnot json\n");
   follower.finish();
@@ -38,7 +39,7 @@ TEST_CASE("lines other than STATE on a target's output never change the state") 
 
 TEST_CASE("what the annotator returns for an echoed STATE is stored beside the bookmarks") {
   TempDir dir;
-  StateStore store(dir.path() / "s.json");
+  FileStateStore store(dir.path() / "s.json");
   StateFollower follower("target-x", &store, nlohmann::json::object());
   nlohmann::json seen;
   follower.set_annotator([&seen](const nlohmann::json &value) {
@@ -54,7 +55,7 @@ TEST_CASE("what the annotator returns for an echoed STATE is stored beside the b
 TEST_CASE(
     "a bare state value, as Singer and Meltano SDK targets print it, is stored like a STATE") {
   TempDir dir;
-  StateStore store(dir.path() / "s.json");
+  FileStateStore store(dir.path() / "s.json");
   StateFollower follower("target-singer", &store, {{"bookmarks", {{"users", {{"id", 1}}}}}});
   follower.feed("{\"bookmarks\":{\"orders\":{\"id\":4}}}\n");
   CHECK((*store.read())["bookmarks"]["orders"]["id"] == 4);
@@ -81,7 +82,7 @@ TEST_CASE("a state value that is not an object is refused, naming the target and
                                     "{\"type\":\"state\",\"value\":" + bad + "}"}) {
       CAPTURE(line);
       TempDir dir;
-      StateStore store(dir.path() / "s.json");
+      FileStateStore store(dir.path() / "s.json");
       store.write({{"bookmarks", {{"orders", {{"id", 3}}}}}});
       const std::string before = file_bytes(store.path());
       StateFollower follower("target-x", &store, *store.read());
@@ -100,7 +101,7 @@ TEST_CASE("a state value that is not an object is refused, naming the target and
 
 TEST_CASE("a STATE message without a value is refused and nothing is stored") {
   TempDir dir;
-  StateStore store(dir.path() / "s.json");
+  FileStateStore store(dir.path() / "s.json");
   StateFollower follower("target-x", &store, nlohmann::json::object());
   CHECK_THROWS_WITH_AS(follower.feed("{\"type\":\"STATE\"}\n"),
                        doctest::Contains("without \"value\""), StateValueError);
@@ -110,7 +111,7 @@ TEST_CASE("a STATE message without a value is refused and nothing is stored") {
 
 TEST_CASE("the end-of-run line says where the state went, or that it was not stored") {
   TempDir dir;
-  StateStore store(dir.path() / "s.json");
+  FileStateStore store(dir.path() / "s.json");
   StateFollower stored("target-x", &store, nlohmann::json::object());
   stored.feed("{\"bookmarks\":{}}\n");
   CHECK(stored.outcome().rfind("state stored at " + store.path().string(), 0) == 0);

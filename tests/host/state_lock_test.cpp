@@ -12,7 +12,7 @@
 
 #include "process/child_process.h"
 #include "process/temp_files.h"
-#include "state/state_store.h"
+#include "state/file_state_store.h"
 
 using namespace chorus::host;
 
@@ -55,7 +55,7 @@ pid_t child_holding_lock(const std::filesystem::path &state, int &go) {
 
 TEST_CASE("a second lock on a state is refused, naming the holder's purpose, pid, host and time") {
   TempDir dir;
-  StateStore store(dir.path() / "sub" / "s.json");
+  FileStateStore store(dir.path() / "sub" / "s.json");
   auto first = store.lock("chorus run orders");
   try {
     store.lock("chorus state set");

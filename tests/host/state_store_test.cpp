@@ -1,5 +1,3 @@
-#include "state/state_store.h"
-
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
@@ -8,9 +6,10 @@
 
 #include "process/child_process.h"
 #include "process/temp_files.h"
+#include "state/file_state_store.h"
 
+using chorus::host::FileStateStore;
 using chorus::host::merge_state;
-using chorus::host::StateStore;
 using nlohmann::json;
 
 TEST_CASE("merge_state keeps the bookmarks of streams the update does not mention") {
@@ -33,7 +32,7 @@ TEST_CASE("merge_state merges a stream's bookmark key by key and replaces non-ob
 
 TEST_CASE("a state written by StateStore reads back, with mode 0600 and no temporary file left") {
   chorus::host::TempDir dir;
-  StateStore store(dir.path() / "nested" / "pipe.state.json");
+  FileStateStore store(dir.path() / "nested" / "pipe.state.json");
   CHECK_FALSE(store.read().has_value());
   json state = {{"bookmarks", {{"orders", {{"id", 3}}}}}};
   store.write(state);
@@ -55,6 +54,6 @@ TEST_CASE("a state written by StateStore reads back, with mode 0600 and no tempo
 TEST_CASE("a torn state file is reported with the file's name and how to fix it") {
   chorus::host::TempDir dir;
   std::ofstream(dir.path() / "bad.json") << "{\"bookmarks\": ";
-  StateStore store(dir.path() / "bad.json");
+  FileStateStore store(dir.path() / "bad.json");
   CHECK_THROWS_WITH(store.read(), doctest::Contains("chorus state clear"));
 }

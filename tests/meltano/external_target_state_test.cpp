@@ -3,13 +3,14 @@
 
 #include "process/child_process.h"
 #include "process/temp_files.h"
+#include "state/file_state_store.h"
 #include "state/state_follower.h"
 
 using namespace chorus::host;
 
 TEST_CASE("bare state values from a Singer target are merged and stored like STATE messages") {
   TempDir dir;
-  StateStore store(dir.path() / "s.json");
+  FileStateStore store(dir.path() / "s.json");
   StateFollower follower("target-rows", &store, {{"bookmarks", {{"users", {{"id", 1}}}}}});
   follower.feed("{\"bookmarks\":{\"orders\":{\"id\":4}}}\n");
   CHECK((*store.read())["bookmarks"]["orders"]["id"] == 4);

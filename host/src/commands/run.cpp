@@ -6,8 +6,10 @@
 #include <stdexcept>
 
 #include "commands/commands.h"
+#include "pipeline/partitioned_run.h"
 #include "pipeline/pipeline_config.h"
 #include "pipeline/pipeline_runner.h"
+#include "pipeline/pipeline_state.h"
 #include "plugins/plugin_registry.h"
 #include "process/child_process.h"
 
@@ -24,6 +26,8 @@ struct RunCommandOptions {
   bool full_refresh = false;
   bool isolate = false;
   double progress_interval = 60;
+  std::string partition;  // "K/N"
+  bool finalize = false;
 };
 
 MemberSpec member_from_name(const std::string &name, MemberRole role) {
@@ -89,7 +93,7 @@ int run_command(const RunCommandOptions &options) {
                                name);
     }
   }
-  if (!options.state_file.empty()) spec.state_path = fs::absolute(options.state_file);
+  if (!options.state_file.empty()) spec.state_location = state_location_option(options.state_file);
   if (!options.select.empty()) spec.members.front().select = options.select;
   // Relative paths in plugin configs (a CSV file, an output folder) are relative to the
   // pipeline file's folder.
@@ -98,6 +102,10 @@ int run_command(const RunCommandOptions &options) {
   run_options.isolate = options.isolate;
   run_options.full_refresh = options.full_refresh;
   run_options.progress_interval = options.progress_interval;
+  if (!options.partition.empty()) {
+    return run_partition(spec, run_options, parse_partition(options.partition));
+  }
+  if (options.finalize) return run_finalize(spec, run_options);
   return run_pipeline(spec, run_options);
 }
 
@@ -115,7 +123,8 @@ void add_run(CLI::App &app, Command &command) {
                   "merged key by key (nested objects too) into the config the pipeline file "
                   "gives it; repeat to merge several in order");
   run->add_option("-s,--state", options->state_file,
-                  "State file (relative to the current folder): read to resume, advanced from "
+                  "State file (relative to the current folder) or store URL (s3://BUCKET/KEY, "
+                  "postgresql://USER@HOST:PORT/DB?state_id=NAME): read to resume, advanced from "
                   "the target's STATE output, locked for the run; default with --pipeline: the "
                   "file's `state:`, or .chorus/NAME.state.json next to the pipeline file");
   run->add_option(
@@ -123,6 +132,15 @@ void add_run(CLI::App &app, Command &command) {
       "Streams to sync (\"orders\", \"orders.id\", \"!orders.email\", wildcards allowed); a "
       "name that matches nothing is an error");
   run->add_flag("--full-refresh", options->full_refresh, "Ignore the stored state");
+  auto *partition = run->add_option(
+      "--partition", options->partition,
+      "K/N: read slice K of N of every FULL_TABLE stream, on a state of its own next to the "
+      "pipeline's; all N slices load the same tables, then --finalize runs once");
+  run->add_flag("--finalize", options->finalize,
+                "After every slice of a --partition sync finished: write each stream's "
+                "ACTIVATE_VERSION once (the target retires the rows of older versions) and "
+                "close the sync")
+      ->excludes(partition);
   run->add_flag("--isolate", options->isolate,
                 "Run each chorus plugin in its own child process, so a crash cannot take the "
                 "host down");

@@ -9,6 +9,7 @@
 #include "commands/commands.h"
 #include "log.h"
 #include "pipeline/pipeline_config.h"
+#include "pipeline/pipeline_state.h"
 #include "state/state_line.h"
 #include "state/state_store.h"
 
@@ -23,12 +24,14 @@ struct StateOptions {
   std::string value;   // set, merge: JSON text or a JSON file
 };
 
-StateStore store_for(const StateOptions &options) {
-  if (!options.state_file.empty()) return StateStore(fs::absolute(options.state_file));
-  if (!options.pipeline_file.empty()) {
-    return StateStore(load_pipeline_file(options.pipeline_file).state_path);
+std::unique_ptr<StateStore> store_for(const StateOptions &options) {
+  if (!options.state_file.empty()) {
+    return open_state_store(state_location_option(options.state_file), StateStoreOptions{});
   }
-  throw std::runtime_error("give --pipeline FILE or --state FILE");
+  if (!options.pipeline_file.empty()) {
+    return open_pipeline_state(load_pipeline_file(options.pipeline_file));
+  }
+  throw std::runtime_error("give --pipeline FILE or --state FILE|URL");
 }
 
 // The JSON the user gave: inline text when it starts with '{' (or '[', to refuse it clearly),
@@ -71,20 +74,21 @@ std::string stream_names(const nlohmann::json &state) {
 
 // A stream the user named must have a bookmark: a name that matches nothing is an error.
 const nlohmann::json &bookmark_of(const nlohmann::json &state, const std::string &stream,
-                                  const StateStore &store) {
+                                  StateStore &store) {
   auto bookmarks = state.find("bookmarks");
   if (bookmarks == state.end() || !bookmarks->is_object() || !bookmarks->contains(stream)) {
-    throw std::runtime_error("stream '" + stream + "' has no bookmark in " + store.path().string() +
+    throw std::runtime_error("stream '" + stream + "' has no bookmark in " + store.location() +
                              "; streams with one: " + stream_names(state));
   }
   return (*bookmarks)[stream];
 }
 
 int list(const StateOptions &options) {
-  StateStore store = store_for(options);
+  auto owned = store_for(options);
+  StateStore &store = *owned;
   auto state = store.read();
   if (!state) {
-    log_info("no state stored at " + store.path().string() + "; the next run starts afresh");
+    log_info("no state stored at " + store.location() + "; the next run starts afresh");
     return 0;
   }
   const nlohmann::json bookmarks = bookmarks_of(*state);
@@ -95,14 +99,15 @@ int list(const StateOptions &options) {
 }
 
 int get(const StateOptions &options) {
-  StateStore store = store_for(options);
+  auto owned = store_for(options);
+  StateStore &store = *owned;
   auto state = store.read();
   if (!state) {
     if (!options.stream.empty()) {
-      throw std::runtime_error("no state stored at " + store.path().string() + ", so stream '" +
+      throw std::runtime_error("no state stored at " + store.location() + ", so stream '" +
                                options.stream + "' has no bookmark");
     }
-    log_info("no state stored at " + store.path().string() + "; the next run starts afresh");
+    log_info("no state stored at " + store.location() + "; the next run starts afresh");
     std::cout << "{}\n";
     return 0;
   }
@@ -113,7 +118,8 @@ int get(const StateOptions &options) {
 }
 
 int set(const StateOptions &options) {
-  StateStore store = store_for(options);
+  auto owned = store_for(options);
+  StateStore &store = *owned;
   auto lock = store.lock("chorus state set");
   nlohmann::json state;
   if (options.stream.empty()) {
@@ -129,35 +135,37 @@ int set(const StateOptions &options) {
     state["bookmarks"][options.stream] = std::move(bookmark);
   }
   store.write(state);
-  log_info("state stored at " + store.path().string());
+  log_info("state stored at " + store.location());
   return 0;
 }
 
 int merge(const StateOptions &options) {
-  StateStore store = store_for(options);
+  auto owned = store_for(options);
+  StateStore &store = *owned;
   auto lock = store.lock("chorus state merge");
   nlohmann::json update = given_state(options.value);
   store.write(merge_state(store.read().value_or(nlohmann::json::object()), update));
-  log_info("state merged into " + store.path().string());
+  log_info("state merged into " + store.location());
   return 0;
 }
 
 int clear(const StateOptions &options) {
-  StateStore store = store_for(options);
+  auto owned = store_for(options);
+  StateStore &store = *owned;
   auto lock = store.lock("chorus state clear");
   if (!options.stream.empty()) {
     nlohmann::json state = store.read().value_or(nlohmann::json::object());
     bookmark_of(state, options.stream, store);  // throws when the stream has none
     state["bookmarks"].erase(options.stream);
     store.write(state);
-    log_info("bookmark of stream '" + options.stream + "' removed from " + store.path().string() +
+    log_info("bookmark of stream '" + options.stream + "' removed from " + store.location() +
              "; the next run reads that stream afresh");
     return 0;
   }
   if (store.clear()) {
-    log_info("state removed: " + store.path().string() + "; the next run starts afresh");
+    log_info("state removed: " + store.location() + "; the next run starts afresh");
   } else {
-    log_info("no state stored at " + store.path().string());
+    log_info("no state stored at " + store.location());
   }
   return 0;
 }
@@ -173,7 +181,8 @@ void add_state(CLI::App &app, Command &command) {
   auto add_location = [options](CLI::App *sub) {
     auto *pipeline = sub->add_option("-p,--pipeline", options->pipeline_file,
                                      "Pipeline YAML file: its state file");
-    auto *file = sub->add_option("-s,--state,--state-file", options->state_file, "State file");
+    auto *file = sub->add_option("-s,--state,--state-file", options->state_file,
+                                 "State file, or a store URL (s3://..., postgresql://...)");
     pipeline->excludes(file);
   };
   auto add_stream = [options](CLI::App *sub, const std::string &what) {

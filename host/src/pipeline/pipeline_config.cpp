@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "state/state_store.h"
+
 namespace chorus::host {
 namespace fs = std::filesystem;
 namespace {
@@ -180,7 +182,9 @@ PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &l
   if (!root.is_object()) {
     throw std::runtime_error("pipeline file " + file.string() + " must be a YAML mapping");
   }
-  refuse_unknown_keys(root, {"name", "state", "tap", "mappers", "target"}, file, "");
+  refuse_unknown_keys(
+      root, {"name", "state", "state_s3_endpoint", "state_s3_region", "tap", "mappers", "target"},
+      file, "");
   PipelineSpec spec;
   spec.base_dir = absolute.parent_path();
   spec.name = root.contains("name") && root["name"].is_string() ? root["name"].get<std::string>()
@@ -209,13 +213,26 @@ PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &l
   }
   if (root.contains("state") && (!root["state"].is_string() || root["state"] == "")) {
     throw std::runtime_error(context_of(file, "state") +
-                             " must be a file path (relative to the pipeline file's folder); "
-                             "leave it out for .chorus/" +
+                             " must be a file path (relative to the pipeline file's folder) or "
+                             "an s3:// or postgresql:// URL; leave it out for .chorus/" +
                              spec.name + ".state.json");
   }
-  fs::path state = root.contains("state") ? fs::path(root["state"].get<std::string>())
-                                          : fs::path(".chorus") / (spec.name + ".state.json");
-  spec.state_path = (spec.base_dir / state).lexically_normal();
+  for (const char *key : {"state_s3_endpoint", "state_s3_region"}) {
+    if (root.contains(key) && !root[key].is_string()) {
+      throw std::runtime_error(context_of(file, key) + " must be a string");
+    }
+  }
+  spec.state_s3_endpoint = root.value("state_s3_endpoint", std::string());
+  spec.state_s3_region = root.value("state_s3_region", std::string());
+  const std::string state = root.value("state", std::string());
+  if (is_state_url(state)) {
+    spec.state_location = state;
+  } else {
+    const fs::path path = state.empty()
+                              ? fs::path(".chorus") / (spec.name + ".state.json")
+                              : fs::path(state.rfind("file://", 0) == 0 ? state.substr(7) : state);
+    spec.state_location = (spec.base_dir / path).lexically_normal().string();
+  }
   return spec;
 }
 

@@ -33,9 +33,16 @@ struct MemberSpec {
 
 struct PipelineSpec {
   std::string name;
-  std::filesystem::path state_path;  // absolute once loaded; empty: no state kept
-  std::filesystem::path base_dir;    // where relative paths in plugin configs are resolved
-  std::vector<MemberSpec> members;   // tap, mappers..., target
+  // Where the state lives: an absolute file path once loaded, or a store's URL (s3://,
+  // postgresql://); empty: no state kept.
+  std::string state_location;
+  std::string state_s3_endpoint;  // `state_s3_endpoint:`, for an S3-compatible store
+  std::string state_s3_region;    // `state_s3_region:`
+  // A state of its own beside the pipeline's, named with this part ("slice-2-of-4"): the
+  // states of a partitioned run. Empty: the pipeline's state.
+  std::string state_part;
+  std::filesystem::path base_dir;   // where relative paths in plugin configs are resolved
+  std::vector<MemberSpec> members;  // tap, mappers..., target
 };
 
 // YAML to JSON, interpolating ${VAR} in every string. Scalars that YAML would read as numbers or

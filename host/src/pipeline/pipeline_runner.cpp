@@ -16,6 +16,7 @@
 #include "members/thread_member.h"
 #include "pipeline/metrics.h"
 #include "pipeline/pipe_relay.h"
+#include "pipeline/pipeline_state.h"
 #include "pipeline/record_ledger.h"
 #include "pipeline/run_outcome.h"
 #include "pipeline/run_report.h"
@@ -94,12 +95,12 @@ int run_members(const PipelineSpec &spec, const RunOptions &options) {
     throw std::runtime_error("a pipeline needs a tap and a target");
   }
   MetricsCollector metrics;
-  std::optional<StateStore> store;
+  std::unique_ptr<StateStore> store = open_pipeline_state(spec);
   std::optional<nlohmann::json> stored_state;
-  std::unique_ptr<StateLock> state_lock;  // held to the end of the run
-  if (!spec.state_path.empty()) {
-    store.emplace(spec.state_path);
-    state_lock = store->lock("chorus run " + spec.name);
+  std::unique_ptr<StateLock> state_lock;  // held to the end of the run, released before `store`
+  if (store) {
+    state_lock = store->lock(options.lock_purpose.empty() ? "chorus run " + spec.name
+                                                          : options.lock_purpose);
     stored_state = store->read();
   }
   if (std::size_t swept = sweep_stale_temp_dirs(temp_base()); swept > 0) {
@@ -189,7 +190,7 @@ int run_members(const PipelineSpec &spec, const RunOptions &options) {
 
   RunReport report(ledger, members.front()->name(), members.back()->name(),
                    options.progress_interval);
-  StateFollower follower(members.back()->name(), store ? &*store : nullptr, initial_state);
+  StateFollower follower(members.back()->name(), store.get(), initial_state);
   follower.set_annotator(
       [&ledger](const nlohmann::json &value) { return ledger.confirmed(value); });
   bool stop_forwarded = false;

@@ -2,6 +2,8 @@
 // followed into the state file.
 #pragma once
 
+#include <string>
+
 #include "pipeline/pipeline_config.h"
 
 namespace chorus::host {
@@ -12,6 +14,8 @@ struct RunOptions {
   // Seconds between progress log lines when stderr is not a terminal (0: none). 60 is the
   // cadence of the Meltano SDK's METRIC lines.
   double progress_interval = 60;
+  // Who the state's lock names ("chorus run orders --partition 2/4"); empty: "chorus run NAME".
+  std::string lock_purpose;
 };
 
 // Runs to completion and returns the exit code: 0; 1 when a member failed (each failure is

@@ -5,8 +5,7 @@
 
 namespace chorus::host {
 
-StateFollower::StateFollower(std::string target_name, const StateStore *store,
-                             nlohmann::json initial)
+StateFollower::StateFollower(std::string target_name, StateStore *store, nlohmann::json initial)
     : target_name_(std::move(target_name)), store_(store), state_(std::move(initial)) {
   if (state_.is_null()) state_ = nlohmann::json::object();
 }
@@ -36,7 +35,7 @@ std::string StateFollower::outcome() const {
     return "state not stored: this run has no state file (give --state FILE to resume the next "
            "run from it)";
   }
-  const std::string path = store_->path().string();
+  const std::string path = store_->location();
   if (states_received_ == 0) {
     return "state not stored: " + std::string(failed_ ? "the first" : "no") + " STATE of target '" +
            target_name_ + "' " + (failed_ ? "failed" : "arrived") + "; " + path + " is unchanged";

@@ -15,7 +15,7 @@ namespace chorus::host {
 class StateFollower {
  public:
   // `store` may be null: the state is then followed but not written (no state file).
-  StateFollower(std::string target_name, const StateStore *store, nlohmann::json initial);
+  StateFollower(std::string target_name, StateStore *store, nlohmann::json initial);
 
   // Bytes as read from the target's stdout; complete lines are handled immediately. A line is a
   // state in either Singer form, a full STATE message or the bare value (see state_line.h).
@@ -41,7 +41,7 @@ class StateFollower {
  private:
   void handle_line(std::string_view line);
   std::string target_name_;
-  const StateStore *store_;
+  StateStore *store_;
   nlohmann::json state_;
   LineSplitter lines_;
   std::size_t line_number_ = 0;

@@ -1,6 +1,7 @@
 #include "state/state_lock.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -17,21 +18,6 @@ namespace chorus::host {
 namespace fs = std::filesystem;
 namespace {
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  ::gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
-
-std::string host_name() {
-  char name[HOST_NAME_MAX + 1] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
-}
-
 // The whole file from its start, whatever the offset of fd.
 std::string read_from_start(int fd) {
   std::string text;
@@ -47,18 +33,6 @@ std::string read_from_start(int fd) {
   return text;
 }
 
-// The holder a lock file names; purpose is empty when the file is empty or unreadable.
-StateLockHolder holder_in(const std::string &text) {
-  StateLockHolder holder;
-  auto json = nlohmann::json::parse(text, nullptr, false);
-  if (!json.is_object()) return holder;
-  holder.purpose = json.value("purpose", std::string("chorus"));
-  holder.pid = json.value("pid", 0L);
-  holder.host = json.value("host", std::string("?"));
-  holder.since = json.value("since", std::string("?"));
-  return holder;
-}
-
 [[noreturn]] void fail(const fs::path &lock_path, const std::string &what) {
   throw std::system_error(errno, std::generic_category(),
                           "state lock " + lock_path.string() + ": " + what);
@@ -68,6 +42,49 @@ StateLockHolder holder_in(const std::string &text) {
 
 std::string StateLockHolder::describe() const {
   return purpose + " (pid " + std::to_string(pid) + " on host " + host + ", since " + since + ")";
+}
+
+StateLockHolder StateLockHolder::current(std::string purpose) {
+  StateLockHolder holder;
+  holder.purpose = std::move(purpose);
+  holder.pid = static_cast<long>(::getpid());
+  char name[HOST_NAME_MAX + 1] = {};
+  holder.host = ::gethostname(name, sizeof name - 1) == 0 ? name : "unknown";
+  std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  ::gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  holder.since = text;
+  return holder;
+}
+
+nlohmann::json StateLockHolder::to_json() const {
+  return {{"purpose", purpose}, {"pid", pid}, {"host", host}, {"since", since}};
+}
+
+StateLockHolder StateLockHolder::from_json(const nlohmann::json &record) {
+  StateLockHolder holder;
+  if (!record.is_object()) return holder;
+  holder.purpose = record.value("purpose", std::string("chorus"));
+  holder.pid = record.value("pid", 0L);
+  holder.host = record.value("host", std::string("?"));
+  holder.since = record.value("since", std::string("?"));
+  return holder;
+}
+
+bool StateLockHolder::dead_on_this_host() const {
+  if (pid <= 0 || host != current("").host) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+std::string state_in_use_message(const std::string &state, const StateLockHolder &holder,
+                                 const std::string &where) {
+  // An empty purpose: the holder has locked but not written its details yet.
+  const std::string who =
+      holder.purpose.empty() ? std::string("another chorus process") : holder.describe();
+  return "state " + state + " is in use by " + who +
+         "; only one run at a time may use a state: wait for it to end or stop it (" + where + ")";
 }
 
 fs::path FileStateLock::lock_path_for(const fs::path &state_path) {
@@ -94,32 +111,26 @@ FileStateLock::FileStateLock(const fs::path &state_path, std::string purpose) {
   } while (locked != 0 && errno == EINTR);
   if (locked != 0) {
     int saved = errno;
-    StateLockHolder holder = holder_in(read_from_start(fd_));
+    StateLockHolder holder =
+        StateLockHolder::from_json(nlohmann::json::parse(read_from_start(fd_), nullptr, false));
     ::close(fd_);
     fd_ = -1;
     if (saved != EWOULDBLOCK) {
       errno = saved;
       fail(lock_path, "cannot lock");
     }
-    // An empty file: the holder has locked but not written its details yet.
-    std::string who =
-        holder.purpose.empty() ? std::string("another chorus process") : holder.describe();
-    throw StateLockedError("state " + state_path.string() + " is in use by " + who +
-                               "; only one run at a time may use a state: wait for it to end " +
-                               "or stop it (its lock is " + lock_path.string() + ")",
-                           std::move(holder));
+    std::string message =
+        state_in_use_message(state_path.string(), holder, "its lock is " + lock_path.string());
+    throw StateLockedError(message, std::move(holder));
   }
-  StateLockHolder left = holder_in(read_from_start(fd_));
+  StateLockHolder left =
+      StateLockHolder::from_json(nlohmann::json::parse(read_from_start(fd_), nullptr, false));
   if (!left.purpose.empty()) {
     log_warn("state " + state_path.string() + ": taking over the lock left by " + left.describe() +
              ", which ended without releasing it (killed or crashed); the " +
              "state it stored last is kept");
   }
-  nlohmann::json holder = {{"purpose", std::move(purpose)},
-                           {"pid", static_cast<long>(::getpid())},
-                           {"host", host_name()},
-                           {"since", utc_now()}};
-  const std::string text = holder.dump() + "\n";
+  const std::string text = StateLockHolder::current(std::move(purpose)).to_json().dump() + "\n";
   if (::ftruncate(fd_, 0) != 0 ||
       ::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
     int saved = errno;

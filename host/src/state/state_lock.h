@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -21,7 +22,22 @@ struct StateLockHolder {
 
   // "chorus run orders (pid 4242 on host etl-1, since 2026-01-05T10:00:00Z)"
   std::string describe() const;
+
+  // This process, now, for `purpose`.
+  static StateLockHolder current(std::string purpose);
+  // As a lock record stores it: {"purpose", "pid", "host", "since"}.
+  nlohmann::json to_json() const;
+  // From such a record; purpose is empty when `record` is not one.
+  static StateLockHolder from_json(const nlohmann::json &record);
+  // True when the holder ran on this host and its process is gone: a lock it left behind is
+  // free at once, whatever its lease says.
+  bool dead_on_this_host() const;
 };
+
+// The message of a refusal: "state X is in use by <holder>; only one run at a time ...".
+// `where` says where the lock lives ("its lock is s3://b/k.lock").
+std::string state_in_use_message(const std::string &state, const StateLockHolder &holder,
+                                 const std::string &where);
 
 // Another process holds the state; the message names it and what to do.
 class StateLockedError : public std::runtime_error {

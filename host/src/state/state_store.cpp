@@ -1,25 +1,24 @@
 #include "state/state_store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
-#include <system_error>
 
-#include "process/fd_io.h"
+#include "state/file_state_store.h"
+#include "state/postgres_state_store.h"
+#include "state/s3_state_store.h"
 
 namespace chorus::host {
-namespace fs = std::filesystem;
 namespace {
 
-[[noreturn]] void fail(const std::string &what, const fs::path &path) {
-  throw std::system_error(errno, std::generic_category(),
-                          "state file " + path.string() + ": " + what);
+bool starts_with(const std::string &text, const char *prefix) { return text.rfind(prefix, 0) == 0; }
+
+std::string first_set(std::initializer_list<const char *> variables) {
+  for (const char *variable : variables) {
+    const char *value = std::getenv(variable);
+    if (value != nullptr && *value != '\0') return value;
+  }
+  return {};
 }
 
 }  // namespace
@@ -34,67 +33,51 @@ nlohmann::json merge_state(const nlohmann::json &previous, const nlohmann::json 
   return merged;
 }
 
-std::optional<nlohmann::json> StateStore::read() const {
-  std::ifstream in(path_);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
+bool is_state_url(const std::string &location) {
+  return starts_with(location, "s3://") || starts_with(location, "postgresql://") ||
+         starts_with(location, "postgres://");
+}
+
+std::unique_ptr<StateStore> open_state_store(const std::string &location,
+                                             const StateStoreOptions &options) {
+  if (starts_with(location, "s3://")) {
+    StateStoreOptions resolved = options;
+    if (resolved.s3_endpoint.empty()) {
+      resolved.s3_endpoint = first_set({"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"});
+    }
+    if (resolved.s3_region.empty()) {
+      resolved.s3_region = first_set({"AWS_REGION", "AWS_DEFAULT_REGION"});
+    }
+    return open_s3_state_store(location, resolved);
+  }
+  if (starts_with(location, "postgresql://") || starts_with(location, "postgres://")) {
+    return open_postgres_state_store(location, options.state_id);
+  }
+  if (starts_with(location, "file://")) {
+    const std::string path = location.substr(7);
+    if (path.empty() || path[0] != '/') {
+      throw std::runtime_error("state " + location +
+                               ": a file:// URL names an absolute path (file:///srv/s.json)");
+    }
+    return std::make_unique<FileStateStore>(path);
+  }
+  if (location.find("://") != std::string::npos) {
+    throw std::runtime_error("state " + location +
+                             ": not a known kind of state store; use a file path, file:///PATH, "
+                             "s3://BUCKET/KEY or postgresql://USER@HOST:PORT/DB");
+  }
+  return std::make_unique<FileStateStore>(std::filesystem::absolute(location));
+}
+
+std::optional<nlohmann::json> parse_stored_state(const std::string &text,
+                                                 const std::string &location) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return std::nullopt;
   try {
-    return nlohmann::json::parse(text.str());
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception &e) {
-    throw std::runtime_error("state file " + path_.string() + " is not valid JSON (" + e.what() +
+    throw std::runtime_error("state " + location + " is not valid JSON (" + e.what() +
                              "); fix it or remove it with `chorus state clear`");
   }
-}
-
-void StateStore::write(const nlohmann::json &state) const {
-  const fs::path folder = path_.has_parent_path() ? path_.parent_path() : fs::path(".");
-  std::error_code error;
-  fs::create_directories(folder, error);
-  if (error) {
-    throw std::runtime_error("state file " + path_.string() +
-                             ": cannot create its folder: " + error.message());
-  }
-  std::string temp = (folder / ("." + path_.filename().string() + ".XXXXXX")).string();
-  int fd = ::mkstemp(temp.data());
-  if (fd < 0) fail("cannot create a temporary file next to it", path_);
-  try {
-    if (::fchmod(fd, 0600) != 0) fail("cannot set mode 0600", path_);
-    if (!write_all(fd, state.dump(2) + "\n")) fail("cannot write", path_);
-    if (::fsync(fd) != 0) fail("cannot fsync", path_);
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(temp.c_str(), path_.c_str()) != 0) {
-    int saved = errno;
-    ::unlink(temp.c_str());
-    errno = saved;
-    fail("cannot rename the new state into place", path_);
-  }
-  // The rename is durable only once the folder entry is on disk.
-  int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-}
-
-bool StateStore::clear() const {
-  std::error_code error;
-  bool removed = fs::remove(path_, error);
-  if (error) {
-    throw std::runtime_error("state file " + path_.string() +
-                             ": cannot remove: " + error.message());
-  }
-  return removed;
-}
-
-std::unique_ptr<StateLock> StateStore::lock(const std::string &purpose) const {
-  return std::make_unique<FileStateLock>(path_, purpose);
 }
 
 }  // namespace chorus::host

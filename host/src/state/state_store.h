@@ -1,9 +1,10 @@
-// The pipeline's state file: read at start, advanced only from STATE lines the target echoes.
-// Whoever changes it holds its lock first (lock()); reading needs no lock, since a write replaces
-// the file in one rename.
+// Where a pipeline's state lives: read at start, advanced only from STATE lines the target echoes.
+// A store is chosen by the state's location (open_state_store): a local file, an object in S3
+// (s3://bucket/key) or a row of a PostgreSQL table (postgresql://...). Whoever changes a state
+// holds its lock first (lock()); every write replaces the whole state at once, so a reader never
+// sees half of one and a crash at any instant leaves the old state or the new one.
 #pragma once
 
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -19,28 +20,55 @@ nlohmann::json merge_state(const nlohmann::json &previous, const nlohmann::json 
 
 class StateStore {
  public:
-  explicit StateStore(std::filesystem::path path) : path_(std::move(path)) {}
+  StateStore() = default;
+  StateStore(const StateStore &) = delete;
+  StateStore &operator=(const StateStore &) = delete;
+  virtual ~StateStore() = default;
 
-  const std::filesystem::path &path() const { return path_; }
+  // Where the state is, for messages: a path or a URL (never a password).
+  virtual std::string location() const = 0;
 
-  // The stored state, or nullopt when there is no file. Throws std::runtime_error naming the
-  // file when it is not valid JSON.
-  std::optional<nlohmann::json> read() const;
+  // The stored state, or nullopt when there is none. Throws std::runtime_error naming the
+  // location when it is not valid JSON.
+  virtual std::optional<nlohmann::json> read() = 0;
 
-  // Replaces the file atomically: a temporary file in the same folder (mode 0600) is written,
-  // fsynced and renamed over the old one, then the folder is fsynced. A crash at any instant
-  // leaves the old or the new state, never a torn one. Creates the folder when missing.
-  void write(const nlohmann::json &state) const;
+  // Replaces the state atomically. A store whose lock can be lost (a lease) refuses to write
+  // once it is, so that two workers never both advance one state.
+  virtual void write(const nlohmann::json &state) = 0;
 
-  // Removes the file; true when there was one.
-  bool clear() const;
+  // Removes the state; true when there was one.
+  virtual bool clear() = 0;
 
   // Takes the state's lock for `purpose` ("chorus run orders"), without waiting; held until the
-  // returned object is destroyed. Throws StateLockedError naming the holder.
-  std::unique_ptr<StateLock> lock(const std::string &purpose) const;
-
- private:
-  std::filesystem::path path_;
+  // returned object is destroyed, which must happen before the store is. Throws
+  // StateLockedError naming the holder.
+  virtual std::unique_ptr<StateLock> lock(const std::string &purpose) = 0;
 };
+
+// What a location leaves to the pipeline.
+struct StateStoreOptions {
+  // The state's name where the location names only a place: an s3:// prefix ending in '/'
+  // (Meltano's layout, <prefix>/<state_id>/state.json) and a postgresql:// URL without
+  // ?state_id=. The pipeline's name.
+  std::string state_id;
+  // An S3-compatible endpoint ("http://127.0.0.1:9000") and region; empty: AWS_ENDPOINT_URL_S3,
+  // then AWS_ENDPOINT_URL; AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1.
+  std::string s3_endpoint;
+  std::string s3_region;
+};
+
+// A stored state's text as JSON; nullopt for an empty text. Throws naming `location` when it is
+// not JSON.
+std::optional<nlohmann::json> parse_stored_state(const std::string &text,
+                                                 const std::string &location);
+
+// True for a location that is a URL of a remote store (s3://, postgresql://, postgres://).
+bool is_state_url(const std::string &location);
+
+// The store of `location`: "s3://bucket/key", "postgresql://user@host:port/db?state_id=NAME",
+// "file:///path" or a plain path (a file). Throws std::runtime_error naming the location when
+// it is not one of these, or a store cannot be reached.
+std::unique_ptr<StateStore> open_state_store(const std::string &location,
+                                             const StateStoreOptions &options);
 
 }  // namespace chorus::host

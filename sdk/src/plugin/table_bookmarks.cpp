@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "chorus/plugin/errors.h"
 #include "chorus/plugin/tap_settings.h"
 
 namespace chorus {
@@ -82,14 +83,53 @@ bool full_table_in_progress(const nlohmann::json &bookmark) {
          !bookmark["last_pk_fetched"].is_null();
 }
 
+const Setting<nlohmann::json> kTablePartition = Setting<nlohmann::json>(
+    "partition",
+    "Set by `chorus run --partition K/N` (and --finalize): {\"index\": K, \"count\": N, "
+    "\"version\": V} reads slice K of N of every FULL_TABLE stream under the shared version V; "
+    "{\"count\": N, \"version\": V, \"finalize\": true} writes each stream's "
+    "ACTIVATE_VERSION once all slices are done.");
+
+std::string TablePartition::describe() const {
+  return "slice " + std::to_string(index) + " of " + std::to_string(count);
+}
+
+TablePartition table_partition(const nlohmann::json &config, const std::string &plugin) {
+  const nlohmann::json value = kTablePartition.read(config);
+  TablePartition partition;
+  if (value.empty()) return partition;
+  auto integer = [&](const char *name) -> std::int64_t {
+    if (!value.contains(name) || !value[name].is_number_integer()) {
+      throw ConfigError(plugin + ": setting partition: \"" + name + "\" must be an integer, got " +
+                        value.dump());
+    }
+    return value[name].get<std::int64_t>();
+  };
+  partition.count = static_cast<int>(integer("count"));
+  partition.version = integer("version");
+  partition.finalize = value.value("finalize", false);
+  if (!partition.finalize) partition.index = static_cast<int>(integer("index"));
+  if (partition.count < 1 || partition.version <= 0 ||
+      (!partition.finalize && (partition.index < 1 || partition.index > partition.count))) {
+    throw ConfigError(plugin + ": setting partition " + value.dump() +
+                      ": index must be 1..count, count at least 1 and version positive");
+  }
+  return partition;
+}
+
 FullTableBookmark::FullTableBookmark(StreamSync &sync, std::string stream, nlohmann::json bookmark,
                                      const std::string &plugin, std::vector<std::string> keys,
-                                     std::uint64_t state_every)
+                                     std::uint64_t state_every, const TablePartition &partition)
     : sync_(sync),
       stream_(std::move(stream)),
       bookmark_(bookmark.is_object() ? std::move(bookmark) : nlohmann::json::object()),
       keys_(std::move(keys)),
-      state_every_(state_every) {
+      state_every_(state_every),
+      slice_(partition.active()) {
+  if (slice_ && bookmark_.value("version", std::int64_t{0}) != partition.version) {
+    // A bookmark of an earlier partitioned sync: this one starts from the first row.
+    bookmark_ = nlohmann::json::object();
+  }
   if (full_table_in_progress(bookmark_)) {
     const nlohmann::json &last = bookmark_["last_pk_fetched"];
     bool fits = !keys_.empty() && last.is_object() && last.size() == keys_.size() &&
@@ -106,14 +146,17 @@ FullTableBookmark::FullTableBookmark(StreamSync &sync, std::string stream, nlohm
                            "; the full-table sync starts again from the first row");
     }
   }
-  version_ = resume_after_ ? bookmark_["version"].get<std::int64_t>()
-                           : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
+  version_ = slice_          ? partition.version
+             : resume_after_ ? bookmark_["version"].get<std::int64_t>()
+                             : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
 }
 
 void FullTableBookmark::begin() {
-  if (!bookmark_.contains("version")) sync_.out().write_activate_version(stream_, version_);
+  if (!slice_ && !bookmark_.contains("version")) {
+    sync_.out().write_activate_version(stream_, version_);
+  }
   bookmark_["version"] = version_;
 }
 
@@ -126,7 +169,7 @@ void FullTableBookmark::row_written(const std::function<nlohmann::json()> &last_
 }
 
 void FullTableBookmark::finish() {
-  sync_.out().write_activate_version(stream_, version_);
+  if (!slice_) sync_.out().write_activate_version(stream_, version_);
   // Null rather than absent: the host (like Meltano) merges a stream's new bookmark into the
   // stored one key by key, so a key left out would keep its old value.
   if (bookmark_.contains("last_pk_fetched")) bookmark_["last_pk_fetched"] = nullptr;

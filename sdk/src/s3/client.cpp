@@ -283,13 +283,7 @@ Client::Response Client::perform(const Request &request, int max_retries) {
 
 void Client::put_object(std::string_view key, std::string_view body,
                         std::string_view content_type) {
-  Request request;
-  request.method = "PUT";
-  request.operation = "PutObject";
-  request.key = key;
-  request.body = body;
-  request.headers.emplace_back("content-type", std::string(content_type));
-  perform(request);
+  put_object_if(key, body, PutCondition{}, content_type);
 }
 
 std::string Client::get_object(std::string_view key) {
@@ -297,6 +291,34 @@ std::string Client::get_object(std::string_view key) {
   request.operation = "GetObject";
   request.key = key;
   return perform(request).body;
+}
+
+std::string Client::put_object_if(std::string_view key, std::string_view body,
+                                  const PutCondition &condition, std::string_view content_type) {
+  Request request;
+  request.method = "PUT";
+  request.operation = "PutObject";
+  request.key = key;
+  request.body = body;
+  request.headers.emplace_back("content-type", std::string(content_type));
+  if (condition.only_if_absent) request.headers.emplace_back("if-none-match", "*");
+  if (!condition.only_if_etag.empty()) {
+    request.headers.emplace_back("if-match", condition.only_if_etag);
+  }
+  return perform(request).etag;
+}
+
+std::optional<ObjectVersion> Client::get_object_version(std::string_view key) {
+  Request request;
+  request.operation = "GetObject";
+  request.key = key;
+  try {
+    Response response = perform(request);
+    return ObjectVersion{std::move(response.body), std::move(response.etag)};
+  } catch (const S3Error &error) {
+    if (error.status() == 404) return std::nullopt;
+    throw;
+  }
 }
 
 std::optional<ObjectInfo> Client::head_object(std::string_view key) {

@@ -53,6 +53,25 @@ void write_table_schema(StreamSync &sync, const std::string &stream, nlohmann::j
                         const std::vector<std::string> &key_properties,
                         const std::vector<std::string> &column_order);
 
+// "partition" of a database tap that can split its FULL_TABLE streams, which `chorus run
+// --partition K/N` sets: {"index": K, "count": N, "version": V} reads slice K (1..N) of every
+// selected FULL_TABLE stream, its records under the version V that every slice shares, with no
+// ACTIVATE_VERSION (the slices of one sync must not retire each other's rows);
+// {"count": N, "version": V, "finalize": true} reads no rows and writes each stream's
+// ACTIVATE_VERSION V, once every slice is done. Absent: an ordinary sync.
+struct TablePartition {
+  int index = 0;
+  int count = 0;  // 0: not partitioned
+  std::int64_t version = 0;
+  bool finalize = false;
+  bool active() const { return count > 0; }
+  // "slice 2 of 4"
+  std::string describe() const;
+};
+extern const Setting<nlohmann::json> kTablePartition;
+// Reads and checks the setting; throws ConfigError naming `plugin` when it is malformed.
+TablePartition table_partition(const nlohmann::json &config, const std::string &plugin);
+
 // FULL_TABLE: with a primary key the rows come in key order and every `state_every` rows a
 // STATE carries {"version", "last_pk_fetched": {key: text}}; a resumed run reads the rows after
 // that key under the same version, so the target's clean-up of older versions
@@ -63,9 +82,11 @@ class FullTableBookmark {
  public:
   // `bookmark`: the stream's bookmark to start from (null: none). `stream` is the name its
   // records carry; `plugin` names messages.
+  // A slice of a partitioned sync (`partition` active) takes its version from it, resumes
+  // only a bookmark of that version, and writes no ACTIVATE_VERSION.
   FullTableBookmark(StreamSync &sync, std::string stream, nlohmann::json bookmark,
                     const std::string &plugin, std::vector<std::string> keys,
-                    std::uint64_t state_every);
+                    std::uint64_t state_every, const TablePartition &partition = {});
 
   // The last keys of an interrupted sync ({key: text}, every key present) to read after, or
   // nullopt to read from the first row. A last_pk_fetched that does not fit the keys is warned
@@ -90,6 +111,7 @@ class FullTableBookmark {
   std::uint64_t since_state_ = 0;
   std::optional<nlohmann::json> resume_after_;
   std::int64_t version_ = 0;
+  bool slice_ = false;
 };
 
 // True while a full-table sync (or a LOG_BASED stream's initial copy) is unfinished.

@@ -73,6 +73,21 @@ struct ObjectInfo {
   std::string etag;
 };
 
+// The condition of a conditional PUT (S3's conditional writes): create only when the key is
+// absent (If-None-Match: *), or replace only the version with this ETag (If-Match). A server
+// that does not support conditional writes (s3rver) ignores both and writes unconditionally, so
+// a caller that relies on them reads the object back to see whose write won.
+struct PutCondition {
+  bool only_if_absent = false;
+  std::string only_if_etag;
+};
+
+// An object's bytes and the ETag of that version.
+struct ObjectVersion {
+  std::string body;
+  std::string etag;
+};
+
 // A part of a multipart upload as UploadPart acknowledged it.
 struct UploadedPart {
   std::string etag;
@@ -104,6 +119,14 @@ class Client {
   void put_object(std::string_view key, std::string_view body,
                   std::string_view content_type = "application/octet-stream");
   std::string get_object(std::string_view key);
+  // A PUT under `condition`; returns the new version's ETag. A condition that does not hold is
+  // an S3Error with status 412 (PreconditionFailed), or 409 (ConditionalRequestConflict) while
+  // another conditional write of the key is in flight. Neither is retried.
+  std::string put_object_if(std::string_view key, std::string_view body,
+                            const PutCondition &condition,
+                            std::string_view content_type = "application/json");
+  // GET with the ETag, or nullopt when there is no such object.
+  std::optional<ObjectVersion> get_object_version(std::string_view key);
   // HEAD: the object's size and ETag, or nullopt when there is no such object.
   std::optional<ObjectInfo> head_object(std::string_view key);
   void delete_object(std::string_view key);

@@ -1,0 +1,248 @@
+#include "state/s3_state_store.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "chorus/s3/client.h"
+#include "chorus/s3/credentials.h"
+#include "log.h"
+
+namespace chorus::host {
+namespace {
+
+std::string random_token() {
+  std::random_device device;
+  std::mt19937_64 random(static_cast<std::uint64_t>(device()) << 32 ^ device());
+  char text[33];
+  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                static_cast<unsigned long long>(random()));
+  return text;
+}
+
+long long unix_now() { return static_cast<long long>(std::time(nullptr)); }
+
+bool is_condition_failure(const s3::S3Error &error) {
+  return error.status() == 412 || error.status() == 409;
+}
+
+// The lease object of one state, held from construction to destruction.
+class S3StateLock final : public StateLock {
+ public:
+  S3StateLock(const s3::ClientConfig &config, std::string lock_key, std::string state_url,
+              std::string purpose)
+      : client_(config),
+        renewer_client_(config),
+        key_(std::move(lock_key)),
+        state_url_(std::move(state_url)),
+        holder_(StateLockHolder::current(std::move(purpose))),
+        token_(random_token()) {
+    acquire();
+    renewer_ = std::thread([this] { renew_until_released(); });
+  }
+
+  ~S3StateLock() override {
+    {
+      std::lock_guard guard(mutex_);
+      releasing_ = true;
+    }
+    wake_.notify_all();
+    renewer_.join();
+    try {
+      if (still_ours(client_)) client_.delete_object(key_);
+    } catch (const std::exception &error) {
+      log_warn("state " + state_url_ + ": cannot remove its lock " + lock_url() + " (" +
+               error.what() + "); its lease runs out by itself");
+    }
+  }
+
+  // Throws unless the lock object still carries this holder's token.
+  void check_held() {
+    std::lock_guard guard(mutex_);
+    if (!lost_ && still_ours(client_)) return;
+    lost_ = true;
+    throw std::runtime_error("state " + state_url_ + ": this run lost its lock " + lock_url() +
+                             " (its lease ran out and another worker took it); the state was "
+                             "not written, so the other worker's state stands");
+  }
+
+ private:
+  std::string lock_url() const { return "s3://" + client_.config().bucket + "/" + key_; }
+
+  std::string record() const {
+    nlohmann::json record = holder_.to_json();
+    record["token"] = token_;
+    record["expires_at"] = unix_now() + kStateLeaseSeconds;
+    return record.dump() + "\n";
+  }
+
+  [[noreturn]] void refuse(const nlohmann::json &found) {
+    StateLockHolder holder = StateLockHolder::from_json(found);
+    std::string where = "its lock is " + lock_url();
+    if (found.is_object() && found.contains("expires_at") && found["expires_at"].is_number()) {
+      where += ", whose lease runs out within " +
+               std::to_string(std::max(0LL, found["expires_at"].get<long long>() - unix_now())) +
+               " s unless renewed";
+    }
+    std::string message = state_in_use_message(state_url_, holder, where);
+    throw StateLockedError(message, std::move(holder));
+  }
+
+  bool still_ours(s3::Client &client) {
+    auto current = client.get_object_version(key_);
+    if (!current) return false;
+    auto found = nlohmann::json::parse(current->body, nullptr, false);
+    if (!found.is_object() || found.value("token", std::string()) != token_) return false;
+    etag_ = current->etag;
+    return true;
+  }
+
+  void acquire() {
+    s3::PutCondition condition;
+    condition.only_if_absent = true;
+    if (auto existing = client_.get_object_version(key_)) {
+      auto found = nlohmann::json::parse(existing->body, nullptr, false);
+      const long long expires =
+          found.is_object() && found.contains("expires_at") && found["expires_at"].is_number()
+              ? found["expires_at"].get<long long>()
+              : 0;
+      StateLockHolder left = StateLockHolder::from_json(found);
+      if (expires > unix_now() && !left.dead_on_this_host()) refuse(found);
+      log_warn("state " + state_url_ + ": taking over the lock left by " +
+               (left.purpose.empty() ? std::string("an unknown holder") : left.describe()) +
+               ", which ended without releasing it (killed, crashed or its lease ran out); the "
+               "state it stored last is kept");
+      condition.only_if_absent = false;
+      condition.only_if_etag = existing->etag;
+    }
+    try {
+      etag_ = client_.put_object_if(key_, record(), condition);
+    } catch (const s3::S3Error &error) {
+      if (!is_condition_failure(error)) throw;
+      auto winner = client_.get_object_version(key_);
+      refuse(winner ? nlohmann::json::parse(winner->body, nullptr, false) : nlohmann::json());
+    }
+    // Whose write won, on a server that ignored the condition.
+    if (!still_ours(client_)) {
+      auto winner = client_.get_object_version(key_);
+      refuse(winner ? nlohmann::json::parse(winner->body, nullptr, false) : nlohmann::json());
+    }
+  }
+
+  void renew_until_released() {
+    std::unique_lock guard(mutex_);
+    while (!releasing_) {
+      wake_.wait_for(guard, std::chrono::seconds(kStateLeaseSeconds / 3));
+      if (releasing_ || lost_) break;
+      try {
+        if (!still_ours(renewer_client_)) {
+          lost_ = true;
+          log_warn("state " + state_url_ + ": lock " + lock_url() + " no longer carries this " +
+                   "run's token; the run will not write the state again");
+          break;
+        }
+        s3::PutCondition condition;
+        condition.only_if_etag = etag_;
+        etag_ = renewer_client_.put_object_if(key_, record(), condition);
+      } catch (const std::exception &error) {
+        // The next renewal tries again; a lease that runs out meanwhile is caught by
+        // check_held() before the next state write.
+        log_warn("state " + state_url_ + ": cannot renew the lease of " + lock_url() + " (" +
+                 error.what() + ")");
+      }
+    }
+  }
+
+  s3::Client client_;          // the caller's thread
+  s3::Client renewer_client_;  // the renewal thread (a Client is not thread-safe)
+  std::string key_;
+  std::string state_url_;
+  StateLockHolder holder_;
+  std::string token_;
+  std::string etag_;
+  std::atomic<bool> lost_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool releasing_ = false;
+  std::thread renewer_;
+};
+
+class S3StateStore final : public StateStore {
+ public:
+  S3StateStore(s3::ClientConfig config, std::string key)
+      : client_(config), config_(std::move(config)), key_(std::move(key)) {}
+
+  std::string location() const override { return client_.object_url(key_); }
+
+  std::optional<nlohmann::json> read() override {
+    auto object = client_.get_object_version(key_);
+    if (!object) return std::nullopt;
+    return parse_stored_state(object->body, location());
+  }
+
+  void write(const nlohmann::json &state) override {
+    if (lock_ != nullptr) lock_->check_held();
+    client_.put_object(key_, state.dump(2) + "\n", "application/json");
+  }
+
+  bool clear() override {
+    if (!client_.head_object(key_)) return false;
+    client_.delete_object(key_);
+    return true;
+  }
+
+  std::unique_ptr<StateLock> lock(const std::string &purpose) override {
+    auto lock = std::make_unique<S3StateLock>(config_, key_ + ".lock", location(), purpose);
+    lock_ = lock.get();
+    return std::make_unique<Handle>(std::move(lock), &lock_);
+  }
+
+ private:
+  // Forgets the lock in the store when it is released.
+  class Handle final : public StateLock {
+   public:
+    Handle(std::unique_ptr<S3StateLock> lock, S3StateLock **slot)
+        : lock_(std::move(lock)), slot_(slot) {}
+    ~Handle() override { *slot_ = nullptr; }
+
+   private:
+    std::unique_ptr<S3StateLock> lock_;
+    S3StateLock **slot_;
+  };
+
+  s3::Client client_;
+  s3::ClientConfig config_;
+  std::string key_;
+  S3StateLock *lock_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<StateStore> open_s3_state_store(const std::string &url,
+                                                const StateStoreOptions &options) {
+  const std::string rest = url.substr(5);  // after s3://
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos || slash == 0 ||
+      (slash + 1 == rest.size() && options.state_id.empty())) {
+    throw std::runtime_error("state " + url +
+                             ": an S3 state is s3://BUCKET/KEY (s3://etl/chorus/orders.json), or "
+                             "s3://BUCKET/PREFIX/ for PREFIX/<name>/state.json");
+  }
+  std::string key = rest.substr(slash + 1);
+  if (key.empty() || key.back() == '/') key += options.state_id + "/state.json";
+  s3::ClientConfig config;
+  config.bucket = rest.substr(0, slash);
+  if (!options.s3_region.empty()) config.region = options.s3_region;
+  config.endpoint = options.s3_endpoint;
+  config.credentials = s3::resolve_credentials({});
+  config.max_retries = 3;
+  config.request_timeout_ms = 60000;
+  return std::make_unique<S3StateStore>(std::move(config), std::move(key));
+}
+
+}  // namespace chorus::host
