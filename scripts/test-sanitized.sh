@@ -14,7 +14,9 @@ ninja -C "$build"
 "$repo/scripts/test-services.sh" start
 . "${CHORUS_SERVICES_ENV:-$repo/build/services/env}"
 export CHORUS_REQUIRE_SERVICES=1
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+# handle_segv=0: a plugin that crashes must die of its signal, as the host reports it (the
+# crash fixtures' tests check that report).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1:handle_segv=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd "$build" && ctest --output-on-failure --no-tests=error -j "$(nproc)" -L 'unit|e2e' "$@")
 "$repo/scripts/fuzz.sh" "$build"

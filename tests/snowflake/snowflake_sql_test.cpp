@@ -1,6 +1,7 @@
 // target-snowflake's SQL text and key-pair JWT, without a server.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "../sql/type_of.h"
@@ -25,10 +26,11 @@ std::string decode_part(const std::string &part) {
   static const std::string alphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  int bits = 0, value = 0;
+  int bits = 0;
+  std::uint32_t value = 0;  // unsigned: the bits shifted out at the top are meant to drop
   for (char c : text) {
     if (c == '=') break;
-    value = (value << 6) | static_cast<int>(alphabet.find(c));
+    value = (value << 6) | static_cast<std::uint32_t>(alphabet.find(c));
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
