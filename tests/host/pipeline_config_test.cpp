@@ -60,6 +60,11 @@ TEST_CASE("yaml_to_json refuses aliases that expand into a huge tree instead of 
                     doctest::Contains("YAML aliases"));
 }
 
+TEST_CASE("yaml_to_json refuses an alias inside the node it names instead of recursing") {
+  CHECK_THROWS_WITH(yaml_to_json(YAML::Load("b: &b [x, *b]\n"), fake_env({})),
+                    doctest::Contains("a YAML alias inside the node it names"));
+}
+
 TEST_CASE("a pipeline file gives members, config and a state path relative to the file") {
   TempDir dir;
   std::ofstream(dir.path() / "orders.yml") << R"(

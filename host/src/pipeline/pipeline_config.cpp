@@ -125,12 +125,19 @@ namespace {
 // YAML aliases let a few lines name a tree that is exponentially large once expanded (the
 // "billion laughs"); a pipeline never needs more than a small fraction of this many values.
 constexpr std::size_t kMaxPipelineValues = 100000;
+// An alias inside the node it names (`&a [x, *a]`) makes a cycle: without a depth limit its
+// expansion would exhaust the stack long before the value budget.
+constexpr std::size_t kMaxPipelineDepth = 64;
 
 nlohmann::json yaml_to_json_within(const YAML::Node &node, const EnvironmentLookup &lookup,
-                                   std::size_t &values_left) {
+                                   std::size_t &values_left, std::size_t depth) {
   if (values_left == 0) {
     throw std::runtime_error("holds more than " + std::to_string(kMaxPipelineValues) +
                              " values once its YAML aliases are expanded; refused");
+  }
+  if (depth > kMaxPipelineDepth) {
+    throw std::runtime_error("nests deeper than " + std::to_string(kMaxPipelineDepth) +
+                             " levels (a YAML alias inside the node it names?); refused");
   }
   --values_left;
   switch (node.Type()) {
@@ -138,13 +145,15 @@ nlohmann::json yaml_to_json_within(const YAML::Node &node, const EnvironmentLook
       nlohmann::json object = nlohmann::json::object();
       for (const auto &entry : node) {
         object[entry.first.as<std::string>()] =
-            yaml_to_json_within(entry.second, lookup, values_left);
+            yaml_to_json_within(entry.second, lookup, values_left, depth + 1);
       }
       return object;
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json array = nlohmann::json::array();
-      for (const auto &item : node) array.push_back(yaml_to_json_within(item, lookup, values_left));
+      for (const auto &item : node) {
+        array.push_back(yaml_to_json_within(item, lookup, values_left, depth + 1));
+      }
       return array;
     }
     case YAML::NodeType::Scalar: {
@@ -164,7 +173,7 @@ nlohmann::json yaml_to_json_within(const YAML::Node &node, const EnvironmentLook
 
 nlohmann::json yaml_to_json(const YAML::Node &node, const EnvironmentLookup &lookup) {
   std::size_t values_left = kMaxPipelineValues;
-  return yaml_to_json_within(node, lookup, values_left);
+  return yaml_to_json_within(node, lookup, values_left, 0);
 }
 
 PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &lookup) {

@@ -111,8 +111,8 @@ ParsedUrl parse_url(const std::string &url, const std::string &shown) {
 // The session advisory lock of one state on the store's connection.
 class PostgresStateLock final : public StateLock {
  public:
-  PostgresStateLock(pg::Connection &connection, std::string state_id, std::string location,
-                    std::string purpose)
+  PostgresStateLock(pg::Connection &connection, const std::string &state_id,
+                    const std::string &location, std::string purpose)
       : connection_(connection), id_(connection.literal(state_id)) {
     const auto got =
         connection_.query("SELECT pg_try_advisory_lock(hashtextextended(" + id_ + ", 0))");

@@ -29,9 +29,7 @@ std::string_view kind_name(Kind kind) {
     case Kind::List:
       return "list";
     case Kind::Json:
-      return "dict";
     case Kind::Record:
-      return "dict";
     case Kind::Config:
       return "dict";
   }
