@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The second compiler and the sanitizers: builds the whole tree with Clang (warnings are errors
 # there too) under AddressSanitizer + UndefinedBehaviorSanitizer into build/asan, runs the unit
-# and end-to-end tests in it, then runs every fuzz target for CHORUS_FUZZ_SECONDS (default 60).
+# and end-to-end tests in it, then every fuzz target with scripts/fuzz.sh (20000 inputs from a
+# fixed seed each, at most 60 s).
 # Extra arguments go to ctest. CI runs it after scripts/test.sh.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)

@@ -182,6 +182,8 @@ TEST_CASE("each protocol error names the line it is on") {
       {"record not an object", R"({"type":"RECORD","stream":"s","record":[]})",
        "no \"record\" object"},
       {"malformed STATE", R"({"type":"STATE","value":{)", "malformed JSON"},
+      {"STATE number beyond a double", R"({"type":"STATE","value":{"a":1e999}})",
+       "beyond the range of a double"},
   };
   for (const Case &c : cases) {
     const std::string name = c.name;

@@ -202,6 +202,13 @@ void MessageReader::Impl::parse(std::string_view line, Message &message) {
                         "malformed JSON at byte " + std::to_string(error.byte) + " (" +
                             (reason == std::string::npos ? what : what.substr(reason + 2)) +
                             "); every line must be one JSON object");
+  } catch (const nlohmann::json::out_of_range &error) {
+    // A number no double holds (1e999) in a SCHEMA or STATE: refused, never rounded to inf.
+    const std::string what = error.what();
+    const std::size_t reason = what.find("] ");
+    throw ProtocolError(line_number,
+                        (reason == std::string::npos ? what : what.substr(reason + 2)) +
+                            ": a number beyond the range of a double");
   }
 }
 
