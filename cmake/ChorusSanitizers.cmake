@@ -15,9 +15,9 @@ else()
   message(FATAL_ERROR "CHORUS_SANITIZE must be empty, address or thread, not '${CHORUS_SANITIZE}'")
 endif()
 add_compile_options(${chorus_sanitizer_flags})
-add_link_options(${chorus_sanitizer_flags})
-# An installed sanitized SDK carries these to the plugins built against it (its objects call
-# the sanitizer runtime); sdk/CMakeLists.txt puts them on the core library's link interface.
+# Every target links with these; an installed sanitized SDK also carries them to the plugins
+# built against it (its objects call the sanitizer runtime): sdk/CMakeLists.txt puts them on the
+# core library's link interface.
 set(CHORUS_SANITIZER_LINK_OPTIONS ${chorus_sanitizer_flags})
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   # Clang links its sanitizer runtime statically into executables only, which leaves plugins
@@ -27,6 +27,6 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
     COMMAND "${CMAKE_CXX_COMPILER}" -print-file-name=libclang_rt.${chorus_sanitizer_runtime}-${CMAKE_SYSTEM_PROCESSOR}.so
     OUTPUT_VARIABLE chorus_sanitizer_library OUTPUT_STRIP_TRAILING_WHITESPACE)
   get_filename_component(chorus_sanitizer_dir "${chorus_sanitizer_library}" DIRECTORY)
-  add_link_options(-shared-libsan "LINKER:-rpath,${chorus_sanitizer_dir}")
   list(APPEND CHORUS_SANITIZER_LINK_OPTIONS -shared-libsan "LINKER:-rpath,${chorus_sanitizer_dir}")
 endif()
+add_link_options(${CHORUS_SANITIZER_LINK_OPTIONS})
