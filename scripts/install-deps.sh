@@ -10,7 +10,7 @@ packages=(
   libpqxx-dev libspdlog-dev doctest-dev libssl-dev zlib1g-dev libzstd-dev libsqlite3-dev
   libyaml-cpp-dev libcli11-dev libmariadb-dev
   postgresql postgresql-15-wal2json postgresql-client mariadb-server mariadb-client
-  sqlite3 zstd gzip time python3 python3-yaml curl ca-certificates procps openssl
+  sqlite3 zstd gzip time python3 python3-yaml yamllint curl ca-certificates procps openssl
 )
 # s3rver (the S3-compatible test server) runs on Node.js; keep a Node.js the machine already has.
 command -v node >/dev/null || packages+=(nodejs)
