@@ -18,12 +18,10 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "airflow_standin"))
 
-problems = []
+from problems import Problems
 
-
-def expect(condition, text):
-    if not condition:
-        problems.append(text)
+problems = Problems()
+expect = problems.expect
 
 
 def build(dag_file, slices):
@@ -37,7 +35,7 @@ def build(dag_file, slices):
 def check_graph(dag_file, slices):
     dags = build(dag_file, slices)
     if len(dags) != 1:
-        problems.append(f"N={slices}: {len(dags)} DAGs at module level, expected one")
+        problems.add(f"N={slices}: {len(dags)} DAGs at module level, expected one")
         return
     tasks = dags[0].tasks
     partition = re.compile(r"chorus run --pipeline \S+ --partition (\d+)/(\d+)$")
@@ -66,14 +64,10 @@ def main():
         check_graph(dag_file, slices)
     try:
         build(dag_file, 0)
-        problems.append("N=0 was accepted")
+        problems.add("N=0 was accepted")
     except ValueError:
         pass
-    for line in problems:
-        print(f"FAIL: {line}", file=sys.stderr)
-    if problems:
-        sys.exit(1)
-    print("the Airflow DAG builds the expected task graph for N = 1..4")
+    problems.report("the Airflow DAG builds the expected task graph for N = 1..4")
 
 
 if __name__ == "__main__":

@@ -28,13 +28,10 @@ import shutil
 import subprocess
 import sys
 
-problems = []
+from problems import Problems
 
-
-def expect(condition, text):
-    if not condition:
-        problems.append(text)
-    return condition
+problems = Problems()
+expect = problems.expect
 
 
 def instructions(path):
@@ -96,7 +93,7 @@ def check_commands(stage, repository, program):
         if keyword != "RUN":
             continue
         if text.startswith("["):
-            problems.append(f"RUN {text}: the exec form is not checked; use the shell form")
+            problems.add(f"RUN {text}: the exec form is not checked; use the shell form")
             continue
         for words in simple_commands(text):
             command = words[0]
@@ -243,13 +240,12 @@ def check_install(runtime_stage, build_stage, build_folder, scratch):
     return installed
 
 
-def main():
-    containerfile, repository, build_folder, program, scratch = sys.argv[1:6]
+def check(containerfile, repository, build_folder, program, scratch):
     found = stages(containerfile)
     for stage in found:
         expect(stage["image"] == "debian:12", f"stage {stage['name']} starts from {stage['image']}, not debian:12")
     if not expect(len(found) == 2 and found[0]["name"], "expected a named build stage, then the runtime stage"):
-        return report()
+        return
     build_stage, runtime_stage = found
     build_runs = " ".join(text for keyword, text in build_stage["steps"] if keyword == "RUN")
     for step in ("scripts/install-deps.sh", "scripts/build.sh", "cmake --install"):
@@ -273,15 +269,11 @@ def main():
         for plugin in installed:
             expect(f"plugins/{plugin}.so" in build_rules,
                    f"the tree the build stage copies does not build {plugin}, which this repository installs")
-    return report()
 
 
-def report():
-    for line in problems:
-        print(f"FAIL: {line}", file=sys.stderr)
-    if problems:
-        sys.exit(1)
-    print("the Containerfile passes every offline check")
+def main():
+    check(*sys.argv[1:6])
+    problems.report("the Containerfile passes every offline check")
 
 
 if __name__ == "__main__":

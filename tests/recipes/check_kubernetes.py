@@ -14,7 +14,9 @@ import sys
 
 import yaml
 
-problems = []
+from problems import Problems
+
+problems = Problems()
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
@@ -25,13 +27,11 @@ PIPELINE_VARIABLE = re.compile(r"\$\{([^}:]+)(:-[^}]*)?\}")
 
 
 def problem(where, text):
-    problems.append(f"{where}: {text}")
+    problems.add(f"{where}: {text}")
 
 
 def expect(condition, where, text):
-    if not condition:
-        problem(where, text)
-    return condition
+    return problems.expect(condition, f"{where}: {text}")
 
 
 def load(path):
@@ -182,11 +182,7 @@ def main():
         for key in secret:
             # AWS_* are read by the S3 client of the state store, not by the pipeline file.
             expect(key in read or key.startswith("AWS_"), secret_path, f"{key} is read by nothing")
-    for line in problems:
-        print(f"FAIL: {line}", file=sys.stderr)
-    if problems:
-        sys.exit(1)
-    print("the Kubernetes manifests pass every check")
+    problems.report("the Kubernetes manifests pass every check")
 
 
 if __name__ == "__main__":
