@@ -11,7 +11,8 @@ most `parallelism` at a time, an Indexed Job's with JOB_COMPLETION_INDEX 0..N-1.
 its container's command + args after Kubernetes' own `$(VAR)` expansion, with the environment
 the manifest gives it (env, and envFrom the Secret, whose values are the site's), and the
 ConfigMap mounted where the manifest mounts it: a local folder stands in for the mount path,
-so that path is replaced by the folder's in the command and the environment. Nothing else of
+so that path is replaced by the folder's in the command and the environment (and a pod that
+writes into it fails the run: the volume is read-only in Kubernetes). Nothing else of
 this machine's environment reaches a pod but PATH (with the chorus program first), HOME,
 TMPDIR and CHORUS_PLUGIN_PATH (where the build's plugins are; the image has them installed).
 
@@ -131,7 +132,7 @@ def kubernetes_pods(job_file, secrets, configmaps, scratch):
         fail(f"{job_file}: one container per pod is run here")
     container = pod["containers"][0]
     volumes = {volume["name"]: volume for volume in pod.get("volumes") or []}
-    mounts = {}
+    mounts, mounted_configmaps = {}, {}
     for mount in container.get("volumeMounts") or []:
         configmap = (volumes[mount["name"]].get("configMap") or {}).get("name")
         if configmap not in configmaps:
@@ -140,6 +141,7 @@ def kubernetes_pods(job_file, secrets, configmaps, scratch):
         for key, source in configmaps[configmap].items():
             shutil.copyfile(source, os.path.join(folder, key))
         mounts[mount["mountPath"]] = folder
+        mounted_configmaps[mount["mountPath"]] = configmap
     base = {key: os.environ[key] for key in PASSED_THROUGH if key in os.environ}
     base["PATH"] = program_path()
     completions = spec.get("completions", 1)
@@ -155,7 +157,17 @@ def kubernetes_pods(job_file, secrets, configmaps, scratch):
             fail(f"{job_file}: the container has no command (the image's default is not run here)")
         name = f"{job['metadata']['name']}-{index}"
         pods.append((name, argv, {**base, **env}, tempfile.mkdtemp(prefix="pod-", dir=scratch)))
-    return pods, spec.get("parallelism", 1)
+    return pods, spec.get("parallelism", 1), mounts, mounted_configmaps
+
+
+def check_mounts_unchanged(job_file, mounts, configmaps, configmap_of):
+    """A ConfigMap volume is read-only in a pod: a run that wrote next to its pipeline file
+    (a state file, a lock, a temporary file) would fail there, so it fails here too."""
+    for mount_path, folder in mounts.items():
+        expected = configmaps[configmap_of[mount_path]]
+        if sorted(os.listdir(folder)) != sorted(expected):
+            fail(f"{job_file}: the pods wrote into {mount_path}, a read-only ConfigMap volume: "
+                 f"{sorted(set(os.listdir(folder)) - set(expected))}")
 
 
 def run_kubernetes(arguments, site, logs, scratch):
@@ -166,11 +178,12 @@ def run_kubernetes(arguments, site, logs, scratch):
         configmap, _, source = entry.partition("=")
         configmaps.setdefault(configmap, {})[os.path.basename(source)] = source
     for job_file in arguments.job:
-        pods, parallelism = kubernetes_pods(job_file, secrets, configmaps, scratch)
+        pods, parallelism, mounts, mounted_configmaps = kubernetes_pods(job_file, secrets, configmaps, scratch)
         for first in range(0, len(pods), parallelism):
             failed = run_wave(pods[first:first + parallelism], logs)
             if failed:
                 fail(f"{job_file}: pods failed: {failed}")
+        check_mounts_unchanged(job_file, mounts, configmaps, mounted_configmaps)
 
 
 def load_dag(dag_file):

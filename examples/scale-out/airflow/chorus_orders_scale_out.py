@@ -15,8 +15,12 @@ import os
 import shlex
 from datetime import datetime, timedelta
 
-from airflow import DAG
-from airflow.operators.bash import BashOperator
+try:  # Airflow 3
+    from airflow.providers.standard.operators.bash import BashOperator
+    from airflow.sdk import DAG
+except ImportError:  # Airflow 2.4 and later
+    from airflow import DAG
+    from airflow.operators.bash import BashOperator
 
 # The pipeline file, deployed next to this DAG file; CHORUS_PIPELINE points elsewhere.
 PIPELINE = os.environ.get(
