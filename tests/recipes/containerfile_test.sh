@@ -26,7 +26,7 @@ broken() {
     "Containerfile.$name" "$repository" "$CHORUS_BUILD_DIR" "$CHORUS" "$name"
 }
 broken packages-and-commands -e 's/ libpq5 / /' -e 's/libsimdjson14/libsimdjson99/' \
-  -e 's|^COPY plugins/ plugins/|COPY mappers/ mappers/|' -e 's|^RUN chorus plugins|RUN chorus plugins \&\& chorus-healthcheck|'
+  -e 's|^COPY plugins/ plugins/|COPY mappers/ mappers/|' -e 's|^RUN find |RUN chorus-healthcheck \&\& find |'
 expect_contains err "the runtime stage lacks libpq5" "a library's package left out is named"
 expect_contains err "runtime package libsimdjson99 is not a Debian package" "a package that does not exist is named"
 expect_contains err "COPY mappers/: no such file or folder" "a COPY of nothing is named"
