@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "chorus/plugin/named_values.h"
 #include "chorus/singer/timestamps.h"
 
 namespace chorus::tap_csv {
@@ -35,6 +36,15 @@ bool read_date(std::string_view text, std::size_t &pos, int &year, int &month, i
          read_digits(text, pos, 2, day) && month >= 1 && month <= 12 && day >= 1 &&
          day <= static_cast<int>(singer::days_in_month(year, static_cast<unsigned>(month)));
 }
+
+// How an error message names what a column holds.
+constexpr Named<ColumnType> kColumnTypeNames[] = {
+    {ColumnType::Integer, "integer"}, {ColumnType::Number, "number"},
+    {ColumnType::Boolean, "boolean"}, {ColumnType::DateTime, "date-time"},
+    {ColumnType::Date, "date"},       {ColumnType::Json, "JSON object or array"},
+    {ColumnType::String, "string"}};
+
+constexpr Named<bool> kBooleanWords[] = {{true, "true"}, {false, "false"}};
 
 }  // namespace
 
@@ -85,25 +95,7 @@ ColumnType column_type_of(const nlohmann::json &property_schema) {
   return ColumnType::String;
 }
 
-std::string_view to_string(ColumnType type) {
-  switch (type) {
-    case ColumnType::Integer:
-      return "integer";
-    case ColumnType::Number:
-      return "number";
-    case ColumnType::Boolean:
-      return "boolean";
-    case ColumnType::DateTime:
-      return "date-time";
-    case ColumnType::Date:
-      return "date";
-    case ColumnType::Json:
-      return "JSON object or array";
-    case ColumnType::String:
-      break;
-  }
-  return "string";
-}
+std::string_view to_string(ColumnType type) { return name_of(kColumnTypeNames, type, "string"); }
 
 bool is_integer_text(std::string_view text) {
   std::size_t pos = 0;
@@ -121,53 +113,10 @@ bool is_integer_text(std::string_view text) {
   return text.substr(pos) <= limit;
 }
 
-bool is_json_number(std::string_view text) {
-  std::size_t pos = 0;
-  const std::size_t size = text.size();
-  if (pos < size && text[pos] == '-') ++pos;
-  if (pos >= size) return false;
-  if (text[pos] == '0') {
-    ++pos;
-  } else if (is_digit(text[pos])) {
-    while (pos < size && is_digit(text[pos])) ++pos;
-  } else {
-    return false;
-  }
-  if (pos < size && text[pos] == '.') {
-    ++pos;
-    std::size_t start = pos;
-    while (pos < size && is_digit(text[pos])) ++pos;
-    if (pos == start) return false;
-  }
-  if (pos < size && (text[pos] == 'e' || text[pos] == 'E')) {
-    ++pos;
-    if (pos < size && (text[pos] == '+' || text[pos] == '-')) ++pos;
-    std::size_t start = pos;
-    while (pos < size && is_digit(text[pos])) ++pos;
-    if (pos == start) return false;
-  }
-  return pos == size;
-}
-
 bool parse_boolean(std::string_view text, bool &value) {
-  auto equals_folded = [&](std::string_view word) {
-    if (text.size() != word.size()) return false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      char c = text[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != word[i]) return false;
-    }
-    return true;
-  };
-  if (equals_folded("true")) {
-    value = true;
-    return true;
-  }
-  if (equals_folded("false")) {
-    value = false;
-    return true;
-  }
-  return false;
+  std::optional<bool> named = value_named_ignoring_case(kBooleanWords, text);
+  if (named) value = *named;
+  return named.has_value();
 }
 
 bool is_date_text(std::string_view text) {

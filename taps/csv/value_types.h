@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "chorus/singer/json_number.h"
+
 namespace chorus::tap_csv {
 
 enum class ColumnType { Integer, Number, Boolean, DateTime, Date, String, Json };
@@ -20,7 +22,7 @@ std::string_view to_string(ColumnType type);
 // -?(0|[1-9][0-9]*) that fits in a signed 64-bit integer.
 bool is_integer_text(std::string_view text);
 // A JSON number (RFC 8259 grammar), so it can be written into a message as is.
-bool is_json_number(std::string_view text);
+using singer::is_json_number;
 // true/false in any letter case.
 bool parse_boolean(std::string_view text, bool &value);
 // YYYY-MM-DD.

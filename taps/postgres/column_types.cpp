@@ -1,6 +1,7 @@
 #include "column_types.h"
 
 #include <cmath>
+#include <string_view>
 
 namespace chorus::tap_postgres {
 
@@ -19,6 +20,21 @@ nlohmann::json typed(const char *type, bool not_null) {
   if (not_null) return {{"type", type}};
   return {{"type", {"null", type}}};
 }
+
+// String types whose meaning one JSON Schema keyword carries: a format where JSON Schema has
+// one, else chorus's SQL type hint.
+struct StringAnnotation {
+  std::string_view type;
+  const char *keyword;
+  const char *value;
+};
+constexpr StringAnnotation kStringAnnotations[] = {{"date", "format", "date"},
+                                                   {"timestamptz", "format", "date-time"},
+                                                   {"timestamp", "x-sql-type", "timestamp"},
+                                                   {"time", "x-sql-type", "time"},
+                                                   {"interval", "format", "duration"},
+                                                   {"uuid", "format", "uuid"},
+                                                   {"bytea", "contentEncoding", "base64"}};
 
 }  // namespace
 
@@ -77,20 +93,10 @@ nlohmann::json ColumnType::json_schema() const {
   schema = typed("string", not_null);
   if ((t == "varchar" || t == "bpchar") && type_modifier >= 4) {
     schema["maxLength"] = type_modifier - 4;
-  } else if (t == "date") {
-    schema["format"] = "date";
-  } else if (t == "timestamptz") {
-    schema["format"] = "date-time";
-  } else if (t == "timestamp") {
-    schema["x-sql-type"] = "timestamp";
-  } else if (t == "time") {
-    schema["x-sql-type"] = "time";
-  } else if (t == "interval") {
-    schema["format"] = "duration";
-  } else if (t == "uuid") {
-    schema["format"] = "uuid";
-  } else if (t == "bytea") {
-    schema["contentEncoding"] = "base64";
+    return schema;
+  }
+  for (const StringAnnotation &annotation : kStringAnnotations) {
+    if (t == annotation.type) schema[annotation.keyword] = annotation.value;
   }
   return schema;
 }

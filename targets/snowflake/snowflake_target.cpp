@@ -4,7 +4,6 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/setting.h"
-#include "chorus/s3/staging_settings.h"
 #include "chorus/sql/warehouse_load.h"
 
 namespace chorus::target_snowflake {
@@ -70,22 +69,14 @@ SnowflakeLoad::SnowflakeLoad(const nlohmann::json &config, const PluginContext &
 }
 
 PluginInfo SnowflakeTarget::info() {
-  return {"target-snowflake",
-          "0.1.0",
-          "Loads Singer streams into Snowflake: CSV staged in S3, COPY INTO, then MERGE, over the "
-          "SQL API.",
-          {"about", "activate-version", "soft-delete", "hard-delete", "validate-records"},
-          with_common_target_settings(SettingList{
-              &kAccount, &kUser, &kPrivateKey, &kPrivateKeyPath, &kPrivateKeyPassphrase, &kDatabase,
-              &kWarehouse, &kRole, &kExternalStage, &kStorageIntegration, &kSqlApiUrl}
-                                          .add(s3::staging_setting_list())
-                                          .add(sql::warehouse_settings_properties(
-                                              "PUBLIC", R"("ANALYTICS": ["REPORTING_ROLE"])"))
-                                          .schema())};
-}
-
-std::unique_ptr<Sink> SnowflakeTarget::make_sink(const StreamInfo &stream) {
-  return std::make_unique<SnowflakeSink>(stream, config(), context(), load());
+  return warehouse::staged_target_info(
+      {"target-snowflake", "0.1.0",
+       "Loads Singer streams into Snowflake: CSV staged in S3, COPY INTO, then MERGE, over the "
+       "SQL API."},
+      SettingList{&kAccount, &kUser, &kPrivateKey, &kPrivateKeyPath, &kPrivateKeyPassphrase,
+                  &kDatabase, &kWarehouse, &kRole, &kExternalStage, &kStorageIntegration,
+                  &kSqlApiUrl},
+      sql::warehouse_settings_properties("PUBLIC", R"("ANALYTICS": ["REPORTING_ROLE"])"));
 }
 
 }  // namespace chorus::target_snowflake

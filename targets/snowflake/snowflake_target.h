@@ -50,11 +50,10 @@ class SnowflakeSink : public warehouse::StagedWarehouseSink {
   SnowflakeLoad &load_;
 };
 
-class SnowflakeTarget : public warehouse::StagedTarget<SnowflakeLoad> {
+class SnowflakeTarget : public warehouse::StagedTarget<SnowflakeLoad, SnowflakeSink> {
  public:
   static PluginInfo info();
   using StagedTarget::StagedTarget;
-  std::unique_ptr<Sink> make_sink(const StreamInfo &stream) override;
 };
 
 }  // namespace chorus::target_snowflake

@@ -83,9 +83,7 @@ const nlohmann::json &bookmark_of(const nlohmann::json &state, const std::string
   return (*bookmarks)[stream];
 }
 
-int list(const StateOptions &options) {
-  auto owned = store_for(options);
-  StateStore &store = *owned;
+int list(const StateOptions &, StateStore &store) {
   auto state = store.read();
   if (!state) {
     log_info("no state stored at " + store.location() + "; the next run starts afresh");
@@ -98,9 +96,7 @@ int list(const StateOptions &options) {
   return 0;
 }
 
-int get(const StateOptions &options) {
-  auto owned = store_for(options);
-  StateStore &store = *owned;
+int get(const StateOptions &options, StateStore &store) {
   auto state = store.read();
   if (!state) {
     if (!options.stream.empty()) {
@@ -117,10 +113,7 @@ int get(const StateOptions &options) {
   return 0;
 }
 
-int set(const StateOptions &options) {
-  auto owned = store_for(options);
-  StateStore &store = *owned;
-  auto lock = store.lock("chorus state set");
+int set(const StateOptions &options, StateStore &store) {
   nlohmann::json state;
   if (options.stream.empty()) {
     state = given_state(options.value);
@@ -139,20 +132,14 @@ int set(const StateOptions &options) {
   return 0;
 }
 
-int merge(const StateOptions &options) {
-  auto owned = store_for(options);
-  StateStore &store = *owned;
-  auto lock = store.lock("chorus state merge");
+int merge(const StateOptions &options, StateStore &store) {
   nlohmann::json update = given_state(options.value);
   store.write(merge_state(store.read().value_or(nlohmann::json::object()), update));
   log_info("state merged into " + store.location());
   return 0;
 }
 
-int clear(const StateOptions &options) {
-  auto owned = store_for(options);
-  StateStore &store = *owned;
-  auto lock = store.lock("chorus state clear");
+int clear(const StateOptions &options, StateStore &store) {
   if (!options.stream.empty()) {
     nlohmann::json state = store.read().value_or(nlohmann::json::object());
     bookmark_of(state, options.stream, store);  // throws when the stream has none
@@ -168,6 +155,19 @@ int clear(const StateOptions &options) {
     log_info("no state stored at " + store.location());
   }
   return 0;
+}
+
+// A subcommand's work on the opened store.
+using StateWork = int (*)(const StateOptions &, StateStore &);
+// A change runs under the state's lock (taken for `purpose`), so that it never races a run.
+enum class StateAccess { Read, Change };
+
+int on_store(const StateOptions &options, StateAccess access, const std::string &purpose,
+             StateWork work) {
+  std::unique_ptr<StateStore> store = store_for(options);
+  std::unique_ptr<StateLock> lock;
+  if (access == StateAccess::Change) lock = store->lock(purpose);
+  return work(options, *store);
 }
 
 }  // namespace
@@ -188,29 +188,35 @@ void add_state(CLI::App &app, Command &command) {
   auto add_stream = [options](CLI::App *sub, const std::string &what) {
     sub->add_option("--stream", options->stream, what);
   };
-  auto add = [&](const char *name, const char *description, int (*work)(const StateOptions &)) {
+  auto add_value = [options](CLI::App *sub, const std::string &what) {
+    sub->add_option("value", options->value, what)->required();
+  };
+  auto add = [&](const char *name, const char *description, StateAccess access, StateWork work) {
     CLI::App *sub = state->add_subcommand(name, description);
     add_location(sub);
-    sub->callback(
-        [options, &command, work] { command = [options, work] { return work(*options); }; });
+    const std::string purpose = std::string("chorus state ") + name;
+    sub->callback([options, &command, access, work, purpose] {
+      command = [options, access, work, purpose] {
+        return on_store(*options, access, purpose, work);
+      };
+    });
     return sub;
   };
-  add("list", "List the streams that have a bookmark, one per line with the bookmark", list);
-  CLI::App *get_cmd = add("get", "Print the stored state, or one stream's bookmark", get);
+  add("list", "List the streams that have a bookmark, one per line with the bookmark",
+      StateAccess::Read, list);
+  CLI::App *get_cmd =
+      add("get", "Print the stored state, or one stream's bookmark", StateAccess::Read, get);
   get_cmd->alias("show");
   add_stream(get_cmd, "Print only this stream's bookmark");
-  CLI::App *set_cmd = add("set", "Replace the stored state, or one stream's bookmark", set);
+  CLI::App *set_cmd =
+      add("set", "Replace the stored state, or one stream's bookmark", StateAccess::Change, set);
   add_stream(set_cmd, "Replace only this stream's bookmark (VALUE is the bookmark)");
-  set_cmd
-      ->add_option("value", options->value,
-                   "The state (a bare value or a STATE message): JSON text or a JSON file")
-      ->required();
-  CLI::App *merge_cmd = add("merge", "Merge a state into the stored one, key by key", merge);
-  merge_cmd
-      ->add_option("value", options->value,
-                   "The state to merge (a bare value or a STATE message): JSON text or a file")
-      ->required();
-  CLI::App *clear_cmd = add("clear", "Remove the stored state, or one stream's bookmark", clear);
+  add_value(set_cmd, "The state (a bare value or a STATE message): JSON text or a JSON file");
+  CLI::App *merge_cmd =
+      add("merge", "Merge a state into the stored one, key by key", StateAccess::Change, merge);
+  add_value(merge_cmd, "The state to merge (a bare value or a STATE message): JSON text or a file");
+  CLI::App *clear_cmd =
+      add("clear", "Remove the stored state, or one stream's bookmark", StateAccess::Change, clear);
   add_stream(clear_cmd, "Remove only this stream's bookmark");
 }
 

@@ -11,11 +11,15 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "chorus/plugin/named_values.h"
 #include "state/state_store.h"
 
 namespace chorus::host {
 namespace fs = std::filesystem;
 namespace {
+
+constexpr Named<MemberRole> kRoleNames[] = {
+    {MemberRole::Tap, "tap"}, {MemberRole::Mapper, "mapper"}, {MemberRole::Target, "target"}};
 
 nlohmann::json plain_scalar(const std::string &text) {
   static const std::regex integer(R"([-+]?[0-9]+)");
@@ -100,17 +104,7 @@ MemberSpec read_member(const nlohmann::json &node, MemberRole role, const std::s
 
 }  // namespace
 
-std::string role_name(MemberRole role) {
-  switch (role) {
-    case MemberRole::Tap:
-      return "tap";
-    case MemberRole::Mapper:
-      return "mapper";
-    case MemberRole::Target:
-      return "target";
-  }
-  return "member";
-}
+std::string role_name(MemberRole role) { return std::string(name_of(kRoleNames, role, "member")); }
 
 std::string MemberSpec::display_name() const {
   if (!plugin.empty()) {

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "chorus/plugin/named_values.h"
+
 namespace chorus::host {
 namespace {
 
@@ -87,14 +89,6 @@ class Cursor {
   std::string_view text_;
   std::size_t at_ = 0;
 };
-
-bool equals_ignoring_case(std::string_view text, std::string_view upper) {
-  if (text.size() != upper.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(text[i])) != upper[i]) return false;
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 #include <boost/dll/shared_library.hpp>
 #include <cstddef>
 
+#include "chorus/plugin/entry.h"
+
 namespace chorus::host {
 namespace {
 
@@ -38,16 +40,9 @@ std::optional<std::string> abi_refusal(std::uint32_t struct_size, std::uint16_t 
 }
 
 std::string kind_name(std::int32_t kind) {
-  switch (kind) {
-    case CHORUS_KIND_TAP:
-      return "tap";
-    case CHORUS_KIND_TARGET:
-      return "target";
-    case CHORUS_KIND_MAPPER:
-      return "mapper";
-    default:
-      return "unknown";
-  }
+  // A descriptor's kind comes from the plugin: only a listed value may become a chorus_kind.
+  if (kind < CHORUS_KIND_TAP || kind > CHORUS_KIND_MAPPER) return "unknown";
+  return chorus::detail::kind_name(static_cast<chorus_kind>(kind));
 }
 
 struct PluginLibrary::Handle {

@@ -64,7 +64,7 @@ error_code build(ondemand::value value, nlohmann::json &out);
 
 error_code build_number(std::string_view raw, nlohmann::json &out) {
   raw = singer::detail::trim_trailing_whitespace(raw);
-  if (!singer::detail::is_json_number(raw)) return simdjson::NUMBER_ERROR;
+  if (!singer::is_json_number(raw)) return simdjson::NUMBER_ERROR;
   out = number_from_text(raw);
   return simdjson::SUCCESS;
 }

@@ -1,19 +1,15 @@
 #include "chorus/http/request.h"
 
 #include <curl/curl.h>
-#include <strings.h>
 
 #include <memory>
 
 #include "chorus/http/exact_json.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/named_values.h"
 
 namespace chorus::http {
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 std::string without_query(const std::string &url) { return url.substr(0, url.find('?')); }
 

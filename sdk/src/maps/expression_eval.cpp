@@ -177,29 +177,7 @@ class Evaluator {
   }
 
   Value arithmetic(const Node &node, const Value &a, const Value &b) {
-    const char *symbol = "+";
-    switch (node.op) {
-      case Op::Subtract:
-        symbol = "-";
-        break;
-      case Op::Multiply:
-        symbol = "*";
-        break;
-      case Op::Divide:
-        symbol = "/";
-        break;
-      case Op::FloorDivide:
-        symbol = "//";
-        break;
-      case Op::Modulo:
-        symbol = "%";
-        break;
-      case Op::Power:
-        symbol = "**";
-        break;
-      default:
-        break;
-    }
+    const std::string symbol(name_of(kArithmeticSymbols, node.op));
     if (node.op == Op::Add && a.kind == Kind::String && b.kind == Kind::String) {
       std::string &out = scope_.scratch->string();
       out.reserve(a.text.size() + b.text.size());
@@ -221,8 +199,8 @@ class Evaluator {
       return v;
     }
     if (!is_numeric(a) || !is_numeric(b)) {
-      fail(node, std::string("unsupported operand types for ") + symbol + ": " + describe(a) +
-                     " and " + describe(b));
+      fail(node,
+           "unsupported operand types for " + symbol + ": " + describe(a) + " and " + describe(b));
     }
     if (is_integral(a) && is_integral(b)) {
       const std::int64_t x = as_int(a), y = as_int(b);

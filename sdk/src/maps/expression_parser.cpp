@@ -218,17 +218,14 @@ class Parser {
 
   bool comparison_operator(CompareOp &op) {
     if (token_.kind == TokenKind::Symbol) {
-      static const std::pair<const char *, CompareOp> kSymbols[] = {
-          {"==", CompareOp::Eq},     {"!=", CompareOp::NotEq},  {"<", CompareOp::Less},
-          {"<=", CompareOp::LessEq}, {">", CompareOp::Greater}, {">=", CompareOp::GreaterEq}};
-      for (const auto &[symbol, value] : kSymbols) {
-        if (token_.text == symbol) {
-          op = value;
-          advance();
-          return true;
-        }
-      }
-      return false;
+      static constexpr Named<CompareOp> kSymbols[] = {
+          {CompareOp::Eq, "=="},     {CompareOp::NotEq, "!="},  {CompareOp::Less, "<"},
+          {CompareOp::LessEq, "<="}, {CompareOp::Greater, ">"}, {CompareOp::GreaterEq, ">="}};
+      const std::optional<CompareOp> found = value_named(kSymbols, token_.text);
+      if (!found) return false;
+      op = *found;
+      advance();
+      return true;
     }
     if (at_name("in")) {
       op = CompareOp::In;
@@ -270,25 +267,23 @@ class Parser {
     return add(std::move(made));
   }
 
-  int binary_chain(int (Parser::*operand)(),
-                   std::initializer_list<std::pair<const char *, Op>> operators) {
+  // A left-associative chain of the `operators` (one precedence level) over `operand`s.
+  int binary_chain(int (Parser::*operand)(), std::initializer_list<Op> operators) {
     int left = (this->*operand)();
     for (;;) {
-      const std::pair<const char *, Op> *found = nullptr;
-      for (const auto &candidate : operators) {
-        if (at_symbol(candidate.first)) found = &candidate;
+      const Op *found = nullptr;
+      for (const Op &candidate : operators) {
+        if (at_symbol(name_of(kArithmeticSymbols, candidate))) found = &candidate;
       }
       if (found == nullptr) return left;
       advance();
       const int right = (this->*operand)();
-      left = add(found->second, begin_of(left), end_of(right), {left, right});
+      left = add(*found, begin_of(left), end_of(right), {left, right});
     }
   }
-  int sum() { return binary_chain(&Parser::term, {{"+", Op::Add}, {"-", Op::Subtract}}); }
+  int sum() { return binary_chain(&Parser::term, {Op::Add, Op::Subtract}); }
   int term() {
-    return binary_chain(
-        &Parser::factor,
-        {{"*", Op::Multiply}, {"/", Op::Divide}, {"//", Op::FloorDivide}, {"%", Op::Modulo}});
+    return binary_chain(&Parser::factor, {Op::Multiply, Op::Divide, Op::FloorDivide, Op::Modulo});
   }
 
   int factor() {

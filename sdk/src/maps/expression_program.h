@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "chorus/maps/expression.h"
+#include "chorus/plugin/named_values.h"
 
 namespace chorus::maps::detail {
 
@@ -37,6 +38,12 @@ enum class Op : std::uint8_t {
   Call,         // name: function; args
   Method,       // name: method; args[0] is the object
 };
+
+// How the arithmetic operators are spelled, for the parser that reads them and the error
+// messages that name them.
+inline constexpr Named<Op> kArithmeticSymbols[] = {
+    {Op::Add, "+"},          {Op::Subtract, "-"}, {Op::Multiply, "*"}, {Op::Divide, "/"},
+    {Op::FloorDivide, "//"}, {Op::Modulo, "%"},   {Op::Power, "**"}};
 
 enum class CompareOp : std::uint8_t {
   Eq,

@@ -8,33 +8,21 @@
 #include <nlohmann/json.hpp>
 
 #include "chorus/maps/expression.h"
+#include "chorus/plugin/named_values.h"
 #include "chorus/singer/writer.h"
 
 namespace chorus::maps {
+namespace {
 
-std::string_view kind_name(Kind kind) {
-  switch (kind) {
-    case Kind::None:
-      return "NoneType";
-    case Kind::Bool:
-      return "bool";
-    case Kind::Int:
-      return "int";
-    case Kind::Float:
-      return "float";
-    case Kind::Decimal:
-      return "Decimal";
-    case Kind::String:
-      return "str";
-    case Kind::List:
-      return "list";
-    case Kind::Json:
-    case Kind::Record:
-    case Kind::Config:
-      return "dict";
-  }
-  return "value";
-}
+// Python's type() names, which error messages use as Python's would.
+constexpr Named<Kind> kKindNames[] = {
+    {Kind::None, "NoneType"},   {Kind::Bool, "bool"},  {Kind::Int, "int"},   {Kind::Float, "float"},
+    {Kind::Decimal, "Decimal"}, {Kind::String, "str"}, {Kind::List, "list"}, {Kind::Json, "dict"},
+    {Kind::Record, "dict"},     {Kind::Config, "dict"}};
+
+}  // namespace
+
+std::string_view kind_name(Kind kind) { return name_of(kKindNames, kind, "value"); }
 
 std::string &Scratch::string() {
   if (strings_used_ == strings_.size()) strings_.emplace_back();

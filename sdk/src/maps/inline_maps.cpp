@@ -66,6 +66,27 @@ void run_beside(StreamMapsMapper &mapper, int map_in, int map_out, int &close_af
   if (mapping_error) std::rethrow_exception(mapping_error);
 }
 
+// Where the maps stand: between a tap and its output, or between a target's input and the target.
+enum class MapsSide { TapOutput, TargetInput };
+
+// Runs `body` on the plugin's `fd`, or, when stream maps are configured, on one end of a pipe
+// whose other end the maps read (a tap's output) or write (a target's input).
+void run_mapped(const PluginContext &context, const nlohmann::json &config,
+                const std::string &plugin, int fd, MapsSide side,
+                const std::function<void(int)> &body) {
+  if (!stream_maps_requested(config)) {
+    body(fd);
+    return;
+  }
+  StreamMapsMapper mapper(context, config, plugin);
+  Pipe pipe;
+  if (side == MapsSide::TapOutput) {
+    run_beside(mapper, pipe.read, fd, pipe.read, pipe.write, [&] { body(pipe.write); });
+  } else {
+    run_beside(mapper, fd, pipe.write, pipe.write, pipe.read, [&] { body(pipe.read); });
+  }
+}
+
 }  // namespace
 
 PluginInfo with_stream_maps(PluginInfo info) {
@@ -87,24 +108,12 @@ PluginInfo with_stream_maps(PluginInfo info) {
 
 void run_tap_mapped(const PluginContext &context, const nlohmann::json &config,
                     const std::string &plugin, int out_fd, const std::function<void(int)> &body) {
-  if (!stream_maps_requested(config)) {
-    body(out_fd);
-    return;
-  }
-  StreamMapsMapper mapper(context, config, plugin);
-  Pipe pipe;
-  run_beside(mapper, pipe.read, out_fd, pipe.read, pipe.write, [&] { body(pipe.write); });
+  run_mapped(context, config, plugin, out_fd, MapsSide::TapOutput, body);
 }
 
 void run_target_mapped(const PluginContext &context, const nlohmann::json &config,
                        const std::string &plugin, int in_fd, const std::function<void(int)> &body) {
-  if (!stream_maps_requested(config)) {
-    body(in_fd);
-    return;
-  }
-  StreamMapsMapper mapper(context, config, plugin);
-  Pipe pipe;
-  run_beside(mapper, in_fd, pipe.write, pipe.write, pipe.read, [&] { body(pipe.read); });
+  run_mapped(context, config, plugin, in_fd, MapsSide::TargetInput, body);
 }
 
 }  // namespace chorus::maps

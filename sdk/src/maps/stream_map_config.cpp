@@ -35,6 +35,16 @@ std::string where(const std::string &plugin, const std::string &path) {
   return plugin + ": stream_maps." + path;
 }
 
+// An "__else__" only drops what the map does not declare (`undeclared`: "streams",
+// "properties"): null or "__NULL__" is all it may say.
+void expect_else_drop(const nlohmann::json &value, const std::string &plugin,
+                      const std::string &path, const char *undeclared) {
+  if (!is_null_marker(value)) {
+    throw ConfigError(where(plugin, path) + " can only be null or \"__NULL__\" (drop the " +
+                      undeclared + " not declared); got " + value.dump());
+  }
+}
+
 Expression parse_expression(const nlohmann::json &value, const std::string &plugin,
                             const std::string &path) {
   if (!value.is_string()) {
@@ -93,12 +103,7 @@ MapEntry parse_entry(const std::string &key, const nlohmann::json &value,
       }
       entry.key_properties = operand.get<std::vector<std::string>>();
     } else if (name == "__else__") {
-      if (!is_null_marker(operand)) {
-        throw ConfigError(where(plugin, path) +
-                          " can only be null or \"__NULL__\" (drop the "
-                          "properties not declared); got " +
-                          operand.dump());
-      }
+      expect_else_drop(operand, plugin, path, "properties");
       entry.else_drop = true;
     } else {
       PropertyRule rule;
@@ -130,12 +135,7 @@ MapConfig parse_map_config(const nlohmann::json &config, const std::string &plug
   const nlohmann::json stream_maps = kStreamMaps.read(config);
   for (const auto &[key, value] : stream_maps.items()) {
     if (key == "__else__") {
-      if (!is_null_marker(value)) {
-        throw ConfigError(where(plugin, key) +
-                          " can only be null or \"__NULL__\" (drop the "
-                          "streams not declared); got " +
-                          value.dump());
-      }
+      expect_else_drop(value, plugin, key, "streams");
       parsed.else_drop_streams = true;
       continue;
     }

@@ -49,6 +49,10 @@ void append_copy_null(std::string &out) { out += "\\N"; }
 
 namespace {
 
+// COPY's one-letter escapes ("\\n") and, at the same position, the byte each stands for.
+constexpr std::string_view kEscapeLetters = "bfnrtv";
+constexpr std::string_view kEscapedBytes = "\b\f\n\r\t\v";
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -72,51 +76,29 @@ std::size_t unescape_field(std::string_view line, std::size_t i, std::string &ou
     }
     const char e = line[i + 1];
     i += 2;
-    switch (e) {
-      case 'b':
-        out.push_back('\b');
-        break;
-      case 'f':
-        out.push_back('\f');
-        break;
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'v':
-        out.push_back('\v');
-        break;
-      case 'x': {
-        int value = 0;
-        int digits = 0;
-        while (digits < 2 && i < line.size() && hex_value(line[i]) >= 0) {
-          value = value * 16 + hex_value(line[i++]);
-          ++digits;
-        }
-        if (digits == 0) {
-          out.push_back('x');
-        } else {
-          out.push_back(static_cast<char>(value));
-        }
-        break;
+    const std::size_t letter = kEscapeLetters.find(e);
+    if (letter != std::string_view::npos) {
+      out.push_back(kEscapedBytes[letter]);
+      continue;
+    }
+    if (e == 'x') {
+      int value = 0;
+      int digits = 0;
+      while (digits < 2 && i < line.size() && hex_value(line[i]) >= 0) {
+        value = value * 16 + hex_value(line[i++]);
+        ++digits;
       }
-      default:
-        if (e >= '0' && e <= '7') {
-          int value = e - '0';
-          int digits = 1;
-          while (digits < 3 && i < line.size() && line[i] >= '0' && line[i] <= '7') {
-            value = value * 8 + (line[i++] - '0');
-            ++digits;
-          }
-          out.push_back(static_cast<char>(value));
-        } else {
-          out.push_back(e);  // "\\" and any other escaped character stand for themselves
-        }
+      out.push_back(digits == 0 ? 'x' : static_cast<char>(value));
+    } else if (e >= '0' && e <= '7') {
+      int value = e - '0';
+      int digits = 1;
+      while (digits < 3 && i < line.size() && line[i] >= '0' && line[i] <= '7') {
+        value = value * 8 + (line[i++] - '0');
+        ++digits;
+      }
+      out.push_back(static_cast<char>(value));
+    } else {
+      out.push_back(e);  // "\\" and any other escaped character stand for themselves
     }
   }
   return i;

@@ -7,22 +7,16 @@
 #include <string>
 
 #include "chorus/abi.h"
+#include "chorus/plugin/named_values.h"
 
 namespace chorus {
 namespace {
 
-const char *level_name(int level) {
-  switch (level) {
-    case CHORUS_LOG_DEBUG:
-      return "debug";
-    case CHORUS_LOG_INFO:
-      return "info";
-    case CHORUS_LOG_WARN:
-      return "warning";
-    default:
-      return "error";
-  }
-}
+constexpr Named<int> kLevelNames[] = {
+    {CHORUS_LOG_DEBUG, "debug"}, {CHORUS_LOG_INFO, "info"}, {CHORUS_LOG_WARN, "warning"}};
+
+// Any level not listed (CHORUS_LOG_ERROR or a value from a newer host) is shown as an error.
+std::string_view level_name(int level) { return name_of(kLevelNames, level, "error"); }
 
 // Singer's metric line keeps the key order type, metric, value, tags; nlohmann::json would sort
 // the keys, so the line is assembled by hand.
@@ -67,8 +61,9 @@ void PluginContext::log(int level, std::string_view message) const {
     host_->log(host_, static_cast<chorus_log_level>(level), text.c_str());
     return;
   }
-  std::fprintf(stderr, "%s: %.*s\n", level_name(level), static_cast<int>(message.size()),
-               message.data());
+  const std::string_view level_text = level_name(level);
+  std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(level_text.size()), level_text.data(),
+               static_cast<int>(message.size()), message.data());
 }
 
 }  // namespace chorus

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "chorus/singer/errors.h"
+#include "singer/message_type_names.h"
 
 namespace chorus::singer {
 
@@ -21,6 +22,14 @@ const json &required_key(const Message &message, const char *key) {
   const auto it = message.document.find(key);
   if (it == message.document.end()) bad_shape(message, std::string("has no \"") + key + "\"");
   return *it;
+}
+
+// The value of `key`, refused as a message that "has <refusal>" unless `(value.*accepted)()`.
+const json &required_key(const Message &message, const char *key,
+                         bool (json::*accepted)() const noexcept, const char *refusal) {
+  const json &value = required_key(message, key);
+  if (!(value.*accepted)()) bad_shape(message, std::string("has ") + refusal);
+  return value;
 }
 
 std::string required_string(const Message &message, const char *key) {
@@ -54,22 +63,16 @@ void expect_type(const Message &message, MessageType type) {
   }
 }
 
+// The "stream" of a message that must be of `type`.
+std::string stream_of(const Message &message, MessageType type) {
+  expect_type(message, type);
+  return required_string(message, "stream");
+}
+
 }  // namespace
 
 std::string_view to_string(MessageType type) {
-  switch (type) {
-    case MessageType::Schema:
-      return "SCHEMA";
-    case MessageType::Record:
-      return "RECORD";
-    case MessageType::State:
-      return "STATE";
-    case MessageType::ActivateVersion:
-      return "ACTIVATE_VERSION";
-    case MessageType::Batch:
-      return "BATCH";
-  }
-  return "UNKNOWN";
+  return name_of(detail::kMessageTypeNames, type, "UNKNOWN");
 }
 
 const Field *RecordView::find(std::string_view name) const {
@@ -88,12 +91,10 @@ std::string_view Message::stream() const {
 }
 
 SchemaMessage as_schema(const Message &message) {
-  expect_type(message, MessageType::Schema);
   SchemaMessage out;
-  out.stream = required_string(message, "stream");
-  const json &schema = required_key(message, "schema");
-  if (!schema.is_object()) bad_shape(message, "has a \"schema\" that is not a JSON object");
-  out.schema = schema;
+  out.stream = stream_of(message, MessageType::Schema);
+  out.schema =
+      required_key(message, "schema", &json::is_object, "a \"schema\" that is not a JSON object");
   out.key_properties = string_list(message, "key_properties");
   out.bookmark_properties = string_list(message, "bookmark_properties");
   if (!message.line.empty()) {
@@ -132,21 +133,19 @@ const nlohmann::json &state_value(const Message &message) {
 }
 
 ActivateVersionMessage as_activate_version(const Message &message) {
-  expect_type(message, MessageType::ActivateVersion);
   ActivateVersionMessage out;
-  out.stream = required_string(message, "stream");
-  const json &version = required_key(message, "version");
-  if (!version.is_number_integer()) bad_shape(message, "has a \"version\" that is not an integer");
-  out.version = version.get<std::int64_t>();
+  out.stream = stream_of(message, MessageType::ActivateVersion);
+  out.version = required_key(message, "version", &json::is_number_integer,
+                             "a \"version\" that is not an integer")
+                    .get<std::int64_t>();
   return out;
 }
 
 BatchMessage as_batch(const Message &message) {
-  expect_type(message, MessageType::Batch);
   BatchMessage out;
-  out.stream = required_string(message, "stream");
-  const json &encoding = required_key(message, "encoding");
-  if (!encoding.is_object()) bad_shape(message, "has an \"encoding\" that is not an object");
+  out.stream = stream_of(message, MessageType::Batch);
+  const json &encoding =
+      required_key(message, "encoding", &json::is_object, "an \"encoding\" that is not an object");
   const auto format = encoding.find("format");
   if (format == encoding.end() || !format->is_string()) {
     bad_shape(message, "has no \"encoding\".\"format\" string");
@@ -160,8 +159,8 @@ BatchMessage as_batch(const Message &message) {
   } else {
     bad_shape(message, "has an \"encoding\".\"compression\" that is not a string");
   }
-  const json &manifest = required_key(message, "manifest");
-  if (!manifest.is_array()) bad_shape(message, "has a \"manifest\" that is not an array");
+  const json &manifest =
+      required_key(message, "manifest", &json::is_array, "a \"manifest\" that is not an array");
   for (const json &item : manifest) {
     if (!item.is_string()) bad_shape(message, "has a \"manifest\" item that is not a string");
     out.manifest.push_back(item.get<std::string>());

@@ -4,8 +4,6 @@ namespace chorus::singer::detail {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 bool contains_backslash(std::string_view text) {
   // A call to memchr costs more than scanning the short strings records mostly hold.
   if (text.size() > 32) return std::memchr(text.data(), '\\', text.size()) != nullptr;
@@ -15,33 +13,20 @@ bool contains_backslash(std::string_view text) {
   return false;
 }
 
-}  // namespace
-
-bool is_json_number(std::string_view text) {
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  if (i < n && text[i] == '-') ++i;
-  if (i >= n) return false;
-  if (text[i] == '0') {
-    ++i;
-  } else if (is_digit(text[i])) {
-    while (i < n && is_digit(text[i])) ++i;
-  } else {
-    return false;
-  }
-  if (i < n && text[i] == '.') {
-    ++i;
-    if (i >= n || !is_digit(text[i])) return false;
-    while (i < n && is_digit(text[i])) ++i;
-  }
-  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-    if (i >= n || !is_digit(text[i])) return false;
-    while (i < n && is_digit(text[i])) ++i;
-  }
-  return i == n;
+// A nested object or array (`container`, as simdjson opened it) is kept as its JSON text.
+template <typename Container>
+simdjson::error_code read_nested(simdjson::simdjson_result<Container> container, ValueKind kind,
+                                 Value &out) noexcept {
+  Container opened;
+  if (auto error = std::move(container).get(opened)) return error;
+  out.kind = kind;
+  std::string_view raw;
+  if (auto error = opened.raw_json().get(raw)) return error;
+  out.text = trim_trailing_whitespace(raw);
+  return simdjson::SUCCESS;
 }
+
+}  // namespace
 
 simdjson::error_code read_key(simdjson::ondemand::field &field, const char *end,
                               std::string_view &key) noexcept {
@@ -101,24 +86,10 @@ simdjson::error_code read_value(simdjson::ondemand::value &value, Value &out) no
       out.text = {};
       return simdjson::SUCCESS;
     }
-    case json_type::object: {
-      simdjson::ondemand::object object;
-      if (auto error = value.get_object().get(object)) return error;
-      out.kind = ValueKind::Object;
-      std::string_view raw;
-      if (auto error = object.raw_json().get(raw)) return error;
-      out.text = trim_trailing_whitespace(raw);
-      return simdjson::SUCCESS;
-    }
-    case json_type::array: {
-      simdjson::ondemand::array array;
-      if (auto error = value.get_array().get(array)) return error;
-      out.kind = ValueKind::Array;
-      std::string_view raw;
-      if (auto error = array.raw_json().get(raw)) return error;
-      out.text = trim_trailing_whitespace(raw);
-      return simdjson::SUCCESS;
-    }
+    case json_type::object:
+      return read_nested(value.get_object(), ValueKind::Object, out);
+    case json_type::array:
+      return read_nested(value.get_array(), ValueKind::Array, out);
   }
   return simdjson::INCORRECT_TYPE;
 }

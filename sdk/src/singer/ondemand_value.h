@@ -7,14 +7,10 @@
 #include <cstring>
 #include <string_view>
 
+#include "chorus/singer/json_number.h"
 #include "chorus/singer/message.h"
 
 namespace chorus::singer::detail {
-
-// True when `text` is a number by the RFC 8259 grammar. simdjson hands numbers out as raw
-// tokens without checking them, and chorus keeps numbers as text, so the grammar is checked
-// here.
-bool is_json_number(std::string_view text);
 
 // `text` without trailing JSON whitespace (raw tokens keep the whitespace after them).
 inline std::string_view trim_trailing_whitespace(std::string_view text) {

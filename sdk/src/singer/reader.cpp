@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "singer/message_type_names.h"
 #include "singer/ondemand_value.h"
 
 namespace chorus::singer {
@@ -30,23 +31,8 @@ bool next_nonblank(LineReader &lines, std::string_view &line) {
   return true;
 }
 
-bool equals_ignoring_case(std::string_view text, std::string_view upper) {
-  if (text.size() != upper.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i]) return false;
-  }
-  return true;
-}
-
 std::optional<MessageType> parse_type(std::string_view text) {
-  if (equals_ignoring_case(text, "RECORD")) return MessageType::Record;
-  if (equals_ignoring_case(text, "STATE")) return MessageType::State;
-  if (equals_ignoring_case(text, "SCHEMA")) return MessageType::Schema;
-  if (equals_ignoring_case(text, "ACTIVATE_VERSION")) return MessageType::ActivateVersion;
-  if (equals_ignoring_case(text, "BATCH")) return MessageType::Batch;
-  return std::nullopt;
+  return value_named_ignoring_case(detail::kMessageTypeNames, text);
 }
 
 [[noreturn]] void malformed(std::uint64_t line_number, simdjson::error_code error) {

@@ -153,9 +153,9 @@ void MessageWriter::add_int(std::string_view name, std::int64_t value) {
   append_int(buffer_, value);
 }
 
+// A number is written as its text, which is already JSON.
 void MessageWriter::add_number(std::string_view name, std::string_view text) {
-  write_key(buffer_, first_field_, name);
-  buffer_.append(text);
+  add_raw_json(name, text);
 }
 
 void MessageWriter::add_string(std::string_view name, std::string_view value) {

@@ -1,32 +1,32 @@
 #include "chorus/sql/logical_type.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cmath>
 #include <set>
 
+#include "chorus/plugin/named_values.h"
 #include "chorus/singer/decimal.h"
 
 namespace chorus::sql {
 namespace {
 
-constexpr std::array<std::pair<TypeKind, std::string_view>, 14> kNames{{
-    {TypeKind::Integer, "integer"},
-    {TypeKind::Decimal, "decimal"},
-    {TypeKind::Float, "float"},
-    {TypeKind::Boolean, "boolean"},
-    {TypeKind::Text, "text"},
-    {TypeKind::Date, "date"},
-    {TypeKind::Time, "time"},
-    {TypeKind::TimeTz, "timetz"},
-    {TypeKind::Timestamp, "timestamp"},
-    {TypeKind::TimestampTz, "timestamptz"},
-    {TypeKind::Interval, "interval"},
-    {TypeKind::Uuid, "uuid"},
-    {TypeKind::Json, "json"},
-    {TypeKind::Bytes, "bytes"},
-}};
+constexpr Named<TypeKind> kNames[] = {
+    {TypeKind::Integer, "integer"},     {TypeKind::Decimal, "decimal"},
+    {TypeKind::Float, "float"},         {TypeKind::Boolean, "boolean"},
+    {TypeKind::Text, "text"},           {TypeKind::Date, "date"},
+    {TypeKind::Time, "time"},           {TypeKind::TimeTz, "timetz"},
+    {TypeKind::Timestamp, "timestamp"}, {TypeKind::TimestampTz, "timestamptz"},
+    {TypeKind::Interval, "interval"},   {TypeKind::Uuid, "uuid"},
+    {TypeKind::Json, "json"},           {TypeKind::Bytes, "bytes"},
+};
+
+// The JSON Schema "format"s of a string that name a type of their own.
+constexpr Named<TypeKind> kStringFormats[] = {{TypeKind::TimestampTz, "date-time"},
+                                              {TypeKind::Date, "date"},
+                                              {TypeKind::TimeTz, "time"},
+                                              {TypeKind::Uuid, "uuid"},
+                                              {TypeKind::Interval, "duration"}};
 
 // The non-null JSON types a property allows, from "type" (string or list) and anyOf/oneOf
 // branches. Sets `nullable` when null is allowed. `source` receives the branch that carries
@@ -186,19 +186,9 @@ int integer_digits(const LogicalType &type) {
 
 }  // namespace
 
-std::string_view to_string(TypeKind kind) {
-  for (const auto &[k, name] : kNames) {
-    if (k == kind) return name;
-  }
-  return "text";
-}
+std::string_view to_string(TypeKind kind) { return name_of(kNames, kind, "text"); }
 
-std::optional<TypeKind> parse_type_kind(std::string_view name) {
-  for (const auto &[k, known] : kNames) {
-    if (known == name) return k;
-  }
-  return std::nullopt;
-}
+std::optional<TypeKind> parse_type_kind(std::string_view name) { return value_named(kNames, name); }
 
 std::string LogicalType::describe() const {
   std::string out(to_string(kind));
@@ -293,17 +283,10 @@ LogicalType logical_type_of(const nlohmann::json &property_schema, const TypeOpt
   } else if (json_type == "object" || json_type == "array") {
     type.kind = TypeKind::Json;
   } else if (json_type == "string") {
-    std::string format = schema.value("format", "");
-    if (format == "date-time") {
-      type.kind = TypeKind::TimestampTz;
-    } else if (format == "date") {
-      type.kind = TypeKind::Date;
-    } else if (format == "time") {
-      type.kind = TypeKind::TimeTz;
-    } else if (format == "uuid") {
-      type.kind = TypeKind::Uuid;
-    } else if (format == "duration") {
-      type.kind = TypeKind::Interval;
+    const std::optional<TypeKind> formatted =
+        value_named(kStringFormats, schema.value("format", std::string()));
+    if (formatted) {
+      type.kind = *formatted;
     } else if (schema.value("contentEncoding", "") == "base64") {
       type.kind = TypeKind::Bytes;
     } else {

@@ -1,5 +1,7 @@
 #include "chorus/sql/postgres_dialect.h"
 
+#include "chorus/plugin/named_values.h"
+
 namespace chorus::sql {
 
 const IdentifierRules &PostgresDialect::identifier_rules() const {
@@ -8,6 +10,35 @@ const IdentifierRules &PostgresDialect::identifier_rules() const {
   return rules;
 }
 
+namespace {
+
+// The types whose name says all there is to say: the first name of each is the one column_type()
+// writes, the others those information_schema and casts also spell it with.
+constexpr Named<TypeKind> kPlainTypes[] = {
+    {TypeKind::Float, "double precision"},
+    {TypeKind::Float, "float8"},
+    {TypeKind::Float, "real"},
+    {TypeKind::Float, "float4"},
+    {TypeKind::Boolean, "boolean"},
+    {TypeKind::Boolean, "bool"},
+    {TypeKind::Date, "date"},
+    {TypeKind::Time, "time"},
+    {TypeKind::Time, "time without time zone"},
+    {TypeKind::TimeTz, "timetz"},
+    {TypeKind::TimeTz, "time with time zone"},
+    {TypeKind::Timestamp, "timestamp"},
+    {TypeKind::Timestamp, "timestamp without time zone"},
+    {TypeKind::TimestampTz, "timestamptz"},
+    {TypeKind::TimestampTz, "timestamp with time zone"},
+    {TypeKind::Interval, "interval"},
+    {TypeKind::Uuid, "uuid"},
+    {TypeKind::Json, "jsonb"},
+    {TypeKind::Json, "json"},
+    {TypeKind::Bytes, "bytea"},
+};
+
+}  // namespace
+
 std::string PostgresDialect::column_type(const LogicalType &type) const {
   switch (type.kind) {
     case TypeKind::Integer:
@@ -15,33 +46,12 @@ std::string PostgresDialect::column_type(const LogicalType &type) const {
     case TypeKind::Decimal:
       if (type.precision <= 0) return "numeric";
       return "numeric(" + std::to_string(type.precision) + "," + std::to_string(type.scale) + ")";
-    case TypeKind::Float:
-      return "double precision";
-    case TypeKind::Boolean:
-      return "boolean";
     case TypeKind::Text:
       if (type.max_length) return "varchar(" + std::to_string(*type.max_length) + ")";
       return "text";
-    case TypeKind::Date:
-      return "date";
-    case TypeKind::Time:
-      return "time";
-    case TypeKind::TimeTz:
-      return "timetz";
-    case TypeKind::Timestamp:
-      return "timestamp";
-    case TypeKind::TimestampTz:
-      return "timestamptz";
-    case TypeKind::Interval:
-      return "interval";
-    case TypeKind::Uuid:
-      return "uuid";
-    case TypeKind::Json:
-      return "jsonb";
-    case TypeKind::Bytes:
-      return "bytea";
+    default:
+      return std::string(name_of(kPlainTypes, type.kind, "text"));
   }
-  return "text";
 }
 
 LogicalType PostgresDialect::parse_catalog_type(const CatalogColumn &column) const {
@@ -60,35 +70,14 @@ LogicalType PostgresDialect::parse_catalog_type(const CatalogColumn &column) con
     type.kind = TypeKind::Decimal;
     type.precision = column.numeric_precision.value_or(0);
     type.scale = column.numeric_scale.value_or(0);
-  } else if (t == "double precision" || t == "float8" || t == "real" || t == "float4") {
-    type.kind = TypeKind::Float;
-  } else if (t == "boolean" || t == "bool") {
-    type.kind = TypeKind::Boolean;
   } else if (t == "character varying" || t == "varchar") {
     type.kind = TypeKind::Text;
     if (column.character_maximum_length) {
       type.max_length = static_cast<std::size_t>(*column.character_maximum_length);
     }
-  } else if (t == "date") {
-    type.kind = TypeKind::Date;
-  } else if (t == "time without time zone" || t == "time") {
-    type.kind = TypeKind::Time;
-  } else if (t == "time with time zone" || t == "timetz") {
-    type.kind = TypeKind::TimeTz;
-  } else if (t == "timestamp without time zone" || t == "timestamp") {
-    type.kind = TypeKind::Timestamp;
-  } else if (t == "timestamp with time zone" || t == "timestamptz") {
-    type.kind = TypeKind::TimestampTz;
-  } else if (t == "interval") {
-    type.kind = TypeKind::Interval;
-  } else if (t == "uuid") {
-    type.kind = TypeKind::Uuid;
-  } else if (t == "jsonb" || t == "json") {
-    type.kind = TypeKind::Json;
-  } else if (t == "bytea") {
-    type.kind = TypeKind::Bytes;
   } else {
-    type.kind = TypeKind::Text;  // text, char(n), enums, anything else: only text fits
+    // text, char(n), enums, anything not listed: only text fits
+    type.kind = value_named(kPlainTypes, t).value_or(TypeKind::Text);
   }
   return type;
 }
