@@ -213,23 +213,23 @@ TEST_CASE("OAuth2 client credentials: one token is reused until it nears expiry"
   settings.token_url = ApiServer::instance().base_url() + "/oauth/token";
   settings.client_id = "chorus";
   settings.client_secret = "s3cret";
+  // Three requests the server accepts, each authenticated by `authenticator`.
+  auto send_three = [&client](OAuth2ClientCredentialsAuthenticator &authenticator) {
+    for (int i = 0; i < 3; ++i) {
+      HttpRequest request = items_request({{"auth", "oauth"}});
+      authenticator.authenticate(request);
+      CHECK(client.send(request).status == 200);
+    }
+  };
   OAuth2ClientCredentialsAuthenticator lasting(settings, client);
-  for (int i = 0; i < 3; ++i) {
-    HttpRequest request = items_request({{"auth", "oauth"}});
-    lasting.authenticate(request);
-    CHECK(client.send(request).status == 200);
-  }
+  send_three(lasting);
   CHECK(lasting.tokens_fetched() == 1);
 
   // A token that expires within the refresh margin is replaced before each request.
   settings.token_url += "?expires_in=30";
   settings.credentials_in_header = true;
   OAuth2ClientCredentialsAuthenticator short_lived(settings, client);
-  for (int i = 0; i < 3; ++i) {
-    HttpRequest request = items_request({{"auth", "oauth"}});
-    short_lived.authenticate(request);
-    CHECK(client.send(request).status == 200);
-  }
+  send_three(short_lived);
   CHECK(short_lived.tokens_fetched() == 3);
   CHECK(ApiServer::instance().stats()["tokens_issued"].get<long>() - before == 4);
 }

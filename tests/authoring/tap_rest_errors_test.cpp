@@ -28,17 +28,14 @@ std::string record_line(const PluginRun &run) {
 }  // namespace
 
 TEST_CASE("numbers beyond a double's range are kept exactly as their text") {
-  PluginRun run = rest_tap().run(one_stream("/huge"));
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(one_stream("/huge")));
   CHECK(record_line(run).find(R"("big":1e400)") != std::string::npos);
   CHECK(record_line(run).find(R"("small":-2.5E-400)") != std::string::npos);
 }
 
 TEST_CASE("a body cut short without Content-Length is read again") {
-  PluginRun run = rest_tap().run(one_stream("/cut", {{"params", {{"key", unique_key("cut")}}}}));
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(
+      rest_tap().run(one_stream("/cut", {{"params", {{"key", unique_key("cut")}}}})));
   CHECK(record_ids(run) == chorus_test::id_range(1, 25));
   CHECK(chorus_test::logged(run, "ended after"));
 }
@@ -67,18 +64,14 @@ TEST_CASE("a records_path that matches nothing is an error naming the keys the b
 TEST_CASE("allow_empty reads a records_path the body lacks as no records") {
   json config = rest_config({}, nullptr, "$.items[*]");
   config["allow_empty"] = true;
-  PluginRun run = rest_tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(config));
   CHECK(run.records().empty());
   CHECK(run.of_type("SCHEMA").size() == 1);
 }
 
 TEST_CASE("an empty records array is a successful empty stream") {
   json config = rest_config({{"updated_since", "2030-01-01T00:00:00Z"}}, nullptr);
-  PluginRun run = rest_tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(config));
   CHECK(run.records().empty());
 }
 

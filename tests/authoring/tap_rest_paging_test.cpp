@@ -20,10 +20,8 @@ long requests_since(long before) {
 
 TEST_CASE("offset paging against a server that caps the page size reads every record") {
   long before = ApiServer::instance().stats()["requests"];
-  PluginRun run = rest_tap().run(
-      rest_config({{"paging", "offset"}, {"cap", "10"}}, {{"type", "offset"}, {"limit", 500}}));
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(
+      rest_config({{"paging", "offset"}, {"cap", "10"}}, {{"type", "offset"}, {"limit", 500}})));
   CHECK(record_ids(run) == id_range(1, 25));
   // Offsets 0, 10, 20 and the empty page at 25 that ends the stream.
   CHECK(requests_since(before) == 4);
@@ -32,11 +30,9 @@ TEST_CASE("offset paging against a server that caps the page size reads every re
 
 TEST_CASE("offset paging stops at the total the body reports, without an empty page") {
   long before = ApiServer::instance().stats()["requests"];
-  PluginRun run = rest_tap().run(
+  PluginRun run = require_success(rest_tap().run(
       rest_config({{"paging", "offset"}, {"cap", "10"}},
-                  {{"type", "offset"}, {"limit", 500}, {"total_path", "$.meta.total"}}));
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+                  {{"type", "offset"}, {"limit", 500}, {"total_path", "$.meta.total"}})));
   CHECK(record_ids(run) == id_range(1, 25));
   CHECK(requests_since(before) == 3);
   json seen = ApiServer::instance().stats()["seen_params"];
@@ -45,11 +41,9 @@ TEST_CASE("offset paging stops at the total the body reports, without an empty p
 }
 
 TEST_CASE("page-number paging against a server that caps the page size reads every record") {
-  PluginRun run = rest_tap().run(
+  PluginRun run = require_success(rest_tap().run(
       rest_config({{"paging", "page"}, {"cap", "10"}},
-                  {{"type", "page_number"}, {"page_size_param", "per_page"}, {"page_size", 50}}));
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+                  {{"type", "page_number"}, {"page_size_param", "per_page"}, {"page_size", 50}})));
   CHECK(record_ids(run) == id_range(1, 25));
 }
 
@@ -67,8 +61,7 @@ TEST_CASE("a cursor that cycles A, B, A is an error after the pages read once") 
 
 TEST_CASE("a next link to the same page, API key included, is an error and sends the key once") {
   json config = rest_config({{"paging", "self"}}, {{"type", "next_url"}, {"path", "/links/next"}});
-  config["auth"] = {
-      {"type", "api_key"}, {"key", "api_key"}, {"value", "k3y-9f8e7d"}, {"location", "query"}};
+  config["auth"] = api_key_in_query("k3y-9f8e7d");
   PluginRun run = rest_tap().run(config);
   CHECK(run.status == CHORUS_ERR_FATAL);
   CHECK(record_ids(run) == id_range(1, 3));
@@ -79,11 +72,8 @@ TEST_CASE("a next link to the same page, API key included, is an error and sends
 TEST_CASE("a next link that carries the API key is followed without adding the key again") {
   json config = rest_config({{"paging", "next_url"}, {"auth", "key"}, {"page_size", "10"}},
                             {{"type", "next_url"}, {"path", "/links/next"}});
-  config["auth"] = {
-      {"type", "api_key"}, {"key", "api_key"}, {"value", "k3y"}, {"location", "query"}};
-  PluginRun run = rest_tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  config["auth"] = api_key_in_query("k3y");
+  PluginRun run = require_success(rest_tap().run(config));
   CHECK(record_ids(run) == id_range(1, 25));
   json queries = ApiServer::instance().stats()["seen_queries"];
   // The server's next links repeat every parameter, the key included.
@@ -98,10 +88,8 @@ TEST_CASE("a next link that carries the API key is followed without adding the k
 
 TEST_CASE("empty pages that keep linking on end the stream at the first of them") {
   long before = ApiServer::instance().stats()["requests"];
-  PluginRun run = rest_tap().run(
-      rest_config({{"paging", "empty_tail"}}, {{"type", "next_url"}, {"path", "/links/next"}}));
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(
+      rest_config({{"paging", "empty_tail"}}, {{"type", "next_url"}, {"path", "/links/next"}})));
   CHECK(record_ids(run) == id_range(1, 5));
   CHECK(requests_since(before) == 2);
   CHECK(chorus_test::bookmark_of(run) == "2024-01-05T00:00:00Z");
@@ -118,10 +106,8 @@ TEST_CASE("max_pages bounds a stream that links on: an error after that many pag
 }
 
 TEST_CASE("offsets that shift between pages deliver every record, one of them twice") {
-  PluginRun run = rest_tap().run(rest_config({{"paging", "shift"}, {"key", unique_key("shift")}},
-                                             {{"type", "offset"}, {"limit", 10}}));
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(rest_config(
+      {{"paging", "shift"}, {"key", unique_key("shift")}}, {{"type", "offset"}, {"limit", 10}})));
   std::vector<long> ids = record_ids(run);
   // Newest first: 25..16, then (item 26 arrived at the front) 16..7, then 6..1. Item 16 comes
   // twice (targets upsert it on its key); item 26 arrived behind the offset, and its newer

@@ -49,9 +49,7 @@ json partition(const PluginRun &run, long user) {
 }  // namespace
 
 TEST_CASE("a child stream is read once per parent record, with the parent's id as context") {
-  PluginRun run = rest_tap().run(users_and_orders());
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(users_and_orders()));
   CHECK(run.records().size() == 3 + 5);
   CHECK(orders_of(run) ==
         std::vector<std::pair<long, long>>({{1, 11}, {1, 12}, {3, 31}, {3, 32}, {3, 33}}));
@@ -77,9 +75,7 @@ TEST_CASE("each partition resumes from its own bookmark") {
                       {{"context", {{"user_id", 3}}},
                        {"replication_key", "updated_at"},
                        {"replication_key_value", "2024-03-02T00:00:00Z"}}}}}}}}};
-  PluginRun run = rest_tap().run(users_and_orders(), state);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(users_and_orders(), state));
   CHECK(orders_of(run) == std::vector<std::pair<long, long>>({{1, 12}, {3, 32}, {3, 33}}));
   json seen = ApiServer::instance().stats()["seen_params"];
   std::set<std::string> sent;
@@ -95,18 +91,14 @@ TEST_CASE("each partition resumes from its own bookmark") {
 }
 
 TEST_CASE("a child stream is read even when only it is selected, and bad wiring is refused") {
-  PluginRun discovered = rest_tap().discover(users_and_orders());
-  INFO(discovered.error);
-  REQUIRE(discovered.status == CHORUS_OK);
+  PluginRun discovered = require_success(rest_tap().discover(users_and_orders()));
   json catalog = discovered.messages[0];
   CHECK(catalog["streams"][1]["schema"]["properties"]["user_id"]["type"] ==
         json({"null", "integer"}));
   for (auto &stream : catalog["streams"]) {
     if (stream["stream"] == "users") stream["metadata"][0]["metadata"]["selected"] = false;
   }
-  PluginRun run = rest_tap().run(users_and_orders(), nullptr, catalog);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(users_and_orders(), nullptr, catalog));
   CHECK(run.records().size() == 5);
   CHECK(orders_of(run).size() == 5);
 
@@ -128,16 +120,12 @@ TEST_CASE("a child stream's declared schema gets its context properties") {
   config["streams"][1]["schema"] = {
       {"type", "object"},
       {"properties", {{"id", {{"type", "integer"}}}, {"updated_at", {{"type", "string"}}}}}};
-  PluginRun discovered = rest_tap().discover(config);
-  INFO(discovered.error);
-  REQUIRE(discovered.status == CHORUS_OK);
+  PluginRun discovered = require_success(rest_tap().discover(config));
   json schema = discovered.messages[0]["streams"][1]["schema"];
   CHECK(schema["properties"]["user_id"]["type"] == json({"null", "integer"}));
   CHECK(schema["properties"]["id"]["type"] == "integer");
 
-  PluginRun run = rest_tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(rest_tap().run(config));
   for (const auto &message : run.of_type("SCHEMA")) {
     if (message["stream"] == "orders") CHECK(message["schema"]["properties"].contains("user_id"));
   }

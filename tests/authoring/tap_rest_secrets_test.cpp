@@ -26,11 +26,7 @@ std::string everything_said(const PluginRun &run) {
 }  // namespace
 
 TEST_CASE("an OAuth2 token obtained at run time is masked in an echoed error") {
-  PluginRun run =
-      rest_tap().run(echo_config({{"type", "oauth2"},
-                                  {"token_url", ApiServer::instance().base_url() + "/oauth/token"},
-                                  {"client_id", "chorus"},
-                                  {"client_secret", "s3cret"}}));
+  PluginRun run = rest_tap().run(echo_config(oauth2_client_credentials()));
   REQUIRE(run.status == CHORUS_ERR_FATAL);
   std::string token =
       "token-" + std::to_string(ApiServer::instance().stats()["tokens_issued"].get<long>());
@@ -54,10 +50,7 @@ TEST_CASE("Basic credentials are masked in their base64 form too") {
 }
 
 TEST_CASE("an API key in the query string is masked in the echoed query") {
-  PluginRun run = rest_tap().run(echo_config({{"type", "api_key"},
-                                              {"key", "api_key"},
-                                              {"value", "k3y/with+chars"},
-                                              {"location", "query"}}));
+  PluginRun run = rest_tap().run(echo_config(api_key_in_query("k3y/with+chars")));
   REQUIRE(run.status == CHORUS_ERR_FATAL);
   std::string said = everything_said(run);
   INFO(said);
@@ -69,11 +62,8 @@ TEST_CASE("an API key in the query string is masked in the echoed query") {
 TEST_CASE("at -v each request is logged with method, URL without credentials, status, time") {
   json config = chorus_test::rest_config({{"paging", "next_url"}, {"auth", "key"}},
                                          {{"type", "next_url"}, {"path", "/links/next"}});
-  config["auth"] = {
-      {"type", "api_key"}, {"key", "api_key"}, {"value", "k3y"}, {"location", "query"}};
-  PluginRun run = rest_tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  config["auth"] = api_key_in_query("k3y");
+  PluginRun run = require_success(rest_tap().run(config));
   int request_lines = 0;
   for (const auto &line : run.log) {
     if (line.find("GET " + ApiServer::instance().base_url() + "/items?") == std::string::npos) {
@@ -95,13 +85,8 @@ TEST_CASE("a revoked OAuth2 token is replaced once after a 401 and the sync goes
   json config = chorus_test::rest_config(
       {{"auth", "oauth"}, {"paging", "next_url"}, {"revoke", chorus_test::unique_key("revoke")}},
       {{"type", "next_url"}, {"path", "/links/next"}});
-  config["auth"] = {{"type", "oauth2"},
-                    {"token_url", ApiServer::instance().base_url() + "/oauth/token"},
-                    {"client_id", "chorus"},
-                    {"client_secret", "s3cret"}};
-  PluginRun run = rest_tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  config["auth"] = oauth2_client_credentials();
+  PluginRun run = require_success(rest_tap().run(config));
   CHECK(chorus_test::record_ids(run) == chorus_test::id_range(1, 25));
   CHECK(ApiServer::instance().stats()["tokens_issued"].get<long>() - before == 2);
   CHECK(chorus_test::logged(run, "authenticated again"));

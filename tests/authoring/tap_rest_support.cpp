@@ -1,5 +1,7 @@
 #include "tap_rest_support.h"
 
+#include <doctest/doctest.h>
+
 namespace chorus_test {
 
 using nlohmann::json;
@@ -21,6 +23,23 @@ json rest_config(json params, json pagination, std::string records_path) {
   return {{"api_url", ApiServer::instance().base_url()},
           {"backoff_base_seconds", 0.01},
           {"streams", json::array({stream})}};
+}
+
+json api_key_in_query(const std::string &value) {
+  return {{"type", "api_key"}, {"key", "api_key"}, {"value", value}, {"location", "query"}};
+}
+
+json oauth2_client_credentials() {
+  return {{"type", "oauth2"},
+          {"token_url", ApiServer::instance().base_url() + "/oauth/token"},
+          {"client_id", "chorus"},
+          {"client_secret", "s3cret"}};
+}
+
+PluginRun require_success(PluginRun run) {
+  INFO(run.error);
+  REQUIRE(run.status == CHORUS_OK);
+  return run;
 }
 
 std::vector<long> record_ids(const PluginRun &run) {

@@ -18,6 +18,15 @@ const PluginHarness &rest_tap();
 nlohmann::json rest_config(nlohmann::json params, nlohmann::json pagination,
                            std::string records_path = "$.data[*]");
 
+// The `auth` setting of an API key sent as the query parameter api_key.
+nlohmann::json api_key_in_query(const std::string &value);
+// The `auth` setting of OAuth2 client credentials the test API's token endpoint accepts.
+nlohmann::json oauth2_client_credentials();
+
+// `run` of a sync the test requires to succeed: any other status ends the test case there, with
+// the plugin's error as the message.
+PluginRun require_success(PluginRun run);
+
 // The ids of the records a run wrote, in order.
 std::vector<long> record_ids(const PluginRun &run);
 // first, first + 1, ..., last.

@@ -27,9 +27,7 @@ TEST_CASE("bearer auth with the next page URL in the body reads every page") {
   json config = config_for({{"auth", "bearer"}, {"paging", "next_url"}},
                            {{"type", "next_url"}, {"path", "$.links.next"}});
   config["auth"] = {{"type", "bearer"}, {"token", "s3cret"}};
-  PluginRun run = tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(tap().run(config));
   CHECK(run.messages.front()["type"] == "SCHEMA");
   CHECK(run.messages.front()["key_properties"] == json({"id"}));
   CHECK(ids(run) == range(1, 25));
@@ -52,13 +50,8 @@ TEST_CASE("OAuth2 client credentials with page-number pagination") {
   json config =
       config_for({{"auth", "oauth"}, {"paging", "page"}},
                  {{"type", "page_number"}, {"page_size_param", "per_page"}, {"page_size", 10}});
-  config["auth"] = {{"type", "oauth2"},
-                    {"token_url", ApiServer::instance().base_url() + "/oauth/token"},
-                    {"client_id", "chorus"},
-                    {"client_secret", "s3cret"}};
-  PluginRun run = tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  config["auth"] = oauth2_client_credentials();
+  PluginRun run = require_success(tap().run(config));
   CHECK(ids(run) == range(1, 25));
   CHECK(ApiServer::instance().stats()["tokens_issued"].get<long>() - before == 1);
 }
@@ -88,9 +81,7 @@ TEST_CASE("injected 429 (with Retry-After) and 500 responses are retried and los
   long before = ApiServer::instance().stats()["requests"];
   json config = config_for({{"paging", "next_url"}, {"faults", unique_key("tap") + ":429,500"}},
                            {{"type", "next_url"}, {"path", "/links/next"}});
-  PluginRun run = tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(tap().run(config));
   CHECK(ids(run) == range(1, 25));
   // Three pages and the two refused attempts: the schema is inferred from the first page as it
   // is synced, not from a fetch of its own.
@@ -109,20 +100,20 @@ TEST_CASE("with retries disabled an injected 500 fails the run as retryable") {
 }
 
 TEST_CASE("requests_per_second keeps a rate-limited API from refusing requests") {
-  json config =
-      config_for({{"paging", "page"}, {"page_size", "5"}, {"rate", unique_key("r") + ":8"}},
-                 {{"type", "page_number"}});
-  config["max_retries"] = 0;
+  // Each call a fresh key of the server's limit of 8 requests a second; no retry hides a 429.
+  auto rate_limited = [] {
+    json config =
+        config_for({{"paging", "page"}, {"page_size", "5"}, {"rate", unique_key("r") + ":8"}},
+                   {{"type", "page_number"}});
+    config["max_retries"] = 0;
+    return config;
+  };
+  json config = rate_limited();
   config["requests_per_second"] = 8;
-  PluginRun run = tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(tap().run(config));
   CHECK(ids(run) == range(1, 25));
 
-  config = config_for({{"paging", "page"}, {"page_size", "5"}, {"rate", unique_key("r") + ":8"}},
-                      {{"type", "page_number"}});
-  config["max_retries"] = 0;
-  PluginRun unlimited = tap().run(config);
+  PluginRun unlimited = tap().run(rate_limited());
   CHECK(unlimited.status == CHORUS_ERR_RETRYABLE);
   CHECK(unlimited.error.find("429") != std::string::npos);
 }
@@ -130,15 +121,12 @@ TEST_CASE("requests_per_second keeps a rate-limited API from refusing requests")
 TEST_CASE("a run resumes from the state's bookmark, sent as the replication parameter") {
   json config =
       config_for({{"paging", "next_url"}}, {{"type", "next_url"}, {"path", "/links/next"}});
-  PluginRun first = tap().run(config);
-  REQUIRE(first.status == CHORUS_OK);
+  PluginRun first = require_success(tap().run(config));
   json state = first.last_state();
   REQUIRE(bookmark_of(first) == "2024-01-25T00:00:00Z");
 
   state["bookmarks"]["items"]["replication_key_value"] = "2024-01-20T00:00:00Z";
-  PluginRun resumed = tap().run(config, state);
-  INFO(resumed.error);
-  REQUIRE(resumed.status == CHORUS_OK);
+  PluginRun resumed = require_success(tap().run(config, state));
   CHECK(ids(resumed) == range(20, 25));
   CHECK(bookmark_of(resumed) == "2024-01-25T00:00:00Z");
   json seen = ApiServer::instance().stats()["seen_params"];
@@ -148,16 +136,12 @@ TEST_CASE("a run resumes from the state's bookmark, sent as the replication para
 TEST_CASE("start_date is the first bookmark when the state has none") {
   json config = config_for({}, nullptr);
   config["start_date"] = "2024-01-23T00:00:00Z";
-  PluginRun run = tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(tap().run(config));
   CHECK(ids(run) == range(23, 25));
 }
 
 TEST_CASE("discovery infers the schema from the first page when none is declared") {
-  PluginRun run = tap().discover(config_for({}, nullptr));
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(tap().discover(config_for({}, nullptr)));
   json stream = run.messages[0]["streams"][0];
   CHECK(stream["stream"] == "items");
   CHECK(stream["schema"]["properties"]["id"]["type"] == json({"null", "integer"}));
@@ -171,9 +155,7 @@ TEST_CASE("decimals a double cannot hold reach the RECORD digit for digit") {
   config["streams"][0]["path"] = "/exact";
   config["streams"][0].erase("replication_key");
   config["streams"][0].erase("replication_param");
-  PluginRun run = tap().run(config);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(tap().run(config));
   std::string record_line;
   for (const auto &line : run.lines) {
     if (line.find(R"("type":"RECORD")") != std::string::npos) record_line = line;
@@ -192,16 +174,13 @@ TEST_CASE("a declared schema is used as is, and deselected properties are left o
        {{"id", {{"type", "integer"}}},
         {"name", {{"type", "string"}}},
         {"updated_at", {{"type", "string"}, {"format", "date-time"}}}}}};
-  PluginRun discovered = tap().discover(config);
-  REQUIRE(discovered.status == CHORUS_OK);
+  PluginRun discovered = require_success(tap().discover(config));
   json catalog = discovered.messages[0];
   CHECK(catalog["streams"][0]["schema"] == config["streams"][0]["schema"]);
   for (auto &entry : catalog["streams"][0]["metadata"]) {
     if (entry["breadcrumb"] == json({"properties", "name"})) entry["metadata"]["selected"] = false;
   }
-  PluginRun run = tap().run(config, nullptr, catalog);
-  INFO(run.error);
-  REQUIRE(run.status == CHORUS_OK);
+  PluginRun run = require_success(tap().run(config, nullptr, catalog));
   REQUIRE(run.records().size() == 25);
   CHECK_FALSE(run.records()[0]["record"].contains("name"));
   CHECK(run.records()[0]["record"].contains("id"));

@@ -1,5 +1,6 @@
 #include "chorus_process.h"
 
+#include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,6 +135,17 @@ RunResult chorus(const std::vector<std::string> &arguments, const fs::path &work
   for (const std::string &arg : arguments) command += " " + shell_quote(arg);
   command += " </dev/null";
   return run_shell(command, working_dir);
+}
+
+RunResult require_success(RunResult result) {
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  return result;
+}
+
+RunResult load_fixture(const Scratch &scratch, const std::string &plugin,
+                       const std::string &fixture_name, const nlohmann::json &extra) {
+  return require_success(
+      chorus_exec(plugin, scratch.write_target_config(extra), fixture(fixture_name)));
 }
 
 }  // namespace chorus::file_plugins_test

@@ -56,4 +56,14 @@ RunResult chorus(const std::vector<std::string> &arguments,
                  const std::filesystem::path &working_dir,
                  const std::vector<std::string> &environment = {});
 
+// `result` of a run the test requires to succeed: a non-zero exit ends the test case there, with
+// the run's stderr as the message, so the checks that follow only ever look at a good run.
+RunResult require_success(RunResult result);
+
+// `plugin`, a file target, on the fixture stream `fixture_name` with the settings of
+// scratch.write_target_config(extra); required to succeed.
+RunResult load_fixture(const Scratch &scratch, const std::string &plugin,
+                       const std::string &fixture_name,
+                       const nlohmann::json &extra = nlohmann::json::object());
+
 }  // namespace chorus::file_plugins_test

@@ -4,14 +4,20 @@
 #include "chorus_process.h"
 
 namespace chorus::file_plugins_test {
+namespace {
+
+// mapper-pii with `settings` on the fixture's customers, with their emails and phone numbers.
+RunResult pii_on_personal_data(const nlohmann::json &settings) {
+  Scratch scratch;
+  return chorus_exec("mapper-pii", scratch.write_json("mapper.json", settings),
+                     fixture("personal_data.singer"));
+}
+
+}  // namespace
 
 TEST_CASE("mapper-pii hashes and drops the listed properties in schema and records") {
-  Scratch scratch;
-  auto config = scratch.write_json(
-      "mapper.json",
-      {{"hash", {"customers.email"}}, {"drop", {"customers.phone"}}, {"salt", "pepper"}});
-  RunResult result = chorus_exec("mapper-pii", config, fixture("personal_data.singer"));
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(pii_on_personal_data(
+      {{"hash", {"customers.email"}}, {"drop", {"customers.phone"}}, {"salt", "pepper"}}));
   auto messages = result.messages();
   REQUIRE(messages.size() == 4);
 
@@ -32,9 +38,7 @@ TEST_CASE("mapper-pii hashes and drops the listed properties in schema and recor
 }
 
 TEST_CASE("mapper-pii refuses to drop a key property") {
-  Scratch scratch;
-  auto config = scratch.write_json("mapper.json", {{"drop", {"customers.id"}}});
-  RunResult result = chorus_exec("mapper-pii", config, fixture("personal_data.singer"));
+  RunResult result = pii_on_personal_data({{"drop", {"customers.id"}}});
   CHECK(result.exit_code != 0);
   CHECK(result.err.find("customers.id") != std::string::npos);
 }
@@ -52,58 +56,48 @@ void check_nothing_in_clear(const RunResult &result) {
   CHECK(result.record_lines().empty());
 }
 
+// A run that failed, its stderr holding each of `parts`.
+void check_failed_saying(const RunResult &result, const std::vector<std::string> &parts) {
+  CHECK(result.exit_code != 0);
+  for (const std::string &part : parts) CHECK_MESSAGE(contains(result.err, part), part);
+}
+
 }  // namespace
 
 TEST_CASE("a PII rule on a misspelled stream fails before any record of the stream passes") {
-  Scratch scratch;
-  auto config =
-      scratch.write_json("mapper.json", {{"hash", {"customer.email"}}, {"salt", "pepper"}});
-  RunResult result = chorus_exec("mapper-pii", config, fixture("personal_data.singer"));
+  RunResult result = pii_on_personal_data({{"hash", {"customer.email"}}, {"salt", "pepper"}});
   CAPTURE(result.err);
-  CHECK(result.exit_code != 0);
-  CHECK(contains(result.err, "hash: customer.email"));
-  CHECK(contains(result.err, "did you mean 'customers'?"));
+  check_failed_saying(result, {"hash: customer.email", "did you mean 'customers'?"});
   check_nothing_in_clear(result);
 }
 
 TEST_CASE("a PII rule on a property the stream's SCHEMA lacks fails at that SCHEMA") {
-  Scratch scratch;
-  auto config = scratch.write_json("mapper.json", {{"drop", {"customers.phon"}}});
-  RunResult result = chorus_exec("mapper-pii", config, fixture("personal_data.singer"));
+  RunResult result = pii_on_personal_data({{"drop", {"customers.phon"}}});
   CAPTURE(result.err);
-  CHECK(result.exit_code != 0);
-  CHECK(contains(result.err, "drop: customers.phon"));
-  CHECK(contains(result.err, "did you mean 'phone'?"));
-  CHECK(contains(result.err, "city, email, id, phone"));
+  check_failed_saying(result,
+                      {"drop: customers.phon", "did you mean 'phone'?", "city, email, id, phone"});
   check_nothing_in_clear(result);
 }
 
 TEST_CASE("a PII rule on a stream that never arrives fails at the end, its STATE held back") {
-  Scratch scratch;
-  auto config =
-      scratch.write_json("mapper.json", {{"hash", {"payments.card_number"}}, {"salt", "pepper"}});
-  RunResult result = chorus_exec("mapper-pii", config, fixture("personal_data.singer"));
+  RunResult result = pii_on_personal_data({{"hash", {"payments.card_number"}}, {"salt", "pepper"}});
   CAPTURE(result.err);
-  CHECK(result.exit_code != 0);
-  CHECK(contains(result.err, "no stream matched rule(s) hash: payments.card_number"));
-  CHECK(contains(result.err, "the streams seen were: customers"));
+  check_failed_saying(result, {"no stream matched rule(s) hash: payments.card_number",
+                               "the streams seen were: customers"});
   // The run's STATE never reached the target, so nothing of it can be committed.
   CHECK(result.states().empty());
 }
 
 TEST_CASE("mapper-pii refuses to hash without a salt") {
-  Scratch scratch;
-  auto config = scratch.write_json("mapper.json", {{"hash", {"customers.email"}}});
-  RunResult result = chorus_exec("mapper-pii", config, fixture("personal_data.singer"));
-  CHECK(result.exit_code != 0);
-  CHECK(contains(result.err, "`salt` is empty"));
+  RunResult result = pii_on_personal_data({{"hash", {"customers.email"}}});
+  check_failed_saying(result, {"`salt` is empty"});
   check_nothing_in_clear(result);
 }
 
 TEST_CASE("mapper-pii does not advertise stream-maps, which it does not accept") {
   Scratch scratch;
-  RunResult result = chorus({"about", "mapper-pii", "--format", "json"}, scratch.dir());
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result =
+      require_success(chorus({"about", "mapper-pii", "--format", "json"}, scratch.dir()));
   auto about = nlohmann::json::parse(result.out);
   CHECK(about["capabilities"] == nlohmann::json({"about"}));
 }

@@ -16,16 +16,14 @@ TEST_CASE("examples/orders loads every order once and a second run reloads only 
   const std::string output = "CHORUS_OUTPUT_DIR=" + scratch.path("out").string();
   const fs::path db = scratch.path("out/orders.db");
 
-  RunResult first = chorus({"run", "--pipeline", pipeline.string()}, scratch.dir(), {output});
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  require_success(chorus({"run", "--pipeline", pipeline.string()}, scratch.dir(), {output}));
   CHECK(query_value(db, "SELECT count(*) FROM orders") == "23");
   CHECK(query_value(db, "SELECT OrderStatus FROM orders WHERE OrderId = 1002") == "shipped");
   CHECK(query_value(db, "SELECT Amount FROM orders WHERE OrderId = 1001") == "1234.50");
   auto state = nlohmann::json::parse(read_file(scratch.path("out/orders.state.json")));
   CHECK(state["bookmarks"]["orders"]["replication_key_value"] == "2026-11-02T14:47:52Z");
 
-  RunResult second = chorus({"run", "--pipeline", pipeline.string()}, scratch.dir(), {output});
-  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  require_success(chorus({"run", "--pipeline", pipeline.string()}, scratch.dir(), {output}));
   CHECK(query_value(db, "SELECT count(*) FROM orders") == "23");
   // Only the row equal to the bookmark came again.
   CHECK(query(db,
@@ -42,17 +40,15 @@ TEST_CASE("examples/orders: a later extract loads only the rows changed since th
                 scratch.path("data/orders-2026-11-01.csv"));
   const fs::path db = scratch.path("out/orders.db");
 
-  RunResult first =
-      chorus({"run", "--pipeline", "pipeline.yml"}, scratch.dir(), {"CHORUS_OUTPUT_DIR=out"});
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  require_success(
+      chorus({"run", "--pipeline", "pipeline.yml"}, scratch.dir(), {"CHORUS_OUTPUT_DIR=out"}));
   CHECK(query_value(db, "SELECT count(*) FROM orders") == "20");
   CHECK(query_value(db, "SELECT OrderStatus FROM orders WHERE OrderId = 1002") == "pending");
 
   fs::copy_file(source_path("examples/orders/data/orders-2026-11-02.csv"),
                 scratch.path("data/orders-2026-11-02.csv"));
-  RunResult second =
-      chorus({"run", "--pipeline", "pipeline.yml"}, scratch.dir(), {"CHORUS_OUTPUT_DIR=out"});
-  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  require_success(
+      chorus({"run", "--pipeline", "pipeline.yml"}, scratch.dir(), {"CHORUS_OUTPUT_DIR=out"}));
   CHECK(query_value(db, "SELECT count(*) FROM orders") == "23");
   CHECK(query_value(db, "SELECT OrderStatus FROM orders WHERE OrderId = 1002") == "shipped");
   // 10 rows came: order 1020's row at the bookmark and the 9 rows of the new file, which has

@@ -68,9 +68,8 @@ TEST_CASE("--select with a misspelled stream fails with a did-you-mean hint") {
 TEST_CASE("!stream.property excludes a property, the rest of the streams load") {
   Scratch scratch;
   auto pipeline = sales_pipeline(scratch);
-  RunResult result = chorus({"run", "--pipeline", pipeline.string(), "--select", "!sales.customer"},
-                            scratch.dir());
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  require_success(chorus({"run", "--pipeline", pipeline.string(), "--select", "!sales.customer"},
+                         scratch.dir()));
   auto sales = loaded(scratch, "sales");
   REQUIRE(sales.size() == 2);
   CHECK_FALSE(sales[0].contains("customer"));
@@ -81,8 +80,8 @@ TEST_CASE("!stream.property excludes a property, the rest of the streams load") 
 TEST_CASE("chorus select PIPELINE --list shows every stream and property with its state") {
   Scratch scratch;
   auto pipeline = sales_pipeline(scratch, "  select: [\"sales.*\", \"!sales.customer\"]\n");
-  RunResult result = chorus({"select", pipeline.string(), "--list"}, scratch.dir());
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result =
+      require_success(chorus({"select", pipeline.string(), "--list"}, scratch.dir()));
   CHECK(result.out ==
         "[selected ] sales\n"
         "[selected ] sales.amount\n"

@@ -35,12 +35,16 @@ const nlohmann::json kPricesSchema = {
     {"type", "object"},
     {"properties", {{"sku", {{"type", "string"}}}, {"price", {{"type", {"number", "null"}}}}}}};
 
+// tap-csv with tap.json holding tap_config(scratch, entry, extra).
+RunResult extract(const Scratch &scratch, const nlohmann::json &entry,
+                  const nlohmann::json &extra = nlohmann::json::object()) {
+  return chorus_exec("tap-csv", scratch.write_json("tap.json", tap_config(scratch, entry, extra)));
+}
+
 // tap-csv on data/prices.csv holding `csv`, with kPricesSchema declared for it.
 RunResult run_with_declared_schema(const Scratch &scratch, const std::string &csv) {
   scratch.write("data/prices.csv", csv);
-  return chorus_exec(
-      "tap-csv", scratch.write_json("tap.json", tap_config(scratch, {{"entity", "prices"},
-                                                                     {"schema", kPricesSchema}})));
+  return extract(scratch, {{"entity", "prices"}, {"schema", kPricesSchema}});
 }
 
 }  // namespace
@@ -52,9 +56,7 @@ TEST_CASE("tap-csv infers integer, exact decimal, boolean, date-time, date and s
                 "1,1234.50,true,2026-11-01 08:00:00,2026-11-01,007,1\n"
                 "2,0.10,FALSE,2026-11-01T09:30:00+02:00,2026-11-02,010,x\n"
                 "3,,,,,,\n");
-  auto config = scratch.write_json("tap.json", tap_config(scratch, {{"entity", "items"}}));
-  RunResult result = chorus_exec("tap-csv", config);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(extract(scratch, {{"entity", "items"}}));
 
   nlohmann::json properties = schema_of(result, "items")["properties"];
   CHECK(properties["id"]["type"] == nlohmann::json({"integer", "null"}));
@@ -90,9 +92,7 @@ TEST_CASE("tap-csv reads quoted fields with delimiters, doubled quotes and line 
                 "2,\"say \"\"hi\"\"\"\r\n"
                 "3,\"two\nlines\"\r\n"
                 "4,plain\r\n");
-  auto config = scratch.write_json("tap.json", tap_config(scratch, {{"entity", "notes"}}));
-  RunResult result = chorus_exec("tap-csv", config);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(extract(scratch, {{"entity", "notes"}}));
   auto records = records_of(result);
   REQUIRE(records.size() == 4);
   CHECK(records[0]["text"] == "a, b");
@@ -104,9 +104,7 @@ TEST_CASE("tap-csv reads quoted fields with delimiters, doubled quotes and line 
 TEST_CASE("tap-csv reads an empty quoted field as the empty string and an empty field as null") {
   Scratch scratch;
   scratch.write("data/people.csv", "id,nickname\n1,\"\"\n2,\n");
-  auto config = scratch.write_json("tap.json", tap_config(scratch, {{"entity", "people"}}));
-  RunResult result = chorus_exec("tap-csv", config);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(extract(scratch, {{"entity", "people"}}));
   auto records = records_of(result);
   REQUIRE(records.size() == 2);
   CHECK(records[0]["nickname"] == "");
@@ -117,9 +115,7 @@ TEST_CASE("tap-csv reads the files of a glob in sorted order under one stream") 
   Scratch scratch;
   scratch.write("data/b.csv", "id\n3\n");
   scratch.write("data/a.csv", "id\n1\n2\n");
-  auto config = scratch.write_json("tap.json", tap_config(scratch, {{"entity", "ids"}}));
-  RunResult result = chorus_exec("tap-csv", config);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(extract(scratch, {{"entity", "ids"}}));
   auto records = records_of(result);
   REQUIRE(records.size() == 3);
   CHECK(records[0]["id"] == 1);
@@ -129,11 +125,8 @@ TEST_CASE("tap-csv reads the files of a glob in sorted order under one stream") 
 TEST_CASE("a tap-csv path that matches no file fails, saying which path and how to fix it") {
   Scratch scratch;
   scratch.write("data/orders.csv", "id\n1\n");
-  auto config = scratch.write_json(
-      "tap.json",
-      tap_config(scratch, {{"entity", "orders"},
-                           {"path", (scratch.dir() / "data" / "order*.cvs").string()}}));
-  RunResult result = chorus_exec("tap-csv", config);
+  RunResult result = extract(
+      scratch, {{"entity", "orders"}, {"path", (scratch.dir() / "data" / "order*.cvs").string()}});
   CHECK(result.exit_code != 0);
   CHECK(result.err.find("stream 'orders': path '" +
                         (scratch.dir() / "data" / "order*.cvs").string() + "' matches no file") !=
@@ -144,10 +137,8 @@ TEST_CASE("a tap-csv path that matches no file fails, saying which path and how 
 
 TEST_CASE("allow_empty lets a tap-csv path that matches no file sync nothing, successfully") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "tap.json", tap_config(scratch, {{"entity", "orders"}}, {{"allow_empty", true}}));
-  RunResult result = chorus_exec("tap-csv", config);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result =
+      require_success(extract(scratch, {{"entity", "orders"}}, {{"allow_empty", true}}));
   CHECK(records_of(result).empty());
 }
 
@@ -163,8 +154,7 @@ TEST_CASE("tap-csv bookmarks the highest replication key and resumes at it, re-r
       tap_config(scratch,
                  {{"entity", "orders"}, {"keys", {"id"}}, {"replication_key", "updated"}}));
 
-  RunResult first = chorus_exec("tap-csv", config);
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  RunResult first = require_success(chorus_exec("tap-csv", config));
   CHECK(records_of(first).size() == 3);
   nlohmann::json state = first.states().back();
   CHECK(state["bookmarks"]["orders"]["replication_key"] == "updated");
@@ -180,8 +170,8 @@ TEST_CASE("tap-csv bookmarks the highest replication key and resumes at it, re-r
                 "5,2026-11-01T10:00:00Z\n"
                 "6,2026-11-01T10:00:01Z\n");
   auto state_file = scratch.write_json("state.json", state);
-  RunResult second = chorus_exec("tap-csv", config, {}, {"--state", state_file.string()});
-  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  RunResult second =
+      require_success(chorus_exec("tap-csv", config, {}, {"--state", state_file.string()}));
   auto records = records_of(second);
   REQUIRE(records.size() == 3);
   CHECK(records[0]["id"] == 3);
@@ -194,11 +184,8 @@ TEST_CASE("tap-csv bookmarks the highest replication key and resumes at it, re-r
 TEST_CASE("tap-csv writes STATE every state_every records, advancing only while keys are sorted") {
   Scratch scratch;
   scratch.write("data/events.csv", "n\n1\n2\n3\n4\n2\n6\n7\n");
-  auto config = scratch.write_json(
-      "tap.json",
-      tap_config(scratch, {{"entity", "events"}, {"replication_key", "n"}}, {{"state_every", 2}}));
-  RunResult result = chorus_exec("tap-csv", config);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(
+      extract(scratch, {{"entity", "events"}, {"replication_key", "n"}}, {{"state_every", 2}}));
   auto states = result.states();
   REQUIRE(states.size() >= 4);
   auto value = [&](std::size_t i) {
@@ -222,8 +209,7 @@ TEST_CASE("tap-csv uses a declared schema and names file, line and column of a v
 
 TEST_CASE("tap-csv writes a declared schema as it is") {
   Scratch scratch;
-  RunResult result = run_with_declared_schema(scratch, "sku,price\nA,1.50\n");
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(run_with_declared_schema(scratch, "sku,price\nA,1.50\n"));
   CHECK(schema_of(result, "prices") == kPricesSchema);
   CHECK(result.record_lines().at(0).find("\"price\":1.50") != std::string::npos);
 }
@@ -231,8 +217,7 @@ TEST_CASE("tap-csv writes a declared schema as it is") {
 TEST_CASE("tap-csv rejects a row with more fields than its header, naming the line") {
   Scratch scratch;
   scratch.write("data/bad.csv", "a,b\n1,2\n3,4,5\n");
-  auto config = scratch.write_json("tap.json", tap_config(scratch, {{"entity", "bad"}}));
-  RunResult result = chorus_exec("tap-csv", config);
+  RunResult result = extract(scratch, {{"entity", "bad"}});
   CHECK(result.exit_code != 0);
   CHECK(result.err.find("line 3") != std::string::npos);
   CHECK(result.err.find("3 fields but the header has 2") != std::string::npos);
@@ -240,9 +225,7 @@ TEST_CASE("tap-csv rejects a row with more fields than its header, naming the li
 
 TEST_CASE("tap-csv rejects an unknown key in a files entry") {
   Scratch scratch;
-  auto config = scratch.write_json(
-      "tap.json", tap_config(scratch, {{"entity", "x"}, {"replication-key", "y"}}));
-  RunResult result = chorus_exec("tap-csv", config);
+  RunResult result = extract(scratch, {{"entity", "x"}, {"replication-key", "y"}});
   CHECK(result.exit_code != 0);
   CHECK(result.err.find("replication-key") != std::string::npos);
 }

@@ -24,9 +24,7 @@ std::string order(int id, const std::string &status) {
 
 TEST_CASE("target-csv quotes per RFC 4180, writes NULL as an empty field and '' as \"\"") {
   Scratch scratch;
-  auto config = scratch.write_target_config();
-  RunResult result = chorus_exec("target-csv", config, fixture("values_and_nulls.singer"));
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  load_fixture(scratch, "target-csv", "values_and_nulls.singer");
   CHECK(scratch.read("out/values.csv") ==
         "id,amount,ratio,note,flag,tags\n"
         "1,1234.50,0.25,plain,true,\"[\"\"a\"\",\"\"b\"\"]\"\n"
@@ -37,9 +35,8 @@ TEST_CASE("target-csv quotes per RFC 4180, writes NULL as an empty field and '' 
 
 TEST_CASE("target-csv echoes each STATE once the rows before it are in the file") {
   Scratch scratch;
-  auto config = scratch.write_target_config({{"batch_size_rows", 2}});
-  RunResult result = chorus_exec("target-csv", config, fixture("upsert_last_wins.singer"));
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result =
+      load_fixture(scratch, "target-csv", "upsert_last_wins.singer", {{"batch_size_rows", 2}});
   auto states = result.states();
   REQUIRE(states.size() == 2);
   CHECK(states.back()["bookmarks"]["orders"]["position"] == 2);
@@ -52,8 +49,7 @@ TEST_CASE("target-csv applies the delimiter and file naming settings") {
   Scratch scratch;
   auto config =
       scratch.write_target_config({{"delimiter", ";"}, {"file_naming", "export-{stream}.txt"}});
-  RunResult result = chorus_exec("target-csv", config, fixture("appends_without_keys.singer"));
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  require_success(chorus_exec("target-csv", config, fixture("appends_without_keys.singer")));
   CHECK(scratch.read("out/export-events.txt") ==
         "kind;at\nclick;2026-11-01T10:00:00Z\nclick;2026-11-01T10:00:00Z\n"
         "view;2026-11-01T10:00:01Z\n");
@@ -69,20 +65,18 @@ TEST_CASE("tap-csv into target-csv gives back the same file") {
   scratch.write("data/orders.csv", original);
   auto tap = scratch.write_json(
       "tap.json", {{"files", {{{"entity", "orders"}, {"path", scratch.path("data/orders.csv")}}}}});
-  RunResult extracted = chorus_exec("tap-csv", tap);
-  REQUIRE_MESSAGE(extracted.exit_code == 0, extracted.err);
+  RunResult extracted = require_success(chorus_exec("tap-csv", tap));
   auto stream = scratch.write("orders.singer", extracted.out);
   auto target = scratch.write_target_config();
-  RunResult loaded = chorus_exec("target-csv", target, stream);
-  REQUIRE_MESSAGE(loaded.exit_code == 0, loaded.err);
+  require_success(chorus_exec("target-csv", target, stream));
   CHECK(scratch.read("out/orders.csv") == original);
 }
 
 TEST_CASE("a stream's new columns widen its one CSV file; earlier rows get empty cells") {
   Scratch scratch;
   auto config = scratch.write_target_config();
-  RunResult result = chorus_exec("target-csv", config, fixture("schema_growth.singer"));
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result =
+      require_success(chorus_exec("target-csv", config, fixture("schema_growth.singer")));
   CHECK(scratch.read("out/people.csv") == "id,name,email\n1,Ada,\n2,Grace,grace@example.com\n");
   CHECK_FALSE(std::filesystem::exists(scratch.path("out/people-2.csv")));
   // A later run with fewer columns appends under the same header.
@@ -91,8 +85,7 @@ TEST_CASE("a stream's new columns widen its one CSV file; earlier rows get empty
       "{\"type\":\"SCHEMA\",\"stream\":\"people\",\"schema\":{\"type\":\"object\",\"properties\":"
       "{\"id\":{\"type\":\"integer\"}}},\"key_properties\":[\"id\"]}\n"
       "{\"type\":\"RECORD\",\"stream\":\"people\",\"record\":{\"id\":3}}\n");
-  result = chorus_exec("target-csv", config, narrow);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  result = require_success(chorus_exec("target-csv", config, narrow));
   CHECK(scratch.read("out/people.csv") ==
         "id,name,email\n1,Ada,\n2,Grace,grace@example.com\n3,,\n");
 }
@@ -102,8 +95,7 @@ TEST_CASE("target-csv creates no file for a stream without records") {
   auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")}});
   auto input = scratch.write(
       "in.singer", std::string(kOrdersSchema) + "{\"type\":\"STATE\",\"value\":{\"n\":1}}\n");
-  RunResult result = chorus_exec("target-csv", config, input);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(chorus_exec("target-csv", config, input));
   CHECK(result.states().size() == 1);
   CHECK_FALSE(std::filesystem::exists(scratch.path("out/orders.csv")));
 }
@@ -115,16 +107,14 @@ TEST_CASE("target-csv appends across runs, cuts a torn row and skips redelivered
   auto config = scratch.write_target_config();
   auto input = scratch.write("in.singer", std::string(kOrdersSchema) + order(1, "new") +
                                               order(2, "two\\nlines") + order(1, "paid"));
-  RunResult result = chorus_exec("target-csv", config, input);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(chorus_exec("target-csv", config, input));
   CHECK(result.err.find("left unfinished") != std::string::npos);
   CHECK(scratch.read("out/orders.csv") == "id,status\n1,new\n2,\"two\nlines\"\n1,paid\n");
   // The last records again, as a resumed run re-sends what followed its last STATE: each is
   // its key's latest row already, so nothing is written.
   auto again = scratch.write(
       "again.singer", std::string(kOrdersSchema) + order(2, "two\\nlines") + order(1, "paid"));
-  result = chorus_exec("target-csv", config, again);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  result = require_success(chorus_exec("target-csv", config, again));
   CHECK(scratch.read("out/orders.csv") == "id,status\n1,new\n2,\"two\nlines\"\n1,paid\n");
 }
 
@@ -148,8 +138,7 @@ TEST_CASE("target-csv writes the _sdc_ metadata columns after the stream's own")
       "in.singer", std::string(kOrdersSchema) +
                        "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":1,\"status\":"
                        "\"new\"},\"time_extracted\":\"2026-11-01T10:00:00Z\",\"version\":3}\n");
-  RunResult result = chorus_exec("target-csv", config, input);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  require_success(chorus_exec("target-csv", config, input));
   const std::string text = scratch.read("out/orders.csv");
   CHECK(text.rfind("id,status,_sdc_extracted_at,_sdc_received_at,_sdc_batched_at,_sdc_deleted_at,"
                    "_sdc_sequence,_sdc_table_version\n1,new,2026-11-01T10:00:00Z,",

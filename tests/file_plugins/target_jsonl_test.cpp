@@ -31,9 +31,7 @@ std::string orders_csv(int first, int last) {
 
 TEST_CASE("target-jsonl writes each record as its JSON object, one per line, numbers exact") {
   Scratch scratch;
-  auto config = scratch.write_target_config();
-  RunResult result = chorus_exec("target-jsonl", config, fixture("values_and_nulls.singer"));
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = load_fixture(scratch, "target-jsonl", "values_and_nulls.singer");
   CHECK(scratch.read("out/values.jsonl") ==
         "{\"id\":1,\"amount\":1234.50,\"ratio\":0.25,\"note\":\"plain\",\"flag\":true,"
         "\"tags\":[\"a\",\"b\"]}\n"
@@ -48,9 +46,7 @@ TEST_CASE("target-jsonl writes each record as its JSON object, one per line, num
 
 TEST_CASE("target-jsonl keeps appending when a stream's SCHEMA comes again") {
   Scratch scratch;
-  auto config = scratch.write_target_config();
-  RunResult result = chorus_exec("target-jsonl", config, fixture("schema_growth.singer"));
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  load_fixture(scratch, "target-jsonl", "schema_growth.singer");
   CHECK(scratch.read("out/people.jsonl") ==
         "{\"id\":1,\"name\":\"Ada\"}\n"
         "{\"id\":2,\"name\":\"Grace\",\"email\":\"grace@example.com\"}\n");
@@ -66,11 +62,9 @@ TEST_CASE("three incremental runs into target-jsonl keep every row, each once") 
                                                       {"replication_key", "updated"}}}}});
   const auto target = scratch.write_json("target.json", {{"destination_path", "out"}});
   auto run = [&] {
-    RunResult result =
-        chorus({"run", "tap-csv", "target-jsonl", "--config", "tap-csv=" + tap.string(), "--config",
-                "target-jsonl=" + target.string(), "--state", "state.json"},
-               scratch.dir());
-    REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+    require_success(chorus({"run", "tap-csv", "target-jsonl", "--config", "tap-csv=" + tap.string(),
+                            "--config", "target-jsonl=" + target.string(), "--state", "state.json"},
+                           scratch.dir()));
   };
   run();
   scratch.write("data/orders.csv", orders_csv(1, 6));
@@ -99,8 +93,7 @@ TEST_CASE("target-jsonl cuts a line an interrupted run left unfinished, then app
       "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":1,\"status\":\"new\"}}\n"
       "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":2,\"status\":\"new\"}}\n"
       "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":1,\"status\":\"paid\"}}\n");
-  RunResult result = chorus_exec("target-jsonl", config, input);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(chorus_exec("target-jsonl", config, input));
   CHECK(result.err.find("left unfinished") != std::string::npos);
   // id 1 "new" is already the key's latest line: a redelivery. id 2 is new, id 1 "paid" a change.
   CHECK(scratch.read("out/orders.jsonl") ==
@@ -113,8 +106,7 @@ TEST_CASE("target-jsonl appends every record of a stream without keys, run after
   Scratch scratch;
   auto config = scratch.write_target_config();
   for (int run = 0; run < 2; ++run) {
-    RunResult result = chorus_exec("target-jsonl", config, fixture("appends_without_keys.singer"));
-    REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+    require_success(chorus_exec("target-jsonl", config, fixture("appends_without_keys.singer")));
   }
   CHECK(jsonl_rows(scratch.read("out/events.jsonl")).size() == 6);
 }
@@ -148,8 +140,7 @@ TEST_CASE("different stream names give different files, the same name the same f
              stream + "\",\"record\":{\"id\":1}}\n";
   }
   auto path = scratch.write("in.singer", input);
-  RunResult result = chorus_exec("target-jsonl", config, path);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  require_success(chorus_exec("target-jsonl", config, path));
   std::vector<std::string> names;
   for (const auto &entry : std::filesystem::directory_iterator(scratch.path("out"))) {
     names.push_back(entry.path().filename().string());
@@ -171,8 +162,7 @@ TEST_CASE("target-jsonl adds the _sdc_ metadata fields unless add_record_metadat
       "{\"type\":\"RECORD\",\"stream\":\"accounts\",\"record\":{\"id\":2,\"_sdc_deleted_at\":"
       "\"2026-11-02T00:00:00Z\"}}\n");
   auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("on")}});
-  RunResult result = chorus_exec("target-jsonl", config, input);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result = require_success(chorus_exec("target-jsonl", config, input));
   const auto rows = jsonl_rows(scratch.read("on/accounts.jsonl"));
   REQUIRE(rows.size() == 2);
   CHECK(rows[0]["_sdc_extracted_at"] == "2026-11-01T10:00:00Z");
@@ -188,8 +178,7 @@ TEST_CASE("target-jsonl adds the _sdc_ metadata fields unless add_record_metadat
 
   auto off = scratch.write_json(
       "off.json", {{"destination_path", scratch.path("off")}, {"add_record_metadata", false}});
-  result = chorus_exec("target-jsonl", off, input);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  result = require_success(chorus_exec("target-jsonl", off, input));
   CHECK(scratch.read("off/accounts.jsonl") ==
         "{\"id\":1}\n{\"id\":2,\"_sdc_deleted_at\":\"2026-11-02T00:00:00Z\"}\n");
 }

@@ -2,6 +2,8 @@
 // ACTIVATE_VERSION, soft and hard deletes, exact decimals, appends, NULL vs empty string.
 #include <doctest/doctest.h>
 
+#include <utility>
+
 #include "chorus_process.h"
 #include "sqlite_rows.h"
 
@@ -17,14 +19,21 @@ RunResult load(const Scratch &scratch, const std::string &fixture_name,
   return chorus_exec("target-sqlite", config, fixture(fixture_name));
 }
 
+// The database of a load() the test requires to succeed.
+std::filesystem::path loaded_database(const Scratch &scratch, const std::string &fixture_name,
+                                      nlohmann::json settings = nlohmann::json::object()) {
+  require_success(load(scratch, fixture_name, std::move(settings)));
+  return scratch.path("out/test.db");
+}
+
 }  // namespace
 
 TEST_CASE("target-sqlite upserts on the key: the last record wins in a batch and across batches") {
   for (int batch_size : {100, 2}) {
     CAPTURE(batch_size);
     Scratch scratch;
-    RunResult result = load(scratch, "upsert_last_wins.singer", {{"batch_size_rows", batch_size}});
-    REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+    RunResult result = require_success(
+        load(scratch, "upsert_last_wins.singer", {{"batch_size_rows", batch_size}}));
     const auto db = scratch.path("out/test.db");
     CHECK(query(db, "SELECT id, status FROM orders ORDER BY id") ==
           Rows{{"1", "shipped"}, {"2", "paid"}, {"3", "new"}});
@@ -34,8 +43,8 @@ TEST_CASE("target-sqlite upserts on the key: the last record wins in a batch and
 
 TEST_CASE("target-sqlite echoes each STATE once a committed batch covers the rows before it") {
   Scratch scratch;
-  RunResult result = load(scratch, "upsert_last_wins.singer", {{"batch_size_rows", 2}});
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  RunResult result =
+      require_success(load(scratch, "upsert_last_wins.singer", {{"batch_size_rows", 2}}));
   auto states = result.states();
   REQUIRE(states.size() == 2);
   CHECK(states[0]["bookmarks"]["orders"]["position"] == 1);
@@ -45,18 +54,14 @@ TEST_CASE("target-sqlite echoes each STATE once a committed batch covers the row
 
 TEST_CASE("target-sqlite adds a column when a later SCHEMA has a new property") {
   Scratch scratch;
-  RunResult result = load(scratch, "schema_growth.singer");
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  const auto db = scratch.path("out/test.db");
+  const auto db = loaded_database(scratch, "schema_growth.singer");
   CHECK(query(db, "SELECT id, name, email FROM people ORDER BY id") ==
         Rows{{"1", "Ada", "<null>"}, {"2", "Grace", "grace@example.com"}});
 }
 
 TEST_CASE("target-sqlite soft-deletes rows of older versions on ACTIVATE_VERSION by default") {
   Scratch scratch;
-  RunResult result = load(scratch, "activate_version.singer");
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  const auto db = scratch.path("out/test.db");
+  const auto db = loaded_database(scratch, "activate_version.singer");
   CHECK(query(db,
               "SELECT id, label, _sdc_table_version, _sdc_deleted_at IS NOT NULL FROM items "
               "ORDER BY id") == Rows{{"1", "one again", "200", "0"},
@@ -66,10 +71,8 @@ TEST_CASE("target-sqlite soft-deletes rows of older versions on ACTIVATE_VERSION
 
 TEST_CASE("target-sqlite deletes rows of older versions on ACTIVATE_VERSION with hard_delete") {
   Scratch scratch;
-  RunResult result = load(scratch, "activate_version.singer",
-                          {{"hard_delete", true}, {"add_record_metadata", false}});
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  const auto db = scratch.path("out/test.db");
+  const auto db = loaded_database(scratch, "activate_version.singer",
+                                  {{"hard_delete", true}, {"add_record_metadata", false}});
   CHECK(query(db, "SELECT id, label, _sdc_table_version FROM items ORDER BY id") ==
         Rows{{"1", "one again", "200"}, {"3", "three again", "200"}});
 }
@@ -78,27 +81,21 @@ TEST_CASE("target-sqlite keeps a record with _sdc_deleted_at as a soft delete by
   Scratch scratch;
   // The deletion (a later batch) carries only the key, as a change log's delete does: the row
   // keeps its values and gets _sdc_deleted_at.
-  RunResult result =
-      load(scratch, "deletes.singer", {{"add_record_metadata", false}, {"batch_size_rows", 3}});
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  CHECK(query(scratch.path("out/test.db"),
-              "SELECT id, owner, _sdc_deleted_at FROM accounts ORDER BY id") ==
+  const auto db = loaded_database(scratch, "deletes.singer",
+                                  {{"add_record_metadata", false}, {"batch_size_rows", 3}});
+  CHECK(query(db, "SELECT id, owner, _sdc_deleted_at FROM accounts ORDER BY id") ==
         Rows{{"1", "ann", "<null>"}, {"2", "bob", "2026-11-02T10:00:00Z"}, {"3", "cy", "<null>"}});
 }
 
 TEST_CASE("target-sqlite deletes the row of a record with _sdc_deleted_at with hard_delete") {
   Scratch scratch;
-  RunResult result = load(scratch, "deletes.singer", {{"hard_delete", true}});
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  CHECK(query(scratch.path("out/test.db"), "SELECT id FROM accounts ORDER BY id") ==
-        Rows{{"1"}, {"3"}});
+  const auto db = loaded_database(scratch, "deletes.singer", {{"hard_delete", true}});
+  CHECK(query(db, "SELECT id FROM accounts ORDER BY id") == Rows{{"1"}, {"3"}});
 }
 
 TEST_CASE("target-sqlite stores each number in the class that gives back its digits as sent") {
   Scratch scratch;
-  RunResult result = load(scratch, "values_and_nulls.singer");
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  const auto db = scratch.path("out/test.db");
+  const auto db = loaded_database(scratch, "values_and_nulls.singer");
   CHECK(query(db,
               "SELECT id, amount, typeof(amount), typeof(ratio), quote(note), flag, tags "
               "FROM \"values\" ORDER BY id") ==
@@ -110,9 +107,8 @@ TEST_CASE("target-sqlite stores each number in the class that gives back its dig
 
 TEST_CASE("target-sqlite appends every record of a stream without key properties") {
   Scratch scratch;
-  RunResult result = load(scratch, "appends_without_keys.singer");
-  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  CHECK(query_value(scratch.path("out/test.db"), "SELECT count(*) FROM events") == "3");
+  const auto db = loaded_database(scratch, "appends_without_keys.singer");
+  CHECK(query_value(db, "SELECT count(*) FROM events") == "3");
 }
 
 TEST_CASE("target-sqlite adds the _sdc_ metadata columns unless add_record_metadata is false") {

@@ -40,29 +40,10 @@ wait_for_file() {
 
 SECRET=pw-kept-in-memory-only-4711
 
-cat >slow-tap <<'PY'
-#!/usr/bin/env python3
-# A Singer tap that streams slowly and starts a helper process of its own.
-import json, os, subprocess, sys, time
-config_path = sys.argv[sys.argv.index("--config") + 1]
-config = json.load(open(config_path))
-helper = subprocess.Popen(["sleep", "300"])
-with open("tap.config-path", "w") as f:
-    f.write(config_path + "\n")
-with open("tap.pids", "w") as f:
-    f.write(f"{os.getpid()} {helper.pid}\n")
-print(json.dumps({"type": "SCHEMA", "stream": "s", "key_properties": ["id"],
-                  "schema": {"type": "object", "properties": {"id": {"type": "integer"}}}}), flush=True)
-for i in range(1, 1000000):
-    print(json.dumps({"type": "RECORD", "stream": "s", "record": {"id": i}}), flush=True)
-    if i % 5 == 0:
-        print(json.dumps({"type": "STATE", "value": {"bookmarks": {"s": {"n": i}}}}), flush=True)
-    time.sleep(0.02)
-PY
-chmod +x slow-tap
+install -m 755 "$(dirname "$0")/slow_tap.py" slow-tap
 
 touch before-the-run
-"$CHORUS" run ./slow-tap target-fixture --config "slow-tap={\"password\":\"$SECRET\"}" \
+SLOW_TAP_HELPER=1 "$CHORUS" run ./slow-tap target-fixture --config "slow-tap={\"password\":\"$SECRET\"}" \
   --config 'target-fixture={"path":"o.jsonl"}' --state s.json 2>err &
 host=$!
 wait_for_file tap.pids

@@ -18,6 +18,17 @@ void state(RecordLedger &ledger, const std::string &value) {
                                 ledger.sent_counts().snapshot());
 }
 
+// The ledger's counts of `stream`: RECORDs the tap emitted, that reached the target, that the
+// target committed.
+void check_tally(const RecordLedger &ledger, const std::string &stream, std::uint64_t read,
+                 std::uint64_t sent, std::uint64_t committed) {
+  CAPTURE(stream);
+  const StreamTally tally = ledger.tally()[stream];
+  CHECK(tally.read == read);
+  CHECK(tally.sent == sent);
+  CHECK(tally.committed == committed);
+}
+
 }  // namespace
 
 TEST_CASE("records are counted per stream, also when streams interleave") {
@@ -45,10 +56,7 @@ TEST_CASE("an echoed STATE commits the counts of the STATE with the same value")
                   "confirmed committed") != std::string::npos);
 
   ledger.confirmed({{"bookmarks", {{"orders", {{"id", 15}}}}}});
-  auto tally = ledger.tally()["orders"];
-  CHECK(tally.read == 16);
-  CHECK(tally.sent == 16);
-  CHECK(tally.committed == 15);
+  check_tally(ledger, "orders", 16, 16, 15);
   CHECK(ledger.mismatch("target-x").empty());
 }
 
@@ -93,10 +101,7 @@ TEST_CASE("with mappers, what they removed shows as read minus sent, not as a mi
   for (int i = 0; i < 7; ++i) record(ledger.sent_counts(), "s");
   state(ledger, R"({"n":10})");
   ledger.confirmed({{"n", 10}});
-  auto tally = ledger.tally()["s"];
-  CHECK(tally.read == 10);
-  CHECK(tally.sent == 7);
-  CHECK(tally.committed == 7);
+  check_tally(ledger, "s", 10, 7, 7);
   CHECK(ledger.mismatch("t").empty());
 }
 

@@ -48,20 +48,7 @@ distinct=$(python3 -c "import json; print(len({json.loads(l)['record']['id'] for
 [[ $distinct == 400 ]] || fail "after SIGKILL and re-run, $distinct distinct ids instead of 400"
 # SIGTERM with an external tap: the host forwards the stop to the tap's process group, the target
 # stores what it has, and the last line says the run was stopped, with what was committed.
-cat >slow-tap <<'PY'
-#!/usr/bin/env python3
-import json, sys, time
-print(json.dumps({"type": "SCHEMA", "stream": "s", "key_properties": ["id"],
-                  "schema": {"type": "object", "properties": {"id": {"type": "integer"}}}}), flush=True)
-for i in range(1, 100000):
-    print(json.dumps({"type": "RECORD", "stream": "s", "record": {"id": i}}), flush=True)
-    if i % 5 == 0:
-        print(json.dumps({"type": "STATE", "value": {"bookmarks": {"s": {"n": i}}}}), flush=True)
-    if i == 20:
-        print("INFO twenty records out", file=sys.stderr, flush=True)
-    time.sleep(0.02)
-PY
-chmod +x slow-tap
+install -m 755 "$(dirname "$0")/slow_tap.py" slow-tap
 rm -f s.json o.jsonl
 "$CHORUS" run ./slow-tap target-fixture --config 'target-fixture={"path":"o.jsonl"}' --state s.json 2>err &
 pid=$!

@@ -38,6 +38,23 @@ std::string unique_prefix(const char *test) {
          std::to_string(now) + "/";
 }
 
+// Staging options under a fresh prefix for `test`, the rest as the defaults.
+StagingOptions fresh_staging(const char *test) {
+  StagingOptions options;
+  options.prefix = unique_prefix(test);
+  return options;
+}
+
+// Staging under a fresh prefix for `test` that starts a new file after `max_file_bytes`, in
+// chunks small enough to split on.
+StagingOptions split_by_size(const char *test, std::size_t max_file_bytes) {
+  StagingOptions options = fresh_staging(test);
+  options.split = SplitMode::Size;
+  options.max_file_bytes = max_file_bytes;
+  options.chunk_bytes = 1000;
+  return options;
+}
+
 // The first column of every line of `csv`, as numbers.
 std::vector<long> first_numbers(const std::string &csv) {
   std::vector<long> numbers;
@@ -137,8 +154,7 @@ TEST_CASE("the staging writer spreads rows over files, writes a manifest and cle
   for (Compression compression : {Compression::Zstd, Compression::Gzip, Compression::None}) {
     CAPTURE(static_cast<int>(compression));
     Client client(server_config());
-    StagingOptions options;
-    options.prefix = unique_prefix("staging");
+    StagingOptions options = fresh_staging("staging");
     options.compression = compression;
     options.file_count = 3;
     options.chunk_bytes = 4096;  // small chunks, so that every file receives some
@@ -197,12 +213,7 @@ TEST_CASE("the staging writer uses multipart uploads for files larger than a par
 TEST_CASE("size-based splitting starts a new file after max_file_bytes") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-size");
-  options.split = SplitMode::Size;
-  options.max_file_bytes = 10000;
-  options.chunk_bytes = 1000;
-  StagingWriter writer(client, options);
+  StagingWriter writer(client, split_by_size("staging-size", 10000));
   for (int i = 0; i < 3000; ++i) {  // about 30 kB of CSV
     writer.add_raw(std::to_string(i % 10));
     writer.add_string("abcdefg");
@@ -217,8 +228,7 @@ TEST_CASE("size-based splitting starts a new file after max_file_bytes") {
 TEST_CASE("an abandoned staging writer removes what it uploaded") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-abort");
+  StagingOptions options = fresh_staging("staging-abort");
   {
     StagingWriter writer(client, options);
     writer.add_raw("1");
@@ -230,8 +240,7 @@ TEST_CASE("an abandoned staging writer removes what it uploaded") {
 TEST_CASE("each staged file keeps its rows in the order they were written") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-order");
+  StagingOptions options = fresh_staging("staging-order");
   options.file_count = 5;
   options.chunk_bytes = 2000;  // many chunks per file, compressed on several threads
   StagingWriter writer(client, options);
@@ -257,12 +266,7 @@ TEST_CASE("each staged file keeps its rows in the order they were written") {
 TEST_CASE("size-based splitting fills files one after another") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-size-order");
-  options.split = SplitMode::Size;
-  options.max_file_bytes = 20000;
-  options.chunk_bytes = 1000;
-  StagingWriter writer(client, options);
+  StagingWriter writer(client, split_by_size("staging-size-order", 20000));
   for (int i = 0; i < 10000; ++i) {
     writer.add_raw(std::to_string(i));
     writer.end_row();
@@ -283,8 +287,7 @@ TEST_CASE("size-based splitting fills files one after another") {
 TEST_CASE("a row larger than a chunk is staged whole") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-wide");
+  StagingOptions options = fresh_staging("staging-wide");
   options.file_count = 2;
   options.chunk_bytes = 4096;
   StagingWriter writer(client, options);
@@ -310,8 +313,7 @@ TEST_CASE("record rows follow the column plan whatever order a record lists its 
   using chorus::singer::Value;
   using chorus::singer::ValueKind;
   Client client(server_config());
-  StagingOptions options;
-  options.prefix = unique_prefix("staging-rows");
+  StagingOptions options = fresh_staging("staging-rows");
   options.file_count = 1;
   StagingWriter writer(client, options);
   RecordRowWriter rows({"id", "name", "_sdc_sequence"}, "2024-01-01T00:00:00Z");

@@ -1,19 +1,14 @@
 // A minimal tap built as a module with hidden visibility, exactly like a real plugin.
 #include "chorus/plugin/entry.h"
+#include "numbers_stream.h"
 
 namespace {
 
-class NumbersStream : public chorus::Stream {
+class TwoNumbers : public chorus::test::NumbersStream {
  public:
-  std::string name() const override { return "numbers"; }
-  nlohmann::json schema() const override {
-    return {{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}};
-  }
   void sync(chorus::StreamSync &sync) override {
     for (int n = 1; n <= 2; ++n) {
-      sync.out().begin_record(sync.stream());
-      sync.out().add_int("n", n);
-      sync.out().end_record();
+      write_number(sync, n);
       sync.count_record();
     }
   }
@@ -32,7 +27,7 @@ class HiddenTap : public chorus::Tap {
       : Tap(std::move(context), std::move(config)) {}
   std::vector<std::unique_ptr<chorus::Stream>> discover_streams() override {
     std::vector<std::unique_ptr<chorus::Stream>> streams;
-    streams.push_back(std::make_unique<NumbersStream>());
+    streams.push_back(std::make_unique<TwoNumbers>());
     return streams;
   }
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "fixture_plugins.h"
+#include "numbers_stream.h"
 
 // The fixture plugins and the test host (fixture_plugins.h).
 using namespace chorus::test;
@@ -40,17 +41,11 @@ std::string catalog_with(const std::string &stream, const nlohmann::json &breadc
 // last STATE, as a stream's cursor does between two states.
 TestHost *stopping_host = nullptr;
 
-class NumbersStream : public chorus::Stream {
+class StoppingNumbers : public NumbersStream {
  public:
-  std::string name() const override { return "numbers"; }
-  nlohmann::json schema() const override {
-    return {{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}};
-  }
   void sync(chorus::StreamSync &sync) override {
     for (std::int64_t n = 1; n <= 10000; ++n) {
-      sync.out().begin_record(sync.stream());
-      sync.out().add_int("n", n);
-      sync.out().end_record();
+      write_number(sync, n);
       if (n == 3700) stopping_host->stop = true;
       sync.set_bookmark({{"n", n}});
       sync.count_record();
@@ -67,7 +62,7 @@ class NumbersTap : public chorus::Tap {
   using Tap::Tap;
   std::vector<std::unique_ptr<chorus::Stream>> discover_streams() override {
     std::vector<std::unique_ptr<chorus::Stream>> streams;
-    streams.push_back(std::make_unique<NumbersStream>());
+    streams.push_back(std::make_unique<StoppingNumbers>());
     return streams;
   }
 };

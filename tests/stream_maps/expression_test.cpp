@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 
 using chorus::maps::Expression;
@@ -13,6 +14,7 @@ using chorus::maps::Kind;
 using chorus::singer::Field;
 using chorus::singer::RecordView;
 using chorus::singer::ValueKind;
+using chorus::testing::thrown_message;
 
 namespace {
 
@@ -45,24 +47,14 @@ struct Fixture {
   }
 
   std::string failure(const std::string &text) {
-    try {
-      str(text);
-    } catch (const chorus::maps::EvaluationError &error) {
-      return error.what();
-    }
-    FAIL("expected an evaluation error for " << text);
-    return {};
+    return thrown_message<chorus::maps::EvaluationError>(
+        [&] { str(text); }, ("expected an evaluation error for " + text).c_str());
   }
 };
 
 std::string parse_error(const std::string &text) {
-  try {
-    (void)Expression::parse(text);
-  } catch (const chorus::ConfigError &error) {
-    return error.what();
-  }
-  FAIL("expected a config error for " << text);
-  return {};
+  return thrown_message<chorus::ConfigError>([&] { (void)Expression::parse(text); },
+                                             ("expected a config error for " + text).c_str());
 }
 
 }  // namespace

@@ -5,10 +5,12 @@
 
 #include <doctest/doctest.h>
 
+#include "../thrown_error.h"
 #include "chorus/plugin/errors.h"
 #include "map_run.h"
 
 using chorus::test::run_maps;
+using chorus::testing::thrown_message;
 using nlohmann::json;
 
 namespace {
@@ -29,23 +31,13 @@ const std::string kAddress =
 const std::string kState = R"({"type":"STATE","value":{"bookmarks":{"customers":{"id":2}}}})";
 
 std::string config_error(const json &config, const std::vector<std::string> &lines) {
-  try {
-    run_maps(config, lines);
-  } catch (const chorus::ConfigError &error) {
-    return error.what();
-  }
-  FAIL("expected a config error");
-  return {};
+  return thrown_message<chorus::ConfigError>([&] { run_maps(config, lines); },
+                                             "expected a config error");
 }
 
 std::string run_error(const json &config, const std::vector<std::string> &lines) {
-  try {
-    run_maps(config, lines);
-  } catch (const chorus::FatalError &error) {
-    return error.what();
-  }
-  FAIL("expected the run to fail");
-  return {};
+  return thrown_message<chorus::FatalError>([&] { run_maps(config, lines); },
+                                            "expected the run to fail");
 }
 
 }  // namespace
