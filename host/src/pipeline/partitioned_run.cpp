@@ -27,7 +27,7 @@ void check_tap_splits(const PipelineSpec &spec) {
                                   .contains("partition")) {
     throw std::runtime_error("tap '" + tap.display_name() +
                              "' cannot split its streams: --partition and --finalize need a tap "
-                             "with the \"partition\" setting (tap-postgres)");
+                             "with the \"partition\" setting (tap-postgres, tap-mysql, tap-csv)");
   }
   if (spec.state_location.empty()) {
     throw std::runtime_error("a partitioned run needs a state store its slices share (--state)");
