@@ -3,11 +3,15 @@
 # time: the files a stream's glob matches are dealt to the slices by a hash of their paths, each
 # slice reads exactly the whole files dealt to it (a slice dealt no file of a stream succeeds),
 # and after --finalize the target equals the files; a second sync after a file was removed, one
-# changed and one added retires the rows of the removed file. Streams with a replication key or
-# without keys are refused with the reason.
+# changed and one added retires the rows of the removed file. The target's once-only work waits
+# for --finalize: no slice grants read access or runs ANALYZE, the final step does both. Streams
+# with a replication key or without keys are refused with the reason.
 source "$(dirname "$0")/lib.sh"
 
 throwaway_database chorus_csv_part; target_db=$LAST_DATABASE
+reader="chorus_reader_$$_$RANDOM"
+psql_in "$PG_ADMIN_DB" "CREATE ROLE \"$reader\" NOLOGIN" >/dev/null
+trap 'cd /; cleanup; psql_in "$PG_ADMIN_DB" "DROP ROLE IF EXISTS \"$reader\"" >/dev/null' EXIT
 mkdir data
 # write_orders FILE FIRST COUNT [LABEL]: COUNT orders from id FIRST.
 write_orders() {
@@ -35,7 +39,8 @@ tap:
   config: {files: [$2], state_every: 1000}
 target:
   plugin: target-postgres
-  config: {$(connection_yaml "$target_db"), batch_size_rows: 2000, hard_delete: true}
+  config: {$(connection_yaml "$target_db"), batch_size_rows: 2000, hard_delete: true,
+    grants: {public: ["$reader"]}}
 YAML
 }
 pipeline pipeline.yml '{entity: orders, path: "data/orders-*.csv", keys: [id]},
@@ -90,19 +95,37 @@ sync_in_slices() {  # ROUND
   expect_equal "$total" "$(($(data_rows data/orders-*.csv) + 2))" "$1: the slices together read every row once"
 }
 
+# The reader's privileges on the loaded tables, and when orders was last analyzed by hand.
+reader_grants() {
+  psql_in "$target_db" "SELECT coalesce(string_agg(table_name || ':' || privilege_type, ',' ORDER BY table_name), 'none')
+    FROM information_schema.role_table_grants WHERE grantee = '$reader'"
+}
+last_analyze() {
+  psql_in "$target_db" "SELECT coalesce(last_analyze::text, 'never') FROM pg_stat_user_tables WHERE relid = 'public.orders'::regclass"
+}
+
 sync_in_slices first
+expect_equal "$(reader_grants)" none "before --finalize no slice granted read access"
+expect_equal "$(last_analyze)" never "before --finalize no slice analyzed orders"
 expect_exit 0 "--finalize of the first sync" -- "$CHORUS" run --pipeline pipeline.yml --finalize
 expect_contains err "finalized" "finalize says the sync is closed"
 same_as_files "first sync, 3 slices"
+expect_equal "$(reader_grants)" "customers:SELECT,orders:SELECT" "--finalize granted read access on the tables"
+first_analyze=$(last_analyze)
+[[ $first_analyze != never ]] || fail "--finalize did not analyze orders"
+expect_equal "$(psql_in "$target_db" "SELECT reltuples::bigint FROM pg_class WHERE oid = 'public.orders'::regclass")" \
+  "$(data_rows data/orders-*.csv)" "the statistics --finalize gathered count every row of orders"
 
 rm data/orders-04.csv
 write_orders data/orders-02.csv 20000 800 changed
 write_orders data/orders-10.csv 100000 1200
 sync_in_slices second
+expect_equal "$(last_analyze)" "$first_analyze" "the second sync's slices did not analyze orders"
 expect_equal "$(psql_in "$target_db" "SELECT count(*) FROM public.orders WHERE id BETWEEN 40000 AND 49999")" \
   1500 "before --finalize the rows of the removed file are still served"
 expect_exit 0 "--finalize of the second sync" -- "$CHORUS" run --pipeline pipeline.yml --finalize
 same_as_files "second sync, a file removed, one changed and one added"
+[[ $(last_analyze) > $first_analyze ]] || fail "the second --finalize did not analyze orders again ($(last_analyze))"
 
 # What cannot be split is refused, naming the stream and the reason.
 pipeline refused.yml '{entity: events, path: data/events.csv, keys: [id], replication_key: at},
