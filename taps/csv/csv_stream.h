@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "chorus/plugin/table_bookmarks.h"
 #include "chorus/plugin/tap.h"
 #include "file_spec.h"
 #include "value_types.h"
@@ -22,6 +24,7 @@ struct StreamOptions {
   std::uint64_t state_every = 10000;        // records between STATE messages
   std::uint64_t infer_sample_rows = 10000;  // 0: every row
   bool allow_empty = false;                 // a path that matches no file syncs nothing
+  TablePartition partition;  // `chorus run --partition K/N`: this slice's share of the files
 };
 
 class CsvStream : public Stream {
@@ -44,12 +47,15 @@ class CsvStream : public Stream {
   // Returns false when a stop was requested before the end of the file.
   bool sync_file(const std::string &path, StreamSync &sync, class ReplicationCursor *cursor,
                  const std::vector<bool> &selected, std::uint64_t &since_state);
+  // A slice of a partitioned run: the whole files dealt to it, under the sync's shared version.
+  void sync_slice(StreamSync &sync, const std::vector<bool> &selected);
 
   FileSpec spec_;
   StreamOptions options_;
   std::vector<std::string> files_;
   std::vector<Column> columns_;
   std::string time_extracted_;
+  std::optional<std::int64_t> version_;  // the table version records carry, when they carry one
 };
 
 }  // namespace chorus::tap_csv

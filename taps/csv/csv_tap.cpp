@@ -5,6 +5,7 @@
 
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/setting.h"
+#include "chorus/plugin/table_bookmarks.h"
 #include "chorus/plugin/tap_settings.h"
 #include "csv_stream.h"
 #include "file_spec.h"
@@ -43,7 +44,8 @@ class CsvTap : public Tap {
             "0.1.0",
             "Reads CSV files, one stream per `files` entry.",
             {"discover", "catalog", "state", "about"},
-            SettingList{&kFiles, &kStateEvery, &kInferSampleRows, &allow_empty()}.schema()};
+            SettingList{&kFiles, &kStateEvery, &kInferSampleRows, &allow_empty(), &kTablePartition}
+                .schema()};
   }
 
   CsvTap(PluginContext context, nlohmann::json config)
@@ -53,6 +55,7 @@ class CsvTap : public Tap {
     options_.infer_sample_rows = kInferSampleRows.read(this->config());
     options_.allow_empty = allow_empty().read(this->config());
     if (options_.state_every == 0) options_.state_every = 1;
+    options_.partition = table_partition(this->config(), "tap-csv");
   }
 
   std::vector<std::unique_ptr<Stream>> discover_streams() override {

@@ -40,6 +40,7 @@ class MySqlTap : public Tap {
         {"description",
          "LOG_BASED: the replica server id the binary log is read under. It must differ from "
          "the server's own and from every replica's."}};
+    properties["partition"] = kTablePartition.schema();
     PluginInfo info;
     info.settings = {{"type", "object"}, {"properties", properties}, {"required", {"user"}}};
     info.capabilities = {"discover", "catalog", "state", "about", "activate-version", "log-based"};
@@ -60,6 +61,7 @@ class MySqlTap : public Tap {
     options_.state_every = kTableStateEvery.read(this->config());
     options_.zero_dates = parse_zero_dates(this->config().value("zero_dates", "error"));
     options_.server_id = this->config().value("server_id", std::uint32_t{6041});
+    options_.partition = table_partition(this->config(), "tap-mysql");
     options_.connect = [this] { return std::make_unique<Connection>(settings_); };
   }
 

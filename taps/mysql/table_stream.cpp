@@ -121,6 +121,7 @@ std::vector<std::size_t> key_positions(const std::vector<const ColumnType *> &co
 
 void TableStream::sync(StreamSync &sync) {
   write_schema(sync);
+  if (partition_step(sync, "tap-mysql", name(), table_.primary_key, options_.partition)) return;
   std::unique_ptr<Connection> connection = options_.connect();
   const ReplicationMethod method = sync.replication_method();
   if (method == ReplicationMethod::LogBased) return sync_log_based(*connection, sync);
@@ -134,8 +135,9 @@ void TableStream::sync_full_table(Connection &connection, StreamSync &sync,
   const std::vector<const ColumnType *> columns = selected_columns(sync);
   const std::vector<std::size_t> keys = key_positions(columns, table_.primary_key);
   FullTableBookmark full(sync, name(), std::move(bookmark), "tap-mysql", table_.primary_key,
-                         options_.state_every);
+                         options_.state_every, options_.partition);
   std::string query = "SELECT " + select_list(columns) + " FROM " + table_.qualified_name();
+  std::string where;
   if (const auto &last = full.resume_after()) {
     // (k1 > v1) OR (k1 = v1 AND k2 > v2) ...: the form MySQL turns into index ranges.
     auto literal = [&](std::string_view text) { return connection.literal(text); };
@@ -148,8 +150,12 @@ void TableStream::sync_full_table(Connection &connection, StreamSync &sync,
                    " > " + value + ")";
       equal_prefix += quote_name(column.name) + " = " + value + " AND ";
     }
-    query += " WHERE " + condition;
+    where = "(" + condition + ")";
   }
+  if (const std::string slice = slice_condition(); !slice.empty()) {
+    where += (where.empty() ? "" : " AND ") + slice;
+  }
+  if (!where.empty()) query += " WHERE " + where;
   std::string order;
   for (std::size_t key : keys)
     order += (order.empty() ? "" : ", ") + quote_name(columns[key]->name);
@@ -165,6 +171,13 @@ void TableStream::sync_full_table(Connection &connection, StreamSync &sync,
     });
   });
   full.finish();
+}
+
+std::string TableStream::slice_condition() const {
+  // CRC32 of the key's text (its columns joined by commas), the same in MySQL and MariaDB.
+  std::string key_text;
+  for (const auto &key : table_.primary_key) key_text += ", " + quote_name(key);
+  return options_.partition.slice_condition("CRC32(CONCAT_WS(','" + key_text + "))");
 }
 
 // `WHERE key >= bookmark ORDER BY key`: an ordinary index on the key serves both. Rows whose

@@ -18,6 +18,7 @@ struct SyncOptions {
   std::uint32_t server_id = 0;  // LOG_BASED: the replica id the binary log is read under
   // Opens a new connection (each stream reads on its own).
   std::function<std::unique_ptr<Connection>()> connect;
+  TablePartition partition;  // `chorus run --partition K/N`: one slice of each FULL_TABLE stream
 };
 
 class TableStream : public DatabaseTableStream {
@@ -50,6 +51,8 @@ class TableStream : public DatabaseTableStream {
                     std::optional<std::int64_t> version,
                     const std::function<void(const RowView &)> &on_row);
   void sync_full_table(Connection &connection, StreamSync &sync, nlohmann::json bookmark);
+  // The WHERE condition of this run's slice of the key space, or "" when not partitioned.
+  std::string slice_condition() const;
   void sync_incremental(Connection &connection, StreamSync &sync);
   void sync_log_based(Connection &connection, StreamSync &sync);
 

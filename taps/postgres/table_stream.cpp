@@ -144,7 +144,7 @@ void TableStream::sync(StreamSync &sync) {
   for (const auto &column : table_.columns) column_order.push_back(column.name);
   write_table_schema(sync, name(), schema(), table_.primary_key, column_order);
 
-  if (partition_step(sync)) return;
+  if (partition_step(sync, "tap-postgres", name(), table_.primary_key, options_.partition)) return;
   std::unique_ptr<pg::Connection> connection = options_.connect();
   connection->execute(
       "SET TIME ZONE 'UTC'; SET intervalstyle = 'iso_8601'; "
@@ -162,41 +162,14 @@ void TableStream::sync(StreamSync &sync) {
   }
 }
 
-bool TableStream::partition_step(StreamSync &sync) {
-  const TablePartition &partition = options_.partition;
-  if (!partition.active()) return false;
-  if (sync.replication_method() != ReplicationMethod::FullTable) {
-    throw ConfigError("tap-postgres: stream '" + name() + "' is " +
-                      to_string(sync.replication_method()) +
-                      ": a partitioned run splits FULL_TABLE streams only, since the slices of "
-                      "one bookmark (or one replication slot) would overwrite each other; sync "
-                      "it in a pipeline of its own without --partition (--select)");
-  }
-  if (table_.primary_key.empty()) {
-    throw ConfigError("tap-postgres: stream '" + name() +
-                      "' has no primary key, so its slices cannot be told apart or resumed; "
-                      "sync it in a pipeline of its own without --partition (--select)");
-  }
-  if (!partition.finalize) return false;
-  // Every slice is done (the host checked): the rows of older versions can go.
-  sync.out().write_activate_version(name(), partition.version);
-  sync.set_bookmark({{"version", partition.version}});
-  sync.emit_state();
-  return true;
-}
-
 std::string TableStream::slice_condition(const std::vector<const ColumnType *> &keys) const {
-  const TablePartition &partition = options_.partition;
-  if (!partition.active()) return "";
-  // A hash of the key's text gives each row one slice whatever the key's type and spread, and
-  // every slice computes the same split without agreeing on boundaries first: a row is never
-  // in two slices or in none, even when the table changes while they run.
+  // A hash of the key's text gives each row one slice whatever the key's type and spread.
   std::string key_text;
   for (const auto *key : keys) {
     key_text += (key_text.empty() ? "" : " || ',' || ") + column_ref(*key) + "::text";
   }
-  return "mod(hashtextextended(" + key_text + ", 0) & 9223372036854775807, " +
-         std::to_string(partition.count) + ") = " + std::to_string(partition.index - 1);
+  return options_.partition.slice_condition("(hashtextextended(" + key_text +
+                                            ", 0) & 9223372036854775807)");
 }
 
 // In primary-key order, resumable after the last key written (FullTableBookmark).

@@ -53,9 +53,6 @@ class TableStream : public DatabaseTableStream {
   std::string column_ref(const ColumnType &column) const;
   void sync_full_table(pg::Connection &connection, StreamSync &sync, nlohmann::json bookmark);
   void sync_incremental(pg::Connection &connection, StreamSync &sync);
-  // A partitioned run: refuses what cannot be split; the final step writes ACTIVATE_VERSION.
-  // True when the step is done and no rows are to be read.
-  bool partition_step(StreamSync &sync);
   // The WHERE condition of this run's slice of the key space, or "" when not partitioned.
   std::string slice_condition(const std::vector<const ColumnType *> &keys) const;
   void sync_log_based(pg::Connection &connection, StreamSync &sync);

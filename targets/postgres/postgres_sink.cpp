@@ -240,6 +240,9 @@ void PostgresSink::activate_version(std::int64_t version) {
   retire_old_versions(version);
 }
 
-void PostgresSink::finish() { execute(grant_statements()); }
+void PostgresSink::finish() {
+  execute(grant_statements());
+  execute(statistics_statements());
+}
 
 }  // namespace chorus::target_postgres

@@ -28,7 +28,8 @@ class PostgresSink : public sql::SqlSink {
                sql::StreamTables &tables);
 
   void activate_version(std::int64_t version) override;
-  // Grants read access on the table's schema, after the run's loads.
+  // Grants read access on the table's schema, after the run's loads; the final step of a
+  // partitioned sync also refreshes the table's statistics (SqlSink::statistics_statements).
   void finish() override;
 
  protected:

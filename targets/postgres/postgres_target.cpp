@@ -43,12 +43,12 @@ class PostgresTarget : public Target {
         "description",
         "Per schema, the roles that get USAGE on it and SELECT on all its tables after a load: "
         "{\"analytics\": [\"reporter\"]}.");
-    const nlohmann::json settings =
-        SettingList{&default_target_schema, &grants, &hard_delete, &kParallelCopies}
-            .add(pg::connection_setting_list())
-            .add(sql::type_settings_properties())
-            .add({{"table_names", sql::StreamTables::setting_schema()}})
-            .schema();
+    const nlohmann::json settings = SettingList{&default_target_schema, &grants, &hard_delete,
+                                                &kParallelCopies, &sql::kTargetPartition}
+                                        .add(pg::connection_setting_list())
+                                        .add(sql::type_settings_properties())
+                                        .add({{"table_names", sql::StreamTables::setting_schema()}})
+                                        .schema();
     return {"target-postgres",
             "0.1.0",
             "Loads Singer streams into PostgreSQL tables (COPY, then upsert).",

@@ -31,6 +31,11 @@ class RedshiftDialect : public sql::Dialect {
                                 const sql::LogicalType &to) const override;
   sql::UpsertMethod upsert_method() const override { return sql::UpsertMethod::DeleteInsert; }
   int max_decimal_precision() const override { return 38; }
+  // ANALYZE; VACUUM is left to Redshift's automatic VACUUM DELETE (and vacuum_after_load), since
+  // the cluster runs one VACUUM at a time.
+  std::vector<std::string> statistics_statements(const sql::TableName &table) const override {
+    return {"ANALYZE " + qualified(table)};
+  }
   // Bounded numerics, and text longer in bytes than its VARCHAR (Redshift counts bytes).
   bool checks_values(const sql::LogicalType &type) const override;
   std::string refusal(const sql::LogicalType &type, const singer::Value &value) const override;

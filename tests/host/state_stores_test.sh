@@ -16,25 +16,6 @@ pg_url="postgresql://$CHORUS_TEST_PG_USER:$CHORUS_TEST_PG_PASSWORD@$CHORUS_TEST_
 background=()
 trap 'for pid in "${background[@]}"; do kill -KILL "$pid" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 
-# The last_id bookmark of stream items in state $1 ("" when there is none).
-last_id() {
-  "$CHORUS" state get --state "$1" --stream items 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin).get("last_id", ""))' 2>/dev/null
-}
-
-# The id of the first record the fixture target wrote to FILE.
-first_id() {
-  python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    message = json.loads(line)
-    record = message.get("record", message)
-    if "id" in record:
-        print(record["id"])
-        break
-' "$1"
-}
-
 wait_for_last_id() {  # STATE ID
   local until=$((SECONDS + 120))
   while ((SECONDS < until)); do

@@ -64,3 +64,21 @@ expect_state_whole() {
       fail "$2: state file is not valid JSON: $(head -c 300 "$1")"
   fi
 }
+
+# run_slices ROUND N [PIPELINE]: `chorus run --partition K/N` for every K at once, each logging
+# to ROUND-K.out and ROUND-K.err; fails naming each slice that failed.
+run_slices() {
+  local k pids=()
+  for ((k = 1; k <= $2; k++)); do
+    "$CHORUS" run --pipeline "${3:-pipeline.yml}" --partition "$k/$2" >"$1-$k.out" 2>"$1-$k.err" &
+    pids+=($!)
+  done
+  for ((k = 1; k <= $2; k++)); do
+    wait "${pids[k - 1]}" || fail "$1: slice $k/$2 failed: $(tail -3 "$1-$k.err")"
+  done
+}
+
+# records_read LOG: the records a run's log says it read.
+records_read() {
+  sed -n 's/.*run succeeded: \([0-9]*\) records read.*/\1/p' "$1" | tail -1
+}

@@ -51,10 +51,6 @@ last_pk() {
     python3 -c 'import json,sys; print((json.load(sys.stdin).get("last_pk_fetched") or {}).get("id", ""))' 2>/dev/null
 }
 
-# Records slice log $1 says it read.
-records_read() {
-  sed -n 's/.*run succeeded: \([0-9]*\) records read.*/\1/p' "$1" | tail -1
-}
 
 same_as_source() {  # WHAT
   local query="SELECT count(*) || ' ' || md5(string_agg(id || ':' || payload || ':' || amount, ',' ORDER BY id)) FROM public.items"

@@ -54,6 +54,11 @@ TEST_CASE("grants entries name a group, a role or a user") {
         "GRANT USAGE ON SCHEMA \"s\" TO GROUP \"g\"");
 }
 
+TEST_CASE("the final step of a partitioned sync analyzes a Redshift table and leaves VACUUM") {
+  CHECK(RedshiftDialect().statistics_statements({"sales", "orders"}) ==
+        std::vector<std::string>{"ANALYZE \"sales\".\"orders\""});
+}
+
 TEST_CASE("string literals double backslashes on Redshift, not on the PostgreSQL stand-in") {
   CHECK(RedshiftDialect().string_literal("a'b\\c") == "'a''b\\\\c'");
   CHECK(RedshiftDialect(true).string_literal("a'b\\c") == "'a''b\\c'");

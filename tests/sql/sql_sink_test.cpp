@@ -31,6 +31,7 @@ class RecordingSink : public SqlSink {
   using SqlSink::plan;
   using SqlSink::plan_from_catalog;
   using SqlSink::retire_old_versions;
+  using SqlSink::statistics_statements;
 
  protected:
   std::vector<CatalogRow> query(const std::string &sql) override {
@@ -179,6 +180,33 @@ TEST_CASE("a SQL sink grants its schema's grants entries and retires old version
     CHECK(sink.executed == std::vector<std::string>{
                                "DELETE FROM \"sales\".\"orders\" WHERE \"_sdc_table_version\" IS "
                                "NULL OR \"_sdc_table_version\" < 5"});
+  }
+}
+
+TEST_CASE("a slice of a partitioned sync leaves grants and statistics to the final step") {
+  const json grants = {{"sales", {"reporter"}}};
+  SUBCASE("a slice: neither") {
+    Fixture fixture(
+        json{{"grants", grants}, {"partition", {{"index", 2}, {"count", 3}, {"version", 7}}}});
+    RecordingSink sink(orders_stream(R"({"id": {"type": "integer"}})"), fixture.config,
+                       fixture.dialect, fixture.settings, fixture.tables, existing_orders());
+    CHECK(sink.grant_statements().empty());
+    CHECK(sink.statistics_statements().empty());
+  }
+  SUBCASE("the final step: both") {
+    Fixture fixture(json{{"grants", grants},
+                         {"partition", {{"count", 3}, {"version", 7}, {"finalize", true}}}});
+    RecordingSink sink(orders_stream(R"({"id": {"type": "integer"}})"), fixture.config,
+                       fixture.dialect, fixture.settings, fixture.tables, existing_orders());
+    CHECK(sink.grant_statements().size() == 2);
+    CHECK(sink.statistics_statements() == std::vector<std::string>{"ANALYZE \"sales\".\"orders\""});
+  }
+  SUBCASE("an ordinary run: grants, and statistics left to the database") {
+    Fixture fixture(json{{"grants", grants}});
+    RecordingSink sink(orders_stream(R"({"id": {"type": "integer"}})"), fixture.config,
+                       fixture.dialect, fixture.settings, fixture.tables, existing_orders());
+    CHECK(sink.grant_statements().size() == 2);
+    CHECK(sink.statistics_statements().empty());
   }
 }
 

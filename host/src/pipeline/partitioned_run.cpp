@@ -17,21 +17,34 @@ std::string slice_part(int index, int count) {
   return "slice-" + std::to_string(index) + "-of-" + std::to_string(count);
 }
 
+bool declares_partition(const MemberSpec &member) {
+  return !member.is_executable() && load_plugin(member.plugin)
+                                        ->settings_schema()
+                                        .value("properties", nlohmann::json::object())
+                                        .contains("partition");
+}
+
 // The tap must declare the partition setting: a tap that does not would read every row in
 // every slice.
 void check_tap_splits(const PipelineSpec &spec) {
   const MemberSpec &tap = spec.members.front();
-  if (tap.is_executable() || !load_plugin(tap.plugin)
-                                  ->settings_schema()
-                                  .value("properties", nlohmann::json::object())
-                                  .contains("partition")) {
+  if (!declares_partition(tap)) {
     throw std::runtime_error("tap '" + tap.display_name() +
                              "' cannot split its streams: --partition and --finalize need a tap "
-                             "with the \"partition\" setting (tap-postgres)");
+                             "with the \"partition\" setting (tap-postgres, tap-mysql, tap-csv)");
   }
   if (spec.state_location.empty()) {
     throw std::runtime_error("a partitioned run needs a state store its slices share (--state)");
   }
+}
+
+// Tells the tap which slice to read (or that this is the final step), and the target too when
+// it declares the setting: the SQL targets leave their once-only work (grants, statistics) to
+// the final step.
+void set_partition(PipelineSpec &spec, const nlohmann::json &partition) {
+  spec.members.front().config["partition"] = partition;
+  MemberSpec &target = spec.members.back();
+  if (declares_partition(target)) target.config["partition"] = partition;
 }
 
 // The plan's lock is held only for a read and a write, so a slice that finds it taken waits.
@@ -129,8 +142,7 @@ int run_partition(PipelineSpec spec, const RunOptions &options, const Partition 
   auto store = open_pipeline_state(spec);
   std::unique_ptr<StateLock> slice_lock = store->lock(slice_options.lock_purpose);
   const std::int64_t version = join_plan(spec, slice.count);
-  spec.members.front().config["partition"] = {
-      {"index", slice.index}, {"count", slice.count}, {"version", version}};
+  set_partition(spec, {{"index", slice.index}, {"count", slice.count}, {"version", version}});
   slice_lock.reset();
   store.reset();
   // A worker that takes the slice in this instant is refused by the run's own lock.
@@ -174,8 +186,7 @@ int run_finalize(PipelineSpec spec, const RunOptions &options) {
                              " cannot be finalized: slices not finished (" + unfinished +
                              "); run them with --partition K/" + std::to_string(count) + " first");
   }
-  spec.members.front().config["partition"] = {
-      {"count", count}, {"version", version}, {"finalize", true}};
+  set_partition(spec, {{"count", count}, {"version", version}, {"finalize", true}});
   spec.state_part = "finalize";
   const int code = run_pipeline(spec, options);
   if (code != 0) return code;

@@ -185,9 +185,10 @@ PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &l
   if (!root.is_object()) {
     throw std::runtime_error("pipeline file " + file.string() + " must be a YAML mapping");
   }
-  refuse_unknown_keys(
-      root, {"name", "state", "state_s3_endpoint", "state_s3_region", "tap", "mappers", "target"},
-      file, "");
+  refuse_unknown_keys(root,
+                      {"name", "state", "state_s3_endpoint", "state_s3_region", "state_lock_lease",
+                       "tap", "mappers", "target"},
+                      file, "");
   PipelineSpec spec;
   spec.base_dir = absolute.parent_path();
   spec.name = root.contains("name") && root["name"].is_string() ? root["name"].get<std::string>()
@@ -227,6 +228,18 @@ PipelineSpec load_pipeline_file(const fs::path &file, const EnvironmentLookup &l
   }
   spec.state_s3_endpoint = root.value("state_s3_endpoint", std::string());
   spec.state_s3_region = root.value("state_s3_region", std::string());
+  if (root.contains("state_lock_lease")) {
+    // At least 3 s: the holder renews every third of the lease, and a renewal takes a request.
+    const nlohmann::json &lease = root["state_lock_lease"];
+    if (!lease.is_number_integer() || lease.get<long long>() < 3 ||
+        lease.get<long long>() > 86400) {
+      throw std::runtime_error(context_of(file, "state_lock_lease") +
+                               " must be a whole number of seconds from 3 to 86400 (the S3 "
+                               "state lock's lease; default " +
+                               std::to_string(kStateLeaseSeconds) + ")");
+    }
+    spec.state_lock_lease = lease.get<int>();
+  }
   const std::string state = root.value("state", std::string());
   if (is_state_url(state)) {
     spec.state_location = state;

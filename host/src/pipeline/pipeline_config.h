@@ -38,6 +38,7 @@ struct PipelineSpec {
   std::string state_location;
   std::string state_s3_endpoint;  // `state_s3_endpoint:`, for an S3-compatible store
   std::string state_s3_region;    // `state_s3_region:`
+  int state_lock_lease = 0;       // `state_lock_lease:` (S3 lease seconds); 0: the default
   // A state of its own beside the pipeline's, named with this part ("slice-2-of-4"): the
   // states of a partitioned run. Empty: the pipeline's state.
   std::string state_part;

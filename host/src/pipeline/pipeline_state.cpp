@@ -39,6 +39,7 @@ std::unique_ptr<StateStore> open_pipeline_state(const PipelineSpec &spec) {
   options.state_id = spec.name;
   options.s3_endpoint = spec.state_s3_endpoint;
   options.s3_region = spec.state_s3_region;
+  if (spec.state_lock_lease > 0) options.lock_lease_seconds = spec.state_lock_lease;
   std::string location = spec.state_location;
   if (!spec.state_part.empty()) {
     const std::string with_part = location_with_part(location, spec.state_part);

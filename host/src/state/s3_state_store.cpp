@@ -35,8 +35,9 @@ bool is_condition_failure(const s3::S3Error &error) {
 class S3StateLock final : public StateLock {
  public:
   S3StateLock(const s3::ClientConfig &config, std::string lock_key, std::string state_url,
-              std::string purpose)
-      : client_(config),
+              std::string purpose, int lease_seconds)
+      : lease_seconds_(lease_seconds),
+        client_(config),
         renewer_client_(config),
         key_(std::move(lock_key)),
         state_url_(std::move(state_url)),
@@ -77,7 +78,7 @@ class S3StateLock final : public StateLock {
   std::string record() const {
     nlohmann::json record = holder_.to_json();
     record["token"] = token_;
-    record["expires_at"] = unix_now() + kStateLeaseSeconds;
+    record["expires_at"] = unix_now() + lease_seconds_;
     return record.dump() + "\n";
   }
 
@@ -137,7 +138,7 @@ class S3StateLock final : public StateLock {
   void renew_until_released() {
     std::unique_lock guard(mutex_);
     while (!releasing_) {
-      wake_.wait_for(guard, std::chrono::seconds(kStateLeaseSeconds / 3));
+      wake_.wait_for(guard, std::chrono::seconds(std::max(1, lease_seconds_ / 3)));
       if (releasing_ || lost_) break;
       try {
         if (!still_ours(renewer_client_)) {
@@ -158,6 +159,7 @@ class S3StateLock final : public StateLock {
     }
   }
 
+  int lease_seconds_;
   s3::Client client_;          // the caller's thread
   s3::Client renewer_client_;  // the renewal thread (a Client is not thread-safe)
   std::string key_;
@@ -174,8 +176,11 @@ class S3StateLock final : public StateLock {
 
 class S3StateStore final : public StateStore {
  public:
-  S3StateStore(s3::ClientConfig config, std::string key)
-      : client_(config), config_(std::move(config)), key_(std::move(key)) {}
+  S3StateStore(s3::ClientConfig config, std::string key, int lease_seconds)
+      : client_(config),
+        config_(std::move(config)),
+        key_(std::move(key)),
+        lease_seconds_(lease_seconds) {}
 
   std::string location() const override { return client_.object_url(key_); }
 
@@ -197,7 +202,8 @@ class S3StateStore final : public StateStore {
   }
 
   std::unique_ptr<StateLock> lock(const std::string &purpose) override {
-    auto lock = std::make_unique<S3StateLock>(config_, key_ + ".lock", location(), purpose);
+    auto lock =
+        std::make_unique<S3StateLock>(config_, key_ + ".lock", location(), purpose, lease_seconds_);
     lock_ = lock.get();
     return std::make_unique<Handle>(std::move(lock), &lock_);
   }
@@ -218,6 +224,7 @@ class S3StateStore final : public StateStore {
   s3::Client client_;
   s3::ClientConfig config_;
   std::string key_;
+  int lease_seconds_;
   S3StateLock *lock_ = nullptr;
 };
 
@@ -242,7 +249,8 @@ std::unique_ptr<StateStore> open_s3_state_store(const std::string &url,
   config.credentials = s3::resolve_credentials({});
   config.max_retries = 3;
   config.request_timeout_ms = 60000;
-  return std::make_unique<S3StateStore>(std::move(config), std::move(key));
+  return std::make_unique<S3StateStore>(std::move(config), std::move(key),
+                                        options.lock_lease_seconds);
 }
 
 }  // namespace chorus::host

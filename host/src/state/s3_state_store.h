@@ -11,7 +11,8 @@
 // lease (stalled longer than the lease) stops instead of overwriting another worker's state.
 //
 // A lock whose holder ran on this host and whose process is gone (a SIGKILL) is taken over at
-// once; a holder on another host is waited out until its lease runs out (kLeaseSeconds).
+// once; a holder on another host is waited out until its lease runs out
+// (StateStoreOptions::lock_lease_seconds, kStateLeaseSeconds by default).
 #pragma once
 
 #include <memory>
@@ -20,9 +21,6 @@
 #include "state/state_store.h"
 
 namespace chorus::host {
-
-// Seconds a lock lasts without renewal; the holder renews it every third of that.
-inline constexpr int kStateLeaseSeconds = 60;
 
 // Credentials come from the AWS chain (environment, shared file, instance role), as for staging.
 std::unique_ptr<StateStore> open_s3_state_store(const std::string &url,

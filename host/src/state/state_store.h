@@ -46,6 +46,10 @@ class StateStore {
 };
 
 // What a location leaves to the pipeline.
+// Seconds an S3 state lock lasts without renewal unless the pipeline's `state_lock_lease:` says
+// otherwise; the holder renews it every third of that.
+inline constexpr int kStateLeaseSeconds = 60;
+
 struct StateStoreOptions {
   // The state's name where the location names only a place: an s3:// prefix ending in '/'
   // (Meltano's layout, <prefix>/<state_id>/state.json) and a postgresql:// URL without
@@ -55,6 +59,8 @@ struct StateStoreOptions {
   // then AWS_ENDPOINT_URL; AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1.
   std::string s3_endpoint;
   std::string s3_region;
+  // S3: seconds a lock lasts without renewal (kStateLeaseSeconds unless `state_lock_lease:`).
+  int lock_lease_seconds = kStateLeaseSeconds;
 };
 
 // A stored state's text as JSON; nullopt for an empty text. Throws naming `location` when it is

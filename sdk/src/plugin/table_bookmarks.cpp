@@ -94,6 +94,45 @@ std::string TablePartition::describe() const {
   return "slice " + std::to_string(index) + " of " + std::to_string(count);
 }
 
+std::string TablePartition::slice_condition(const std::string &key_hash) const {
+  if (!active() || finalize) return "";
+  return "mod(" + key_hash + ", " + std::to_string(count) + ") = " + std::to_string(index - 1);
+}
+
+bool TablePartition::deals(std::string_view name) const {
+  if (!active() || finalize) return true;
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char byte : name) {
+    hash ^= static_cast<unsigned char>(byte);
+    hash *= 1099511628211ULL;
+  }
+  return hash % static_cast<std::uint64_t>(count) == static_cast<std::uint64_t>(index - 1);
+}
+
+bool partition_step(StreamSync &sync, const std::string &plugin, const std::string &stream,
+                    const std::vector<std::string> &key_properties,
+                    const TablePartition &partition) {
+  if (!partition.active()) return false;
+  if (sync.replication_method() != ReplicationMethod::FullTable) {
+    throw ConfigError(plugin + ": stream '" + stream + "' is " +
+                      to_string(sync.replication_method()) +
+                      ": a partitioned run splits FULL_TABLE streams only, since the slices of "
+                      "one bookmark (or one replication slot) would overwrite each other; sync "
+                      "it in a pipeline of its own without --partition (--select)");
+  }
+  if (key_properties.empty()) {
+    throw ConfigError(plugin + ": stream '" + stream +
+                      "' has no primary key, so its slices cannot be told apart or resumed; "
+                      "sync it in a pipeline of its own without --partition (--select)");
+  }
+  if (!partition.finalize) return false;
+  // Every slice is done (the host checked): the rows of older versions can go.
+  sync.out().write_activate_version(stream, partition.version);
+  sync.set_bookmark({{"version", partition.version}});
+  sync.emit_state();
+  return true;
+}
+
 TablePartition table_partition(const nlohmann::json &config, const std::string &plugin) {
   const nlohmann::json value = kTablePartition.read(config);
   TablePartition partition;

@@ -27,7 +27,13 @@ std::vector<std::string> SqlSink::plan_from_catalog(const singer::RecordBatch *f
 }
 
 std::vector<std::string> SqlSink::grant_statements() const {
+  if (settings_.defers_once_only_work()) return {};
   return sql::grant_statements(dialect_, table_.schema, settings_);
+}
+
+std::vector<std::string> SqlSink::statistics_statements() const {
+  if (!settings_.partition.finalize) return {};
+  return dialect_.statistics_statements(table_);
 }
 
 void SqlSink::check_values_fit(const singer::RecordBatch &batch) const {

@@ -15,6 +15,10 @@ const Setting<std::string> kDefaultTargetSchema = Setting<std::string>(
 const Setting<nlohmann::json> kGrants =
     Setting<nlohmann::json>("grants", "Per schema, who gets USAGE on it and SELECT on its tables.")
         .with("additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}});
+const Setting<nlohmann::json> kTargetPartition = Setting<nlohmann::json>(
+    "partition",
+    "Set by `chorus run --partition K/N` and --finalize, as they set the tap's: a slice leaves "
+    "the grants and the table statistics to the final step, which does them once.");
 
 WarehouseSettings WarehouseSettings::from_config(const nlohmann::json &config,
                                                  std::string_view plugin) {
@@ -22,6 +26,7 @@ WarehouseSettings WarehouseSettings::from_config(const nlohmann::json &config,
   settings.default_schema = kDefaultTargetSchema.read(config);
   settings.hard_delete = target_settings::kHardDelete.read(config);
   settings.types = type_options(config);
+  settings.partition = table_partition(config, std::string(plugin));
   const std::optional<nlohmann::json> grants = kGrants.find(config);
   if (!grants || grants->is_null()) return settings;
   const std::string where = std::string(plugin) + ": grants";
@@ -66,6 +71,7 @@ nlohmann::json warehouse_settings_properties(std::string_view fallback_schema,
           .with("description", "Per schema, who gets USAGE on it and SELECT on its tables: {" +
                                    std::string(grants_example) + "}.")
           .schema();
+  properties["partition"] = kTargetPartition.schema();
   return properties;
 }
 

@@ -126,6 +126,7 @@ void StagedWarehouseSink::remove_committed_files(const s3::StagedBatch &staged) 
 void StagedWarehouseSink::activate_version(std::int64_t version) {
   ensure_table(nullptr);
   retire_old_versions(version);
+  execute(statistics_statements());
 }
 
 }  // namespace chorus::warehouse

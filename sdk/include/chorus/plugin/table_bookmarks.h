@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chorus/plugin/setting.h"
@@ -67,10 +68,29 @@ struct TablePartition {
   bool active() const { return count > 0; }
   // "slice 2 of 4"
   std::string describe() const;
+  // The SQL condition that keeps this slice's rows, given an expression of a non-negative
+  // integer hash of each row's key ("mod(HASH, N) = K-1"), or "" when the run reads every row.
+  // Every slice computes the same split without agreeing on boundaries first: a row is never in
+  // two slices or in none, even when the table changes while they run.
+  std::string slice_condition(const std::string &key_hash) const;
+  // Whether this slice reads the unit (a file) named `name`: FNV-1a (64 bits) of the name's
+  // bytes, mod N, is K-1. A unit's slice depends on its name alone, so units added or removed
+  // while the slices run never move another unit. True when the run reads everything.
+  bool deals(std::string_view name) const;
 };
 extern const Setting<nlohmann::json> kTablePartition;
 // Reads and checks the setting; throws ConfigError naming `plugin` when it is malformed.
 TablePartition table_partition(const nlohmann::json &config, const std::string &plugin);
+
+// What a stream of a partitioned run does before it reads a row, alike in every tap with the
+// "partition" setting: refuses, with the reason, a stream that cannot be split (not FULL_TABLE:
+// one bookmark or replication slot cannot have several readers; no key properties: the slices
+// could not be resumed or upserted into one table); in the final step writes the stream's
+// ACTIVATE_VERSION and a bookmark complete under the shared version. True when the stream's
+// part is done and no rows are to be read; false when not partitioned or a slice is to be read.
+bool partition_step(StreamSync &sync, const std::string &plugin, const std::string &stream,
+                    const std::vector<std::string> &key_properties,
+                    const TablePartition &partition);
 
 // FULL_TABLE: with a primary key the rows come in key order and every `state_every` rows a
 // STATE carries {"version", "last_pk_fetched": {key: text}}; a resumed run reads the rows after

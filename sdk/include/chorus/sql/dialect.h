@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chorus/singer/message.h"
 #include "chorus/sql/identifier.h"
@@ -104,6 +105,13 @@ class Dialect {
   // (no schema) named safe_name("_chorus_stage_" + table.table). A dialect whose staging tables
   // are ordinary tables (see create_staging_table_prefix) places them beside `table`.
   virtual TableName staging_table(const TableName &table) const;
+
+  // What refreshes the planner's statistics of `table` once it was loaded (the final step of a
+  // partitioned sync runs them); none by default, for a warehouse that keeps its own.
+  virtual std::vector<std::string> statistics_statements(const TableName &table) const {
+    (void)table;
+    return {};
+  }
 
   // Expression for "now" in the warehouse's timestamp-with-time-zone type.
   virtual std::string current_timestamp() const { return "CURRENT_TIMESTAMP"; }

@@ -20,6 +20,10 @@ class PostgresDialect : public Dialect {
   bool can_alter_type(const LogicalType &from, const LogicalType &to) const override;
   std::string alter_type_clause(const std::string &column, const LogicalType &to) const override;
   UpsertMethod upsert_method() const override { return UpsertMethod::InsertOnConflict; }
+  // ANALYZE: autovacuum reclaims the rows the upserts and the clean-up left behind on its own.
+  std::vector<std::string> statistics_statements(const TableName &table) const override {
+    return {"ANALYZE " + qualified(table)};
+  }
   // Bounded numerics, and U+0000 in text (PostgreSQL text cannot hold it).
   bool checks_values(const LogicalType &type) const override;
   std::string refusal(const LogicalType &type, const singer::Value &value) const override;

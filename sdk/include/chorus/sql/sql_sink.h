@@ -5,7 +5,8 @@
 //   table preparation   read the table's columns from the catalog (catalog_columns_query), plan
 //                       it (plan_table: new columns added, compatible ones widened, versioned
 //                       columns for the rest) and create or evolve it (prepare_table)
-//   grants              read access per schema from the "grants" setting (grant_statements)
+//   grants              read access per schema from the "grants" setting (grant_statements),
+//                       and statistics, once, in the final step of a partitioned sync
 //   staging upsert      keep the values of soft-deleted rows, de-duplicate and merge a staging
 //                       table into the table, hard-delete marked rows (merge_statements)
 //   ACTIVATE_VERSION    retire rows of older versions: DELETE with hard_delete, else mark them
@@ -69,8 +70,11 @@ class SqlSink : public BatchSink {
   // plan() from here on. Returns the statements that create or evolve the table
   // (prepare_table), for the caller to run when and how its database needs them.
   std::vector<std::string> plan_from_catalog(const singer::RecordBatch *first_batch);
-  // Read access on the table's schema for its "grants" entries (grant_statements()).
+  // Read access on the table's schema for its "grants" entries (grant_statements()); none in a
+  // slice of a partitioned sync (WarehouseSettings::defers_once_only_work).
   std::vector<std::string> grant_statements() const;
+  // In the final step of a partitioned sync, the dialect's statistics_statements(); else none.
+  std::vector<std::string> statistics_statements() const;
   // Refuses, naming the record, the first value of `batch` the plan's columns cannot hold
   // exactly (check_values_fit).
   void check_values_fit(const singer::RecordBatch &batch) const;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chorus/plugin/setting.h"
+#include "chorus/plugin/table_bookmarks.h"
 #include "chorus/sql/dialect.h"
 #include "chorus/sql/table_plan.h"
 
@@ -22,6 +23,12 @@ namespace chorus::sql {
 // (warehouse_settings_properties() does for the warehouses) with .with("description", ...).
 extern const Setting<std::string> kDefaultTargetSchema;
 extern const Setting<nlohmann::json> kGrants;
+// "partition" of every SQL target, which `chorus run --partition K/N` and `--finalize` set to
+// the value they give the tap (TablePartition, chorus/plugin/table_bookmarks.h). A slice grants
+// nothing and gathers no statistics: N slices would repeat that work at once (and PostgreSQL
+// refuses concurrent GRANTs on one table: "tuple concurrently updated"); the final step does
+// both once, after each stream's ACTIVATE_VERSION. Absent: an ordinary run.
+extern const Setting<nlohmann::json> kTargetPartition;
 
 // One row of a query's result: every value as text, NULL as nullopt.
 using CatalogRow = std::vector<std::optional<std::string>>;
@@ -34,6 +41,9 @@ struct WarehouseSettings {
   // grants: per schema, as the config spells it, the entries that get read access (see
   // Dialect::grantee for what an entry may say).
   std::map<std::string, std::vector<std::string>> grants;
+  TablePartition partition;  // partition: a slice, or the final step, of a partitioned sync
+  // A slice of a partitioned sync: its grants and statistics wait for the final step.
+  bool defers_once_only_work() const { return partition.active() && !partition.finalize; }
 
   // Reads the settings above from a plugin config. Throws ConfigError naming `plugin` and the
   // schema when "grants" is not an object of string arrays.
