@@ -9,6 +9,14 @@ elseif(CHORUS_SANITIZE STREQUAL "address")
                              -fno-omit-frame-pointer)
   set(chorus_sanitizer_runtime asan)
 elseif(CHORUS_SANITIZE STREQUAL "thread")
+  # The plugins need the shared TSan runtime (below), and Clang's (seen with Clang 14) crashes
+  # every program at start: its __cxa_atexit interceptor, called by libstdc++'s static
+  # initialisers before the runtime has initialised itself, jumps to a null pointer. GCC's
+  # libtsan is always shared and initialises first (libtsan_preinit.o).
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "CHORUS_SANITIZE=thread needs GCC (CXX=g++): programs built with Clang's "
+                        "shared ThreadSanitizer runtime crash at start")
+  endif()
   set(chorus_sanitizer_flags -fsanitize=thread -fno-omit-frame-pointer)
   set(chorus_sanitizer_runtime tsan)
 else()
@@ -19,6 +27,7 @@ add_compile_options(${chorus_sanitizer_flags})
 # built against it (its objects call the sanitizer runtime): sdk/CMakeLists.txt puts them on the
 # core library's link interface.
 set(CHORUS_SANITIZER_LINK_OPTIONS ${chorus_sanitizer_flags})
+# GCC links its shared runtime into executables and shared libraries alike.
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   # Clang links its sanitizer runtime statically into executables only, which leaves plugins
   # (linked with --no-undefined) with unresolved runtime symbols; the shared runtime serves the

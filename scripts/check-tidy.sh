@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs clang-tidy (checks in .clang-tidy) over every source file of the SDK and the host, using
-# the compile commands of a build directory (default build/asan, the Clang build of
-# scripts/test-sanitized.sh; any configured build works). Fails on the first finding.
+# the compile commands of a Clang build directory (default $CHORUS_ASAN_BUILD_DIR or build/asan,
+# the build of scripts/test-sanitized.sh, so CI configures nothing twice). Reports every finding
+# and fails if there is one. About 14 s of CPU a file: CI pays about 18 minutes on two cores.
 # Usage: scripts/check-tidy.sh [BUILD_DIR]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$repo/build/asan}
+build=${1:-${CHORUS_ASAN_BUILD_DIR:-$repo/build/asan}}
 [[ -f "$build/compile_commands.json" ]] || {
   echo "chorus: $build/compile_commands.json missing (configure a build there first)" >&2
   exit 1

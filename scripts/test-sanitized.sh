@@ -9,7 +9,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${CHORUS_ASAN_BUILD_DIR:-$repo/build/asan}
 "$repo/scripts/install-deps.sh"
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo}
-"$repo/scripts/configure-clang.sh" "$build" address -DCHORUS_BUILD_FUZZ=ON
+"$repo/scripts/configure-sanitized.sh" "$build" address -DCHORUS_BUILD_FUZZ=ON
 ninja -C "$build"
 # The end-to-end tests talk to the same real servers as the suite (started again if down).
 "$repo/scripts/test-services.sh" start

@@ -145,6 +145,7 @@ std::vector<OutputStream> StreamMaps::Impl::plan(const singer::SchemaMessage &sc
     }
 
     std::vector<std::string> column_names;
+    column_names.reserve(columns.size());
     for (const auto &column : columns) column_names.push_back(column.first);
     for (const std::string &key : key_properties) {
       if (contains(column_names, key)) continue;

@@ -4,7 +4,7 @@
 namespace chorus::maps {
 
 StreamMapsMapper::StreamMapsMapper(PluginContext context, nlohmann::json config, std::string plugin)
-    : Mapper(std::move(context), std::move(config)), maps_(this->config(), std::move(plugin)) {}
+    : Mapper(context, std::move(config)), maps_(this->config(), std::move(plugin)) {}
 
 void StreamMapsMapper::write_mapped_schema(singer::SchemaMessage &schema,
                                            singer::MessageWriter &out) {

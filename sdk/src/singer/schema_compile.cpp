@@ -63,9 +63,9 @@ namespace {
 std::size_t name_hash(std::string_view name) {
   std::size_t h = name.size() * 0x9E3779B1u;
   if (!name.empty()) {
-    h ^= static_cast<unsigned char>(name.front()) * 0x85EBCA77u;
-    h ^= static_cast<unsigned char>(name.back()) * 0xC2B2AE3Du;
-    h ^= static_cast<unsigned char>(name[name.size() / 2]) * 0x27D4EB2Fu;
+    h ^= std::size_t{static_cast<unsigned char>(name.front())} * 0x85EBCA77u;
+    h ^= std::size_t{static_cast<unsigned char>(name.back())} * 0xC2B2AE3Du;
+    h ^= std::size_t{static_cast<unsigned char>(name[name.size() / 2])} * 0x27D4EB2Fu;
   }
   return h ^ (h >> 15);
 }

@@ -334,6 +334,7 @@ std::optional<Violation> check_nested(const SchemaNode &node, const Value &value
   for (auto entry : array) {
     ondemand::value element;
     Value item;
+    // NOLINTNEXTLINE(performance-move-const-arg): simdjson_result::get is rvalue-qualified.
     if (std::move(entry).get(element) != simdjson::SUCCESS ||
         detail::read_value(element, item) != simdjson::SUCCESS) {
       return malformed();

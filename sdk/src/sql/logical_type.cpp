@@ -280,8 +280,6 @@ LogicalType logical_type_of(const nlohmann::json &property_schema, const TypeOpt
     }
   } else if (json_type == "boolean") {
     type.kind = TypeKind::Boolean;
-  } else if (json_type == "object" || json_type == "array") {
-    type.kind = TypeKind::Json;
   } else if (json_type == "string") {
     const std::optional<TypeKind> formatted =
         value_named(kStringFormats, schema.value("format", std::string()));
@@ -296,6 +294,7 @@ LogicalType logical_type_of(const nlohmann::json &property_schema, const TypeOpt
       }
     }
   } else {
+    // object, array, and a type this mapping does not know: stored as JSON.
     type.kind = TypeKind::Json;
   }
   return type;

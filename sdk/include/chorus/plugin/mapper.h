@@ -15,7 +15,7 @@ namespace chorus {
 class Mapper {
  public:
   Mapper(PluginContext context, nlohmann::json config)
-      : context_(std::move(context)), config_(std::move(config)) {}
+      : context_(context), config_(std::move(config)) {}
   virtual ~Mapper() = default;
 
   // Rewrites a SCHEMA message (schema and key properties may change). Default: unchanged.

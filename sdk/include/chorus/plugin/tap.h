@@ -118,7 +118,7 @@ class Stream {
 class Tap {
  public:
   Tap(PluginContext context, nlohmann::json config)
-      : context_(std::move(context)), config_(std::move(config)) {}
+      : context_(context), config_(std::move(config)) {}
   virtual ~Tap() = default;
 
   // The streams this tap can produce. Called for discovery and before a sync.

@@ -117,7 +117,7 @@ class BatchSink : public Sink {
 class Target {
  public:
   Target(PluginContext context, nlohmann::json config)
-      : context_(std::move(context)), config_(std::move(config)) {}
+      : context_(context), config_(std::move(config)) {}
   virtual ~Target() = default;
 
   // Creates the sink of a stream. Called on its first SCHEMA, and again (after the old sink was
