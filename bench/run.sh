@@ -5,8 +5,9 @@
 #
 # Needs a build (scripts/build.sh). The PostgreSQL and staging parts also need the test
 # services (scripts/test-services.sh start) and are skipped with a note when they are absent.
-# --callgrind adds, per core case, the instructions per record of a 100k-record run under
-# valgrind --tool=callgrind: a figure that other load on the machine does not change.
+# --callgrind adds, per core case and for the PostgreSQL pipeline, the instructions per record
+# of a 100k-record run under valgrind --tool=callgrind: a figure that other load on the machine
+# does not change.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -195,6 +196,14 @@ maps() {
   . "$repo/bench/maps/run.sh"
 }
 
+# The PostgreSQL pipeline on 100k rows under callgrind (--callgrind only), client side.
+postgres_instructions() {
+  ((callgrind)) && services_env || return 0
+  local row
+  row=$("$repo/bench/postgres/callgrind.sh" "$build" 100000) || { echo "bench: postgres under callgrind failed" >&2; return 0; }
+  callgrind_rows+=("$row")
+}
+
 services_env() {
   local env_file=${CHORUS_SERVICES_ENV:-$repo/build/services/env}
   [ -f "$env_file" ] && . "$env_file"
@@ -215,11 +224,11 @@ part() {
 
 echo "chorus benchmark on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 case "$only" in
-  all) core; maps; rest; part postgres "$repo/bench/postgres/run.sh"; part staging "$repo/bench/staging/run.sh"; part mysql "$repo/bench/mysql/run.sh" ;;
+  all) core; maps; rest; part postgres "$repo/bench/postgres/run.sh"; postgres_instructions; part staging "$repo/bench/staging/run.sh"; part mysql "$repo/bench/mysql/run.sh" ;;
   core) core ;;
   maps) maps ;;
   rest) rest ;;
-  postgres) part postgres "$repo/bench/postgres/run.sh" ;;
+  postgres) part postgres "$repo/bench/postgres/run.sh"; postgres_instructions ;;
   staging) part staging "$repo/bench/staging/run.sh" ;;
   mysql) part mysql "$repo/bench/mysql/run.sh" ;;
 esac

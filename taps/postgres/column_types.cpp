@@ -155,18 +155,29 @@ bool is_finite_number_text(std::string_view text) {
 }
 
 std::string_view rfc3339_from_iso_datestyle(std::string_view text, std::string &buffer) {
-  std::size_t space = text.find(' ');
+  const std::size_t space = text.find(' ');
   if (space == std::string_view::npos) return text;  // "infinity", "-infinity"
-  buffer.assign(text);
-  buffer[space] = 'T';
   constexpr std::string_view kEra = " BC";
-  std::size_t end = buffer.size();
-  if (end >= kEra.size() && std::string_view(buffer).substr(end - kEra.size()) == kEra) {
-    end -= kEra.size();
+  std::string_view body = text;
+  std::string_view era;
+  if (body.size() >= kEra.size() && body.substr(body.size() - kEra.size()) == kEra) {
+    era = kEra;
+    body.remove_suffix(kEra.size());
   }
-  // An offset follows the time part; in UTC it is "+00", which RFC 3339 writes "+00:00".
-  std::size_t sign = buffer.find_last_of("+-", end - 1);
-  if (sign != std::string::npos && sign > space && end - sign == 3) buffer.insert(end, ":00");
+  // An offset follows the time part; in UTC it is "+00", which RFC 3339 writes "+00:00". The
+  // time part has no other sign, so a sign three bytes from the end starts that short offset.
+  const std::size_t n = body.size();
+  const bool short_offset = n >= 3 && n - 3 > space && (body[n - 3] == '+' || body[n - 3] == '-');
+  // Written in place into a buffer that keeps its capacity from row to row: one copy, no
+  // search back for the sign and no insertion that moves the tail.
+  constexpr std::string_view kMinutes = ":00";
+  buffer.resize(n + (short_offset ? kMinutes.size() : 0) + era.size());
+  char *out = buffer.data();
+  body.copy(out, n);
+  out[space] = 'T';
+  out += n;
+  if (short_offset) out += kMinutes.copy(out, kMinutes.size());
+  era.copy(out, era.size());
   return buffer;
 }
 
