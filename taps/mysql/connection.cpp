@@ -8,33 +8,42 @@
 
 namespace chorus::tap_mysql {
 
-nlohmann::json connection_settings_properties() {
-  return {{"host", {{"type", "string"}, {"default", "localhost"}, {"description", "Server host."}}},
-          {"port", {{"type", "integer"}, {"default", 3306}, {"description", "Server port."}}},
-          {"user", {{"type", "string"}, {"description", "User name."}}},
-          {"password", {{"type", "string"}, {"secret", true}, {"description", "Password."}}},
-          {"connect_timeout",
-           {{"type", "integer"},
-            {"default", 10},
-            {"minimum", 1},
-            {"description", "Seconds to wait for the connection."}}},
-          {"net_write_timeout",
-           {{"type", "integer"},
-            {"default", 3600},
-            {"minimum", 1},
-            {"description",
-             "Seconds the server waits for the tap to take more rows of a table before it drops "
-             "the read (the session's net_write_timeout)."}}}};
+namespace {
+
+// The defaults are those of ConnectionSettings, so that settings built in code and settings read
+// from a config agree.
+const ConnectionSettings kDefaults;
+
+const Setting<std::string> kHost =
+    Setting<std::string>("host", "Server host.").defaults_to(kDefaults.host);
+const Setting<int> kPort = Setting<int>("port", "Server port.").defaults_to(kDefaults.port);
+const Setting<std::string> kUser = Setting<std::string>("user", "User name.").required();
+const Setting<std::string> kPassword = Setting<std::string>("password", "Password.").secret();
+const Setting<int> kConnectTimeout =
+    Setting<int>("connect_timeout", "Seconds to wait for the connection.")
+        .defaults_to(kDefaults.connect_timeout_seconds)
+        .at_least(1);
+const Setting<int> kNetWriteTimeout =
+    Setting<int>("net_write_timeout",
+                 "Seconds the server waits for the tap to take more rows of a table before it "
+                 "drops the read (the session's net_write_timeout).")
+        .defaults_to(kDefaults.net_write_timeout_seconds)
+        .at_least(1);
+
+}  // namespace
+
+SettingList connection_setting_list() {
+  return {&kHost, &kPort, &kUser, &kPassword, &kConnectTimeout, &kNetWriteTimeout};
 }
 
 ConnectionSettings connection_settings(const nlohmann::json &config) {
   ConnectionSettings settings;
-  settings.host = config.value("host", settings.host);
-  settings.port = config.value("port", settings.port);
-  settings.user = config.value("user", "");
-  settings.password = config.value("password", "");
-  settings.connect_timeout_seconds = config.value("connect_timeout", 10);
-  settings.net_write_timeout_seconds = config.value("net_write_timeout", 3600);
+  settings.host = kHost.read(config);
+  settings.port = kPort.read(config);
+  settings.user = kUser.read(config);
+  settings.password = kPassword.read(config);
+  settings.connect_timeout_seconds = kConnectTimeout.read(config);
+  settings.net_write_timeout_seconds = kNetWriteTimeout.read(config);
   return settings;
 }
 

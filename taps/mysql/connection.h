@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "chorus/plugin/setting.h"
+
 struct st_mysql;
 
 namespace chorus::tap_mysql {
@@ -25,9 +27,10 @@ struct ConnectionSettings {
   int net_write_timeout_seconds = 3600;
 };
 
-// The settings' JSON Schema properties (host, port, user, password (secret), connect_timeout,
-// net_write_timeout), to merge into the tap's settings schema.
-nlohmann::json connection_settings_properties();
+// The connection's settings (host, port, user (required), password (secret), connect_timeout,
+// net_write_timeout), declared once: for the tap's settings schema and for
+// connection_settings().
+SettingList connection_setting_list();
 ConnectionSettings connection_settings(const nlohmann::json &config);
 // "user@host:port", for messages. Never contains the password.
 std::string describe(const ConnectionSettings &settings);

@@ -4,6 +4,7 @@
 
 #include "chorus/plugin/entry.h"
 #include "chorus/plugin/errors.h"
+#include "chorus/plugin/setting.h"
 #include "chorus/plugin/table_bookmarks.h"
 #include "connection.h"
 #include "table_discovery.h"
@@ -11,38 +12,36 @@
 
 namespace chorus::tap_mysql {
 
+const Setting<std::vector<std::string>> kDatabases = Setting<std::vector<std::string>>(
+    "databases",
+    "Databases whose tables and views are discovered. Default: every database the user can "
+    "read, except information_schema, performance_schema, mysql and sys.");
+const Setting<std::string> kZeroDates =
+    Setting<std::string>(
+        "zero_dates",
+        "What a zero date (0000-00-00, 2024-00-10, 0000-00-00 00:00:00) in a DATE, DATETIME or "
+        "TIMESTAMP column becomes: \"error\" stops the run naming stream, record, column and "
+        "value; \"null\" writes null (those columns are then nullable in the schema) and counts "
+        "them in a warning.")
+        .one_of({"error", "null"})
+        .defaults_to("error");
+const Setting<std::uint32_t> kServerId =
+    Setting<std::uint32_t>("server_id",
+                           "LOG_BASED: the replica server id the binary log is read under. It "
+                           "must differ from the server's own and from every replica's.")
+        .defaults_to(6041)
+        .at_least(1)
+        .with("maximum", 4294967295LL);
+
 class MySqlTap : public Tap {
  public:
   static PluginInfo info() {
-    nlohmann::json properties = connection_settings_properties();
-    properties["databases"] = {
-        {"type", "array"},
-        {"items", {{"type", "string"}}},
-        {"description",
-         "Databases whose tables and views are discovered. Default: every database the user "
-         "can read, except information_schema, performance_schema, mysql and sys."}};
-    properties.update(
-        table_sync_settings_properties("<database>-<table>", "shop-orders", "LastUpdated"));
-    properties["zero_dates"] = {
-        {"type", "string"},
-        {"enum", {"error", "null"}},
-        {"default", "error"},
-        {"description",
-         "What a zero date (0000-00-00, 2024-00-10, 0000-00-00 00:00:00) in a DATE, DATETIME "
-         "or TIMESTAMP column becomes: \"error\" stops the run naming stream, record, column "
-         "and value; \"null\" writes null (those columns are then nullable in the schema) and "
-         "counts them in a warning."}};
-    properties["server_id"] = {
-        {"type", "integer"},
-        {"default", 6041},
-        {"minimum", 1},
-        {"maximum", 4294967295LL},
-        {"description",
-         "LOG_BASED: the replica server id the binary log is read under. It must differ from "
-         "the server's own and from every replica's."}};
-    properties["partition"] = kTablePartition.schema();
     PluginInfo info;
-    info.settings = {{"type", "object"}, {"properties", properties}, {"required", {"user"}}};
+    info.settings =
+        SettingList{&kDatabases, &kZeroDates, &kServerId, &kTablePartition}
+            .add(connection_setting_list())
+            .add(table_sync_settings_properties("<database>-<table>", "shop-orders", "LastUpdated"))
+            .schema();
     info.capabilities = {"discover", "catalog", "state", "about", "activate-version", "log-based"};
     info.name = "tap-mysql";
     info.version = "0.1.0";
@@ -55,12 +54,10 @@ class MySqlTap : public Tap {
   MySqlTap(PluginContext context, nlohmann::json config)
       : Tap(std::move(context), std::move(config)) {
     settings_ = connection_settings(this->config());
-    for (const auto &database : this->config().value("databases", nlohmann::json::array())) {
-      databases_.push_back(database.get<std::string>());
-    }
+    databases_ = kDatabases.read(this->config());
     options_.state_every = kTableStateEvery.read(this->config());
-    options_.zero_dates = parse_zero_dates(this->config().value("zero_dates", "error"));
-    options_.server_id = this->config().value("server_id", std::uint32_t{6041});
+    options_.zero_dates = parse_zero_dates(kZeroDates.read(this->config()));
+    options_.server_id = kServerId.read(this->config());
     options_.partition = table_partition(this->config(), "tap-mysql");
     options_.connect = [this] { return std::make_unique<Connection>(settings_); };
   }
