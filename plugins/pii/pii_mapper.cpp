@@ -71,7 +71,7 @@ class PiiMapper : public Mapper {
   }
 
   PiiMapper(PluginContext context, nlohmann::json config)
-      : Mapper(std::move(context), std::move(config)),
+      : Mapper(context, std::move(config)),
         rules_(kHash.read(this->config()), kDrop.read(this->config())),
         salt_(kSalt.read(this->config())) {
     if (salt_.empty() && !kHash.read(this->config()).empty()) {

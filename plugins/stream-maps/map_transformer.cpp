@@ -22,7 +22,7 @@ class MapTransformer : public maps::StreamMapsMapper {
   }
 
   MapTransformer(PluginContext context, nlohmann::json config)
-      : StreamMapsMapper(std::move(context), std::move(config), "mapper-stream-maps") {}
+      : StreamMapsMapper(context, std::move(config), "mapper-stream-maps") {}
 };
 
 }  // namespace chorus::mapper_stream_maps

@@ -48,8 +48,7 @@ class CsvTap : public Tap {
                 .schema()};
   }
 
-  CsvTap(PluginContext context, nlohmann::json config)
-      : Tap(std::move(context), std::move(config)) {
+  CsvTap(PluginContext context, nlohmann::json config) : Tap(context, std::move(config)) {
     specs_ = parse_file_specs(kFiles.read(this->config()));
     options_.state_every = kStateEvery.read(this->config());
     options_.infer_sample_rows = kInferSampleRows.read(this->config());

@@ -51,8 +51,7 @@ class MySqlTap : public Tap {
     return info;
   }
 
-  MySqlTap(PluginContext context, nlohmann::json config)
-      : Tap(std::move(context), std::move(config)) {
+  MySqlTap(PluginContext context, nlohmann::json config) : Tap(context, std::move(config)) {
     settings_ = connection_settings(this->config());
     databases_ = kDatabases.read(this->config());
     options_.state_every = kTableStateEvery.read(this->config());

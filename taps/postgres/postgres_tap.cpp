@@ -36,8 +36,7 @@ class PostgresTap : public Tap {
             .schema()};
   }
 
-  PostgresTap(PluginContext context, nlohmann::json config)
-      : Tap(std::move(context), std::move(config)) {
+  PostgresTap(PluginContext context, nlohmann::json config) : Tap(context, std::move(config)) {
     settings_ = pg::connection_settings(this->config());
     schemas_ = kSchemas.read(this->config());
     options_.replication_slot = kReplicationSlot.read(this->config());

@@ -22,7 +22,7 @@ class RestTap final : public chorus::Tap {
   }
 
   RestTap(chorus::PluginContext context, nlohmann::json config)
-      : Tap(std::move(context), std::move(config)),
+      : Tap(context, std::move(config)),
         specs_(stream_specs(this->config())),
         client_(chorus::http::HttpClientOptions::from_config(this->config()), &this->context()),
         authenticator_(chorus::http::make_authenticator(

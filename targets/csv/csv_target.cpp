@@ -87,7 +87,7 @@ class CsvTarget : public Target {
   }
 
   CsvTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)), timestamp_(utc_compact_timestamp()) {
+      : Target(context, std::move(config)), timestamp_(utc_compact_timestamp()) {
     destination_ = kDestinationPath.read(this->config());
     naming_ = kFileNaming.read(this->config());
     std::string delimiter = kDelimiter.read(this->config());

@@ -48,8 +48,7 @@ class JsonlTarget : public Target {
             SettingList{&kDestinationPath}.schema()};
   }
 
-  JsonlTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)) {
+  JsonlTarget(PluginContext context, nlohmann::json config) : Target(context, std::move(config)) {
     destination_ = kDestinationPath.read(this->config());
   }
 

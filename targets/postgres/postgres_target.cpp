@@ -57,7 +57,7 @@ class PostgresTarget : public Target {
   }
 
   PostgresTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)),
+      : Target(context, std::move(config)),
         settings_(sql::WarehouseSettings::from_config(this->config(), "target-postgres")),
         tables_(this->config(), "target-postgres") {}
 

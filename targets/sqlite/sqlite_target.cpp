@@ -35,7 +35,7 @@ class SqliteTarget : public Target {
   }
 
   SqliteTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)), tables_(this->config(), "target-sqlite") {
+      : Target(context, std::move(config)), tables_(this->config(), "target-sqlite") {
     std::string path = kDatabase.read(this->config());
     if (path.empty()) throw ConfigError("target-sqlite: setting `database` must not be empty");
     std::filesystem::path parent = std::filesystem::path(path).parent_path();

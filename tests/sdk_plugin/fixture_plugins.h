@@ -95,8 +95,7 @@ class FixtureTap : public Tap {
                {"fail_with", {{"type", "string"}}}}},
              {"required", {"api_key"}}}};
   }
-  FixtureTap(PluginContext context, nlohmann::json config)
-      : Tap(std::move(context), std::move(config)) {}
+  FixtureTap(PluginContext context, nlohmann::json config) : Tap(context, std::move(config)) {}
   std::vector<std::unique_ptr<Stream>> discover_streams() override {
     std::vector<std::unique_ptr<Stream>> streams;
     streams.push_back(std::make_unique<OrdersStream>(config()));
@@ -166,7 +165,7 @@ class JournalTarget : public Target {
     return {"target-journal", "0.1.0", "Records what its sinks were asked to do.", {}, {}};
   }
   JournalTarget(PluginContext context, nlohmann::json config)
-      : Target(std::move(context), std::move(config)) {}
+      : Target(context, std::move(config)) {}
   std::unique_ptr<Sink> make_sink(const StreamInfo &info) override {
     ++journal().sinks_made;
     journal().events.push_back("sink " + info.name);
@@ -181,7 +180,7 @@ class MarkingMapper : public Mapper {
  public:
   static PluginInfo info() { return {"mapper-marking", "0.1.0", "Marks records.", {}, {}}; }
   MarkingMapper(PluginContext context, nlohmann::json config)
-      : Mapper(std::move(context), std::move(config)) {}
+      : Mapper(context, std::move(config)) {}
   void map_schema(singer::SchemaMessage &schema) override {
     schema.schema["properties"]["mapped"] = {{"type", "boolean"}};
   }

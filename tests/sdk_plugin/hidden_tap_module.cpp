@@ -24,7 +24,7 @@ class HiddenTap : public chorus::Tap {
             {{"type", "object"}, {"properties", {{"label", {{"type", "string"}}}}}}};
   }
   HiddenTap(chorus::PluginContext context, nlohmann::json config)
-      : Tap(std::move(context), std::move(config)) {}
+      : Tap(context, std::move(config)) {}
   std::vector<std::unique_ptr<chorus::Stream>> discover_streams() override {
     std::vector<std::unique_ptr<chorus::Stream>> streams;
     streams.push_back(std::make_unique<TwoNumbers>());

@@ -68,7 +68,7 @@ class CountriesTap final : public chorus::Tap {
   }
 
   CountriesTap(chorus::PluginContext context, json config)
-      : Tap(std::move(context), std::move(config)),
+      : Tap(context, std::move(config)),
         client_(chorus::http::HttpClientOptions::from_config(this->config()), &this->context()) {}
 
   std::vector<std::unique_ptr<chorus::Stream>> discover_streams() override {

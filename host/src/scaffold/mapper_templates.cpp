@@ -53,7 +53,7 @@ chorus::PluginInfo @CLASS@::info() {
 }
 
 @CLASS@::@CLASS@(chorus::PluginContext context, nlohmann::json config)
-    : Mapper(std::move(context), std::move(config)) {
+    : Mapper(context, std::move(config)) {
   for (const auto &name : this->config().value("drop", nlohmann::json::array())) {
     drop_.insert(name.get<std::string>());
   }

@@ -82,7 +82,7 @@ chorus::PluginInfo @CLASS@::info() {
 }
 
 @CLASS@::@CLASS@(chorus::PluginContext context, nlohmann::json config)
-    : Tap(std::move(context), std::move(config)) {}
+    : Tap(context, std::move(config)) {}
 
 std::vector<std::unique_ptr<chorus::Stream>> @CLASS@::discover_streams() {
   std::vector<std::unique_ptr<chorus::Stream>> streams;

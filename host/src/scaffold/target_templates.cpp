@@ -119,7 +119,7 @@ chorus::PluginInfo @CLASS@::info() {
 }
 
 @CLASS@::@CLASS@(chorus::PluginContext context, nlohmann::json config)
-    : Target(std::move(context), std::move(config)) {}
+    : Target(context, std::move(config)) {}
 
 std::unique_ptr<chorus::Sink> @CLASS@::make_sink(const chorus::StreamInfo &info) {
   return std::make_unique<FileSink>(info, config(), context());
