@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "plugin/stable_hash.h"
+
 namespace chorus::file_output {
 namespace {
 
@@ -16,16 +18,6 @@ bool kept_as_is(unsigned char byte, bool first) {
   }
   if (byte == '-' || byte == '_') return true;
   return byte == '.' && !first;
-}
-
-// FNV-1a: fixed by its definition, so the name stays the same across builds and machines.
-std::uint64_t fnv1a64(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
 }
 
 void append_hex(std::string &out, std::uint64_t value, int digits) {

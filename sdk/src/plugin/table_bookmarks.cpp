@@ -4,6 +4,7 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/tap_settings.h"
+#include "plugin/stable_hash.h"
 
 namespace chorus {
 
@@ -101,12 +102,7 @@ std::string TablePartition::slice_condition(const std::string &key_hash) const {
 
 bool TablePartition::deals(std::string_view name) const {
   if (!active() || finalize) return true;
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char byte : name) {
-    hash ^= static_cast<unsigned char>(byte);
-    hash *= 1099511628211ULL;
-  }
-  return hash % static_cast<std::uint64_t>(count) == static_cast<std::uint64_t>(index - 1);
+  return fnv1a64(name) % static_cast<std::uint64_t>(count) == static_cast<std::uint64_t>(index - 1);
 }
 
 bool partition_step(StreamSync &sync, const std::string &plugin, const std::string &stream,

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "plugin/stable_hash.h"
+
 namespace chorus::sql {
 namespace {
 
@@ -48,11 +50,7 @@ std::string quote_identifier(std::string_view name, const IdentifierRules &rules
 }
 
 std::string hash_suffix(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
+  const std::uint64_t hash = fnv1a64(text);
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "_%08x",
                 static_cast<unsigned>((hash >> 32) ^ (hash & 0xFFFFFFFFULL)));
