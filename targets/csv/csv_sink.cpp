@@ -36,11 +36,10 @@ CsvDigestPlan plan_for(const std::vector<std::string> &columns,
 // A row's key and content as the redelivery filter compares them: the cells as written, the
 // per-delivery _sdc_ columns and empty (NULL) cells left out, each cell with its column's name,
 // so that the columns a file gained later do not change the digest of an older row. `cell(i)`
-// is the i-th cell ("" past the end of a short row). nullopt when the row has no key.
+// is the i-th cell ("" past the end of a short row). The key's digest is nullopt when the row
+// has no key; the filter is asked to fetch its slots before the row's digest is computed.
 template <class Cell>
-std::optional<std::pair<std::uint64_t, std::uint64_t>> digests_of(const CsvDigestPlan &plan,
-                                                                  std::size_t width,
-                                                                  const Cell &cell) {
+std::optional<std::uint64_t> key_digest_of(const CsvDigestPlan &plan, const Cell &cell) {
   if (plan.key_columns.empty()) return std::nullopt;
   file_output::Digest key;
   for (const std::size_t column : plan.key_columns) {
@@ -48,6 +47,11 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> digests_of(const CsvDiges
     if (text.empty()) return std::nullopt;
     key.add(text);
   }
+  return key.value();
+}
+
+template <class Cell>
+std::uint64_t row_digest_of(const CsvDigestPlan &plan, std::size_t width, const Cell &cell) {
   file_output::Digest row;
   for (std::size_t i = 0; i < width; ++i) {
     const std::string_view text = cell(i);
@@ -55,7 +59,17 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> digests_of(const CsvDiges
     row.add(plan.name_digests[i]);
     row.add(text);
   }
-  return std::make_pair(key.value(), row.value());
+  return row.value();
+}
+
+// Whether the filter admits the row (nothing to ask for a row without a key).
+template <class Cell>
+bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, std::size_t width,
+              const Cell &cell) {
+  const std::optional<std::uint64_t> key = key_digest_of(plan, cell);
+  if (!key) return true;
+  filter.prefetch(*key);
+  return filter.admit(*key, row_digest_of(plan, width, cell));
 }
 
 std::string header_row(const std::vector<std::string> &columns, char delimiter) {
@@ -97,13 +111,11 @@ void CsvSink::open(const singer::RecordView &first_record) {
                           const std::vector<std::string_view> &cells, std::string_view) {
                         if (!keyed) return;
                         if (!file_plan) file_plan = plan_for(file_header, info().key_properties);
-                        const auto digests = digests_of(*file_plan, file_header.size(),
-                                                        [&](std::size_t i) -> std::string_view {
-                                                          if (i >= cells.size() || cells[i].empty())
-                                                            return {};
-                                                          return cells[i];
-                                                        });
-                        if (digests) redelivered_.admit(digests->first, digests->second);
+                        admitted(redelivered_, *file_plan, file_header.size(),
+                                 [&](std::size_t i) -> std::string_view {
+                                   if (i >= cells.size() || cells[i].empty()) return {};
+                                   return cells[i];
+                                 });
                       });
     // A row counts once its line break is written; the header row too.
     if (scan.complete_length < *size) {
@@ -167,9 +179,12 @@ void CsvSink::widen(const std::vector<std::string> &columns, std::size_t old_wid
   file_output::replace_durably(temporary, options_.path, kPlugin);
 }
 
-void CsvSink::process_record(const singer::RecordView &record, const RecordMeta &meta) {
+void CsvSink::accept_record(const singer::RecordView &record, const RecordMeta &meta) {
   key_properties::require_values(info(), record, meta.line_number, kPlugin);
   if (!file_) open(record);
+}
+
+void CsvSink::write_record(const singer::RecordView &record, const RecordMeta &meta) {
   if (pending_rows_ == 0) batched_at_ = meta.received_at;
   const std::vector<std::size_t> &positions = positions_->of(record);
   std::fill(cells_.begin(), cells_.end(), nullptr);
@@ -191,16 +206,14 @@ void CsvSink::process_record(const singer::RecordView &record, const RecordMeta 
     }
     cell_ends_[i] = out.size();
   }
-  if (!plan_.key_columns.empty()) {
-    const auto digests = digests_of(plan_, cells_.size(), [&](std::size_t i) {
-      const std::size_t begin = i == 0 ? row_start : cell_ends_[i - 1] + 1;
-      return std::string_view(out).substr(begin, cell_ends_[i] - begin);
-    });
-    if (digests && !redelivered_.admit(digests->first, digests->second)) {
-      out.resize(row_start);
-      ++skipped_;
-      return;
-    }
+  const auto cell = [&](std::size_t i) {
+    const std::size_t begin = i == 0 ? row_start : cell_ends_[i - 1] + 1;
+    return std::string_view(out).substr(begin, cell_ends_[i] - begin);
+  };
+  if (!admitted(redelivered_, plan_, cells_.size(), cell)) {
+    out.resize(row_start);
+    ++skipped_;
+    return;
   }
   out.push_back('\n');
   file_->maybe_flush();

@@ -31,9 +31,11 @@ class CsvSink : public file_output::AppendingFileSink {
   CsvSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
           CsvSinkOptions options);
 
-  void process_record(const singer::RecordView &record, const RecordMeta &meta) override;
+  ~CsvSink() override { stop_writer(); }
 
  private:
+  void accept_record(const singer::RecordView &record, const RecordMeta &meta) override;
+  void write_record(const singer::RecordView &record, const RecordMeta &meta) override;
   // On the first record (a stream without records gets no file): settles the columns, brings
   // an existing file to them (a torn last row cut, new columns added) and opens it.
   void open(const singer::RecordView &first_record);

@@ -21,25 +21,23 @@ namespace {
 
 constexpr const char *kPlugin = "target-jsonl";
 
-struct Digests {
-  std::uint64_t key = 0;
-  std::uint64_t row = 0;
-};
-
-// A record's key and content as the redelivery filter compares them. The content leaves out
-// what differs between two deliveries of one record (the per-delivery _sdc_ fields) and null
-// values (a null and a missing property read back alike). A line of the file and the record it
-// was written from give the same digests, since the file holds the record's own values.
-// nullopt when the record lacks a key property (a line written before the stream had keys).
-std::optional<Digests> digests_of(const singer::RecordView &record,
-                                  const std::vector<std::string> &keys) {
+// Whether the redelivery filter admits a record: its key and content as the filter compares
+// them. The content leaves out what differs between two deliveries of one record (the
+// per-delivery _sdc_ fields) and null values (a null and a missing property read back alike).
+// A line of the file and the record it was written from give the same digests, since the file
+// holds the record's own values. A record without a key value (a line written before the
+// stream had keys) is admitted without a question.
+bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &record,
+              const std::vector<std::string> &keys) {
   file_output::Digest key;
   for (const std::string &name : keys) {
     const singer::Field *field = record.find(name);
-    if (field == nullptr || field->value.is_null()) return std::nullopt;
+    if (field == nullptr || field->value.is_null()) return true;
     key.add(static_cast<std::uint64_t>(field->value.kind));
     key.add(field->value.text);
   }
+  // The slots arrive while the row's digest is computed.
+  filter.prefetch(key.value());
   file_output::Digest row;
   for (const singer::Field &field : record.fields) {
     if (field.value.is_null() || sql::set_per_delivery(field.name)) continue;
@@ -47,7 +45,7 @@ std::optional<Digests> digests_of(const singer::RecordView &record,
     row.add(static_cast<std::uint64_t>(field.value.kind));
     row.add(field.value.text);
   }
-  return Digests{key.value(), row.value()};
+  return filter.admit(key.value(), row.value());
 }
 
 // The length of `path` up to and including its last line break: a last line without one was
@@ -105,11 +103,7 @@ void JsonlSink::open() {
       singer::ObjectLineReader lines(fd);
       singer::RecordView row;
       try {
-        while (lines.next(row)) {
-          if (auto digests = digests_of(row, info().key_properties)) {
-            redelivered_.admit(digests->key, digests->row);
-          }
-        }
+        while (lines.next(row)) admitted(redelivered_, row, info().key_properties);
       } catch (const singer::ProtocolError &error) {
         ::close(fd);
         throw FatalError(std::string(kPlugin) + ": stream '" + stream() + "': '" + path +
@@ -123,15 +117,15 @@ void JsonlSink::open() {
                                                     kPlugin);
 }
 
-void JsonlSink::process_record(const singer::RecordView &record, const RecordMeta &meta) {
+void JsonlSink::accept_record(const singer::RecordView &record, const RecordMeta &meta) {
   key_properties::require_values(info(), record, meta.line_number, kPlugin);
   if (!file_) open();
-  if (!info().key_properties.empty()) {
-    const auto digests = digests_of(record, info().key_properties);
-    if (!redelivered_.admit(digests->key, digests->row)) {
-      ++skipped_;
-      return;
-    }
+}
+
+void JsonlSink::write_record(const singer::RecordView &record, const RecordMeta &meta) {
+  if (!info().key_properties.empty() && !admitted(redelivered_, record, info().key_properties)) {
+    ++skipped_;
+    return;
   }
   if (pending_rows_ == 0) batched_at_ = meta.received_at;
 

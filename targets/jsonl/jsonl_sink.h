@@ -19,9 +19,11 @@ class JsonlSink : public file_output::AppendingFileSink {
   JsonlSink(StreamInfo info, const nlohmann::json &target_config, const PluginContext &context,
             JsonlSinkOptions options);
 
-  void process_record(const singer::RecordView &record, const RecordMeta &meta) override;
+  ~JsonlSink() override { stop_writer(); }
 
  private:
+  void accept_record(const singer::RecordView &record, const RecordMeta &meta) override;
+  void write_record(const singer::RecordView &record, const RecordMeta &meta) override;
   // Opens the file for appending, on the first record (a stream without records gets no file):
   // cuts a torn last line, and for a keyed stream learns the latest row of every key in it.
   void open();

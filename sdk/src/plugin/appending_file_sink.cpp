@@ -1,12 +1,40 @@
 #include "chorus/plugin/appending_file_sink.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "chorus/plugin/key_properties.h"
 #include "chorus/plugin/target_settings.h"
+#include "plugin/kept_records.h"
 
 namespace chorus::file_output {
+namespace {
+
+// Chunks of records in the ring between the loop and the writer, and records per chunk: enough
+// that either side rarely waits for the other, few enough that the ring takes a few megabytes.
+constexpr std::size_t kChunks = 4;
+constexpr std::size_t kChunkRecords = 4096;
+
+}  // namespace
+
+// The writer thread and the ring of chunks it writes. Chunk `handed % kChunks` is the one the
+// loop fills; chunks `written` up to `handed` (exclusive) wait for the writer, in order.
+struct AppendingFileSink::Writer {
+  KeptRecords chunks[kChunks];
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t handed = 0;   // chunks handed over
+  std::size_t written = 0;  // chunks written
+  std::exception_ptr error;  // the writer's first error; it writes nothing after it
+  bool stopping = false;
+  std::thread thread;
+
+  KeptRecords &filling() { return chunks[handed % kChunks]; }
+};
 
 AppendingFileSink::AppendingFileSink(StreamInfo info, const nlohmann::json &target_config,
                                      const PluginContext &context, const char *plugin,
@@ -18,13 +46,81 @@ AppendingFileSink::AppendingFileSink(StreamInfo info, const nlohmann::json &targ
           target_settings::positive_or_default(target_settings::kBatchSizeRows, target_config)),
       add_record_metadata_(target_settings::kAddRecordMetadata.read(target_config)),
       // Remembers at least the keys of two batches: what a resume sends again is that recent.
-      redelivered_(std::max<std::size_t>(500000, 2 * rows_per_drain_)) {
+      redelivered_(std::max<std::size_t>(500000, 2 * rows_per_drain_)),
+      writer_(std::make_unique<Writer>()) {
   key_properties::require_in_schema(this->info(), plugin_);
 }
 
+AppendingFileSink::~AppendingFileSink() { stop_writer(); }
+
+void AppendingFileSink::process_record(const singer::RecordView &record, const RecordMeta &meta) {
+  accept_record(record, meta);
+  KeptRecords &chunk = writer_->filling();
+  chunk.add(record, meta);
+  ++taken_since_drain_;
+  if (chunk.batch.size() >= kChunkRecords) hand_over();
+}
+
+void AppendingFileSink::write_chunks() {
+  Writer &w = *writer_;
+  std::unique_lock<std::mutex> lock(w.mutex);
+  for (;;) {
+    w.changed.wait(lock, [&] { return w.stopping || w.written < w.handed; });
+    if (w.written == w.handed) return;  // stopping, and nothing left
+    KeptRecords &chunk = w.chunks[w.written % kChunks];
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      for (std::size_t i = 0; i < chunk.batch.size(); ++i) {
+        write_record(chunk.batch[i], chunk.metas[i]);
+      }
+    } catch (...) {
+      error = std::current_exception();
+    }
+    chunk.clear();
+    lock.lock();
+    if (error && !w.error) w.error = error;
+    // After an error the rest is only cleared: the run stops at the next hand-over or drain.
+    ++w.written;
+    w.changed.notify_all();
+  }
+}
+
+void AppendingFileSink::hand_over() {
+  Writer &w = *writer_;
+  if (w.filling().batch.empty()) return;
+  if (!w.thread.joinable()) w.thread = std::thread([this] { write_chunks(); });
+  std::unique_lock<std::mutex> lock(w.mutex);
+  if (w.error) std::rethrow_exception(w.error);
+  ++w.handed;
+  w.changed.notify_all();
+  // The next chunk to fill must be written out already.
+  w.changed.wait(lock, [&] { return w.handed - w.written < kChunks; });
+}
+
+void AppendingFileSink::wait_for_writer() {
+  Writer &w = *writer_;
+  std::unique_lock<std::mutex> lock(w.mutex);
+  w.changed.wait(lock, [&] { return w.written == w.handed; });
+  if (w.error) std::rethrow_exception(w.error);
+}
+
+void AppendingFileSink::stop_writer() noexcept {
+  Writer &w = *writer_;
+  {
+    std::lock_guard<std::mutex> lock(w.mutex);
+    w.stopping = true;
+  }
+  w.changed.notify_all();
+  if (w.thread.joinable()) w.thread.join();
+}
+
 void AppendingFileSink::drain() {
+  hand_over();
+  wait_for_writer();
   if (file_) file_->sync();
   pending_rows_ = 0;
+  taken_since_drain_ = 0;
 }
 
 void AppendingFileSink::finish() {

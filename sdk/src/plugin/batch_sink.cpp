@@ -1,27 +1,15 @@
 // BatchSink: keeps records in a RecordBatch until the target drains it.
 #include <cstdint>
-#include <deque>
 
 #include "chorus/plugin/target.h"
 #include "chorus/plugin/target_settings.h"
 // Only the header-only name constants: this library does not link chorus::sql.
 #include "chorus/sql/metadata_columns.h"
+#include "plugin/kept_records.h"
 
 namespace chorus {
 
-struct BatchSink::Buffer {
-  singer::RecordBatch batch;
-  std::vector<RecordMeta> metas;
-  // One copy per distinct received_at value (they repeat and only grow); deque elements never
-  // move, so the views in metas stay valid until the buffer is cleared.
-  std::deque<std::string> received_at_storage;
-
-  void clear() {
-    batch.clear();
-    metas.clear();
-    received_at_storage.clear();
-  }
-};
+struct BatchSink::Buffer : KeptRecords {};
 
 BatchSink::BatchSink(StreamInfo info, const nlohmann::json &target_config,
                      const PluginContext &context)
@@ -35,14 +23,7 @@ BatchSink::BatchSink(StreamInfo info, const nlohmann::json &target_config,
 BatchSink::~BatchSink() = default;
 
 void BatchSink::process_record(const singer::RecordView &record, const RecordMeta &meta) {
-  Buffer &buffer = *buffers_[filling_];
-  buffer.batch.append(record, meta.line_number);
-  if (buffer.received_at_storage.empty() || buffer.received_at_storage.back() != meta.received_at) {
-    buffer.received_at_storage.emplace_back(meta.received_at);
-  }
-  RecordMeta kept = meta;
-  kept.received_at = buffer.received_at_storage.back();
-  buffer.metas.push_back(kept);
+  buffers_[filling_]->add(record, meta);
 }
 
 bool BatchSink::is_full() const {

@@ -1,8 +1,13 @@
 // What the sinks of the file targets (target-csv, target-jsonl) share: one file per stream,
 // appended to on every run, made durable on every drain, and the records a resumed run sends
-// again left out when they are already their key's latest row (see redelivery_filter.h). A
-// derived sink opens file_ on its first record, writes its rows, and counts them in
-// pending_rows_ and the redelivered ones it leaves out in skipped_.
+// again left out when they are already their key's latest row (see redelivery_filter.h).
+//
+// Rows are written on a writer thread while the target's loop reads and validates the next
+// records: the loop copies each record into a chunk of a few thousand, and full chunks go to
+// the writer through a small ring (written one at a time, in order). A derived sink checks each record and opens
+// file_ on the loop's thread (accept_record, so that such an error names the record's line),
+// and writes rows on the writer thread (write_record), counting them in pending_rows_ and the
+// redelivered ones it leaves out in skipped_.
 #pragma once
 
 #include <cstddef>
@@ -24,8 +29,13 @@ class AppendingFileSink : public Sink {
   bool add_record_metadata_;
 
  public:
-  bool is_full() const override { return pending_rows_ >= rows_per_drain_; }
-  // Writes and syncs the rows written so far (none before the first record opened the file).
+  ~AppendingFileSink() override;
+
+  // accept_record() on this thread, then the record is copied for the writer.
+  void process_record(const singer::RecordView &record, const RecordMeta &meta) final;
+  bool is_full() const override { return taken_since_drain_ >= rows_per_drain_; }
+  // Waits until every record taken is written, then syncs the file (nothing before the first
+  // record opened it). An error of the writer is raised here or at the next full chunk.
   void drain() override;
   // Drains, and logs how many redelivered records were left out.
   void finish() override;
@@ -36,6 +46,14 @@ class AppendingFileSink : public Sink {
   AppendingFileSink(StreamInfo info, const nlohmann::json &target_config,
                     const PluginContext &context, const char *plugin, std::string path);
 
+  // On the loop's thread, before the record is taken: refuses it or opens file_.
+  virtual void accept_record(const singer::RecordView &record, const RecordMeta &meta) = 0;
+  // On the writer thread: appends the record's row to file_ (or leaves it out).
+  virtual void write_record(const singer::RecordView &record, const RecordMeta &meta) = 0;
+  // Lets the writer finish what it was handed and ends its thread, without raising its error.
+  // A derived sink's destructor calls it first: the writer uses the derived sink's members.
+  void stop_writer() noexcept;
+
   const char *plugin() const { return plugin_; }
   const std::string &path() const { return path_; }
   // Whether rows get the _sdc_ metadata columns (add_record_metadata).
@@ -44,8 +62,18 @@ class AppendingFileSink : public Sink {
   std::unique_ptr<OutputFile> file_;
   RedeliveryFilter redelivered_;  // sized from rows_per_drain_, so declared after it
   std::string batched_at_;        // when the batch being written began
-  std::size_t pending_rows_ = 0;
-  std::uint64_t skipped_ = 0;  // records identical to their key's latest row
+  std::size_t pending_rows_ = 0;  // rows written since the last drain (writer thread)
+  std::uint64_t skipped_ = 0;     // records identical to their key's latest row
+
+ private:
+  // Hands the chunk being filled to the writer, once it finished the one before.
+  void hand_over();
+  void wait_for_writer();
+  void write_chunks();  // the writer thread
+
+  struct Writer;
+  std::unique_ptr<Writer> writer_;
+  std::size_t taken_since_drain_ = 0;  // records taken since the last drain (loop's thread)
 };
 
 }  // namespace chorus::file_output

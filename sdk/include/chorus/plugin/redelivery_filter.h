@@ -43,13 +43,32 @@ class RedeliveryFilter {
 
   // True (and `row` becomes the key's latest row) unless `row` is already the key's latest row.
   bool admit(std::uint64_t key, std::uint64_t row);
+  // Starts loading the slots admit(key, ...) will read: a sink calls it once it has the key's
+  // digest, and computes the row's digest while the memory arrives.
+  void prefetch(std::uint64_t key) const;
 
  private:
+  // Memory for a table's slots: large tables on 2 MiB pages where the kernel offers them.
+  template <class T>
+  struct PageAllocator {
+    using value_type = T;
+    PageAllocator() = default;
+    template <class U>
+    explicit PageAllocator(const PageAllocator<U> &) {}
+    T *allocate(std::size_t n) { return static_cast<T *>(allocate_bytes(n * sizeof(T))); }
+    void deallocate(T *p, std::size_t n) { free_bytes(p, n * sizeof(T)); }
+    bool operator==(const PageAllocator &) const { return true; }
+    bool operator!=(const PageAllocator &) const { return false; }
+  };
+  static void *allocate_bytes(std::size_t bytes);
+  static void free_bytes(void *p, std::size_t bytes);
+
   // An open-addressing table from key digest to row digest.
   class Table {
    public:
     std::uint64_t *find(std::uint64_t key);
     void put(std::uint64_t key, std::uint64_t row);
+    void prefetch(std::uint64_t key) const;
     std::size_t size() const { return used_; }
 
    private:
@@ -58,7 +77,7 @@ class RedeliveryFilter {
       std::uint64_t row = 0;
     };
     void grow();
-    std::vector<Slot> slots_;
+    std::vector<Slot, PageAllocator<Slot>> slots_;
     std::size_t used_ = 0;
   };
 
