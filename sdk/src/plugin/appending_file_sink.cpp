@@ -27,8 +27,8 @@ struct AppendingFileSink::Writer {
   KeptRecords chunks[kChunks];
   std::mutex mutex;
   std::condition_variable changed;
-  std::size_t handed = 0;   // chunks handed over
-  std::size_t written = 0;  // chunks written
+  std::size_t handed = 0;    // chunks handed over
+  std::size_t written = 0;   // chunks written
   std::exception_ptr error;  // the writer's first error; it writes nothing after it
   bool stopping = false;
   std::thread thread;

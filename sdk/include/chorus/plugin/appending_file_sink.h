@@ -4,10 +4,10 @@
 //
 // Rows are written on a writer thread while the target's loop reads and validates the next
 // records: the loop copies each record into a chunk of a few thousand, and full chunks go to
-// the writer through a small ring (written one at a time, in order). A derived sink checks each record and opens
-// file_ on the loop's thread (accept_record, so that such an error names the record's line),
-// and writes rows on the writer thread (write_record), counting them in pending_rows_ and the
-// redelivered ones it leaves out in skipped_.
+// the writer through a small ring (written one at a time, in order). A derived sink checks each
+// record and opens file_ on the loop's thread (accept_record, so that such an error names the
+// record's line), and writes rows on the writer thread (write_record), counting them in
+// pending_rows_ and the redelivered ones it leaves out in skipped_.
 #pragma once
 
 #include <cstddef>
