@@ -4,7 +4,6 @@
 #include <cstring>
 #include <functional>
 #include <numeric>
-#include <unordered_map>
 
 namespace chorus::singer {
 
@@ -153,12 +152,21 @@ void RecordBatch::fill_deletions(const std::vector<std::string> &key_properties,
 std::vector<std::size_t> RecordBatch::previous_of_same_key(
     const std::vector<std::string> &key_properties) const {
   // The key values of record i are key_values[i * width ...]; a missing key counts as null.
+  // Records of a batch nearly always list their fields in the same order, so each key's
+  // position in the record before is tried first.
   static const Value kMissing;
   const std::size_t width = key_properties.size();
   std::vector<const Value *> key_values(count_ * width);
+  std::vector<std::size_t> positions(width, 0);
   for (std::size_t i = 0; i < count_; ++i) {
+    const std::vector<Field> &fields = records_[i].fields;
     for (std::size_t k = 0; k < width; ++k) {
-      const Field *field = records_[i].find(key_properties[k]);
+      const Field *field = nullptr;
+      if (positions[k] < fields.size() && fields[positions[k]].name == key_properties[k]) {
+        field = &fields[positions[k]];
+      } else if ((field = records_[i].find(key_properties[k])) != nullptr) {
+        positions[k] = static_cast<std::size_t>(field - fields.data());
+      }
       key_values[i * width + k] = field != nullptr ? &field->value : &kMissing;
     }
   }
@@ -182,14 +190,24 @@ std::vector<std::size_t> RecordBatch::previous_of_same_key(
     }
     return true;
   };
-  std::unordered_map<std::size_t, std::size_t, decltype(hash), decltype(equal)> last(count_, hash,
-                                                                                     equal);
+  // An open-addressing table of the latest record of each key (at most half full), instead of
+  // a node per record.
+  std::size_t capacity = 16;
+  while (capacity < 2 * count_) capacity *= 2;
+  const std::size_t mask = capacity - 1;
+  std::vector<std::size_t> latest(capacity, kNone);
   std::vector<std::size_t> previous(count_, kNone);
   for (std::size_t i = 0; i < count_; ++i) {
-    const auto [it, inserted] = last.try_emplace(i, i);
-    if (!inserted) {
-      previous[i] = it->second;
-      it->second = i;
+    for (std::size_t slot = hash(i) & mask;; slot = (slot + 1) & mask) {
+      if (latest[slot] == kNone) {
+        latest[slot] = i;
+        break;
+      }
+      if (equal(latest[slot], i)) {
+        previous[i] = latest[slot];
+        latest[slot] = i;
+        break;
+      }
     }
   }
   return previous;
