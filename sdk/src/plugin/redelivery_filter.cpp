@@ -2,7 +2,7 @@
 
 #include <sys/mman.h>
 
-#include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -55,20 +55,36 @@ std::uint64_t Digest::value() const { return state_; }
 // kernel gives to memory that asks for them) it is only the latter.
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
+// Large tables are mapped on their own (and unmapped when dropped): a generation's tables grow
+// by doubling and are then dropped, and the heap would keep every size it once held.
+std::size_t mapped_size(std::size_t bytes) {
+  return (bytes + kHugePage - 1) / kHugePage * kHugePage;
+}
+
 void *RedeliveryFilter::allocate_bytes(std::size_t bytes) {
   if (bytes < kHugePage) return ::operator new(bytes);
-  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-  void *memory = std::aligned_alloc(kHugePage, rounded);
-  if (memory == nullptr) throw std::bad_alloc();
-  ::madvise(memory, rounded, MADV_HUGEPAGE);  // only advice: without it, 4 KiB pages
-  return memory;
+  const std::size_t size = mapped_size(bytes);
+  // One huge page more than needed, so that a 2 MiB-aligned range fits; the rest is unmapped.
+  void *mapped =
+      ::mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) throw std::bad_alloc();
+  char *const start = static_cast<char *>(mapped);
+  char *const aligned = reinterpret_cast<char *>(
+      (reinterpret_cast<std::uintptr_t>(start) + kHugePage - 1) & ~(kHugePage - 1));
+  if (aligned > start) ::munmap(start, static_cast<std::size_t>(aligned - start));
+  char *const end = aligned + size;
+  if (start + size + kHugePage > end) {
+    ::munmap(end, static_cast<std::size_t>(start + size + kHugePage - end));
+  }
+  ::madvise(aligned, size, MADV_HUGEPAGE);  // only advice: without it, 4 KiB pages
+  return aligned;
 }
 
 void RedeliveryFilter::free_bytes(void *p, std::size_t bytes) {
   if (bytes < kHugePage) {
     ::operator delete(p);
   } else {
-    std::free(p);
+    ::munmap(p, mapped_size(bytes));
   }
 }
 
