@@ -57,3 +57,22 @@ TEST_CASE("the redelivery filter remembers the recent keys and forgets the old o
   // The first are forgotten: admitted again (a duplicate at worst, never a loss).
   CHECK(filter.admit(1, 7));
 }
+
+TEST_CASE("the redelivery filter keeps its answers in tables large enough to be mapped") {
+  // 300,000 keys a generation: each table grows past 2 MiB (131,072 slots of 16 bytes), where
+  // it is mapped on its own, and the first generation is dropped while the second fills.
+  RedeliveryFilter filter(300000);
+  std::size_t wrong = 0;
+  for (std::uint64_t key = 1; key <= 700000; ++key) {
+    filter.prefetch(key * 0x9E3779B97F4A7C15ULL);
+    wrong += filter.admit(key * 0x9E3779B97F4A7C15ULL, key) ? 0 : 1;
+  }
+  CHECK(wrong == 0);
+  // The most recent 300,000 keys, the same rows again: every one is a redelivery; a changed
+  // row is not.
+  for (std::uint64_t key = 400001; key <= 700000; ++key) {
+    wrong += filter.admit(key * 0x9E3779B97F4A7C15ULL, key) ? 1 : 0;
+  }
+  CHECK(wrong == 0);
+  CHECK(filter.admit(700000 * 0x9E3779B97F4A7C15ULL, 1));
+}

@@ -69,8 +69,8 @@ void *RedeliveryFilter::allocate_bytes(std::size_t bytes) {
       ::mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapped == MAP_FAILED) throw std::bad_alloc();
   char *const start = static_cast<char *>(mapped);
-  char *const aligned = reinterpret_cast<char *>(
-      (reinterpret_cast<std::uintptr_t>(start) + kHugePage - 1) & ~(kHugePage - 1));
+  const std::size_t misalignment = reinterpret_cast<std::uintptr_t>(start) % kHugePage;
+  char *const aligned = start + (misalignment == 0 ? 0 : kHugePage - misalignment);
   if (aligned > start) ::munmap(start, static_cast<std::size_t>(aligned - start));
   char *const end = aligned + size;
   if (start + size + kHugePage > end) {
