@@ -68,19 +68,23 @@ void AppendingFileSink::write_chunks() {
     w.changed.wait(lock, [&] { return w.stopping || w.written < w.handed; });
     if (w.written == w.handed) return;  // stopping, and nothing left
     KeptRecords &chunk = w.chunks[w.written % kChunks];
+    // After an error the chunks still handed over are only cleared: the run stops at the next
+    // hand-over or drain.
+    const bool failed = w.error != nullptr;
     lock.unlock();
     std::exception_ptr error;
-    try {
-      for (std::size_t i = 0; i < chunk.batch.size(); ++i) {
-        write_record(chunk.batch[i], chunk.metas[i]);
+    if (!failed) {
+      try {
+        for (std::size_t i = 0; i < chunk.batch.size(); ++i) {
+          write_record(chunk.batch[i], chunk.metas[i]);
+        }
+      } catch (...) {
+        error = std::current_exception();
       }
-    } catch (...) {
-      error = std::current_exception();
     }
     chunk.clear();
     lock.lock();
-    if (error && !w.error) w.error = error;
-    // After an error the rest is only cleared: the run stops at the next hand-over or drain.
+    if (error) w.error = error;
     ++w.written;
     w.changed.notify_all();
   }
