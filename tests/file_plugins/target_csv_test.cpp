@@ -131,6 +131,26 @@ TEST_CASE("target-csv refuses a record without its key property, naming stream, 
   CHECK(result.err.find("no value for key property 'id'") != std::string::npos);
 }
 
+TEST_CASE("a write that fails on the writer thread fails the run and holds its STATE back") {
+  // The stream's file is /dev/full: opening it succeeds, every write fails with ENOSPC. The
+  // rows are written on the writer thread; its error must reach the run, and the STATE after
+  // the rows must not go out.
+  Scratch scratch;
+  std::filesystem::create_directories(scratch.path("out"));
+  std::filesystem::create_symlink("/dev/full", scratch.path("out/orders.csv"));
+  auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")}});
+  std::string input = kOrdersSchema;
+  for (int id = 1; id <= 20000; ++id) input += order(id, "new");
+  input += "{\"type\":\"STATE\",\"value\":{\"position\":20000}}\n";
+  for (int id = 20001; id <= 30000; ++id) input += order(id, "new");
+  RunResult result = chorus_exec("target-csv", config, scratch.write("in.singer", input), {});
+  CHECK(result.exit_code != 0);
+  CHECK(result.err.find("cannot write '" + scratch.path("out/orders.csv").string() + "'") !=
+        std::string::npos);
+  CHECK(result.err.find("No space left on device") != std::string::npos);
+  CHECK(result.states().empty());
+}
+
 TEST_CASE("target-csv writes the _sdc_ metadata columns after the stream's own") {
   Scratch scratch;
   auto config = scratch.write_json("target.json", {{"destination_path", scratch.path("out")}});
