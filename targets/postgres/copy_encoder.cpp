@@ -60,22 +60,6 @@ CopyEncoder::CopyEncoder(const sql::TablePlan &plan, bool add_record_metadata) {
   }
 }
 
-const singer::Field *CopyEncoder::field_for(Slot &slot, const singer::RecordView &record) const {
-  // Records of a stream usually list their properties in the same order, so the last position
-  // is checked first; the linear search is the fallback.
-  if (slot.last_index < record.fields.size() &&
-      record.fields[slot.last_index].name == slot.property) {
-    return &record.fields[slot.last_index];
-  }
-  for (std::size_t i = 0; i < record.fields.size(); ++i) {
-    if (record.fields[i].name == slot.property) {
-      slot.last_index = i;
-      return &record.fields[i];
-    }
-  }
-  return nullptr;
-}
-
 void CopyEncoder::append_row(std::string &out, const std::string &stream,
                              const singer::RecordView &record, const RecordMeta &meta,
                              std::uint64_t line_number, std::string_view batched_at) {
@@ -93,7 +77,7 @@ void CopyEncoder::append_row(std::string &out, const std::string &stream,
       }
       continue;
     }
-    const singer::Field *field = field_for(slot, record);
+    const singer::Field *field = record.find(slot.property, slot.last_index);
     if (!field || field->value.is_null()) {
       pg::append_copy_null(out);
       continue;

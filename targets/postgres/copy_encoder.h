@@ -34,7 +34,6 @@ class CopyEncoder {
     sql::TypeKind kind;
     std::size_t last_index = 0;  // where the property sat in the previous record
   };
-  const singer::Field *field_for(Slot &slot, const singer::RecordView &record) const;
   std::vector<Slot> slots_;
   std::string scratch_;
 };

@@ -82,6 +82,13 @@ const Field *RecordView::find(std::string_view name) const {
   return nullptr;
 }
 
+const Field *RecordView::find(std::string_view name, std::size_t &hint) const {
+  if (hint < fields.size() && fields[hint].name == name) return &fields[hint];
+  const Field *field = find(name);
+  if (field != nullptr) hint = static_cast<std::size_t>(field - fields.data());
+  return field;
+}
+
 std::string_view Message::stream() const {
   if (type == MessageType::Record) return record.stream;
   if (type == MessageType::State || !document.is_object()) return {};

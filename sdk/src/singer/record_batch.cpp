@@ -152,21 +152,13 @@ void RecordBatch::fill_deletions(const std::vector<std::string> &key_properties,
 std::vector<std::size_t> RecordBatch::previous_of_same_key(
     const std::vector<std::string> &key_properties) const {
   // The key values of record i are key_values[i * width ...]; a missing key counts as null.
-  // Records of a batch nearly always list their fields in the same order, so each key's
-  // position in the record before is tried first.
   static const Value kMissing;
   const std::size_t width = key_properties.size();
   std::vector<const Value *> key_values(count_ * width);
-  std::vector<std::size_t> positions(width, 0);
+  std::vector<std::size_t> positions(width, 0);  // each key's position in the record before
   for (std::size_t i = 0; i < count_; ++i) {
-    const std::vector<Field> &fields = records_[i].fields;
     for (std::size_t k = 0; k < width; ++k) {
-      const Field *field = nullptr;
-      if (positions[k] < fields.size() && fields[positions[k]].name == key_properties[k]) {
-        field = &fields[positions[k]];
-      } else if ((field = records_[i].find(key_properties[k])) != nullptr) {
-        positions[k] = static_cast<std::size_t>(field - fields.data());
-      }
+      const Field *field = records_[i].find(key_properties[k], positions[k]);
       key_values[i * width + k] = field != nullptr ? &field->value : &kMissing;
     }
   }

@@ -8,22 +8,12 @@ RecordRowWriter::RecordRowWriter(std::vector<std::string> sources, std::string b
   hints_.assign(sources_.size(), 0);
 }
 
-// A tap writes its records' properties in the same order every time, so the position where a
-// column's property was found last is almost always right, and one comparison replaces a scan.
-const singer::Field *RecordRowWriter::find_field(const singer::RecordView &record,
-                                                 std::size_t column) const {
-  std::size_t &hint = hints_[column];
-  const std::vector<singer::Field> &fields = record.fields;
-  if (hint < fields.size() && fields[hint].name == sources_[column]) return &fields[hint];
-  const singer::Field *field = record.find(sources_[column]);
-  if (field) hint = static_cast<std::size_t>(field - fields.data());
-  return field;
-}
-
 void RecordRowWriter::write(s3::StagingWriter &writer, const singer::RecordView &record,
                             const RecordMeta &meta) const {
   for (std::size_t i = 0; i < sources_.size(); ++i) {
-    if (const singer::Field *field = find_field(record, i)) {
+    // A tap writes its properties in the same order every time: the position a column's
+    // property had last time is almost always right.
+    if (const singer::Field *field = record.find(sources_[i], hints_[i])) {
       writer.add_value(field->value);
     } else if (metadata_[i] != nullptr) {
       writer.add_value(

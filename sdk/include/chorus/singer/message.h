@@ -48,6 +48,10 @@ struct RecordView {
 
   // The field named `name`, or nullptr. Linear scan: records are narrow.
   const Field *find(std::string_view name) const;
+  // The same, trying position `hint` first and setting it to where the field was found:
+  // records of a stream nearly always list their fields in the same order, so a caller that
+  // keeps `hint` between records usually finds the field with one comparison.
+  const Field *find(std::string_view name, std::size_t &hint) const;
 };
 
 struct Message {

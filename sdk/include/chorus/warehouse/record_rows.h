@@ -25,7 +25,6 @@ class RecordRowWriter {
              const RecordMeta &meta) const;
 
  private:
-  const singer::Field *find_field(const singer::RecordView &record, std::size_t column) const;
   std::vector<std::string> sources_;
   std::vector<const sql::MetadataField *> metadata_;  // per column: null for a property
   std::string batched_at_;
