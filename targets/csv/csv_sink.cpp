@@ -33,25 +33,23 @@ CsvDigestPlan plan_for(const std::vector<std::string> &columns,
   return plan;
 }
 
-// A row's key and content as the redelivery filter compares them: the cells as written, the
-// per-delivery _sdc_ columns and empty (NULL) cells left out, each cell with its column's name,
-// so that the columns a file gained later do not change the digest of an older row. `cell(i)`
-// is the i-th cell ("" past the end of a short row). The key's digest is nullopt when the row
-// has no key; the filter is asked to fetch its slots before the row's digest is computed.
+// Whether the redelivery filter admits a row: its key and content as the filter compares them,
+// the cells as written, the per-delivery _sdc_ columns and empty (NULL) cells left out, each
+// cell with its column's name, so that the columns a file gained later do not change the digest
+// of an older row. `cell(i)` is the i-th cell ("" past the end of a short row). A row without a
+// key is admitted without a question.
 template <class Cell>
-std::optional<std::uint64_t> key_digest_of(const CsvDigestPlan &plan, const Cell &cell) {
-  if (plan.key_columns.empty()) return std::nullopt;
+bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, std::size_t width,
+              const Cell &cell) {
+  if (plan.key_columns.empty()) return true;
   file_output::Digest key;
   for (const std::size_t column : plan.key_columns) {
     const std::string_view text = cell(column);
-    if (text.empty()) return std::nullopt;
+    if (text.empty()) return true;
     key.add(text);
   }
-  return key.value();
-}
-
-template <class Cell>
-std::uint64_t row_digest_of(const CsvDigestPlan &plan, std::size_t width, const Cell &cell) {
+  // The slots arrive while the row's digest is computed.
+  filter.prefetch(key.value());
   file_output::Digest row;
   for (std::size_t i = 0; i < width; ++i) {
     const std::string_view text = cell(i);
@@ -59,17 +57,7 @@ std::uint64_t row_digest_of(const CsvDigestPlan &plan, std::size_t width, const 
     row.add(plan.name_digests[i]);
     row.add(text);
   }
-  return row.value();
-}
-
-// Whether the filter admits the row (nothing to ask for a row without a key).
-template <class Cell>
-bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, std::size_t width,
-              const Cell &cell) {
-  const std::optional<std::uint64_t> key = key_digest_of(plan, cell);
-  if (!key) return true;
-  filter.prefetch(*key);
-  return filter.admit(*key, row_digest_of(plan, width, cell));
+  return filter.admit(key.value(), row.value());
 }
 
 std::string header_row(const std::vector<std::string> &columns, char delimiter) {
