@@ -17,11 +17,10 @@ int base64_value(char c) {
   return -1;
 }
 
-// Appends the bytea hex input form ("\x0a1b", with the backslash escaped for COPY) of base64
-// text. Returns false on invalid base64.
-bool append_base64_as_bytea(std::string &out, std::string_view text) {
-  static const char kHex[] = "0123456789abcdef";
-  out += "\\\\x";
+// Decodes base64 (standard or URL-safe alphabet, padding and line breaks skipped) into `out`.
+// Returns false on invalid base64.
+bool decode_base64(std::string &out, std::string_view text) {
+  out.clear();
   unsigned buffer = 0;
   int bits = 0;
   for (char c : text) {
@@ -32,12 +31,21 @@ bool append_base64_as_bytea(std::string &out, std::string_view text) {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      unsigned byte = (buffer >> bits) & 0xFF;
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xF]);
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
     }
   }
   return true;
+}
+
+// Appends bytea's hex input form ("\x0a1b"), with the backslash escaped for COPY text.
+void append_bytea_hex(std::string &out, std::string_view bytes) {
+  static const char kHex[] = "0123456789abcdef";
+  out += "\\\\x";
+  for (char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xF]);
+  }
 }
 
 // The metadata field that fills the column fed by `property`, or null when the record's
@@ -53,11 +61,46 @@ const sql::MetadataField *metadata_of(const std::string &property, bool add_reco
 
 }  // namespace
 
-CopyEncoder::CopyEncoder(const sql::TablePlan &plan, bool add_record_metadata) {
+CopyEncoder::CopyEncoder(const sql::TablePlan &plan, bool add_record_metadata,
+                         std::vector<pg::binary::FieldType> binary_types)
+    : binary_types_(std::move(binary_types)) {
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
     slots_.push_back({metadata_of(plan.property_of[i], add_record_metadata), plan.property_of[i],
                       plan.columns[i].type.kind, i});
   }
+  if (binary_types_.size() != slots_.size()) binary_types_.clear();
+}
+
+CopyEncoder::ColumnValue CopyEncoder::value_for(Slot &slot, const std::string &stream,
+                                                const singer::RecordView &record,
+                                                const RecordMeta &meta, std::uint64_t line_number,
+                                                std::string_view batched_at) {
+  using Form = ColumnValue::Form;
+  if (slot.metadata != nullptr) {
+    const singer::Value value =
+        sql::metadata_value(slot.metadata->source, record, meta, batched_at, scratch_);
+    if (value.is_null()) return {Form::Null, {}};
+    return {Form::Text, value.text};
+  }
+  const singer::Field *field = record.find(slot.property, slot.last_index);
+  if (!field || field->value.is_null()) return {Form::Null, {}};
+  const singer::Value &value = field->value;
+  if (slot.kind == sql::TypeKind::Json) {
+    // jsonb wants JSON text: strings need their quotes back.
+    scratch_.clear();
+    singer::append_json_value(scratch_, value);
+    return {Form::Text, scratch_};
+  }
+  if (slot.kind == sql::TypeKind::Bytes && value.kind == singer::ValueKind::String) {
+    if (!decode_base64(scratch_, value.text)) {
+      throw FatalError("target-postgres: stream '" + stream + "', line " +
+                       std::to_string(line_number) + ": property '" + slot.property +
+                       "' is not valid base64; fix the tap or declare the property as a plain "
+                       "string");
+    }
+    return {Form::Bytes, scratch_};
+  }
+  return {Form::Text, value.text};
 }
 
 void CopyEncoder::append_row(std::string &out, const std::string &stream,
@@ -67,39 +110,38 @@ void CopyEncoder::append_row(std::string &out, const std::string &stream,
   for (auto &slot : slots_) {
     if (!first) out.push_back('\t');
     first = false;
-    if (slot.metadata != nullptr) {
-      const singer::Value value =
-          sql::metadata_value(slot.metadata->source, record, meta, batched_at, scratch_);
-      if (value.is_null()) {
-        pg::append_copy_null(out);
-      } else {
-        pg::append_copy_field(out, value.text);
-      }
-      continue;
-    }
-    const singer::Field *field = record.find(slot.property, slot.last_index);
-    if (!field || field->value.is_null()) {
-      pg::append_copy_null(out);
-      continue;
-    }
-    const singer::Value &value = field->value;
-    if (slot.kind == sql::TypeKind::Json) {
-      // jsonb wants JSON text: strings need their quotes back.
-      scratch_.clear();
-      singer::append_json_value(scratch_, value);
-      pg::append_copy_field(out, scratch_);
-    } else if (slot.kind == sql::TypeKind::Bytes && value.kind == singer::ValueKind::String) {
-      if (!append_base64_as_bytea(out, value.text)) {
-        throw FatalError("target-postgres: stream '" + stream + "', line " +
-                         std::to_string(line_number) + ": property '" + slot.property +
-                         "' is not valid base64; fix the tap or declare the property as a plain "
-                         "string");
-      }
-    } else {
-      pg::append_copy_field(out, value.text);
+    const ColumnValue value = value_for(slot, stream, record, meta, line_number, batched_at);
+    switch (value.form) {
+      case ColumnValue::Form::Null: pg::append_copy_null(out); break;
+      case ColumnValue::Form::Text: pg::append_copy_field(out, value.data); break;
+      case ColumnValue::Form::Bytes: append_bytea_hex(out, value.data); break;
     }
   }
   out.push_back('\n');
+}
+
+bool CopyEncoder::append_binary_row(std::string &out, const std::string &stream,
+                                    const singer::RecordView &record, const RecordMeta &meta,
+                                    std::uint64_t line_number, std::string_view batched_at) {
+  const std::size_t row_start = out.size();
+  pg::binary::append_tuple_start(out, static_cast<std::uint16_t>(slots_.size()));
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    const ColumnValue value = value_for(slots_[i], stream, record, meta, line_number, batched_at);
+    const pg::binary::FieldType type = binary_types_[i];
+    bool written = true;
+    if (value.form == ColumnValue::Form::Null) {
+      pg::binary::append_null(out);
+    } else if ((value.form == ColumnValue::Form::Bytes) != (type == pg::binary::FieldType::Bytea)) {
+      written = false;  // bytea's text input forms ("\x..", escapes) are left to the server
+    } else {
+      written = pg::binary::append_field(out, type, value.data);
+    }
+    if (!written) {
+      out.resize(row_start);
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace chorus::target_postgres

@@ -56,9 +56,10 @@ PostgresSink::PostgresSink(StreamInfo info, const nlohmann::json &config,
   // The server spends most of a load parsing COPY data; meanwhile the next batch is read.
   load_in_background();
   lanes_.resize(1 + copy_connections.size());
+  const std::vector<pg::binary::FieldType> binary_types = binary_field_types();
   for (auto &lane : lanes_) {
-    lane.encoder =
-        std::make_unique<CopyEncoder>(plan(), target_settings::kAddRecordMetadata.read(config));
+    lane.encoder = std::make_unique<CopyEncoder>(
+        plan(), target_settings::kAddRecordMetadata.read(config), binary_types);
   }
   for (const auto &column : plan().columns) quoted_columns_.push_back(dialect.quote(column.name));
 }
@@ -87,6 +88,24 @@ bool PostgresSink::keys_have_unique_index() {
       "(SELECT array_agg(k ORDER BY k) FROM unnest(ARRAY[" +
       keys + "]::text[]) AS k))");
   return !rows.empty() && rows[0][0] == std::optional<std::string>("t");
+}
+
+std::vector<pg::binary::FieldType> PostgresSink::binary_field_types() {
+  auto rows = connection_.query(
+      "SELECT a.attname::text, a.atttypid::oid::bigint FROM pg_attribute a WHERE a.attrelid = "
+      "to_regclass(" +
+      connection_.literal(dialect().qualified(table())) +
+      ") AND a.attnum > 0 AND NOT a.attisdropped");
+  std::vector<pg::binary::FieldType> types;
+  for (const auto &column : plan().columns) {
+    std::optional<pg::binary::FieldType> type;
+    for (const auto &row : rows) {
+      if (row[0] == column.name && row[1]) type = pg::binary::field_type_of(std::stoul(*row[1]));
+    }
+    if (!type) return {};  // one column binary cannot feed: the whole table loads as text
+    types.push_back(*type);
+  }
+  return types;
 }
 
 void PostgresSink::prepare_table() {
@@ -130,27 +149,45 @@ pg::Connection &PostgresSink::connection_of(std::size_t lane) {
 
 void PostgresSink::copy_rows(std::size_t lane, const sql::TableName &into, const Batch &batch,
                              Rows rows) {
-  try {
-    copy_rows_unmapped(lane, into, batch, rows);
-  } catch (const pg::UniqueViolation &) {
-    throw;
-  } catch (const FatalError &error) {
-    throw FatalError(with_singer_line(error.what(), stream(), batch.records, rows.begin));
+  pg::CopyFormat format =
+      lanes_[lane].encoder->can_write_binary() ? pg::CopyFormat::Binary : pg::CopyFormat::Text;
+  // A binary COPY stops before a row whose values it cannot encode exactly; that row and the
+  // rest of the slice follow in a text COPY, in the same transaction.
+  while (rows.begin < rows.end) {
+    std::size_t copied = rows.end;
+    try {
+      copied = copy_some_rows(lane, into, batch, rows, format);
+    } catch (const pg::UniqueViolation &) {
+      throw;
+    } catch (const FatalError &error) {
+      throw FatalError(with_singer_line(error.what(), stream(), batch.records, rows.begin));
+    }
+    rows.begin = copied;
+    format = pg::CopyFormat::Text;
   }
 }
 
-void PostgresSink::copy_rows_unmapped(std::size_t lane, const sql::TableName &into,
-                                      const Batch &batch, Rows rows) {
+std::size_t PostgresSink::copy_some_rows(std::size_t lane, const sql::TableName &into,
+                                         const Batch &batch, Rows rows, pg::CopyFormat format) {
   CopyLane &copy_lane = lanes_[lane];
+  std::size_t i = rows.begin;
   connection_of(lane).copy_in(
-      dialect().qualified(into), quoted_columns_, [&](pg::Connection::CopyWriter &writer) {
+      dialect().qualified(into), quoted_columns_, format, [&](pg::Connection::CopyWriter &writer) {
         std::string chunk;
         chunk.reserve(kCopyChunkBytes + 4096);
-        for (std::size_t i = rows.begin; i < rows.end; ++i) {
+        for (; i < rows.end; ++i) {
           const singer::RecordView &record = batch.records[i];
+          if (format == pg::CopyFormat::Binary) {
+            if (!copy_lane.encoder->append_binary_row(chunk, stream(), record, batch.metas[i],
+                                                      batch.records.line_number(i),
+                                                      batch.batched_at)) {
+              break;
+            }
+          } else {
+            copy_lane.encoder->append_row(chunk, stream(), record, batch.metas[i],
+                                          batch.records.line_number(i), batch.batched_at);
+          }
           copy_lane.versions.add(record.version);
-          copy_lane.encoder->append_row(chunk, stream(), record, batch.metas[i],
-                                        batch.records.line_number(i), batch.batched_at);
           if (chunk.size() >= kCopyChunkBytes) {
             writer.write(chunk);
             chunk.clear();
@@ -158,6 +195,7 @@ void PostgresSink::copy_rows_unmapped(std::size_t lane, const sql::TableName &in
         }
         writer.write(chunk);
       });
+  return i;
 }
 
 bool PostgresSink::load_directly(const Batch &batch, bool has_deletions) {

@@ -15,7 +15,8 @@
 namespace chorus::target_postgres {
 
 // One stream's table in the SQL sink family (chorus/sql/sql_sink.h): what PostgreSQL does its
-// own way is COPY over libpq, straight into the table while no key repeats.
+// own way is COPY over libpq (binary when the table's column types allow), straight into the
+// table while no key repeats.
 class PostgresSink : public sql::SqlSink {
  public:
   // Creates or evolves the stream's table at once (DDL committed before any data), so that a
@@ -67,16 +68,21 @@ class PostgresSink : public sql::SqlSink {
   };
 
   void prepare_table();
+  // The binary COPY field type of each plan column, read from the table's catalog, or empty
+  // when some column's type takes no binary field (then every load is a text COPY).
+  std::vector<pg::binary::FieldType> binary_field_types();
   // Whether the existing table has a unique index on exactly the key columns.
   bool keys_have_unique_index();
 
   pg::Connection &connection_of(std::size_t lane);
-  // Sends `rows` of the batch as COPY data into `into` over the lane's connection.
-  // COPYs rows [rows.begin, rows.end) of the batch into `into` over lane `lane`; an error
+  // COPYs rows [rows.begin, rows.end) of the batch into `into` over lane `lane`: binary while
+  // the lane's encoder can, text from the first row it cannot encode exactly. An error
   // PostgreSQL reports for a row names that row's Singer line.
   void copy_rows(std::size_t lane, const sql::TableName &into, const Batch &batch, Rows rows);
-  void copy_rows_unmapped(std::size_t lane, const sql::TableName &into, const Batch &batch,
-                          Rows rows);
+  // One COPY in `format` of rows from rows.begin; returns the row it stopped before (rows.end,
+  // or in binary the first row the encoder left to text).
+  std::size_t copy_some_rows(std::size_t lane, const sql::TableName &into, const Batch &batch,
+                             Rows rows, pg::CopyFormat format);
   // False (everything rolled back, or slices already committed are harmless to load again)
   // when a key already exists in the table.
   bool load_directly(const Batch &batch, bool has_deletions);

@@ -1,7 +1,6 @@
 #include "chorus/pg/connection.h"
 
-#include <pqxx/pqxx>
-#include <pqxx/tablewriter>
+#include <libpq-fe.h>
 
 #include "chorus/plugin/errors.h"
 #include "connect_error.h"
@@ -32,6 +31,21 @@ bool refused_credentials(const std::string &message) {
   }
   return false;
 }
+
+std::string abbreviated(const std::string &sql) {
+  return sql.size() > 300 ? sql.substr(0, 300) + "..." : sql;
+}
+
+struct ResultDeleter {
+  void operator()(PGresult *result) const { PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+// The 16 bytes every binary COPY stream starts with: signature, flags, header extension length.
+constexpr char kBinaryHeader[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+constexpr std::size_t kBinaryHeaderSize = 19;
+// A field count of -1 ends binary COPY data.
+constexpr char kBinaryTrailer[] = "\377\377";
 
 }  // namespace
 
@@ -69,72 +83,104 @@ std::string conninfo(const ConnectionSettings &s) {
 }
 
 struct Connection::Impl {
-  explicit Impl(const std::string &info) : connection(info) {}
-  pqxx::connection connection;
+  PGconn *connection = nullptr;
+  std::string plugin;
+  std::string description;
+
+  ~Impl() {
+    if (connection != nullptr) PQfinish(connection);
+  }
+
+  std::string error_message() const { return first_line(PQerrorMessage(connection)); }
+  bool lost() const { return PQstatus(connection) == CONNECTION_BAD; }
+
+  // Reads the results still queued after a COPY or a failed statement, so the connection can
+  // take the next command.
+  void discard_results() {
+    while (PGresult *result = PQgetResult(connection)) {
+      const ExecStatusType status = PQresultStatus(result);
+      PQclear(result);
+      if (status == PGRES_COPY_IN) {
+        PQputCopyEnd(connection, "abandoned by chorus");
+      } else if (status == PGRES_COPY_OUT) {
+        char *buffer = nullptr;
+        while (PQgetCopyData(connection, &buffer, 0) > 0) PQfreemem(buffer);
+      }
+      if (lost()) return;
+    }
+  }
+
+  [[noreturn]] void fail(const PGresult *result, std::string_view doing) const {
+  std::string what = result != nullptr ? first_line(PQresultErrorMessage(result)) : "";
+  if (what.empty()) what = error_message();
+  std::string text =
+      plugin + ": PostgreSQL " + description + ": " + std::string(doing) + ": " + what;
+  if (lost()) throw RetryableError(text + " (connection lost; the run can be retried)");
+  const char *sqlstate = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (sqlstate != nullptr && std::string_view(sqlstate) == "23505") throw UniqueViolation(text);
+  throw FatalError(text);
+}
+
+  // Runs `sql`; a result that is not a success (or the start of a COPY) becomes fail().
+  Result run(const std::string &sql, std::string_view doing) const {
+  Result result(PQexec(connection, sql.c_str()));
+  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY ||
+      status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
+    return result;
+  }
+  fail(result.get(), doing);
+}
 };
 
 Connection::Connection(const ConnectionSettings &settings, std::string plugin)
-    : plugin_(std::move(plugin)), description_(describe(settings)) {
-  try {
-    impl_ = std::make_unique<Impl>(conninfo(settings));
-  } catch (const pqxx::broken_connection &error) {
-    throw_connect_error(plugin_, description_, error.what());
-  } catch (const std::exception &error) {
+    : impl_(std::make_unique<Impl>()), plugin_(std::move(plugin)), description_(describe(settings)) {
+  impl_->plugin = plugin_;
+  impl_->description = description_;
+  const std::string info = conninfo(settings);
+  char *parse_error = nullptr;
+  if (PQconninfoOption *options = PQconninfoParse(info.c_str(), &parse_error)) {
+    PQconninfoFree(options);
+  } else {
+    std::string message = parse_error != nullptr ? parse_error : "invalid connection settings";
+    PQfreemem(parse_error);
     throw ConfigError(plugin_ + ": cannot connect to PostgreSQL at " + description_ + ": " +
-                      first_line(error.what()));
+                      first_line(message));
   }
+  impl_->connection = PQconnectdb(info.c_str());
+  if (impl_->connection == nullptr) {
+    throw RetryableError(plugin_ + ": cannot connect to PostgreSQL at " + description_ +
+                         ": out of memory");
+  }
+  if (PQstatus(impl_->connection) != CONNECTION_OK) {
+    throw_connect_error(plugin_, description_, PQerrorMessage(impl_->connection));
+  }
+  // NOTICEs ("relation already exists, skipping") are the server talking to itself.
+  PQsetNoticeProcessor(impl_->connection, [](void *, const char *) {}, nullptr);
 }
 
 Connection::~Connection() = default;
 
-void Connection::fail(const std::exception &error, std::string_view doing) const {
-  std::string what = first_line(error.what());
-  std::string text =
-      plugin_ + ": PostgreSQL " + description_ + ": " + std::string(doing) + ": " + what;
-  if (dynamic_cast<const pqxx::broken_connection *>(&error)) {
-    throw RetryableError(text + " (connection lost; the run can be retried)");
-  }
-  if (dynamic_cast<const pqxx::unique_violation *>(&error)) throw UniqueViolation(text);
-  throw FatalError(text);
-}
-
-namespace {
-std::string abbreviated(const std::string &sql) {
-  return sql.size() > 300 ? sql.substr(0, 300) + "..." : sql;
-}
-}  // namespace
-
-void Connection::execute(const std::string &sql) {
-  try {
-    pqxx::nontransaction tx(impl_->connection);
-    tx.exec(sql);
-  } catch (const std::exception &error) {
-    fail(error, "running " + abbreviated(sql));
-  }
-}
+void Connection::execute(const std::string &sql) { impl_->run(sql, "running " + abbreviated(sql)); }
 
 std::vector<Connection::Row> Connection::query(const std::string &sql) {
-  std::vector<Row> rows;
-  try {
-    pqxx::nontransaction tx(impl_->connection);
-    pqxx::result result = tx.exec(sql);
-    rows.reserve(result.size());
-    for (const auto &row : result) {
-      Row out;
-      out.reserve(row.size());
-      for (const auto &field : row) {
-        if (field.is_null()) {
-          out.emplace_back(std::nullopt);
-        } else {
-          out.emplace_back(std::string(field.c_str(), field.size()));
-        }
+  Result result = impl_->run(sql, "running " + abbreviated(sql));
+  const int rows = PQntuples(result.get());
+  const int columns = PQnfields(result.get());
+  std::vector<Row> out(static_cast<std::size_t>(rows));
+  for (int row = 0; row < rows; ++row) {
+    Row &values = out[static_cast<std::size_t>(row)];
+    values.reserve(static_cast<std::size_t>(columns));
+    for (int column = 0; column < columns; ++column) {
+      if (PQgetisnull(result.get(), row, column)) {
+        values.emplace_back(std::nullopt);
+      } else {
+        values.emplace_back(std::string(PQgetvalue(result.get(), row, column),
+                                        static_cast<std::size_t>(PQgetlength(result.get(), row, column))));
       }
-      rows.push_back(std::move(out));
     }
-  } catch (const std::exception &error) {
-    fail(error, "running " + abbreviated(sql));
   }
-  return rows;
+  return out;
 }
 
 void Connection::begin(const std::string &mode) {
@@ -144,98 +190,105 @@ void Connection::begin(const std::string &mode) {
 void Connection::commit() { execute("COMMIT"); }
 
 void Connection::rollback() noexcept {
-  try {
-    pqxx::nontransaction tx(impl_->connection);
-    tx.exec("ROLLBACK");
-  } catch (...) {
-    // Nothing to roll back on a broken connection; the server aborts the transaction itself.
-  }
+  // Nothing to roll back on a broken connection; the server aborts the transaction itself.
+  if (impl_->lost()) return;
+  impl_->discard_results();
+  PQclear(PQexec(impl_->connection, "ROLLBACK"));
 }
 
 std::string Connection::literal(std::string_view text) const {
-  return impl_->connection.quote(std::string(text));
-}
-
-void Connection::run_copy(const std::function<void()> &body, const std::string &doing) const {
-  try {
-    body();
-  } catch (const chorus::FatalError &) {
-    throw;  // from the plugin's own callback, or fail() already
-  } catch (const chorus::ConfigError &) {
-    throw;
-  } catch (const chorus::RetryableError &) {
-    throw;
-  } catch (const std::exception &error) {
-    fail(error, doing);
+  std::string out(2 * text.size() + 3, '\0');
+  int error = 0;
+  const std::size_t size = PQescapeStringConn(impl_->connection, out.data() + 1, text.data(),
+                                              text.size(), &error);
+  if (error != 0) {
+    throw FatalError(plugin_ + ": PostgreSQL " + description_ + ": cannot quote a literal: " +
+                     impl_->error_message());
   }
+  out[0] = '\'';
+  out[size + 1] = '\'';
+  out.resize(size + 2);
+  return out;
 }
 
 void Connection::copy_out(const std::string &source,
                           const std::function<void(std::string_view)> &on_line) {
-  run_copy(
-      [&] {
-        pqxx::nontransaction tx(impl_->connection);
-        // libpqxx 6.4 puts the "table name" into COPY <name> TO STDOUT as given, so a quoted name
-        // or a parenthesised query both work.
-        pqxx::stream_from stream(tx, source);
-        std::string line;
-        try {
-          while (stream.get_raw_line(line)) {
-            if (!line.empty() && line.back() == '\n') line.pop_back();
-            on_line(line);
-          }
-        } catch (...) {
-          // The callback gave up (a stop request, a bad value): stream_from's destructor reads
-          // the COPY to its end, which on a big table takes as long as the rest of the read.
-          // Cancelled, the server ends it at once.
-          try {
-            impl_->connection.cancel_query();
-          } catch (const std::exception &) {
-            // Then the destructor drains the rest; slower, not wrong.
-          }
-          throw;
-        }
-        stream.complete();
-      },
-      "reading COPY " + abbreviated(source));
+  const std::string doing = "reading COPY " + abbreviated(source);
+  // A quoted table name or a parenthesised query both go straight after COPY.
+  impl_->run("COPY " + source + " TO STDOUT", doing);
+  char *buffer = nullptr;
+  try {
+    int size = 0;
+    while ((size = PQgetCopyData(impl_->connection, &buffer, 0)) > 0) {
+      std::string_view line(buffer, static_cast<std::size_t>(size));
+      if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+      on_line(line);
+      PQfreemem(buffer);
+      buffer = nullptr;
+    }
+    if (size == -2) impl_->fail(nullptr, doing);
+  } catch (...) {
+    PQfreemem(buffer);
+    // The callback gave up (a stop request, a bad value): reading the COPY to its end would
+    // take as long as the rest of the read. Cancelled, the server ends it at once.
+    if (PGcancel *cancel = PQgetCancel(impl_->connection)) {
+      char message[256];
+      PQcancel(cancel, message, sizeof message);
+      PQfreeCancel(cancel);
+    }
+    impl_->discard_results();
+    throw;
+  }
+  Result end(PQgetResult(impl_->connection));
+  if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK) impl_->fail(end.get(), doing);
+  impl_->discard_results();
 }
 
 namespace {
-class TableWriterSink final : public Connection::CopyWriter {
+class CopySender final : public Connection::CopyWriter {
  public:
-  explicit TableWriterSink(pqxx::tablewriter &stream) : stream_(stream) {}
-  void write(std::string_view lines) override {
-    // write_raw_line() sends the text and a '\n'; COPY data is a byte stream, so a chunk of
-    // several lines can go in one call once its last '\n' is dropped.
-    if (lines.empty()) return;
-    if (lines.back() == '\n') lines.remove_suffix(1);
-    buffer_.assign(lines.data(), lines.size());
-    stream_.write_raw_line(buffer_);
+  explicit CopySender(PGconn *connection) : connection_(connection) {}
+  void write(std::string_view data) override {
+    if (data.empty()) return;
+    // A refused row shows at the COPY's end, with the server's message; a -1 here is a broken
+    // connection, which the end reports too.
+    if (PQputCopyData(connection_, data.data(), static_cast<int>(data.size())) != 1) broken_ = true;
   }
+  bool broken() const { return broken_; }
 
  private:
-  pqxx::tablewriter &stream_;
-  std::string buffer_;
+  PGconn *connection_;
+  bool broken_ = false;
 };
 }  // namespace
 
 void Connection::copy_in(const std::string &table, const std::vector<std::string> &columns,
-                         const std::function<void(CopyWriter &)> &produce) {
-  run_copy(
-      [&] {
-        pqxx::nontransaction tx(impl_->connection);
-    // libpqxx 6.4 offers raw COPY lines only through tablewriter (deprecated in favour of
-    // stream_to, whose raw writer is private). Raw lines let chorus send pre-encoded chunks
-    // instead of re-escaping every field.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-        pqxx::tablewriter stream(tx, table, columns.begin(), columns.end());
-#pragma GCC diagnostic pop
-        TableWriterSink writer(stream);
-        produce(writer);
-        stream.complete();
-      },
-      "loading COPY " + table);
+                         CopyFormat format, const std::function<void(CopyWriter &)> &produce) {
+  const std::string doing = "loading COPY " + table;
+  std::string statement = "COPY " + table + " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) statement += (i ? ", " : "") + columns[i];
+  statement += ") FROM STDIN";
+  if (format == CopyFormat::Binary) statement += " (FORMAT binary)";
+  impl_->run(statement, doing);
+  CopySender sender(impl_->connection);
+  try {
+    if (format == CopyFormat::Binary) sender.write({kBinaryHeader, kBinaryHeaderSize});
+    produce(sender);
+    if (format == CopyFormat::Binary) sender.write({kBinaryTrailer, 2});
+  } catch (...) {
+    // The plugin's own error (a value it refused, a stop): the server drops the COPY's rows.
+    PQputCopyEnd(impl_->connection, "abandoned by chorus");
+    impl_->discard_results();
+    throw;
+  }
+  if (PQputCopyEnd(impl_->connection, nullptr) != 1) impl_->fail(nullptr, doing);
+  Result end(PQgetResult(impl_->connection));
+  if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
+    Result failure = std::move(end);
+    impl_->discard_results();
+    impl_->fail(failure.get(), doing);
+  }
+  impl_->discard_results();
 }
 
 }  // namespace chorus::pg

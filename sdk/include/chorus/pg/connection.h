@@ -1,5 +1,5 @@
 // A PostgreSQL connection for chorus plugins: plain statements, COPY in both directions, and
-// errors a user can act on. libpqxx stays behind this header.
+// errors a user can act on. libpq stays behind this header.
 #pragma once
 
 #include <functional>
@@ -50,6 +50,9 @@ std::string describe(const ConnectionSettings &settings);
 // empty values left out (an empty password lets libpq read ~/.pgpass).
 std::string conninfo(const ConnectionSettings &settings);
 
+// The data format of a COPY: text lines, or binary tuples (chorus/pg/copy_binary.h).
+enum class CopyFormat { Text, Binary };
+
 class Connection {
  public:
   using Row = std::vector<std::optional<std::string>>;
@@ -80,25 +83,23 @@ class Connection {
   // quoted table name or a parenthesised query.
   void copy_out(const std::string &source, const std::function<void(std::string_view)> &on_line);
 
-  // Receives COPY data: whole lines, each ending in '\n', in COPY text format.
+  // Receives COPY data: whole text lines, each ending in '\n', or whole binary tuples.
   class CopyWriter {
    public:
     virtual ~CopyWriter() = default;
-    virtual void write(std::string_view lines) = 0;
+    virtual void write(std::string_view data) = 0;
   };
-  // Runs `COPY <table> (<columns>) FROM STDIN` (text format) with the data `produce` writes.
-  // `table` and `columns` are already quoted.
+  // Runs `COPY <table> (<columns>) FROM STDIN` in `format` with the data `produce` writes; for
+  // binary, copy_in sends the stream's header and trailer itself. `table` and `columns` are
+  // already quoted. An exception from `produce` abandons the COPY (the server keeps none of
+  // its rows) and passes through.
   void copy_in(const std::string &table, const std::vector<std::string> &columns,
-               const std::function<void(CopyWriter &)> &produce);
+               CopyFormat format, const std::function<void(CopyWriter &)> &produce);
 
   const std::string &plugin() const { return plugin_; }
   const std::string &description() const { return description_; }
 
  private:
-  [[noreturn]] void fail(const std::exception &error, std::string_view doing) const;
-  // Runs a COPY: chorus errors (the plugin's own callback may raise them) pass through, any
-  // other error becomes fail(error, doing).
-  void run_copy(const std::function<void()> &body, const std::string &doing) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string plugin_;
