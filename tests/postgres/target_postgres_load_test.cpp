@@ -131,3 +131,75 @@ TEST_CASE("a new table's columns follow the order of the tap's SCHEMA") {
              "information_schema.columns WHERE table_name = 'things' AND column_name NOT LIKE "
              "'\\_sdc\\_%'") == "zeta,id,alpha\n");
 }
+
+namespace {
+
+const char *kEventsSchema =
+    R"({"type":"SCHEMA","stream":"events","key_properties":["id"],"schema":{"type":"object",)"
+    R"("properties":{"id":{"type":"integer"},"at":{"type":["null","string"],"format":"date-time"},)"
+    R"("amount":{"type":["null","number"]}}}})"
+    "\n";
+
+std::string event(int id, const std::string &at, const std::string &amount) {
+  return R"({"type":"RECORD","stream":"events","record":{"id":)" + std::to_string(id) +
+         R"(,"at":")" + at + R"(","amount":)" + amount + "}}\n";
+}
+
+const char *kEventsDump =
+    "SELECT id, at AT TIME ZONE 'UTC', amount FROM public.events ORDER BY id";
+
+}  // namespace
+
+TEST_CASE("a row binary COPY cannot carry exactly goes as text, and the rows around it load") {
+  REQUIRE_SERVER(server);
+  ThrowawayDatabase destination(*server, unique("chorus_tgt_binary_fallback"));
+  // Row 3's seven fractional digits are the server's to round, and row 4's exponent its to read:
+  // the binary COPY stops before row 3, a text COPY carries rows 3 to 5.
+  std::string singer = std::string(kEventsSchema) +
+                       event(1, "2024-01-31T10:20:30.5+05:30", "1.50") +
+                       event(2, "2024-02-29T00:00:00Z", "-0.001") +
+                       event(3, "2024-03-01T00:00:00.1234567Z", "12") +
+                       event(4, "2024-03-02T00:00:00Z", "1.5e3") +
+                       event(5, "2024-03-03T23:59:59.999999-01:00", "99999999999999999999.99");
+  CommandResult result = run_target(destination, singer, "");
+  REQUIRE_MESSAGE(result.status == 0, result.output);
+  CHECK(dump(destination.sql(), kEventsDump) ==
+        "1|2024-01-31 04:50:30.5|1.50\n"
+        "2|2024-02-29 00:00:00|-0.001\n"
+        "3|2024-03-01 00:00:00.123457|12\n"
+        "4|2024-03-02 00:00:00|1500\n"
+        "5|2024-03-04 00:59:59.999999|99999999999999999999.99\n");
+}
+
+TEST_CASE("a value the server refuses after the switch to text names its own Singer line") {
+  REQUIRE_SERVER(server);
+  ThrowawayDatabase destination(*server, unique("chorus_tgt_binary_refused"));
+  // Line 4 (record 3) has a day February does not have. With validation off, binary leaves it
+  // to the server's text parser, whose refusal must still point at line 4, not at the first
+  // row of the batch.
+  std::string singer = std::string(kEventsSchema) + event(1, "2024-01-31T00:00:00Z", "1") +
+                       event(2, "2024-02-01T00:00:00Z", "2") +
+                       event(3, "2024-02-30T00:00:00Z", "3") +
+                       event(4, "2024-02-02T00:00:00Z", "4");
+  CommandResult result = run_target(destination, singer, "\"validate_records\":false");
+  CHECK(result.status != 0);
+  CHECK_MESSAGE(result.output.find("stream 'events', line 4") != std::string::npos, result.output);
+  CHECK_MESSAGE(result.output.find("2024-02-30") != std::string::npos, result.output);
+}
+
+TEST_CASE("a table with a column binary fields cannot feed is loaded with text COPY") {
+  REQUIRE_SERVER(server);
+  ThrowawayDatabase destination(*server, unique("chorus_tgt_text_only"));
+  // real is not double precision, and a domain is not its base type: their binary forms differ
+  // or are checked differently, so the whole table loads as text.
+  destination.sql().execute(
+      "CREATE DOMAIN positive AS bigint CHECK (VALUE > 0); "
+      "CREATE TABLE public.events (id positive PRIMARY KEY, at timestamptz, amount real)");
+  std::string singer = std::string(kEventsSchema) + event(1, "2024-01-31T00:00:00Z", "1.25") +
+                       event(2, "2024-02-01T00:00:00Z", "0.5");
+  CommandResult result = run_target(destination, singer, "");
+  REQUIRE_MESSAGE(result.status == 0, result.output);
+  CHECK(dump(destination.sql(), kEventsDump) ==
+        "1|2024-01-31 00:00:00|1.25\n"
+        "2|2024-02-01 00:00:00|0.5\n");
+}
