@@ -120,19 +120,42 @@ void CopyEncoder::append_row(std::string &out, const std::string &stream,
   out.push_back('\n');
 }
 
+bool CopyEncoder::append_repeated_timestamp(std::string &out, Slot &slot, std::string_view text) {
+  if (text == slot.repeated_text && !slot.repeated_field.empty()) {
+    out += slot.repeated_field;
+    return true;
+  }
+  const std::size_t field_start = out.size();
+  if (!pg::binary::append_field(out, pg::binary::FieldType::TimestampTz, text)) return false;
+  slot.repeated_text.assign(text);
+  slot.repeated_field.assign(out, field_start, std::string::npos);
+  return true;
+}
+
 bool CopyEncoder::append_binary_row(std::string &out, const std::string &stream,
                                     const singer::RecordView &record, const RecordMeta &meta,
                                     std::uint64_t line_number, std::string_view batched_at) {
   const std::size_t row_start = out.size();
   pg::binary::append_tuple_start(out, static_cast<std::uint16_t>(slots_.size()));
   for (std::size_t i = 0; i < slots_.size(); ++i) {
-    const ColumnValue value = value_for(slots_[i], stream, record, meta, line_number, batched_at);
     const pg::binary::FieldType type = binary_types_[i];
+    if (slots_[i].metadata != nullptr && type == pg::binary::FieldType::Int8) {
+      // _sdc_sequence and _sdc_table_version: numbers to begin with, not worth a trip via text.
+      const std::optional<std::int64_t> number =
+          sql::metadata_integer(slots_[i].metadata->source, record, meta);
+      if (number) {
+        pg::binary::append_int8(out, *number);
+        continue;
+      }
+    }
+    const ColumnValue value = value_for(slots_[i], stream, record, meta, line_number, batched_at);
     bool written = true;
     if (value.form == ColumnValue::Form::Null) {
       pg::binary::append_null(out);
     } else if ((value.form == ColumnValue::Form::Bytes) != (type == pg::binary::FieldType::Bytea)) {
       written = false;  // bytea's text input forms ("\x..", escapes) are left to the server
+    } else if (slots_[i].metadata != nullptr && type == pg::binary::FieldType::TimestampTz) {
+      written = append_repeated_timestamp(out, slots_[i], value.data);
     } else {
       written = pg::binary::append_field(out, type, value.data);
     }

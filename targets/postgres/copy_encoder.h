@@ -46,6 +46,10 @@ class CopyEncoder {
     std::string property;
     sql::TypeKind kind;
     std::size_t last_index = 0;  // where the property sat in the previous record
+    // A load timestamp (_sdc_extracted_at, ...) repeats across a batch's rows: its last text
+    // and binary field, so a repeat is a copy instead of a parse.
+    std::string repeated_text;
+    std::string repeated_field;
   };
   // What one column gets from one record: NULL, the text the column type's input function
   // reads, or (bytea from base64) the raw bytes.
@@ -57,6 +61,8 @@ class CopyEncoder {
   ColumnValue value_for(Slot &slot, const std::string &stream, const singer::RecordView &record,
                         const RecordMeta &meta, std::uint64_t line_number,
                         std::string_view batched_at);
+
+  bool append_repeated_timestamp(std::string &out, Slot &slot, std::string_view text);
 
   std::vector<Slot> slots_;
   std::vector<pg::binary::FieldType> binary_types_;

@@ -10,20 +10,37 @@
 namespace chorus::pg::binary {
 namespace {
 
-void put16(std::string &out, std::uint16_t value) {
-  const char bytes[2] = {static_cast<char>(value >> 8), static_cast<char>(value)};
-  out.append(bytes, 2);
+// Grows `out` by `size` bytes and returns where they start: one capacity check per field rather
+// than one per piece of it.
+char *extend(std::string &out, std::size_t size) {
+  const std::size_t at = out.size();
+  out.resize(at + size);
+  return &out[at];
 }
 
-void put32(std::string &out, std::uint32_t value) {
-  const char bytes[4] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16),
-                         static_cast<char>(value >> 8), static_cast<char>(value)};
-  out.append(bytes, 4);
+char *store16(char *to, std::uint16_t value) {
+  to[0] = static_cast<char>(value >> 8);
+  to[1] = static_cast<char>(value);
+  return to + 2;
 }
 
-void put64(std::string &out, std::uint64_t value) {
-  put32(out, static_cast<std::uint32_t>(value >> 32));
-  put32(out, static_cast<std::uint32_t>(value));
+char *store32(char *to, std::uint32_t value) {
+  to = store16(to, static_cast<std::uint16_t>(value >> 16));
+  return store16(to, static_cast<std::uint16_t>(value));
+}
+
+char *store64(char *to, std::uint64_t value) {
+  to = store32(to, static_cast<std::uint32_t>(value >> 32));
+  return store32(to, static_cast<std::uint32_t>(value));
+}
+
+// A fixed-size field: its length, then `value`'s `Size` bytes, big-endian.
+template <std::size_t Size>
+void append_fixed(std::string &out, std::uint64_t value) {
+  char *to = store32(extend(out, 4 + Size), Size);
+  if constexpr (Size == 2) store16(to, static_cast<std::uint16_t>(value));
+  if constexpr (Size == 4) store32(to, static_cast<std::uint32_t>(value));
+  if constexpr (Size == 8) store64(to, value);
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -50,18 +67,15 @@ bool append_integer(std::string &out, std::string_view text, int bytes) {
         value > std::numeric_limits<std::int16_t>::max()) {
       return false;
     }
-    put32(out, 2);
-    put16(out, static_cast<std::uint16_t>(value));
+    append_fixed<2>(out, static_cast<std::uint16_t>(value));
   } else if (bytes == 4) {
     if (value < std::numeric_limits<std::int32_t>::min() ||
         value > std::numeric_limits<std::int32_t>::max()) {
       return false;
     }
-    put32(out, 4);
-    put32(out, static_cast<std::uint32_t>(value));
+    append_fixed<4>(out, static_cast<std::uint32_t>(value));
   } else {
-    put32(out, 8);
-    put64(out, static_cast<std::uint64_t>(value));
+    append_fixed<8>(out, static_cast<std::uint64_t>(value));
   }
   return true;
 }
@@ -115,12 +129,13 @@ bool append_numeric(std::string &out, std::string_view text) {
   const std::size_t digits = count - begin;
   if (digits == 0) weight = 0;  // zero: no digits, weight 0, positive, as numeric_in makes it
 
-  put32(out, static_cast<std::uint32_t>(8 + 2 * digits));
-  put16(out, static_cast<std::uint16_t>(digits));
-  put16(out, static_cast<std::uint16_t>(static_cast<std::int16_t>(weight)));
-  put16(out, negative && digits > 0 ? kNegative : 0);
-  put16(out, static_cast<std::uint16_t>(fraction.size()));
-  for (std::size_t i = begin; i < count; ++i) put16(out, groups[i]);
+  char *to = extend(out, 12 + 2 * digits);
+  to = store32(to, static_cast<std::uint32_t>(8 + 2 * digits));
+  to = store16(to, static_cast<std::uint16_t>(digits));
+  to = store16(to, static_cast<std::uint16_t>(static_cast<std::int16_t>(weight)));
+  to = store16(to, negative && digits > 0 ? kNegative : 0);
+  to = store16(to, static_cast<std::uint16_t>(fraction.size()));
+  for (std::size_t i = begin; i < count; ++i) to = store16(to, groups[i]);
   return true;
 }
 
@@ -134,24 +149,24 @@ bool append_float8(std::string &out, std::string_view text) {
   }
   std::uint64_t bits = 0;
   std::memcpy(&bits, &value, sizeof bits);
-  put32(out, 8);
-  put64(out, bits);
+  append_fixed<8>(out, bits);
   return true;
 }
 
 bool append_bool(std::string &out, std::string_view text) {
   if (text != "true" && text != "false") return false;
-  put32(out, 1);
-  out.push_back(text == "true" ? '\1' : '\0');
+  char *to = store32(extend(out, 5), 1);
+  *to = text == "true" ? '\1' : '\0';
   return true;
 }
 
 bool append_bytes(std::string &out, std::string_view bytes, std::string_view prefix = {}) {
   // A field's length is an int32; the server takes no value over 1 GB anyway.
   if (bytes.size() + prefix.size() > (std::size_t{1} << 30)) return false;
-  put32(out, static_cast<std::uint32_t>(prefix.size() + bytes.size()));
-  out.append(prefix);
-  out.append(bytes);
+  char *to = extend(out, 4 + prefix.size() + bytes.size());
+  to = store32(to, static_cast<std::uint32_t>(prefix.size() + bytes.size()));
+  if (!prefix.empty()) std::memcpy(to, prefix.data(), prefix.size());
+  if (!bytes.empty()) std::memcpy(to + prefix.size(), bytes.data(), bytes.size());
   return true;
 }
 
@@ -176,8 +191,7 @@ std::optional<std::int64_t> date_days(std::string_view text) {
 bool append_date(std::string &out, std::string_view text) {
   const std::optional<std::int64_t> days = text.size() == 10 ? date_days(text) : std::nullopt;
   if (!days) return false;
-  put32(out, 4);
-  put32(out, static_cast<std::uint32_t>(static_cast<std::int32_t>(*days)));
+  append_fixed<4>(out, static_cast<std::uint32_t>(static_cast<std::int32_t>(*days)));
   return true;
 }
 
@@ -238,8 +252,7 @@ std::optional<std::int64_t> timestamp_micros(std::string_view text, bool with_zo
 bool append_timestamp(std::string &out, std::string_view text, bool with_zone) {
   const std::optional<std::int64_t> micros = timestamp_micros(text, with_zone);
   if (!micros) return false;
-  put32(out, 8);
-  put64(out, static_cast<std::uint64_t>(*micros));
+  append_fixed<8>(out, static_cast<std::uint64_t>(*micros));
   return true;
 }
 
@@ -267,8 +280,7 @@ bool append_uuid(std::string &out, std::string_view text) {
     bytes[count++] = static_cast<char>(high << 4 | low);
     i += 2;
   }
-  put32(out, 16);
-  out.append(bytes, 16);
+  std::memcpy(store32(extend(out, 20), 16), bytes, 16);
   return true;
 }
 
@@ -296,9 +308,15 @@ std::optional<FieldType> field_type_of(std::uint32_t type_oid) {
   }
 }
 
-void append_tuple_start(std::string &out, std::uint16_t fields) { put16(out, fields); }
+void append_tuple_start(std::string &out, std::uint16_t fields) {
+  store16(extend(out, 2), fields);
+}
 
-void append_null(std::string &out) { put32(out, 0xFFFFFFFF); }
+void append_int8(std::string &out, std::int64_t value) {
+  append_fixed<8>(out, static_cast<std::uint64_t>(value));
+}
+
+void append_null(std::string &out) { store32(extend(out, 4), 0xFFFFFFFF); }
 
 bool append_field(std::string &out, FieldType type, std::string_view text) {
   switch (type) {

@@ -82,12 +82,20 @@ singer::Value metadata_value(MetadataSource source, const singer::RecordView &re
       return deleted != nullptr ? deleted->value : singer::Value{};
     }
     case MetadataSource::Sequence:
-      return number_text(meta.sequence, scratch);
-    case MetadataSource::TableVersion:
-      if (!record.version) return {};
-      return number_text(*record.version, scratch);
+    case MetadataSource::TableVersion: {
+      const std::optional<std::int64_t> number = metadata_integer(source, record, meta);
+      return number ? number_text(*number, scratch) : singer::Value{};
+    }
   }
   return {};
+}
+
+std::optional<std::int64_t> metadata_integer(MetadataSource source,
+                                             const singer::RecordView &record,
+                                             const RecordMeta &meta) {
+  if (source == MetadataSource::Sequence) return meta.sequence;
+  if (source == MetadataSource::TableVersion) return record.version;
+  return std::nullopt;
 }
 
 std::string metadata_column(const Dialect &dialect, std::string_view name) {

@@ -42,6 +42,8 @@ std::optional<FieldType> field_type_of(std::uint32_t type_oid);
 void append_tuple_start(std::string &out, std::uint16_t fields);
 // Appends a NULL field.
 void append_null(std::string &out);
+// Appends a bigint field.
+void append_int8(std::string &out, std::int64_t value);
 // Appends a field of `type` for `text` (for Bytea: the raw bytes), or appends nothing and
 // returns false when `text` is not a form this encoder turns into exactly the server's value.
 bool append_field(std::string &out, FieldType type, std::string_view text);

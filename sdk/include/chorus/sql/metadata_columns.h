@@ -13,6 +13,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +68,12 @@ std::vector<Column> metadata_columns();
 singer::Value metadata_value(MetadataSource source, const singer::RecordView &record,
                              const RecordMeta &meta, std::string_view batched_at,
                              std::string &scratch);
+// The integer of an integer field (_sdc_sequence, _sdc_table_version) for `record`, for a
+// loader that writes numbers without their text; nullopt for a record without a version and
+// for the other fields.
+std::optional<std::int64_t> metadata_integer(MetadataSource source,
+                                             const singer::RecordView &record,
+                                             const RecordMeta &meta);
 
 // The column metadata column `name` (kDeletedAt, ...) gets in a table of `dialect`:
 // dialect.safe_name(name), as plan_table() names it. "_SDC_DELETED_AT" in a dialect that
