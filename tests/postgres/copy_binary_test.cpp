@@ -181,3 +181,74 @@ TEST_CASE("column types binary fields can feed, by OID") {
   CHECK(!chorus::pg::binary::field_type_of(114).has_value());   // json: jsonb's version byte
   CHECK(!chorus::pg::binary::field_type_of(1083).has_value());  // time
 }
+
+TEST_CASE("binary fields read back as the text a text COPY of the same rows gives") {
+  REQUIRE_SERVER(server);
+  ThrowawayDatabase database(*server, "chorus_copy_binary_out_" + std::to_string(getpid()));
+  chorus::pg::Connection &sql = database.sql();
+  // The session tap-postgres reads in.
+  sql.execute("SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'");
+  struct Column {
+    FieldType type;
+    const char *sql_type;
+    const char *values;  // a VALUES list of text literals, NULL included
+  };
+  const std::vector<Column> columns = {
+      {FieldType::Int2, "int2", "('0'), ('-32768'), ('32767'), (NULL)"},
+      {FieldType::Int4, "int4", "('-2147483648'), ('2147483647'), ('7')"},
+      {FieldType::Int8, "int8", "('-9223372036854775808'), ('9223372036854775807'), ('0')"},
+      {FieldType::Numeric, "numeric",
+       "('0'), ('-0.00'), ('1.50'), ('NaN'), ('Infinity'), ('-Infinity'), "
+       "('12345678901234567890.000123'), ('0.000001'), ('100000000'), ('1e-20'), ('-9999.9999'), "
+       "('10000'), ('0.1000'), ('5.'), ('1e30')"},
+      {FieldType::Numeric, "numeric(12,2)", "('12.30'), ('-0.01'), ('9999999999.99'), ('3')"},
+      {FieldType::Bool, "bool", "('true'), ('false'), (NULL)"},
+      {FieldType::Text, "text", "(''), (E'tab\\there\\nnew line \\\\ back'), ('ünïcødé ✓')"},
+      {FieldType::Text, "varchar(20)", "('padded'), ('')"},
+      {FieldType::Text, "char(5)", "('ab'), ('abcde')"},
+      {FieldType::Date, "date",
+       "('2024-02-29'), ('0044-03-15 BC'), ('0001-01-01'), ('infinity'), ('-infinity'), "
+       "('5874897-12-31'), ('1999-12-31'), ('2000-01-01')"},
+      {FieldType::Timestamp, "timestamp",
+       "('2024-01-01 10:00:00.25'), ('0044-03-15 12:00:00 BC'), ('infinity'), ('-infinity'), "
+       "('1969-12-31 23:59:59.999999'), ('294276-12-31 23:59:59'), ('2000-01-01 00:00:00'), "
+       "('1999-12-31 23:59:59.000001'), ('4713-01-01 00:00:00 BC')"},
+      {FieldType::TimestampTz, "timestamptz",
+       "('2024-01-01 10:00:00.25+05:30'), ('0044-03-15 12:00:00+00 BC'), ('infinity'), "
+       "('1969-12-31 23:59:59.999999+00'), ('2026-11-23 06:42:07.78+00'), "
+       "('1900-01-01 00:00:00.1-03')"},
+      {FieldType::Uuid, "uuid",
+       "('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), ('{00000000000000000000000000000000}')"},
+      {FieldType::Jsonb, "jsonb",
+       "('{\"b\": [1, 2.50, null], \"a\": \"x\\\\ty\"}'), ('\"s\"'), ('1e3')"},
+  };
+  for (const Column &column : columns) {
+    const std::string query = std::string("(SELECT v::") + column.sql_type +
+                              " FROM (VALUES " + column.values + ") AS t(v))";
+    CAPTURE(query);
+    std::vector<std::optional<std::string>> via_text;
+    chorus::pg::CopyLineParser parser;
+    sql.copy_out(query, CopyFormat::Text, [&](std::string_view line) {
+      const auto &fields = parser.parse(line);
+      REQUIRE(fields.size() == 1);
+      via_text.push_back(fields[0] ? std::optional<std::string>(*fields[0]) : std::nullopt);
+    });
+    std::vector<std::optional<std::string>> via_binary;
+    std::vector<std::optional<std::string_view>> fields;
+    sql.copy_out(query, CopyFormat::Binary, [&](std::string_view tuple) {
+      REQUIRE(chorus::pg::binary::split_tuple(tuple, fields));
+      REQUIRE(fields.size() == 1);
+      if (!fields[0]) {
+        via_binary.emplace_back(std::nullopt);
+        return;
+      }
+      std::string text;
+      REQUIRE(chorus::pg::binary::append_text(text, column.type, *fields[0]));
+      via_binary.emplace_back(text);
+    });
+    REQUIRE(via_binary.size() == via_text.size());
+    for (std::size_t i = 0; i < via_text.size(); ++i) {
+      CHECK(via_binary[i] == via_text[i]);
+    }
+  }
+}

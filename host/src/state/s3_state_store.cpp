@@ -27,6 +27,9 @@ std::string random_token() {
 
 long long unix_now() { return static_cast<long long>(std::time(nullptr)); }
 
+// How long after its read of "no lock" a rival worker's write of its own lock can still land.
+constexpr auto kRivalWriteWindow = std::chrono::milliseconds(500);
+
 bool is_condition_failure(const s3::S3Error &error) {
   return error.status() == 412 || error.status() == 409;
 }
@@ -94,6 +97,11 @@ class S3StateLock final : public StateLock {
     throw StateLockedError(message, std::move(holder));
   }
 
+  static bool is_lock_record(const std::string &body) {
+    const auto found = nlohmann::json::parse(body, nullptr, false);
+    return found.is_object() && found.contains("token");
+  }
+
   bool still_ours(s3::Client &client) {
     auto current = client.get_object_version(key_);
     if (!current) return false;
@@ -106,7 +114,14 @@ class S3StateLock final : public StateLock {
   void acquire() {
     s3::PutCondition condition;
     condition.only_if_absent = true;
-    if (auto existing = client_.get_object_version(key_)) {
+    auto existing = client_.get_object_version(key_);
+    // A lock read while its holder writes it may come back torn from a store that writes
+    // objects in place (s3rver does): read again before taking a lock that looks like nothing.
+    for (int attempt = 0; existing && attempt < 3 && !is_lock_record(existing->body); ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      existing = client_.get_object_version(key_);
+    }
+    if (existing) {
       auto found = nlohmann::json::parse(existing->body, nullptr, false);
       const long long expires =
           found.is_object() && found.contains("expires_at") && found["expires_at"].is_number()
@@ -128,10 +143,31 @@ class S3StateLock final : public StateLock {
       auto winner = client_.get_object_version(key_);
       refuse(winner ? nlohmann::json::parse(winner->body, nullptr, false) : nlohmann::json());
     }
+    if (ignores_conditions()) {
+      // Two workers that both found no lock have both written one, and the later write
+      // stands. A rival's write follows its read by moments: once they have passed, whoever
+      // still finds their own token holds the lock.
+      std::this_thread::sleep_for(kRivalWriteWindow);
+    }
     // Whose write won, on a server that ignored the condition.
     if (!still_ours(client_)) {
       auto winner = client_.get_object_version(key_);
       refuse(winner ? nlohmann::json::parse(winner->body, nullptr, false) : nlohmann::json());
+    }
+  }
+
+  // Whether the server ignores conditional writes (s3rver and some S3-compatible stores do;
+  // S3 does not): asked to create the lock object "only if absent" right after this worker
+  // wrote it, such a server accepts where S3 refuses. Rewrites the same lock on such a server.
+  bool ignores_conditions() {
+    s3::PutCondition condition;
+    condition.only_if_absent = true;
+    try {
+      etag_ = client_.put_object_if(key_, record(), condition);
+      return true;
+    } catch (const s3::S3Error &error) {
+      if (!is_condition_failure(error)) throw;
+      return false;
     }
   }
 

@@ -6,7 +6,9 @@
 // and the time its lease runs out. It is created with a conditional write (If-None-Match: *) or,
 // to take over a lease that ran out, replaced with If-Match on the ETag that was read; then read
 // back, so that a server that ignores conditional writes (s3rver, older S3-compatible stores)
-// still shows whose write won. The holder renews the lease in the background and, before every
+// still shows whose write won: on such a server (it accepts a second "only if absent" write of
+// the lock), after the moment in which a rival that also found no lock writes its own. A lock
+// that reads back torn is read again before it is taken over. The holder renews the lease in the background and, before every
 // state write, checks that the lock object still carries its token: a worker that lost its
 // lease (stalled longer than the lease) stops instead of overwriting another worker's state.
 //

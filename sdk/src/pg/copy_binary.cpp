@@ -338,3 +338,184 @@ bool append_field(std::string &out, FieldType type, std::string_view text) {
 }
 
 }  // namespace chorus::pg::binary
+
+namespace chorus::pg::binary {
+namespace {
+
+std::uint64_t load(std::string_view bytes, std::size_t at, std::size_t size) {
+  std::uint64_t value = 0;
+  for (std::size_t i = at; i < at + size; ++i) {
+    value = value << 8 | static_cast<unsigned char>(bytes[i]);
+  }
+  return value;
+}
+
+void append_padded(std::string &out, std::int64_t value, int width) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  const int size = static_cast<int>(end - digits);
+  if (size < width) out.append(static_cast<std::size_t>(width - size), '0');
+  out.append(digits, end);
+}
+
+void append_integer_text(std::string &out, std::int64_t value) { append_padded(out, value, 1); }
+
+// numeric_out: sign, the whole part (its first base-10000 digit unpadded), then exactly
+// `dscale` fractional digits.
+bool append_numeric_text(std::string &out, std::string_view bytes) {
+  if (bytes.size() < 8) return false;
+  const auto digits = static_cast<std::size_t>(load(bytes, 0, 2));
+  const auto weight = static_cast<std::int16_t>(load(bytes, 2, 2));
+  const auto sign = static_cast<std::uint16_t>(load(bytes, 4, 2));
+  const auto scale = static_cast<std::size_t>(load(bytes, 6, 2));
+  if (bytes.size() != 8 + 2 * digits) return false;
+  if (sign == 0xC000) return out.append("NaN"), true;
+  if (sign == 0xD000) return out.append("Infinity"), true;
+  if (sign == 0xF000) return out.append("-Infinity"), true;
+  if (sign != 0 && sign != 0x4000) return false;
+  auto digit = [&](int index) -> int {
+    if (index < 0 || static_cast<std::size_t>(index) >= digits) return 0;
+    return static_cast<int>(load(bytes, 8 + 2 * static_cast<std::size_t>(index), 2));
+  };
+  if (sign == 0x4000) out.push_back('-');
+  int index = 0;
+  if (weight < 0) {
+    out.push_back('0');
+  } else {
+    append_integer_text(out, digit(0));
+    for (index = 1; index <= weight; ++index) append_padded(out, digit(index), 4);
+  }
+  if (scale == 0) return true;
+  out.push_back('.');
+  const std::size_t end = out.size() + scale;
+  for (index = weight + 1; out.size() < end; ++index) append_padded(out, digit(index), 4);
+  out.resize(end);
+  return true;
+}
+
+// The calendar date `days` after 2000-01-01 as "YYYY-MM-DD", and whether it is BC (the year
+// written as PostgreSQL does: 1 BC is year 0).
+bool append_date_text_of(std::string &out, std::int64_t days) {
+  std::int64_t year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  singer::civil_from_days(days + kEpochDays, year, month, day);
+  const bool bc = year <= 0;
+  append_padded(out, bc ? 1 - year : year, 4);
+  out.push_back('-');
+  append_padded(out, month, 2);
+  out.push_back('-');
+  append_padded(out, day, 2);
+  return bc;
+}
+
+bool append_date_field_text(std::string &out, std::string_view bytes) {
+  if (bytes.size() != 4) return false;
+  const auto days = static_cast<std::int32_t>(load(bytes, 0, 4));
+  if (days == std::numeric_limits<std::int32_t>::min()) return out.append("-infinity"), true;
+  if (days == std::numeric_limits<std::int32_t>::max()) return out.append("infinity"), true;
+  if (append_date_text_of(out, days)) out.append(" BC");
+  return true;
+}
+
+// EncodeDateTime in ISO style: "YYYY-MM-DD HH:MM:SS", the fraction with trailing zeros trimmed,
+// "+00" for timestamptz in UTC, " BC" last.
+bool append_timestamp_field_text(std::string &out, std::string_view bytes, bool with_zone) {
+  if (bytes.size() != 8) return false;
+  const auto micros = static_cast<std::int64_t>(load(bytes, 0, 8));
+  if (micros == std::numeric_limits<std::int64_t>::min()) return out.append("-infinity"), true;
+  if (micros == std::numeric_limits<std::int64_t>::max()) return out.append("infinity"), true;
+  constexpr std::int64_t kMicrosPerDay = 86400LL * 1000000LL;
+  std::int64_t days = micros / kMicrosPerDay;
+  std::int64_t of_day = micros % kMicrosPerDay;
+  if (of_day < 0) {
+    of_day += kMicrosPerDay;
+    --days;
+  }
+  const bool bc = append_date_text_of(out, days);
+  const std::int64_t seconds = of_day / 1000000;
+  out.push_back(' ');
+  append_padded(out, seconds / 3600, 2);
+  out.push_back(':');
+  append_padded(out, seconds / 60 % 60, 2);
+  out.push_back(':');
+  append_padded(out, seconds % 60, 2);
+  if (const std::int64_t fraction = of_day % 1000000; fraction != 0) {
+    out.push_back('.');
+    append_padded(out, fraction, 6);
+    while (out.back() == '0') out.pop_back();
+  }
+  if (with_zone) out.append("+00");
+  if (bc) out.append(" BC");
+  return true;
+}
+
+bool append_uuid_text(std::string &out, std::string_view bytes) {
+  if (bytes.size() != 16) return false;
+  static const char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xF]);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool split_tuple(std::string_view tuple, std::vector<std::optional<std::string_view>> &fields) {
+  fields.clear();
+  if (tuple.size() < 2) return false;
+  const auto count = static_cast<std::size_t>(load(tuple, 0, 2));
+  std::size_t at = 2;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (tuple.size() - at < 4) return false;
+    const auto size = static_cast<std::int32_t>(load(tuple, at, 4));
+    at += 4;
+    if (size < 0) {
+      fields.emplace_back(std::nullopt);
+      continue;
+    }
+    if (tuple.size() - at < static_cast<std::size_t>(size)) return false;
+    fields.emplace_back(tuple.substr(at, static_cast<std::size_t>(size)));
+    at += static_cast<std::size_t>(size);
+  }
+  return at == tuple.size();
+}
+
+bool append_text(std::string &out, FieldType type, std::string_view bytes) {
+  switch (type) {
+    case FieldType::Int2:
+      if (bytes.size() != 2) return false;
+      append_integer_text(out, static_cast<std::int16_t>(load(bytes, 0, 2)));
+      return true;
+    case FieldType::Int4:
+      if (bytes.size() != 4) return false;
+      append_integer_text(out, static_cast<std::int32_t>(load(bytes, 0, 4)));
+      return true;
+    case FieldType::Int8:
+      if (bytes.size() != 8) return false;
+      append_integer_text(out, static_cast<std::int64_t>(load(bytes, 0, 8)));
+      return true;
+    case FieldType::Numeric: return append_numeric_text(out, bytes);
+    case FieldType::Float8: return false;  // float8out's own shortest form is not repeated here
+    case FieldType::Bool:
+      if (bytes.size() != 1) return false;
+      out.push_back(bytes[0] != 0 ? 't' : 'f');
+      return true;
+    case FieldType::Text:
+    case FieldType::Bytea: out.append(bytes); return true;
+    case FieldType::Date: return append_date_field_text(out, bytes);
+    case FieldType::Timestamp: return append_timestamp_field_text(out, bytes, false);
+    case FieldType::TimestampTz: return append_timestamp_field_text(out, bytes, true);
+    case FieldType::Uuid: return append_uuid_text(out, bytes);
+    case FieldType::Jsonb:
+      if (bytes.empty() || bytes[0] != 1) return false;
+      out.append(bytes.substr(1));
+      return true;
+  }
+  return false;
+}
+
+}  // namespace chorus::pg::binary
