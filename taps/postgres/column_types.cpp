@@ -124,27 +124,6 @@ JsonKind ColumnType::json_kind() const {
   return JsonKind::String;
 }
 
-std::optional<pg::binary::FieldType> ColumnType::binary_field() const {
-  using pg::binary::FieldType;
-  const std::string &t = type_name;
-  if (type_category == 'A') return FieldType::Jsonb;  // to_jsonb()
-  if (t == "int2") return FieldType::Int2;
-  if (t == "int4") return FieldType::Int4;
-  if (t == "int8") return FieldType::Int8;
-  if (t == "numeric") return FieldType::Numeric;
-  if (t == "bool") return FieldType::Bool;
-  // bytea comes as its base64 text; json's binary form is its text.
-  if (t == "text" || t == "varchar" || t == "bpchar" || t == "bytea" || t == "json") {
-    return FieldType::Text;
-  }
-  if (t == "date") return FieldType::Date;
-  if (t == "timestamp") return FieldType::Timestamp;
-  if (t == "timestamptz") return FieldType::TimestampTz;
-  if (t == "uuid") return FieldType::Uuid;
-  if (t == "jsonb") return FieldType::Jsonb;
-  return std::nullopt;
-}
-
 void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kind,
                std::string_view text) {
   switch (kind) {

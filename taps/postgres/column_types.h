@@ -2,10 +2,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 
-#include "chorus/pg/copy_binary.h"
 #include "chorus/singer/writer.h"
 
 namespace chorus::tap_postgres {
@@ -29,10 +27,6 @@ struct ColumnType {
   // converting them on the server with to_json() doubled the cost of a full-table COPY.
   std::string select_expression() const;
   JsonKind json_kind() const;
-  // The binary COPY field select_expression() yields, when chorus/pg/copy_binary.h turns it
-  // back into the text a text COPY gives; nullopt otherwise (real, double precision, time,
-  // interval, enums, ...: a read with such a column is a text COPY).
-  std::optional<pg::binary::FieldType> binary_field() const;
 };
 
 // Writes one value (the text select_expression() produced) as property `name`. A Number must

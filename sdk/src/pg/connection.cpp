@@ -211,34 +211,18 @@ std::string Connection::literal(std::string_view text) const {
   return out;
 }
 
-void Connection::copy_out(const std::string &source, CopyFormat format,
-                          const std::function<void(std::string_view)> &on_row) {
+void Connection::copy_out(const std::string &source,
+                          const std::function<void(std::string_view)> &on_line) {
   const std::string doing = "reading COPY " + abbreviated(source);
   // A quoted table name or a parenthesised query both go straight after COPY.
-  impl_->run("COPY " + source + " TO STDOUT" +
-                 (format == CopyFormat::Binary ? " (FORMAT binary)" : ""),
-             doing);
-  bool header_expected = format == CopyFormat::Binary;
+  impl_->run("COPY " + source + " TO STDOUT", doing);
   char *buffer = nullptr;
   try {
     int size = 0;
     while ((size = PQgetCopyData(impl_->connection, &buffer, 0)) > 0) {
-      std::string_view row(buffer, static_cast<std::size_t>(size));
-      if (format == CopyFormat::Text) {
-        if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
-        on_row(row);
-      } else if (header_expected) {
-        // The server sends the header in the message of the first tuple.
-        if (row.substr(0, kBinaryHeaderSize) != std::string_view(kBinaryHeader, kBinaryHeaderSize)) {
-          throw FatalError(plugin_ + ": PostgreSQL " + description_ + ": " + doing +
-                           ": the binary COPY data does not start with its header");
-        }
-        header_expected = false;
-        row.remove_prefix(kBinaryHeaderSize);
-        if (!row.empty() && row != std::string_view(kBinaryTrailer, 2)) on_row(row);
-      } else if (row != std::string_view(kBinaryTrailer, 2)) {
-        on_row(row);
-      }
+      std::string_view line(buffer, static_cast<std::size_t>(size));
+      if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+      on_line(line);
       PQfreemem(buffer);
       buffer = nullptr;
     }

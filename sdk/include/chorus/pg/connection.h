@@ -78,12 +78,10 @@ class Connection {
   // `text` as a SQL string literal, escaped for this connection ('it''s').
   std::string literal(std::string_view text) const;
 
-  // Runs `COPY <source> TO STDOUT` in `format` and calls `on_row` for each row as the server
-  // sends it: a text line without its '\n', or one binary tuple (the stream's header and
-  // trailer removed; chorus/pg/copy_binary.h splits it). No result set is materialised.
-  // `source` is a quoted table name or a parenthesised query.
-  void copy_out(const std::string &source, CopyFormat format,
-                const std::function<void(std::string_view)> &on_row);
+  // Runs `COPY <source> TO STDOUT` (text format) and calls `on_line` for each data line,
+  // without its '\n', as the server sends it: no result set is materialised. `source` is a
+  // quoted table name or a parenthesised query.
+  void copy_out(const std::string &source, const std::function<void(std::string_view)> &on_line);
 
   // Receives COPY data: whole text lines, each ending in '\n', or whole binary tuples.
   class CopyWriter {

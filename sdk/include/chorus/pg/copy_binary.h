@@ -14,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace chorus::pg::binary {
 
@@ -48,18 +47,5 @@ void append_int8(std::string &out, std::int64_t value);
 // Appends a field of `type` for `text` (for Bytea: the raw bytes), or appends nothing and
 // returns false when `text` is not a form this encoder turns into exactly the server's value.
 bool append_field(std::string &out, FieldType type, std::string_view text);
-
-// Reading `COPY ... TO STDOUT (FORMAT binary)`: pg::Connection::copy_out hands over one tuple
-// at a time, header and trailer removed.
-
-// The fields of one tuple (nullopt for NULL), viewing `tuple`; false when the bytes are not
-// one whole tuple.
-bool split_tuple(std::string_view tuple, std::vector<std::optional<std::string_view>> &fields);
-
-// Appends the text the type's output function writes for the field `bytes` of `type`, as a
-// text COPY of the same column gives it in a session with DateStyle ISO and TimeZone UTC
-// ("2024-01-01 10:00:00.25+00", "12.50", "t"); false when the bytes are not a field of that
-// type. Text, Bytea and Jsonb give their bytes (jsonb without its version byte).
-bool append_text(std::string &out, FieldType type, std::string_view bytes);
 
 }  // namespace chorus::pg::binary
