@@ -198,6 +198,15 @@ TEST_CASE("multipleOf") {
   CHECK(check(schema, R"({"qty":12})") ==
         "property 'qty' breaks 'multipleOf': expected a multiple of 5, got number 12");
   CHECK(check(schema, R"({"price":19.995})").find("breaks 'multipleOf'") != std::string::npos);
+  // Against a step of 10^-k, digits after the point decide; trailing zeros do not count.
+  for (const char *multiple : {"19.9900", "-0.10", "5", "0.00", "1e-2", "-12.3"}) {
+    CHECK_MESSAGE(check(schema, std::string(R"({"price":)") + multiple + "}").empty(), multiple);
+  }
+  for (const char *not_multiple : {"19.991", "-0.001", "0.0000001", "1e-3"}) {
+    CHECK_MESSAGE(check(schema, std::string(R"({"price":)") + not_multiple + "}")
+                          .find("breaks 'multipleOf'") != std::string::npos,
+                  not_multiple);
+  }
 }
 
 TEST_CASE("numeric keywords are compared on the exact decimal, not in double precision") {
