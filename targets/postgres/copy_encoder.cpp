@@ -112,9 +112,15 @@ void CopyEncoder::append_row(std::string &out, const std::string &stream,
     first = false;
     const ColumnValue value = value_for(slot, stream, record, meta, line_number, batched_at);
     switch (value.form) {
-      case ColumnValue::Form::Null: pg::append_copy_null(out); break;
-      case ColumnValue::Form::Text: pg::append_copy_field(out, value.data); break;
-      case ColumnValue::Form::Bytes: append_bytea_hex(out, value.data); break;
+      case ColumnValue::Form::Null:
+        pg::append_copy_null(out);
+        break;
+      case ColumnValue::Form::Text:
+        pg::append_copy_field(out, value.data);
+        break;
+      case ColumnValue::Form::Bytes:
+        append_bytea_hex(out, value.data);
+        break;
     }
   }
   out.push_back('\n');

@@ -25,7 +25,8 @@ TEST_CASE("workers locking one S3 state at the same instant get it one at a time
   ::unsetenv("AWS_SESSION_TOKEN");
   StateStoreOptions options;
   options.s3_endpoint = env("CHORUS_TEST_S3_ENDPOINT");
-  options.s3_region = env("CHORUS_TEST_S3_REGION").empty() ? "us-east-1" : env("CHORUS_TEST_S3_REGION");
+  options.s3_region =
+      env("CHORUS_TEST_S3_REGION").empty() ? "us-east-1" : env("CHORUS_TEST_S3_REGION");
   const std::string url = "s3://" + env("CHORUS_TEST_S3_BUCKET") + "/lock-race-" +
                           std::to_string(::getpid()) + "/state.json";
   constexpr int kWorkers = 3;

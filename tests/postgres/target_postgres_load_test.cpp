@@ -145,8 +145,7 @@ std::string event(int id, const std::string &at, const std::string &amount) {
          R"(,"at":")" + at + R"(","amount":)" + amount + "}}\n";
 }
 
-const char *kEventsDump =
-    "SELECT id, at AT TIME ZONE 'UTC', amount FROM public.events ORDER BY id";
+const char *kEventsDump = "SELECT id, at AT TIME ZONE 'UTC', amount FROM public.events ORDER BY id";
 
 }  // namespace
 
@@ -155,12 +154,11 @@ TEST_CASE("a row binary COPY cannot carry exactly goes as text, and the rows aro
   ThrowawayDatabase destination(*server, unique("chorus_tgt_binary_fallback"));
   // Row 3's seven fractional digits are the server's to round, and row 4's exponent its to read:
   // the binary COPY stops before row 3, a text COPY carries rows 3 to 5.
-  std::string singer = std::string(kEventsSchema) +
-                       event(1, "2024-01-31T10:20:30.5+05:30", "1.50") +
-                       event(2, "2024-02-29T00:00:00Z", "-0.001") +
-                       event(3, "2024-03-01T00:00:00.1234567Z", "12") +
-                       event(4, "2024-03-02T00:00:00Z", "1.5e3") +
-                       event(5, "2024-03-03T23:59:59.999999-01:00", "99999999999999999999.99");
+  std::string singer =
+      std::string(kEventsSchema) + event(1, "2024-01-31T10:20:30.5+05:30", "1.50") +
+      event(2, "2024-02-29T00:00:00Z", "-0.001") + event(3, "2024-03-01T00:00:00.1234567Z", "12") +
+      event(4, "2024-03-02T00:00:00Z", "1.5e3") +
+      event(5, "2024-03-03T23:59:59.999999-01:00", "99999999999999999999.99");
   CommandResult result = run_target(destination, singer, "");
   REQUIRE_MESSAGE(result.status == 0, result.output);
   CHECK(dump(destination.sql(), kEventsDump) ==

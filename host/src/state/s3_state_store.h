@@ -8,9 +8,10 @@
 // back, so that a server that ignores conditional writes (s3rver, older S3-compatible stores)
 // still shows whose write won: on such a server (it accepts a second "only if absent" write of
 // the lock), after the moment in which a rival that also found no lock writes its own. A lock
-// that reads back torn is read again before it is taken over. The holder renews the lease in the background and, before every
-// state write, checks that the lock object still carries its token: a worker that lost its
-// lease (stalled longer than the lease) stops instead of overwriting another worker's state.
+// that reads back torn is read again before it is taken over. The holder renews the lease in the
+// background and, before every state write, checks that the lock object still carries its token: a
+// worker that lost its lease (stalled longer than the lease) stops instead of overwriting another
+// worker's state.
 //
 // A lock whose holder ran on this host and whose process is gone (a SIGKILL) is taken over at
 // once; a holder on another host is waited out until its lease runs out

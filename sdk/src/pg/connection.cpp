@@ -111,30 +111,33 @@ struct Connection::Impl {
   }
 
   [[noreturn]] void fail(const PGresult *result, std::string_view doing) const {
-  std::string what = result != nullptr ? first_line(PQresultErrorMessage(result)) : "";
-  if (what.empty()) what = error_message();
-  std::string text =
-      plugin + ": PostgreSQL " + description + ": " + std::string(doing) + ": " + what;
-  if (lost()) throw RetryableError(text + " (connection lost; the run can be retried)");
-  const char *sqlstate = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  if (sqlstate != nullptr && std::string_view(sqlstate) == "23505") throw UniqueViolation(text);
-  throw FatalError(text);
-}
+    std::string what = result != nullptr ? first_line(PQresultErrorMessage(result)) : "";
+    if (what.empty()) what = error_message();
+    std::string text =
+        plugin + ": PostgreSQL " + description + ": " + std::string(doing) + ": " + what;
+    if (lost()) throw RetryableError(text + " (connection lost; the run can be retried)");
+    const char *sqlstate =
+        result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    if (sqlstate != nullptr && std::string_view(sqlstate) == "23505") throw UniqueViolation(text);
+    throw FatalError(text);
+  }
 
   // Runs `sql`; a result that is not a success (or the start of a COPY) becomes fail().
   Result run(const std::string &sql, std::string_view doing) const {
-  Result result(PQexec(connection, sql.c_str()));
-  const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY ||
-      status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
-    return result;
+    Result result(PQexec(connection, sql.c_str()));
+    const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY ||
+        status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
+      return result;
+    }
+    fail(result.get(), doing);
   }
-  fail(result.get(), doing);
-}
 };
 
 Connection::Connection(const ConnectionSettings &settings, std::string plugin)
-    : impl_(std::make_unique<Impl>()), plugin_(std::move(plugin)), description_(describe(settings)) {
+    : impl_(std::make_unique<Impl>()),
+      plugin_(std::move(plugin)),
+      description_(describe(settings)) {
   impl_->plugin = plugin_;
   impl_->description = description_;
   const std::string info = conninfo(settings);
@@ -156,7 +159,8 @@ Connection::Connection(const ConnectionSettings &settings, std::string plugin)
     throw_connect_error(plugin_, description_, PQerrorMessage(impl_->connection));
   }
   // NOTICEs ("relation already exists, skipping") are the server talking to itself.
-  PQsetNoticeProcessor(impl_->connection, [](void *, const char *) {}, nullptr);
+  PQsetNoticeProcessor(
+      impl_->connection, [](void *, const char *) {}, nullptr);
 }
 
 Connection::~Connection() = default;
@@ -175,8 +179,9 @@ std::vector<Connection::Row> Connection::query(const std::string &sql) {
       if (PQgetisnull(result.get(), row, column)) {
         values.emplace_back(std::nullopt);
       } else {
-        values.emplace_back(std::string(PQgetvalue(result.get(), row, column),
-                                        static_cast<std::size_t>(PQgetlength(result.get(), row, column))));
+        values.emplace_back(
+            std::string(PQgetvalue(result.get(), row, column),
+                        static_cast<std::size_t>(PQgetlength(result.get(), row, column))));
       }
     }
   }
@@ -199,11 +204,11 @@ void Connection::rollback() noexcept {
 std::string Connection::literal(std::string_view text) const {
   std::string out(2 * text.size() + 3, '\0');
   int error = 0;
-  const std::size_t size = PQescapeStringConn(impl_->connection, out.data() + 1, text.data(),
-                                              text.size(), &error);
+  const std::size_t size =
+      PQescapeStringConn(impl_->connection, out.data() + 1, text.data(), text.size(), &error);
   if (error != 0) {
-    throw FatalError(plugin_ + ": PostgreSQL " + description_ + ": cannot quote a literal: " +
-                     impl_->error_message());
+    throw FatalError(plugin_ + ": PostgreSQL " + description_ +
+                     ": cannot quote a literal: " + impl_->error_message());
   }
   out[0] = '\'';
   out[size + 1] = '\'';

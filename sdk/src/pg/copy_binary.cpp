@@ -84,7 +84,7 @@ bool append_integer(std::string &out, std::string_view text, int bytes) {
 // then the base-10000 digits. The display scale is the count of digits written after the point,
 // as numeric_in keeps it ("1.50" stays 1.50). Exponents, NaN and Infinity are left to numeric_in.
 bool append_numeric(std::string &out, std::string_view text) {
-  constexpr std::size_t kMaxWholeDigits = 4000;    // numeric_in takes 131072
+  constexpr std::size_t kMaxWholeDigits = 4000;     // numeric_in takes 131072
   constexpr std::size_t kMaxFractionDigits = 1000;  // and 16383
   constexpr std::uint16_t kNegative = 0x4000;
   std::size_t at = 0;
@@ -289,28 +289,39 @@ bool append_uuid(std::string &out, std::string_view text) {
 std::optional<FieldType> field_type_of(std::uint32_t type_oid) {
   // Built-in type OIDs are fixed (pg_type.dat) in every PostgreSQL version.
   switch (type_oid) {
-    case 21: return FieldType::Int2;
-    case 23: return FieldType::Int4;
-    case 20: return FieldType::Int8;
-    case 1700: return FieldType::Numeric;
-    case 701: return FieldType::Float8;
-    case 16: return FieldType::Bool;
+    case 21:
+      return FieldType::Int2;
+    case 23:
+      return FieldType::Int4;
+    case 20:
+      return FieldType::Int8;
+    case 1700:
+      return FieldType::Numeric;
+    case 701:
+      return FieldType::Float8;
+    case 16:
+      return FieldType::Bool;
     case 25:    // text
     case 1043:  // varchar
       return FieldType::Text;
-    case 1082: return FieldType::Date;
-    case 1114: return FieldType::Timestamp;
-    case 1184: return FieldType::TimestampTz;
-    case 2950: return FieldType::Uuid;
-    case 3802: return FieldType::Jsonb;
-    case 17: return FieldType::Bytea;
-    default: return std::nullopt;
+    case 1082:
+      return FieldType::Date;
+    case 1114:
+      return FieldType::Timestamp;
+    case 1184:
+      return FieldType::TimestampTz;
+    case 2950:
+      return FieldType::Uuid;
+    case 3802:
+      return FieldType::Jsonb;
+    case 17:
+      return FieldType::Bytea;
+    default:
+      return std::nullopt;
   }
 }
 
-void append_tuple_start(std::string &out, std::uint16_t fields) {
-  store16(extend(out, 2), fields);
-}
+void append_tuple_start(std::string &out, std::uint16_t fields) { store16(extend(out, 2), fields); }
 
 void append_int8(std::string &out, std::int64_t value) {
   append_fixed<8>(out, static_cast<std::uint64_t>(value));
@@ -320,19 +331,31 @@ void append_null(std::string &out) { store32(extend(out, 4), 0xFFFFFFFF); }
 
 bool append_field(std::string &out, FieldType type, std::string_view text) {
   switch (type) {
-    case FieldType::Int2: return append_integer(out, text, 2);
-    case FieldType::Int4: return append_integer(out, text, 4);
-    case FieldType::Int8: return append_integer(out, text, 8);
-    case FieldType::Numeric: return append_numeric(out, text);
-    case FieldType::Float8: return append_float8(out, text);
-    case FieldType::Bool: return append_bool(out, text);
+    case FieldType::Int2:
+      return append_integer(out, text, 2);
+    case FieldType::Int4:
+      return append_integer(out, text, 4);
+    case FieldType::Int8:
+      return append_integer(out, text, 8);
+    case FieldType::Numeric:
+      return append_numeric(out, text);
+    case FieldType::Float8:
+      return append_float8(out, text);
+    case FieldType::Bool:
+      return append_bool(out, text);
     case FieldType::Text:
-    case FieldType::Bytea: return append_bytes(out, text);
-    case FieldType::Date: return append_date(out, text);
-    case FieldType::Timestamp: return append_timestamp(out, text, false);
-    case FieldType::TimestampTz: return append_timestamp(out, text, true);
-    case FieldType::Uuid: return append_uuid(out, text);
-    case FieldType::Jsonb: return append_bytes(out, text, "\1");  // jsonb's format version 1
+    case FieldType::Bytea:
+      return append_bytes(out, text);
+    case FieldType::Date:
+      return append_date(out, text);
+    case FieldType::Timestamp:
+      return append_timestamp(out, text, false);
+    case FieldType::TimestampTz:
+      return append_timestamp(out, text, true);
+    case FieldType::Uuid:
+      return append_uuid(out, text);
+    case FieldType::Jsonb:
+      return append_bytes(out, text, "\1");  // jsonb's format version 1
   }
   return false;
 }

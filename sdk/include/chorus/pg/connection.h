@@ -93,8 +93,8 @@ class Connection {
   // binary, copy_in sends the stream's header and trailer itself. `table` and `columns` are
   // already quoted. An exception from `produce` abandons the COPY (the server keeps none of
   // its rows) and passes through.
-  void copy_in(const std::string &table, const std::vector<std::string> &columns,
-               CopyFormat format, const std::function<void(CopyWriter &)> &produce);
+  void copy_in(const std::string &table, const std::vector<std::string> &columns, CopyFormat format,
+               const std::function<void(CopyWriter &)> &produce);
 
   const std::string &plugin() const { return plugin_; }
   const std::string &description() const { return description_; }
