@@ -122,13 +122,22 @@ struct Connection::Impl {
     throw FatalError(text);
   }
 
-  // Runs `sql`; a result that is not a success (or the start of a COPY) becomes fail().
-  Result run(const std::string &sql, std::string_view doing) const {
+  // Runs `sql`; a result that is not a success becomes fail(). `starts_copy`: the success is
+  // the start of a COPY (copy_in, copy_out), else a COPY's start is refused as a failure would
+  // be, so the connection never stays in COPY mode after a plain statement.
+  Result run(const std::string &sql, std::string_view doing, bool starts_copy = false) {
     Result result(PQexec(connection, sql.c_str()));
     const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY ||
-        status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
+    const bool copy = status == PGRES_COPY_IN || status == PGRES_COPY_OUT;
+    if (copy == starts_copy && (copy || status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
+                                status == PGRES_EMPTY_QUERY)) {
       return result;
+    }
+    if (copy) {
+      result.reset();
+      discard_results();
+      throw FatalError(plugin + ": PostgreSQL " + description + ": " + std::string(doing) +
+                       ": a COPY cannot run as a plain statement; use copy_in or copy_out");
     }
     fail(result.get(), doing);
   }
@@ -220,7 +229,7 @@ void Connection::copy_out(const std::string &source,
                           const std::function<void(std::string_view)> &on_line) {
   const std::string doing = "reading COPY " + abbreviated(source);
   // A quoted table name or a parenthesised query both go straight after COPY.
-  impl_->run("COPY " + source + " TO STDOUT", doing);
+  impl_->run("COPY " + source + " TO STDOUT", doing, true);
   char *buffer = nullptr;
   try {
     int size = 0;
@@ -254,12 +263,11 @@ class CopySender final : public Connection::CopyWriter {
  public:
   explicit CopySender(PGconn *connection) : connection_(connection) {}
   void write(std::string_view data) override {
-    if (data.empty()) return;
+    if (data.empty() || broken_) return;
     // A refused row shows at the COPY's end, with the server's message; a -1 here is a broken
-    // connection, which the end reports too.
-    if (PQputCopyData(connection_, data.data(), static_cast<int>(data.size())) != 1) broken_ = true;
+    // connection, which the end reports too, so nothing more is sent.
+    broken_ = PQputCopyData(connection_, data.data(), static_cast<int>(data.size())) != 1;
   }
-  bool broken() const { return broken_; }
 
  private:
   PGconn *connection_;
@@ -274,7 +282,7 @@ void Connection::copy_in(const std::string &table, const std::vector<std::string
   for (std::size_t i = 0; i < columns.size(); ++i) statement += (i ? ", " : "") + columns[i];
   statement += ") FROM STDIN";
   if (format == CopyFormat::Binary) statement += " (FORMAT binary)";
-  impl_->run(statement, doing);
+  impl_->run(statement, doing, true);
   CopySender sender(impl_->connection);
   try {
     if (format == CopyFormat::Binary) sender.write({kBinaryHeader, kBinaryHeaderSize});
