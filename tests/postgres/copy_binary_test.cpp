@@ -165,7 +165,9 @@ TEST_CASE("forms the binary encoders leave to the server's text parser") {
       {FieldType::Uuid, "a0eebc999c0b4ef8bb6d6bb9bd380a11"},
       {FieldType::Uuid, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1g"},
   };
-  for (const auto &[type, text] : left_to_text) {
+  for (const auto &entry : left_to_text) {
+    const FieldType type = entry.first;
+    const std::string &text = entry.second;
     std::string out = "kept";
     CHECK_MESSAGE(!append_field(out, type, text), text);
     CHECK(out == "kept");
