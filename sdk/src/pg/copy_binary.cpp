@@ -244,7 +244,8 @@ std::optional<std::int64_t> timestamp_micros(std::string_view text, bool with_zo
   } else if (!zone.empty() || with_zone) {
     return std::nullopt;
   }
-  std::int64_t seconds = *days * 86400 + hour * 3600 + minute * 60 + second;
+  std::int64_t seconds =
+      *days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second;
   if (with_zone) seconds -= zone_seconds;
   return seconds * 1000000 + micros;
 }
