@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 using namespace chorus::singer;
 
 namespace {
@@ -29,6 +31,28 @@ TEST_CASE("parse_decimal keeps every digit and normalises zeros and exponents") 
   for (const char *bad : {"", "-", "01", "1.", ".5", "1e", "1e+", "+1", "1x", "NaN", "Infinity"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_decimal(bad).has_value());
+  }
+}
+
+TEST_CASE("plain_decimal_digits counts a plain number's digits as Decimal does") {
+  for (const char *text : {"0", "-0", "7", "-12.340", "0.001", "100", "9.000", "-0.000",
+                           "12345678901234567890.000123"}) {
+    const std::string shown = text;
+    CAPTURE(shown);
+    const auto digits = plain_decimal_digits(text);
+    const auto number = parse_decimal(text);
+    REQUIRE(digits.has_value());
+    REQUIRE(number.has_value());
+    CHECK(digits->integer_digits == number->integer_digits());
+    CHECK(digits->scale == number->scale());
+  }
+  // Leading zeros, which JSON numbers do not have but string values may: not counted.
+  const auto padded = plain_decimal_digits("000123.4500");
+  REQUIRE(padded.has_value());
+  CHECK(padded->integer_digits == 3);
+  CHECK(padded->scale == 2);
+  for (const char *text : {"1e5", "-1.5E-3", "+1", ".5", "5.", "", "-", "1.2.3", " 1", "NaN"}) {
+    CHECK_MESSAGE(!plain_decimal_digits(text).has_value(), text);
   }
 }
 

@@ -56,6 +56,29 @@ std::optional<std::string> Decimal::to_plain() const {
   return out;
 }
 
+std::optional<DecimalDigits> plain_decimal_digits(std::string_view text) {
+  std::size_t at = !text.empty() && text[0] == '-' ? 1 : 0;
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const std::size_t whole_begin = at;
+  while (at < text.size() && text[at] == '0') ++at;
+  const std::size_t significant_begin = at;
+  while (at < text.size() && is_digit(text[at])) ++at;
+  if (at == whole_begin) return std::nullopt;
+  DecimalDigits digits{static_cast<std::int64_t>(at - significant_begin), 0};
+  if (at < text.size() && text[at] == '.') {
+    const std::size_t fraction_begin = ++at;
+    std::size_t last_nonzero = fraction_begin;
+    while (at < text.size() && is_digit(text[at])) {
+      if (text[at] != '0') last_nonzero = at + 1;
+      ++at;
+    }
+    if (at == fraction_begin) return std::nullopt;
+    digits.scale = static_cast<std::int64_t>(last_nonzero - fraction_begin);
+  }
+  if (at != text.size()) return std::nullopt;
+  return digits;
+}
+
 std::optional<Decimal> parse_decimal(std::string_view text) {
   Decimal out;
   std::size_t i = 0;

@@ -202,22 +202,9 @@ int compare_to_bound(std::string_view number, const detail::NumberBound &bound) 
 // zeros aside. nullopt for other numbers and steps, which the general rule answers.
 std::optional<bool> multiple_of_decimal_step(std::string_view number, const Decimal &step) {
   if (step.negative || step.digits != "1" || step.exponent >= 0) return std::nullopt;
-  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  std::size_t at = !number.empty() && number[0] == '-' ? 1 : 0;
-  const std::size_t whole_begin = at;
-  while (at < number.size() && is_digit(number[at])) ++at;
-  if (at == whole_begin) return std::nullopt;
-  std::size_t fraction_digits = 0;
-  if (at < number.size() && number[at] == '.') {
-    const std::size_t fraction_begin = ++at;
-    while (at < number.size() && is_digit(number[at])) {
-      ++at;
-      if (number[at - 1] != '0') fraction_digits = at - fraction_begin;
-    }
-    if (at == fraction_begin) return std::nullopt;
-  }
-  if (at != number.size()) return std::nullopt;
-  return static_cast<std::int64_t>(fraction_digits) <= -step.exponent;
+  const std::optional<DecimalDigits> digits = plain_decimal_digits(number);
+  if (!digits) return std::nullopt;
+  return digits->scale <= -step.exponent;
 }
 
 bool is_multiple(std::string_view number, const detail::NumberBound &step) {

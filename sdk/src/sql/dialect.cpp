@@ -44,50 +44,18 @@ bool Dialect::checks_values(const LogicalType &type) const {
 
 namespace {
 
-// The digits a number needs before and after its point, as Decimal counts them (no leading
-// zeros before, no trailing zeros after).
-struct DigitCounts {
-  std::int64_t integer_digits = 0;
-  std::int64_t scale = 0;
-};
-
-// DigitCounts of a plain "[-]digits[.digits]" without building a Decimal (most values a column
-// is checked for look like that); nullopt for other forms, which parse_decimal() answers.
-std::optional<DigitCounts> plain_digit_counts(std::string_view text) {
-  std::size_t at = !text.empty() && text[0] == '-' ? 1 : 0;
-  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  const std::size_t whole_begin = at;
-  while (at < text.size() && text[at] == '0') ++at;
-  const std::size_t significant_begin = at;
-  while (at < text.size() && is_digit(text[at])) ++at;
-  if (at == whole_begin) return std::nullopt;
-  DigitCounts counts{static_cast<std::int64_t>(at - significant_begin), 0};
-  if (at < text.size() && text[at] == '.') {
-    const std::size_t fraction_begin = ++at;
-    std::size_t last_nonzero = fraction_begin;
-    while (at < text.size() && is_digit(text[at])) {
-      if (text[at] != '0') last_nonzero = at + 1;
-      ++at;
-    }
-    if (at == fraction_begin) return std::nullopt;
-    counts.scale = static_cast<std::int64_t>(last_nonzero - fraction_begin);
-  }
-  if (at != text.size()) return std::nullopt;
-  return counts;
-}
-
-std::optional<DigitCounts> digit_counts(std::string_view text) {
-  if (std::optional<DigitCounts> counts = plain_digit_counts(text)) return counts;
+std::optional<singer::DecimalDigits> digit_counts(std::string_view text) {
+  if (auto counts = singer::plain_decimal_digits(text)) return counts;
   const std::optional<singer::Decimal> number = singer::parse_decimal(text);
   if (!number) return std::nullopt;
-  return DigitCounts{number->integer_digits(), number->scale()};
+  return singer::DecimalDigits{number->integer_digits(), number->scale()};
 }
 
 // Whether an integer column of `bytes` bytes holds `text` for certain: a plain integer with
 // fewer digits than the column's bounds. Most values end here.
 bool fits_at_a_glance(int bytes, std::string_view text) {
   const std::int64_t safe_digits = bytes == 2 ? 4 : bytes == 4 ? 9 : 18;
-  const std::optional<DigitCounts> counts = plain_digit_counts(text);
+  const std::optional<singer::DecimalDigits> counts = singer::plain_decimal_digits(text);
   return counts && counts->scale == 0 && counts->integer_digits <= safe_digits;
 }
 
@@ -117,7 +85,7 @@ std::string Dialect::refusal(const LogicalType &type, const singer::Value &value
   }
   if (type.kind != TypeKind::Decimal || type.precision <= 0) return {};
   if (value.kind != singer::ValueKind::Number && value.kind != singer::ValueKind::String) return {};
-  const std::optional<DigitCounts> counts = digit_counts(value.text);
+  const std::optional<singer::DecimalDigits> counts = digit_counts(value.text);
   if (!counts) return {};  // not a number: the database's own error names it
   const std::int64_t whole_digits = type.precision - type.scale;
   if (counts->scale > type.scale) {

@@ -41,6 +41,18 @@ struct Decimal {
 // Exponents beyond ±10^15 are clamped there (no value that large or small has a use).
 std::optional<Decimal> parse_decimal(std::string_view text);
 
+// The digits a number needs before and after its point, as Decimal counts them
+// (integer_digits(), scale()).
+struct DecimalDigits {
+  std::int64_t integer_digits = 0;
+  std::int64_t scale = 0;
+};
+
+// The DecimalDigits of a plain "[-]digits[.digits]" (the form most numbers in records have),
+// without building a Decimal; nullopt for any other text (exponents, "+1", ".5"), which
+// parse_decimal() answers.
+std::optional<DecimalDigits> plain_decimal_digits(std::string_view text);
+
 // The value of a number in a JSON document parsed by nlohmann::json (a schema keyword such as
 // "maximum"): integers exactly, doubles as the shortest text that reads back as that double
 // (0.01 -> 0.01). nullopt when `number` is not a number.
