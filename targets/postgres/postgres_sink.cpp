@@ -154,15 +154,13 @@ void PostgresSink::copy_rows(std::size_t lane, const sql::TableName &into, const
   // A binary COPY stops before a row whose values it cannot encode exactly; that row and the
   // rest of the slice follow in a text COPY, in the same transaction.
   while (rows.begin < rows.end) {
-    std::size_t copied = rows.end;
     try {
-      copied = copy_some_rows(lane, into, batch, rows, format);
+      rows.begin = copy_some_rows(lane, into, batch, rows, format);
     } catch (const pg::UniqueViolation &) {
       throw;
     } catch (const FatalError &error) {
       throw FatalError(with_singer_line(error.what(), stream(), batch.records, rows.begin));
     }
-    rows.begin = copied;
     format = pg::CopyFormat::Text;
   }
 }

@@ -41,7 +41,7 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
-// The 16 bytes every binary COPY stream starts with: signature, flags, header extension length.
+// The 19 bytes every binary COPY stream starts with: signature, flags, header extension length.
 constexpr char kBinaryHeader[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
 constexpr std::size_t kBinaryHeaderSize = 19;
 // A field count of -1 ends binary COPY data.
@@ -296,12 +296,8 @@ void Connection::copy_in(const std::string &table, const std::vector<std::string
   }
   if (PQputCopyEnd(impl_->connection, nullptr) != 1) impl_->fail(nullptr, doing);
   Result end(PQgetResult(impl_->connection));
-  if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
-    Result failure = std::move(end);
-    impl_->discard_results();
-    impl_->fail(failure.get(), doing);
-  }
   impl_->discard_results();
+  if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK) impl_->fail(end.get(), doing);
 }
 
 }  // namespace chorus::pg

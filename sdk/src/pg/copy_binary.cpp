@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "chorus/singer/timestamps.h"
 
@@ -56,27 +57,19 @@ int number_at(std::string_view text, std::size_t at, std::size_t count) {
   return value;
 }
 
-// [-]digits, as every JSON integer is written; spaces and '+', which int8in also takes, are
-// left to it.
-bool append_integer(std::string &out, std::string_view text, int bytes) {
+// [-]digits, as every JSON integer is written, in the range of `Int`; spaces and '+', which
+// int8in also takes, are left to it.
+template <typename Int>
+bool append_integer(std::string &out, std::string_view text) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) return false;
-  if (bytes == 2) {
-    if (value < std::numeric_limits<std::int16_t>::min() ||
-        value > std::numeric_limits<std::int16_t>::max()) {
+  if constexpr (sizeof(Int) < sizeof(std::int64_t)) {
+    if (value < std::numeric_limits<Int>::min() || value > std::numeric_limits<Int>::max()) {
       return false;
     }
-    append_fixed<2>(out, static_cast<std::uint16_t>(value));
-  } else if (bytes == 4) {
-    if (value < std::numeric_limits<std::int32_t>::min() ||
-        value > std::numeric_limits<std::int32_t>::max()) {
-      return false;
-    }
-    append_fixed<4>(out, static_cast<std::uint32_t>(value));
-  } else {
-    append_fixed<8>(out, static_cast<std::uint64_t>(value));
   }
+  append_fixed<sizeof(Int)>(out, static_cast<std::make_unsigned_t<Int>>(value));
   return true;
 }
 
@@ -333,11 +326,11 @@ void append_null(std::string &out) { store32(extend(out, 4), 0xFFFFFFFF); }
 bool append_field(std::string &out, FieldType type, std::string_view text) {
   switch (type) {
     case FieldType::Int2:
-      return append_integer(out, text, 2);
+      return append_integer<std::int16_t>(out, text);
     case FieldType::Int4:
-      return append_integer(out, text, 4);
+      return append_integer<std::int32_t>(out, text);
     case FieldType::Int8:
-      return append_integer(out, text, 8);
+      return append_integer<std::int64_t>(out, text);
     case FieldType::Numeric:
       return append_numeric(out, text);
     case FieldType::Float8:

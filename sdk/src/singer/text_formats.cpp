@@ -1,5 +1,7 @@
 #include "singer/text_formats.h"
 
+#include "chorus/singer/timestamps.h"
+
 namespace chorus::singer::detail {
 
 namespace {
@@ -15,12 +17,6 @@ bool read_digits(std::string_view text, std::size_t at, std::size_t count, int &
   return true;
 }
 
-int days_in_month(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 // Parses full-date at the front of `text`; returns its length (10) or 0.
 std::size_t date_prefix(std::string_view text) {
   int year, month, day;
@@ -28,7 +24,10 @@ std::size_t date_prefix(std::string_view text) {
       !read_digits(text, 5, 2, month) || text[7] != '-' || !read_digits(text, 8, 2, day)) {
     return 0;
   }
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return 0;
+  if (month < 1 || month > 12 || day < 1 ||
+      static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) {
+    return 0;
+  }
   return 10;
 }
 
