@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "chorus/singer/timestamps.h"
+#include "postgres_epoch.h"
 
 namespace chorus::pg::binary {
 namespace {
@@ -163,9 +164,6 @@ bool append_bytes(std::string &out, std::string_view bytes, std::string_view pre
   return true;
 }
 
-// Days of 2000-01-01, PostgreSQL's epoch, since 1970-01-01.
-constexpr std::int64_t kEpochDays = 10957;
-
 // Days since 2000-01-01 of "YYYY-MM-DD" at text[0..10) (years 0001 to 9999, a real date), or
 // nullopt.
 std::optional<std::int64_t> date_days(std::string_view text) {
@@ -178,7 +176,7 @@ std::optional<std::int64_t> date_days(std::string_view text) {
     return std::nullopt;
   }
   return singer::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) -
-         kEpochDays;
+         kPostgresEpochUnixDays;
 }
 
 bool append_date(std::string &out, std::string_view text) {

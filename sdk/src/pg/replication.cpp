@@ -11,12 +11,11 @@
 #include <thread>
 
 #include "connect_error.h"
+#include "postgres_epoch.h"
 
 namespace chorus::pg {
 namespace {
 
-// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
-constexpr std::int64_t kPostgresEpochMicros = 946684800LL * 1000000LL;
 // Well inside the default wal_sender_timeout (60 s) and the 10 s a standby reports at.
 constexpr auto kHeartbeat = std::chrono::seconds(5);
 
@@ -112,7 +111,7 @@ struct ReplicationStream::Impl {
     auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
-    write_u64(message, static_cast<std::uint64_t>(now - kPostgresEpochMicros));
+    write_u64(message, static_cast<std::uint64_t>(now - kPostgresEpochUnixMicros));
     message.push_back(reply_requested ? 1 : 0);
     if (PQputCopyData(connection, message.data(), static_cast<int>(message.size())) != 1 ||
         PQflush(connection) != 0) {
