@@ -1,10 +1,13 @@
-// How a refused or failed connection is reported, shared by pg::Connection and
-// pg::ReplicationStream; defined in connection.cpp.
+// How a refused or failed connection, and a server's message, are reported; shared by
+// pg::Connection and pg::ReplicationStream, defined in connection.cpp.
 #pragma once
 
 #include <string>
 
 namespace chorus::pg {
+
+// A libpq message without its trailing newline and spaces ("" for null).
+std::string trimmed_message(const char *text);
 
 // Throws ConfigError when the server refused the credentials, the database or the TLS setup
 // (retrying will not help), RetryableError otherwise. The message names `plugin` and

@@ -18,11 +18,6 @@ std::string conninfo_value(const std::string &value) {
   return out + "'";
 }
 
-std::string first_line(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
 bool refused_credentials(const std::string &message) {
   for (const char *needle :
        {"password authentication failed", "no password supplied", "does not exist",
@@ -49,9 +44,15 @@ constexpr char kBinaryTrailer[] = "\377\377";
 
 }  // namespace
 
+std::string trimmed_message(const char *text) {
+  std::string out = text != nullptr ? text : "";
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
 void throw_connect_error(const std::string &plugin, const std::string &description,
                          const std::string &server_message) {
-  std::string message = first_line(server_message);
+  std::string message = trimmed_message(server_message.c_str());
   std::string text = plugin + ": cannot connect to PostgreSQL at " + description + ": " + message;
   if (refused_credentials(message)) {
     throw ConfigError(text + "; check user, password (or ~/.pgpass), dbname and ssl settings");
@@ -91,7 +92,7 @@ struct Connection::Impl {
     if (connection != nullptr) PQfinish(connection);
   }
 
-  std::string error_message() const { return first_line(PQerrorMessage(connection)); }
+  std::string error_message() const { return trimmed_message(PQerrorMessage(connection)); }
   bool lost() const { return PQstatus(connection) == CONNECTION_BAD; }
 
   // Reads the results still queued after a COPY or a failed statement, so the connection can
@@ -111,7 +112,7 @@ struct Connection::Impl {
   }
 
   [[noreturn]] void fail(const PGresult *result, std::string_view doing) const {
-    std::string what = result != nullptr ? first_line(PQresultErrorMessage(result)) : "";
+    std::string what = result != nullptr ? trimmed_message(PQresultErrorMessage(result)) : "";
     if (what.empty()) what = error_message();
     std::string text =
         plugin + ": PostgreSQL " + description + ": " + std::string(doing) + ": " + what;
@@ -157,7 +158,7 @@ Connection::Connection(const ConnectionSettings &settings, std::string plugin)
     std::string message = parse_error != nullptr ? parse_error : "invalid connection settings";
     PQfreemem(parse_error);
     throw ConfigError(plugin_ + ": cannot connect to PostgreSQL at " + description_ + ": " +
-                      first_line(message));
+                      trimmed_message(message.c_str()));
   }
   impl_->connection = PQconnectdb(info.c_str());
   if (impl_->connection == nullptr) {

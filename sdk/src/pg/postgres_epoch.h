@@ -9,7 +9,6 @@ namespace chorus::pg {
 
 // Days from 1970-01-01 to 2000-01-01.
 inline constexpr std::int64_t kPostgresEpochUnixDays = 10957;
-inline constexpr std::int64_t kPostgresEpochUnixMicros =
-    kPostgresEpochUnixDays * 86400 * 1000000;
+inline constexpr std::int64_t kPostgresEpochUnixMicros = kPostgresEpochUnixDays * 86400 * 1000000;
 
 }  // namespace chorus::pg

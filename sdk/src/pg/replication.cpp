@@ -31,12 +31,6 @@ void write_u64(std::string &out, std::uint64_t value) {
   }
 }
 
-std::string first_line(const char *text) {
-  std::string out = text ? text : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
 // `text` wrapped in `quote`, with that character doubled inside: a replication command's
 // identifier ("slot") and string literal ('value').
 std::string quoted(const std::string &text, char quote) {
@@ -96,7 +90,8 @@ struct ReplicationStream::Impl {
   std::string where() const { return plugin + ": PostgreSQL " + description; }
 
   [[noreturn]] void lost(const std::string &doing) {
-    throw RetryableError(where() + ": " + doing + ": " + first_line(PQerrorMessage(connection)) +
+    throw RetryableError(where() + ": " + doing + ": " +
+                         trimmed_message(PQerrorMessage(connection)) +
                          " (connection lost; the run can be retried)");
   }
 
@@ -176,7 +171,7 @@ void ReplicationStream::start(const std::string &slot, std::uint64_t start,
   if (PQresultStatus(result) != PGRES_COPY_BOTH) {
     const char *state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     std::string message =
-        impl_->where() + ": " + command + ": " + first_line(PQresultErrorMessage(result));
+        impl_->where() + ": " + command + ": " + trimmed_message(PQresultErrorMessage(result));
     bool in_use = state != nullptr && std::string(state) == "55006";
     PQclear(result);
     if (PQstatus(impl_->connection) != CONNECTION_OK) impl_->lost(command);
@@ -206,7 +201,7 @@ ReplicationStream::Change ReplicationStream::next() {
         // Nothing buffered: wait for the socket without the lock, so the heartbeat can send.
       } else if (length == -1) {
         PGresult *result = PQgetResult(impl_->connection);
-        std::string message = first_line(PQresultErrorMessage(result));
+        std::string message = trimmed_message(PQresultErrorMessage(result));
         PQclear(result);
         throw FatalError(impl_->where() + ": the server ended the replication stream" +
                          (message.empty() ? std::string() : ": " + message));
