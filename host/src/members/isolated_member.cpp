@@ -111,9 +111,11 @@ MemberOutcome IsolatedMember::wait() {
 }
 
 void IsolatedMember::interrupt() {
-  // The child inherited the host's SIGTERM handler, which only sets its stop flag: a tap ends
-  // early, a target keeps draining its input.
-  child_.send_signal(SIGTERM);
+  // The child inherited the host's SIGTERM handler, which only sets its stop flag, and the tap
+  // is the only member that acts on it. A target or mapper is not signalled: it drains its input
+  // and echoes its state, and a signal would only cut a blocking read short with EINTR, which a
+  // plugin may rightly treat as a failed read.
+  if (role() == MemberRole::Tap) child_.send_signal(SIGTERM);
 }
 
 std::string run_isolated_capture(const std::shared_ptr<PluginLibrary> &library,
