@@ -50,6 +50,9 @@ last_rate=""
 measure() {
   local name=$1 n=$2 bytes=$3 command=$4
   local start end seconds rss
+  # The inputs just generated and the output of the case before are written back first: the
+  # targets sync their files, and the kernel's writeback of other files would land in their time.
+  sync
   start=$(date +%s%N)
   if ! /usr/bin/time -f "%M" -o "$work/rss" bash -c "$command" >"$work/out.log" 2>&1; then
     echo "bench: '$name' failed:" >&2

@@ -39,17 +39,24 @@ CsvDigestPlan plan_for(const std::vector<std::string> &columns,
 // of an older row. `cell(i)` is the i-th cell ("" past the end of a short row). A row without a
 // key is admitted without a question.
 template <class Cell>
-bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, std::size_t width,
-              const Cell &cell) {
-  if (plan.key_columns.empty()) return true;
+std::optional<std::uint64_t> key_digest(const CsvDigestPlan &plan, const Cell &cell) {
+  if (plan.key_columns.empty()) return std::nullopt;
   file_output::Digest key;
   for (const std::size_t column : plan.key_columns) {
     const std::string_view text = cell(column);
-    if (text.empty()) return true;
+    if (text.empty()) return std::nullopt;
     key.add(text);
   }
+  return key.value();
+}
+
+template <class Cell>
+bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, std::size_t width,
+              const Cell &cell) {
+  const std::optional<std::uint64_t> key = key_digest(plan, cell);
+  if (!key) return true;
   // The slots arrive while the row's digest is computed.
-  filter.prefetch(key.value());
+  filter.prefetch(*key);
   file_output::Digest row;
   for (std::size_t i = 0; i < width; ++i) {
     const std::string_view text = cell(i);
@@ -57,7 +64,7 @@ bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, 
     row.add(plan.name_digests[i]);
     row.add(text);
   }
-  return filter.admit(key.value(), row.value());
+  return filter.admit(*key, row.value());
 }
 
 std::string header_row(const std::vector<std::string> &columns, char delimiter) {
@@ -139,6 +146,7 @@ void CsvSink::open(const singer::RecordView &first_record) {
   positions_.emplace(columns_);
   cells_.assign(columns_.size(), nullptr);
   cell_ends_.assign(columns_.size(), 0);
+  prefetch_cells_.assign(columns_.size(), std::string());
   file_ = std::make_unique<file_output::OutputFile>(path, file_output::OutputFile::Mode::Append,
                                                     kPlugin);
   if (header.empty()) file_->buffer() += header_row(columns_, options_.delimiter);
@@ -170,6 +178,20 @@ void CsvSink::widen(const std::vector<std::string> &columns, std::size_t old_wid
 void CsvSink::accept_record(const singer::RecordView &record, const RecordMeta &meta) {
   key_properties::require_values(info(), record, meta.line_number, kPlugin);
   if (!file_) open(record);
+}
+
+void CsvSink::prefetch_record(const singer::RecordView &record) {
+  // The key's cells as write_record() will write them: key properties are schema properties,
+  // so each is the CSV text of the record's field of that name ("" when it has none).
+  const std::optional<std::uint64_t> key = key_digest(plan_, [&](std::size_t column) {
+    std::string &text = prefetch_cells_[column];
+    text.clear();
+    if (const singer::Field *field = record.find(columns_[column])) {
+      append_csv_value(text, field->value, options_.delimiter);
+    }
+    return std::string_view(text);
+  });
+  if (key) redelivered_.prefetch(*key);
 }
 
 void CsvSink::write_record(const singer::RecordView &record, const RecordMeta &meta) {

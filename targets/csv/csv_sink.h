@@ -36,6 +36,7 @@ class CsvSink : public file_output::AppendingFileSink {
  private:
   void accept_record(const singer::RecordView &record, const RecordMeta &meta) override;
   void write_record(const singer::RecordView &record, const RecordMeta &meta) override;
+  void prefetch_record(const singer::RecordView &record) override;
   // On the first record (a stream without records gets no file): settles the columns, brings
   // an existing file to them (a torn last row cut, new columns added) and opens it.
   void open(const singer::RecordView &first_record);
@@ -51,6 +52,7 @@ class CsvSink : public file_output::AppendingFileSink {
   std::optional<singer::FieldPositions> positions_;
   std::vector<const singer::Value *> cells_;
   std::vector<std::size_t> cell_ends_;
+  std::vector<std::string> prefetch_cells_;  // key cells encoded ahead (writer thread)
   std::string scratch_;
   std::size_t warned_unknown_ = 0;
 };

@@ -27,17 +27,24 @@ constexpr const char *kPlugin = "target-jsonl";
 // A line of the file and the record it was written from give the same digests, since the file
 // holds the record's own values. A record without a key value (a line written before the
 // stream had keys) is admitted without a question.
-bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &record,
-              const std::vector<std::string> &keys) {
+std::optional<std::uint64_t> key_digest(const singer::RecordView &record,
+                                        const std::vector<std::string> &keys) {
   file_output::Digest key;
   for (const std::string &name : keys) {
     const singer::Field *field = record.find(name);
-    if (field == nullptr || field->value.is_null()) return true;
+    if (field == nullptr || field->value.is_null()) return std::nullopt;
     key.add(static_cast<std::uint64_t>(field->value.kind));
     key.add(field->value.text);
   }
+  return key.value();
+}
+
+bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &record,
+              const std::vector<std::string> &keys) {
+  const std::optional<std::uint64_t> key = key_digest(record, keys);
+  if (!key) return true;
   // The slots arrive while the row's digest is computed.
-  filter.prefetch(key.value());
+  filter.prefetch(*key);
   file_output::Digest row;
   for (const singer::Field &field : record.fields) {
     if (field.value.is_null() || sql::set_per_delivery(field.name)) continue;
@@ -45,7 +52,7 @@ bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &r
     row.add(static_cast<std::uint64_t>(field.value.kind));
     row.add(field.value.text);
   }
-  return filter.admit(key.value(), row.value());
+  return filter.admit(*key, row.value());
 }
 
 // The length of `path` up to and including its last line break: a last line without one was
@@ -120,6 +127,11 @@ void JsonlSink::open() {
 void JsonlSink::accept_record(const singer::RecordView &record, const RecordMeta &meta) {
   key_properties::require_values(info(), record, meta.line_number, kPlugin);
   if (!file_) open();
+}
+
+void JsonlSink::prefetch_record(const singer::RecordView &record) {
+  if (info().key_properties.empty()) return;
+  if (const auto key = key_digest(record, info().key_properties)) redelivered_.prefetch(*key);
 }
 
 void JsonlSink::write_record(const singer::RecordView &record, const RecordMeta &meta) {

@@ -24,6 +24,7 @@ class JsonlSink : public file_output::AppendingFileSink {
  private:
   void accept_record(const singer::RecordView &record, const RecordMeta &meta) override;
   void write_record(const singer::RecordView &record, const RecordMeta &meta) override;
+  void prefetch_record(const singer::RecordView &record) override;
   // Opens the file for appending, on the first record (a stream without records gets no file):
   // cuts a torn last line, and for a keyed stream learns the latest row of every key in it.
   void open();

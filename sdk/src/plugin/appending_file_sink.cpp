@@ -18,6 +18,9 @@ namespace {
 // that either side rarely waits for the other, few enough that the ring takes a few megabytes.
 constexpr std::size_t kChunks = 4;
 constexpr std::size_t kChunkRecords = 4096;
+// How many records ahead of the one it writes the writer asks a sink to prefetch: a few rows'
+// time covers a load from memory.
+constexpr std::size_t kPrefetchAhead = 8;
 
 }  // namespace
 
@@ -25,6 +28,7 @@ constexpr std::size_t kChunkRecords = 4096;
 // loop fills; chunks `written` up to `handed` (exclusive) wait for the writer, in order.
 struct AppendingFileSink::Writer {
   KeptRecords chunks[kChunks];
+  bool flush_after[kChunks] = {};  // per chunk: flush the file once it is written
   std::mutex mutex;
   std::condition_variable changed;
   std::size_t handed = 0;    // chunks handed over
@@ -75,7 +79,12 @@ void AppendingFileSink::write_chunks() {
     std::exception_ptr error;
     if (!failed) {
       try {
-        for (std::size_t i = 0; i < chunk.batch.size(); ++i) {
+        const std::size_t count = chunk.batch.size();
+        for (std::size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) {
+          prefetch_record(chunk.batch[i]);
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+          if (i + kPrefetchAhead < count) prefetch_record(chunk.batch[i + kPrefetchAhead]);
           write_record(chunk.batch[i], chunk.metas[i]);
         }
       } catch (...) {
@@ -83,29 +92,41 @@ void AppendingFileSink::write_chunks() {
       }
     }
     chunk.clear();
+    if (!failed && !error && w.flush_after[w.written % kChunks]) {
+      try {
+        file_->flush();
+        pending_rows_ = 0;  // the next row begins a new batch
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
     lock.lock();
     if (error) w.error = error;
+    w.flush_after[w.written % kChunks] = false;
     ++w.written;
     w.changed.notify_all();
   }
 }
 
-void AppendingFileSink::hand_over() {
+std::size_t AppendingFileSink::hand_over(bool flush_after) {
   Writer &w = *writer_;
-  if (w.filling().batch.empty()) return;
+  if (w.filling().batch.empty() && !flush_after) return w.handed;
   if (!w.thread.joinable()) w.thread = std::thread([this] { write_chunks(); });
   std::unique_lock<std::mutex> lock(w.mutex);
   if (w.error) std::rethrow_exception(w.error);
+  w.flush_after[w.handed % kChunks] = flush_after;
   ++w.handed;
+  const std::size_t handed = w.handed;
   w.changed.notify_all();
   // The next chunk to fill must be written out already.
   w.changed.wait(lock, [&] { return w.handed - w.written < kChunks; });
+  return handed;
 }
 
-void AppendingFileSink::wait_for_writer() {
+void AppendingFileSink::wait_for_writer(std::size_t chunks) {
   Writer &w = *writer_;
   std::unique_lock<std::mutex> lock(w.mutex);
-  w.changed.wait(lock, [&] { return w.written == w.handed; });
+  w.changed.wait(lock, [&] { return w.written >= chunks; });
   if (w.error) std::rethrow_exception(w.error);
 }
 
@@ -120,11 +141,17 @@ void AppendingFileSink::stop_writer() noexcept {
 }
 
 void AppendingFileSink::drain() {
-  hand_over();
-  wait_for_writer();
-  if (file_) file_->sync();
-  pending_rows_ = 0;
+  if (auto job = detach_batch()) job();
+}
+
+std::function<void()> AppendingFileSink::detach_batch() {
   taken_since_drain_ = 0;
+  if (!file_) return [] {};  // no record opened the file: nothing to make durable
+  const std::size_t through = hand_over(true);
+  return [this, through] {
+    wait_for_writer(through);
+    file_->sync_written();
+  };
 }
 
 void AppendingFileSink::finish() {

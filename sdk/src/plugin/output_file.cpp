@@ -70,6 +70,10 @@ void OutputFile::flush() {
 
 void OutputFile::sync() {
   flush();
+  sync_written();
+}
+
+void OutputFile::sync_written() {
   if (::fdatasync(fd_) != 0) fail(plugin_name_, "sync", path_, errno);
   if (created_ && !directory_synced_) {
     sync_directory_of(path_);

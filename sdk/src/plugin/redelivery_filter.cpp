@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -18,6 +19,17 @@ std::uint64_t mix(std::uint64_t x) {
   x *= 0xC4CEB9FE1A85EC53ULL;
   x ^= x >> 33;
   return x;
+}
+
+// Starts loading the cache line of `address`. Written out on x86-64: GCC 12 at -O2 deleted the
+// __builtin_prefetch of a slot once Table::prefetch was inlined into RedeliveryFilter::prefetch
+// (which compiled to a bare return), so no slot was ever prefetched.
+inline void prefetch_line(const void *address) {
+#if defined(__x86_64__)
+  asm volatile("prefetcht0 (%0)" : : "r"(address));
+#else
+  __builtin_prefetch(address);
+#endif
 }
 
 }  // namespace
@@ -90,7 +102,7 @@ void RedeliveryFilter::free_bytes(void *p, std::size_t bytes) {
 
 void RedeliveryFilter::Table::prefetch(std::uint64_t key) const {
   if (slots_.empty()) return;
-  __builtin_prefetch(&slots_[static_cast<std::size_t>(mix(key)) & (slots_.size() - 1)]);
+  prefetch_line(&slots_[static_cast<std::size_t>(mix(key)) & (slots_.size() - 1)]);
 }
 
 void RedeliveryFilter::prefetch(std::uint64_t key) const {
@@ -120,6 +132,15 @@ void RedeliveryFilter::Table::put(std::uint64_t key, std::uint64_t row) {
   }
 }
 
+void RedeliveryFilter::Table::clear(std::size_t slot_count) {
+  if (slots_.size() == slot_count) {
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+  } else {
+    slots_.assign(slot_count, Slot{});
+  }
+  used_ = 0;
+}
+
 void RedeliveryFilter::Table::grow() {
   auto old = std::move(slots_);
   slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
@@ -142,8 +163,11 @@ bool RedeliveryFilter::admit(std::uint64_t key, std::uint64_t row) {
   const std::uint64_t *older = previous_.find(key);
   const bool again = older != nullptr && *older == row;
   if (current_.size() >= generation_keys_) {
-    previous_ = std::move(current_);
-    current_ = Table();
+    // The new generation starts as large as a full one, in the older table's memory when it has
+    // that size: grown by doubling, a table moves every key it holds into cold memory again.
+    const std::size_t full = current_.capacity();
+    std::swap(previous_, current_);
+    current_.clear(full);
   }
   current_.put(key, row);
   return !again;

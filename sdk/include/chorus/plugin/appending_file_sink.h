@@ -37,6 +37,11 @@ class AppendingFileSink : public Sink {
   // Waits until every record taken is written, then syncs the file (nothing before the first
   // record opened it). An error of the writer is raised here or at the next full chunk.
   void drain() override;
+  // What drain() does, as a job for the target's loader thread: the writer flushes the file
+  // after the records taken so far, and the job waits for that and syncs the file while this
+  // sink takes, and the writer writes, the next records. The target holds the STATE back until
+  // the job is done, so a STATE never covers a row that is not on disk.
+  std::function<void()> detach_batch() override;
   // Drains, and logs how many redelivered records were left out.
   void finish() override;
 
@@ -50,6 +55,10 @@ class AppendingFileSink : public Sink {
   virtual void accept_record(const singer::RecordView &record, const RecordMeta &meta) = 0;
   // On the writer thread: appends the record's row to file_ (or leaves it out).
   virtual void write_record(const singer::RecordView &record, const RecordMeta &meta) = 0;
+  // On the writer thread, a few records before write_record(record): a sink that looks the
+  // record's key up in redelivered_ starts loading its slots here, so that the memory arrives
+  // while the rows before it are written. A hint only: it changes nothing.
+  virtual void prefetch_record(const singer::RecordView & /*record*/) {}
   // Lets the writer finish what it was handed and ends its thread, without raising its error.
   // A derived sink's destructor calls it first: the writer uses the derived sink's members.
   void stop_writer() noexcept;
@@ -62,13 +71,16 @@ class AppendingFileSink : public Sink {
   std::unique_ptr<OutputFile> file_;
   RedeliveryFilter redelivered_;  // sized from rows_per_drain_, so declared after it
   std::string batched_at_;        // when the batch being written began
-  std::size_t pending_rows_ = 0;  // rows written since the last drain (writer thread)
+  std::size_t pending_rows_ = 0;  // rows written since the last flush for a drain (writer thread)
   std::uint64_t skipped_ = 0;     // records identical to their key's latest row
 
  private:
-  // Hands the chunk being filled to the writer, once it finished the one before.
-  void hand_over();
-  void wait_for_writer();
+  // Hands the chunk being filled to the writer, once it finished the one before. With
+  // `flush_after`, the writer flushes the file after writing it (an empty chunk is handed over
+  // for that too); returns how many chunks have been handed over then.
+  std::size_t hand_over(bool flush_after = false);
+  // Waits until the writer has written the first `chunks` chunks handed over; raises its error.
+  void wait_for_writer(std::size_t chunks);
   void write_chunks();  // the writer thread
 
   struct Writer;

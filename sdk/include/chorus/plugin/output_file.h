@@ -28,6 +28,10 @@ class OutputFile {
   // Writes what is buffered and waits until the file's data is on disk (fdatasync), and, the
   // first time, the directory entry of a newly created file too.
   void sync();
+  // sync() without the flush: waits until what flush() wrote so far is on disk. It leaves the
+  // buffer alone, so it may run on another thread while the owner of the buffer appends to it
+  // (one sync at a time).
+  void sync_written();
   const std::string &path() const { return path_; }
 
  private:

@@ -70,6 +70,9 @@ class RedeliveryFilter {
     void put(std::uint64_t key, std::uint64_t row);
     void prefetch(std::uint64_t key) const;
     std::size_t size() const { return used_; }
+    std::size_t capacity() const { return slots_.size(); }
+    // Empties the table, leaving it `slot_count` slots (a power of two).
+    void clear(std::size_t slot_count);
 
    private:
     struct Slot {
