@@ -22,6 +22,10 @@
 namespace chorus {
 namespace {
 
+// Every so many records the loop asks whether a background load has finished (a check of the
+// future's state, too dear for every record).
+constexpr std::int64_t kLoadPollRecords = 1024;
+
 // Runs `body`; an error it raises is raised again, same family, with `describe()` in front,
 // so that a sink's failure names the stream and the line it was working on.
 template <class Describe, class Body>
@@ -181,6 +185,10 @@ class TargetLoop {
 
     if (route->sink->is_full() || now - oldest_undrained_ >= wait_limit_) {
       flush_all();
+    } else if (loading_.valid() && next_sequence_ % kLoadPollRecords == 0 &&
+               loading_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      // The background load is done: the STATE it held goes out now, not at the next flush.
+      settle();
     }
   }
 
