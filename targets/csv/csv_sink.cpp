@@ -33,11 +33,8 @@ CsvDigestPlan plan_for(const std::vector<std::string> &columns,
   return plan;
 }
 
-// Whether the redelivery filter admits a row: its key and content as the filter compares them,
-// the cells as written, the per-delivery _sdc_ columns and empty (NULL) cells left out, each
-// cell with its column's name, so that the columns a file gained later do not change the digest
-// of an older row. `cell(i)` is the i-th cell ("" past the end of a short row). A row without a
-// key is admitted without a question.
+// The digest of a row's key cells as the redelivery filter files it; none when the stream has
+// no key or a key cell is empty. `cell(i)` is the i-th cell ("" past the end of a short row).
 template <class Cell>
 std::optional<std::uint64_t> key_digest(const CsvDigestPlan &plan, const Cell &cell) {
   if (plan.key_columns.empty()) return std::nullopt;
@@ -50,6 +47,10 @@ std::optional<std::uint64_t> key_digest(const CsvDigestPlan &plan, const Cell &c
   return key.value();
 }
 
+// Whether the redelivery filter admits a row: its key and content as the filter compares them,
+// the cells as written, the per-delivery _sdc_ columns and empty (NULL) cells left out, each
+// cell with its column's name, so that the columns a file gained later do not change the digest
+// of an older row. A row without a key is admitted without a question.
 template <class Cell>
 bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, std::size_t width,
               const Cell &cell) {
@@ -146,7 +147,6 @@ void CsvSink::open(const singer::RecordView &first_record) {
   positions_.emplace(columns_);
   cells_.assign(columns_.size(), nullptr);
   cell_ends_.assign(columns_.size(), 0);
-  prefetch_cells_.assign(columns_.size(), std::string());
   file_ = std::make_unique<file_output::OutputFile>(path, file_output::OutputFile::Mode::Append,
                                                     kPlugin);
   if (header.empty()) file_->buffer() += header_row(columns_, options_.delimiter);
@@ -182,14 +182,14 @@ void CsvSink::accept_record(const singer::RecordView &record, const RecordMeta &
 
 void CsvSink::prefetch_record(const singer::RecordView &record) {
   // The key's cells as write_record() will write them: key properties are schema properties,
-  // so each is the CSV text of the record's field of that name ("" when it has none).
+  // so each is the CSV text of the record's field of that name ("" when it has none). One
+  // buffer serves every key cell: key_digest() is done with a cell before it asks for the next.
   const std::optional<std::uint64_t> key = key_digest(plan_, [&](std::size_t column) {
-    std::string &text = prefetch_cells_[column];
-    text.clear();
+    key_cell_.clear();
     if (const singer::Field *field = record.find(columns_[column])) {
-      append_csv_value(text, field->value, options_.delimiter);
+      append_csv_value(key_cell_, field->value, options_.delimiter);
     }
-    return std::string_view(text);
+    return std::string_view(key_cell_);
   });
   if (key) redelivered_.prefetch(*key);
 }

@@ -52,7 +52,7 @@ class CsvSink : public file_output::AppendingFileSink {
   std::optional<singer::FieldPositions> positions_;
   std::vector<const singer::Value *> cells_;
   std::vector<std::size_t> cell_ends_;
-  std::vector<std::string> prefetch_cells_;  // key cells encoded ahead (writer thread)
+  std::string key_cell_;  // a key cell encoded ahead, by prefetch_record (writer thread)
   std::string scratch_;
   std::size_t warned_unknown_ = 0;
 };

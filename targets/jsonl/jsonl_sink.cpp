@@ -21,14 +21,11 @@ namespace {
 
 constexpr const char *kPlugin = "target-jsonl";
 
-// Whether the redelivery filter admits a record: its key and content as the filter compares
-// them. The content leaves out what differs between two deliveries of one record (the
-// per-delivery _sdc_ fields) and null values (a null and a missing property read back alike).
-// A line of the file and the record it was written from give the same digests, since the file
-// holds the record's own values. A record without a key value (a line written before the
-// stream had keys) is admitted without a question.
+// The digest of a record's key values as the redelivery filter files it; none when the stream
+// has no key or the record lacks a key value.
 std::optional<std::uint64_t> key_digest(const singer::RecordView &record,
                                         const std::vector<std::string> &keys) {
+  if (keys.empty()) return std::nullopt;
   file_output::Digest key;
   for (const std::string &name : keys) {
     const singer::Field *field = record.find(name);
@@ -39,6 +36,12 @@ std::optional<std::uint64_t> key_digest(const singer::RecordView &record,
   return key.value();
 }
 
+// Whether the redelivery filter admits a record: its key and content as the filter compares
+// them. The content leaves out what differs between two deliveries of one record (the
+// per-delivery _sdc_ fields) and null values (a null and a missing property read back alike).
+// A line of the file and the record it was written from give the same digests, since the file
+// holds the record's own values. A record without a key value (a line written before the
+// stream had keys), and any record of a stream without keys, is admitted without a question.
 bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &record,
               const std::vector<std::string> &keys) {
   const std::optional<std::uint64_t> key = key_digest(record, keys);
@@ -130,12 +133,11 @@ void JsonlSink::accept_record(const singer::RecordView &record, const RecordMeta
 }
 
 void JsonlSink::prefetch_record(const singer::RecordView &record) {
-  if (info().key_properties.empty()) return;
   if (const auto key = key_digest(record, info().key_properties)) redelivered_.prefetch(*key);
 }
 
 void JsonlSink::write_record(const singer::RecordView &record, const RecordMeta &meta) {
-  if (!info().key_properties.empty() && !admitted(redelivered_, record, info().key_properties)) {
+  if (!admitted(redelivered_, record, info().key_properties)) {
     ++skipped_;
     return;
   }

@@ -146,7 +146,7 @@ void AppendingFileSink::drain() {
 
 std::function<void()> AppendingFileSink::detach_batch() {
   taken_since_drain_ = 0;
-  if (!file_) return [] {};  // no record opened the file: nothing to make durable
+  if (!file_) return {};  // no record opened the file: nothing to make durable
   const std::size_t through = hand_over(true);
   return [this, through] {
     wait_for_writer(through);

@@ -2,7 +2,6 @@
 
 #include <sys/mman.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -133,11 +132,7 @@ void RedeliveryFilter::Table::put(std::uint64_t key, std::uint64_t row) {
 }
 
 void RedeliveryFilter::Table::clear(std::size_t slot_count) {
-  if (slots_.size() == slot_count) {
-    std::fill(slots_.begin(), slots_.end(), Slot{});
-  } else {
-    slots_.assign(slot_count, Slot{});
-  }
+  slots_.assign(slot_count, Slot{});  // in place when the table already has that many slots
   used_ = 0;
 }
 
