@@ -310,6 +310,13 @@ void SqliteSink::bind_record(Statement &statement, const singer::RecordView &rec
     const TableColumn &column = columns_[i];
     const int index = static_cast<int>(i + 1);
     if (column.metadata != nullptr) {
+      // _sdc_sequence and _sdc_table_version are numbers to begin with: bound as they are, not
+      // via their text (which the other metadata columns need).
+      if (const std::optional<std::int64_t> number =
+              sql::metadata_integer(column.metadata->source, record, meta)) {
+        statement.bind_int64(index, *number);
+        continue;
+      }
       // The metadata numbers are bound as integers (INTEGER affinity), so nothing keeps
       // pointing into scratch_ once the value is bound.
       const singer::Value value =
