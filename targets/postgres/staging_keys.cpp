@@ -1,7 +1,5 @@
 #include "staging_keys.h"
 
-#include <charconv>
-
 namespace chorus::target_postgres {
 namespace {
 
@@ -30,23 +28,13 @@ bool keys_unique_for_database(const singer::RecordBatch &batch, const sql::Table
     }
     if (!integer_column) return false;
   }
-  // A single key that only grows (a table read in key order) is unique without hashing.
-  bool increasing = key_properties.size() == 1;
-  long long previous = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     for (const auto &key : key_properties) {
       const singer::Field *field = batch[i].find(key);
       if (!field || field->value.is_null() || !canonical_integer(field->value.text)) return false;
-      if (increasing) {
-        long long value = 0;
-        const std::string_view text = field->value.text;
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        increasing = error == std::errc() && (i == 0 || value > previous);
-        previous = value;
-      }
     }
   }
-  return increasing || batch.last_per_key(key_properties).size() == batch.size();
+  return batch.last_per_key(key_properties).size() == batch.size();
 }
 
 }  // namespace chorus::target_postgres

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <mutex>
+#include <string>
 #include <utility>
 
 #include "chorus/plugin/errors.h"
@@ -34,13 +35,22 @@ Database::Database(const std::string &path) : path_(path) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 10000);
-  // WAL lets readers look at the database during a load. synchronous=FULL makes each COMMIT
-  // durable before it returns: the target echoes STATE right after, and must not lie. A larger
-  // auto-checkpoint (64 MiB of WAL) means fewer checkpoints during a bulk load.
+  // page_size first: it only takes on a new database, and only before WAL mode is set. 16 KiB
+  // pages cut the WAL's and the checkpoint's system calls (two pwrites per page written) to a
+  // quarter of the 4 KiB default's, and a bulk load's time by about a tenth; the price is that a
+  // row upserted at random into a large table rewrites a whole 16 KiB page. An existing
+  // database keeps its own page size. WAL lets readers look at the database during a load.
+  // synchronous=FULL makes each COMMIT durable before it returns: the target echoes STATE right
+  // after, and must not lie.
   exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY; "
-      "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;",
+      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+      "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
       "configuring the connection");
+  // Checkpoints come every 64 MiB of WAL, whatever the page size: few during a bulk load.
+  Statement page_size(*this, "PRAGMA page_size");
+  const std::int64_t page_bytes = page_size.next_row() ? page_size.column_int64(0) : 4096;
+  exec("PRAGMA wal_autocheckpoint=" + std::to_string((std::int64_t{64} << 20) / page_bytes),
+       "configuring the connection");
 }
 
 Database::~Database() {

@@ -1,7 +1,9 @@
 // target-sqlite through `chorus exec`, checked with the SQLite C API: upserts, schema growth,
 // ACTIVATE_VERSION, soft and hard deletes, exact decimals, appends, NULL vs empty string.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
+#include <filesystem>
 #include <utility>
 
 #include "chorus_process.h"
@@ -124,6 +126,32 @@ TEST_CASE("target-sqlite adds the _sdc_ metadata columns unless add_record_metad
   CHECK(query_value(without.path("out/test.db"),
                     "SELECT count(*) FROM pragma_table_info('orders') WHERE name LIKE '\\_sdc%' "
                     "ESCAPE '\\'") == "0");
+}
+
+TEST_CASE(
+    "target-sqlite makes a new database with 16 KiB pages in WAL mode; an existing one "
+    "keeps its page size and its tables") {
+  Scratch fresh;
+  const auto db = loaded_database(fresh, "upsert_last_wins.singer");
+  CHECK(query_value(db, "PRAGMA page_size") == "16384");
+  CHECK(query_value(db, "PRAGMA journal_mode") == "wal");
+
+  Scratch existing;
+  const auto path = existing.path("out/test.db");
+  std::filesystem::create_directories(path.parent_path());
+  sqlite3 *handle = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                          nullptr) == SQLITE_OK);
+  const int created = sqlite3_exec(
+      handle, "PRAGMA page_size=4096; CREATE TABLE kept (x); INSERT INTO kept VALUES (1);", nullptr,
+      nullptr, nullptr);
+  sqlite3_close(handle);
+  REQUIRE(created == SQLITE_OK);
+  require_success(load(existing, "upsert_last_wins.singer"));
+  CHECK(query_value(path, "PRAGMA page_size") == "4096");
+  CHECK(query_value(path, "SELECT count(*) FROM kept") == "1");
+  CHECK(query(path, "SELECT id, status FROM orders ORDER BY id") ==
+        Rows{{"1", "shipped"}, {"2", "paid"}, {"3", "new"}});
 }
 
 }  // namespace chorus::file_plugins_test

@@ -95,6 +95,25 @@ TEST_CASE("last_per_key keeps the last record of each key, in input order") {
   CHECK(batch.last_per_key({}) == std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
 }
 
+TEST_CASE("last_per_key on integer keys in increasing order, and on an order broken late") {
+  RecordBatch increasing;
+  read_into(increasing, record_line("s", R"("id":-5)") + record_line("s", R"("id":0)") +
+                            record_line("s", R"("id":7)") + record_line("s", R"("id":10)"));
+  CHECK(increasing.last_per_key({"id"}) == std::vector<std::size_t>{0, 1, 2, 3});
+
+  RecordBatch repeated_last;
+  read_into(repeated_last, record_line("s", R"("id":1,"v":"a")") +
+                               record_line("s", R"("id":2,"v":"b")") +
+                               record_line("s", R"("id":2,"v":"c")"));
+  CHECK(repeated_last.last_per_key({"id"}) == std::vector<std::size_t>{0, 2});
+
+  // 1.0 is not an integer literal and 1 and 1.0 are different keys as written: both kept.
+  RecordBatch not_integers;
+  read_into(not_integers, record_line("s", R"("id":1)") + record_line("s", R"("id":1.0)") +
+                              record_line("s", R"("id":1)"));
+  CHECK(not_integers.last_per_key({"id"}) == std::vector<std::size_t>{1, 2});
+}
+
 TEST_CASE("last_per_key on a composite key, with a missing key counted as null") {
   RecordBatch batch;
   read_into(batch, record_line("s", R"("a":1,"b":"x")") +       // 0

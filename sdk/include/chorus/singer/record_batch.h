@@ -48,6 +48,8 @@ class RecordBatch {
   // The index of the last record before each record with the same key, or npos.
   std::vector<std::size_t> previous_of_same_key(
       const std::vector<std::string> &key_properties) const;
+  // True when every record has `key` as an integer greater than the record before's.
+  bool single_key_increases(std::string_view key) const;
   struct Arena;
   std::unique_ptr<Arena> arena_;
   // Slots past count_ are kept after clear() so their field vectors keep their capacity.
