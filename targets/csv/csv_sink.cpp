@@ -62,8 +62,7 @@ bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, 
   for (std::size_t i = 0; i < width; ++i) {
     const std::string_view text = cell(i);
     if (text.empty() || plan.per_delivery[i]) continue;
-    row.add(plan.name_digests[i]);
-    row.add(text);
+    row.add(plan.name_digests[i], text);
   }
   return filter.admit(*key, row.value());
 }

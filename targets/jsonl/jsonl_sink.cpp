@@ -30,8 +30,7 @@ std::optional<std::uint64_t> key_digest(const singer::RecordView &record,
   for (const std::string &name : keys) {
     const singer::Field *field = record.find(name);
     if (field == nullptr || field->value.is_null()) return std::nullopt;
-    key.add(static_cast<std::uint64_t>(field->value.kind));
-    key.add(field->value.text);
+    key.add(static_cast<std::uint64_t>(field->value.kind), field->value.text);
   }
   return key.value();
 }
@@ -52,8 +51,7 @@ bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &r
   for (const singer::Field &field : record.fields) {
     if (field.value.is_null() || sql::set_per_delivery(field.name)) continue;
     row.add(field.name);
-    row.add(static_cast<std::uint64_t>(field.value.kind));
-    row.add(field.value.text);
+    row.add(static_cast<std::uint64_t>(field.value.kind), field.value.text);
   }
   return filter.admit(*key, row.value());
 }

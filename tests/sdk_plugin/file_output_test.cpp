@@ -7,6 +7,7 @@
 #include "chorus/plugin/redelivery_filter.h"
 #include "chorus/plugin/stream_file_name.h"
 
+using chorus::file_output::Digest;
 using chorus::file_output::RedeliveryFilter;
 using chorus::file_output::stream_file_stem;
 
@@ -35,6 +36,50 @@ TEST_CASE("stream file names are one to one, one path component, and stable") {
   CHECK(stream_file_stem(long_a) != stream_file_stem(long_b));
   CHECK(stream_file_stem(long_a) == stream_file_stem(std::string(300, 'a')));
   CHECK(stream_file_stem(long_a).rfind(std::string(180, 'a') + "~", 0) == 0);
+}
+
+namespace {
+
+std::uint64_t digest_of(std::initializer_list<std::string> parts) {
+  Digest digest;
+  for (const std::string &part : parts) digest.add(part);
+  return digest.value();
+}
+
+std::uint64_t tagged_digest_of(std::uint64_t tag, const std::string &part) {
+  Digest digest;
+  digest.add(tag, part);
+  return digest.value();
+}
+
+}  // namespace
+
+TEST_CASE("a digest tells apart every change of one byte, at every length and position") {
+  // Lengths around the word size: a byte of a part's tail that were left out would give two
+  // parts that differ only there one digest.
+  for (std::size_t length = 0; length <= 24; ++length) {
+    CAPTURE(length);
+    const std::string base(length, 'x');
+    std::set<std::uint64_t> seen{digest_of({base})};
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const char other : {'y', '\0', '\xff'}) {
+        std::string changed = base;
+        changed[at] = other;
+        CHECK(seen.insert(digest_of({changed})).second);
+      }
+    }
+  }
+  // The same bytes cut in other places, or a part added, differ too.
+  CHECK(digest_of({"ab", "c"}) != digest_of({"a", "bc"}));
+  CHECK(digest_of({"abc"}) != digest_of({"abc", ""}));
+  CHECK(digest_of({"abc"}) == digest_of({"abc"}));
+}
+
+TEST_CASE("a tagged part's digest depends on the tag and on the part") {
+  CHECK(tagged_digest_of(1, "2024-01-01") != tagged_digest_of(2, "2024-01-01"));
+  CHECK(tagged_digest_of(1, "2024-01-01") != tagged_digest_of(1, "2024-01-02"));
+  CHECK(tagged_digest_of(1, "") != tagged_digest_of(2, ""));
+  CHECK(tagged_digest_of(7, "value") == tagged_digest_of(7, "value"));
 }
 
 TEST_CASE("the redelivery filter admits new keys and changes, not a key's latest row again") {

@@ -33,11 +33,47 @@ inline void prefetch_line(const void *address) {
 
 }  // namespace
 
-void Digest::add(std::string_view part) {
-  // Eight bytes a step, each step a multiply and a shift; the length goes in first, so that
-  // "ab","c" and "a","bc" differ, and mix() spreads the result.
+namespace {
+
+// The last `size` (1 to 7) bytes of `part` as the low bytes of a word, the rest zero: what
+// copying them into a zeroed word gives on a little-endian machine, without a copy of variable
+// length. A part of 8 bytes or more gives them with one load of its last 8 bytes, shifted;
+// a shorter one with two loads that may overlap (the overlapping bytes are the same bytes).
+std::uint64_t tail_word(std::string_view part, std::size_t size) {
+  const char *const end = part.data() + part.size();
+  const char *const start = end - size;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (part.size() >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, end - 8, 8);
+    return word >> (8 * (8 - size));
+  }
+  if (size >= 4) {
+    std::uint32_t low, high;
+    std::memcpy(&low, start, 4);
+    std::memcpy(&high, end - 4, 4);
+    return low | (std::uint64_t{high} << (8 * (size - 4)));
+  }
+  if (size >= 2) {
+    std::uint16_t low, high;
+    std::memcpy(&low, start, 2);
+    std::memcpy(&high, end - 2, 2);
+    return low | (std::uint64_t{high} << (8 * (size - 2)));
+  }
+  return static_cast<unsigned char>(*start);
+#else
+  std::uint64_t word = 0;
+  std::memcpy(&word, start, size);
+  return word;
+#endif
+}
+
+// Eight bytes a step, each step a multiply and a shift, from `start`; the length goes in first,
+// so that "ab","c" and "a","bc" differ. Each step is a bijection of the running value, so two
+// starts differ after the same bytes too.
+std::uint64_t absorb(std::uint64_t start, std::string_view part) {
   constexpr std::uint64_t kMultiplier = 0x9FB21C651E98DF25ULL;
-  std::uint64_t h = state_ ^ (static_cast<std::uint64_t>(part.size()) * kMultiplier);
+  std::uint64_t h = start ^ (static_cast<std::uint64_t>(part.size()) * kMultiplier);
   const char *p = part.data();
   std::size_t left = part.size();
   for (; left >= 8; p += 8, left -= 8) {
@@ -47,16 +83,18 @@ void Digest::add(std::string_view part) {
     h ^= h >> 28;
   }
   if (left > 0) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, p, left);
-    h = (h ^ word) * kMultiplier;
+    h = (h ^ tail_word(part, left)) * kMultiplier;
     h ^= h >> 28;
   }
-  state_ = mix(h);
+  return h;
 }
 
-void Digest::add(std::uint64_t number) {
-  state_ = mix(state_ ^ mix(number + 0x632BE59BD9B4E019ULL));
+}  // namespace
+
+void Digest::add(std::string_view part) { state_ = mix(absorb(state_, part)); }
+
+void Digest::add(std::uint64_t tag, std::string_view part) {
+  state_ = mix(absorb(state_ ^ tag, part));
 }
 
 std::uint64_t Digest::value() const { return state_; }

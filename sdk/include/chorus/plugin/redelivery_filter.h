@@ -30,7 +30,9 @@ namespace chorus::file_output {
 class Digest {
  public:
   void add(std::string_view part);
-  void add(std::uint64_t number);
+  // `part` marked with `tag` (a column name's digest, a value's kind): tells apart what
+  // add(tag) then add(part) would, in one step.
+  void add(std::uint64_t tag, std::string_view part);
   std::uint64_t value() const;
 
  private:
