@@ -84,6 +84,74 @@ TEST_CASE("fields keep input order and every kind of value") {
   CHECK(*record.version == 7);
 }
 
+TEST_CASE("a property named twice keeps its last value at its first place, as DOM parsers do") {
+  MemoryFile file(R"({"type":"RECORD","stream":"s","record":{"a":1,"b":2}})"
+                  "\n"
+                  R"({"type":"RECORD","stream":"s","record":{"a":1,"b":2,"a":3}})"
+                  "\n"
+                  R"({"type":"RECORD","stream":"s","record":{"a":4,"b":5,"a":null}})"
+                  "\n"
+                  R"({"type":"RECORD","stream":"s","record":{"a":6,"b":7}})"
+                  "\n"
+                  R"({"type":"RECORD","stream":"s","record":{"a":8,"\u0061":"nine","a":10,"c":11}})"
+                  "\n");
+  MessageReader reader(file.fd());
+  Message message;
+  const auto fields_of = [&] {
+    REQUIRE(reader.next(message));
+    std::string out;
+    for (const Field &field : message.record.fields) {
+      out += std::string(field.name) + "=" +
+             (field.value.is_null() ? "null" : std::string(field.value.text)) + " ";
+    }
+    return out;
+  };
+  CHECK(fields_of() == "a=1 b=2 ");
+  CHECK(fields_of() == "a=3 b=2 ");
+  // The same list of names again is checked again: it was not a list of unique names.
+  CHECK(fields_of() == "a=null b=5 ");
+  CHECK(fields_of() == "a=6 b=7 ");
+  // Names compare unescaped.
+  CHECK(fields_of() == "a=10 c=11 ");
+}
+
+TEST_CASE("a list of names that differs from the one before in one byte is checked again") {
+  // Each pair: a record with the names `name`, `other` (one byte apart), then one that names
+  // `other` twice. Taken for the list before, the second would keep both of its fields.
+  for (std::size_t length : {1, 2, 3, 5, 8, 10, 17}) {
+    for (std::size_t at = 0; at < length; ++at) {
+      CAPTURE(length);
+      CAPTURE(at);
+      const std::string name(length, 'n');
+      std::string other = name;
+      other[at] = 'o';
+      MemoryFile file(R"({"type":"RECORD","stream":"s","record":{")" + name + R"(":1,")" + other +
+                      R"(":2}})" + "\n" + R"({"type":"RECORD","stream":"s","record":{")" + other +
+                      R"(":3,")" + other + R"(":4}})" + "\n");
+      MessageReader reader(file.fd());
+      Message message;
+      REQUIRE(reader.next(message));
+      CHECK(message.record.fields.size() == 2);
+      REQUIRE(reader.next(message));
+      REQUIRE(message.record.fields.size() == 1);
+      CHECK(field_text(message.record, other) == "4");
+    }
+  }
+}
+
+TEST_CASE("a JSON Lines object that names a property twice keeps its last value") {
+  MemoryFile file("{\"x\":1,\"y\":2,\"x\":3}\n{\"x\":4,\"y\":5}\n");
+  ObjectLineReader reader(file.fd());
+  RecordView record;
+  REQUIRE(reader.next(record));
+  REQUIRE(record.fields.size() == 2);
+  CHECK(field_text(record, "x") == "3");
+  CHECK(field_text(record, "y") == "2");
+  REQUIRE(reader.next(record));
+  REQUIRE(record.fields.size() == 2);
+  CHECK(field_text(record, "x") == "4");
+}
+
 TEST_CASE("escaped keys and strings are unescaped") {
   OneMessage one(
       R"({"type":"RECORD","stream":"s\u0074ream","record":{"a\"b":"line\nbreak\ttab \\ \/",)"

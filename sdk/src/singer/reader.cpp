@@ -4,8 +4,12 @@
 
 #include <simdjson.h>
 
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "singer/message_type_names.h"
 #include "singer/ondemand_value.h"
@@ -81,11 +85,85 @@ void read_fields(ondemand::object &object, const char *end, RecordView &record,
   }
 }
 
+// A JSON object that names a property more than once gets one field for it, with the last
+// value, at the place the name first appeared: what the DOM parsers make of it (Python's json,
+// which most taps are written with, among them) and what a message's own repeated keys get
+// here. Kept both, the fields would hand one lookup the first value (by name) and another the
+// last (by position): one of the two values lost, and which one would depend on the target.
+// Records nearly always list the names of the record before, in its order, so only a new list
+// of names is checked in full.
+class OneFieldPerName {
+ public:
+  void apply(std::vector<Field> &fields) {
+    if (same_as_checked(fields)) return;
+    std::unordered_map<std::string_view, std::size_t> kept_at;
+    kept_at.reserve(fields.size());
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const auto [at, first] = kept_at.emplace(fields[i].name, kept);
+      if (first) {
+        fields[kept++] = fields[i];
+      } else {
+        fields[at->second].value = fields[i].value;
+      }
+    }
+    if (kept < fields.size()) {
+      fields.resize(kept);
+      return;  // not a list of unique names: the next record with it is checked again
+    }
+    checked_.resize(fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) checked_[i].assign(fields[i].name);
+  }
+
+ private:
+  bool same_as_checked(const std::vector<Field> &fields) const {
+    if (fields.size() != checked_.size()) return false;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (!same_text(fields[i].name, checked_[i])) return false;
+    }
+    return true;
+  }
+
+  // Names are short: compared in place with a few loads that may overlap (overlapping bytes
+  // are compared twice, which is harmless), without a loop over bytes or a call to memcmp.
+  static bool same_text(std::string_view a, std::string_view b) {
+    const std::size_t size = a.size();
+    if (size != b.size()) return false;
+    const char *x = a.data();
+    const char *y = b.data();
+    if (size >= 8) {
+      for (std::size_t at = 0; at + 8 < size; at += 8) {
+        if (load<std::uint64_t>(x + at) != load<std::uint64_t>(y + at)) return false;
+      }
+      return load<std::uint64_t>(x + size - 8) == load<std::uint64_t>(y + size - 8);
+    }
+    if (size >= 4) {
+      return load<std::uint32_t>(x) == load<std::uint32_t>(y) &&
+             load<std::uint32_t>(x + size - 4) == load<std::uint32_t>(y + size - 4);
+    }
+    if (size >= 2) {
+      return load<std::uint16_t>(x) == load<std::uint16_t>(y) &&
+             load<std::uint16_t>(x + size - 2) == load<std::uint16_t>(y + size - 2);
+    }
+    return size == 0 || *x == *y;
+  }
+
+  template <class Word>
+  static Word load(const char *p) {
+    Word word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  }
+
+  std::vector<std::string> checked_;  // the last list of names found unique
+};
+
 }  // namespace
 
 struct MessageReader::Impl {
   LineReader lines;
   ondemand::parser parser;
+  OneFieldPerName one_field_per_name;
 
   Impl(int fd, std::size_t max_line_bytes) : lines(fd, max_line_bytes) {}
 
@@ -99,6 +177,7 @@ void MessageReader::Impl::parse_record_fields(ondemand::value &value, const char
   ondemand::object object;
   if (auto error = value.get_object().get(object)) malformed(line_number, error);
   read_fields(object, end, record, line_number);
+  one_field_per_name.apply(record.fields);
 }
 
 void MessageReader::Impl::parse(std::string_view line, Message &message) {
@@ -217,6 +296,7 @@ std::uint64_t MessageReader::line_number() const { return impl_->lines.line_numb
 struct ObjectLineReader::Impl {
   LineReader lines;
   ondemand::parser parser;
+  OneFieldPerName one_field_per_name;
 
   Impl(int fd, std::size_t max_line_bytes) : lines(fd, max_line_bytes) {}
 };
@@ -235,6 +315,7 @@ bool ObjectLineReader::next(RecordView &record) {
   ondemand::object object =
       open_object(impl_->parser, document, line, line_number, "the line is not a JSON object");
   read_fields(object, line.data() + line.size(), record, line_number);
+  impl_->one_field_per_name.apply(record.fields);
   if (document.current_location().error() != simdjson::OUT_OF_BOUNDS) {
     throw ProtocolError(line_number, "unexpected text after the JSON object");
   }

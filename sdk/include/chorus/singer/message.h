@@ -42,7 +42,7 @@ struct Field {
 // RecordBatch lives, for views a batch hands out).
 struct RecordView {
   std::string_view stream;
-  std::vector<Field> fields;        // top-level properties of "record", in input order
+  std::vector<Field> fields;  // top-level properties of "record", in input order; one per name
   std::string_view time_extracted;  // empty when absent
   std::optional<std::int64_t> version;
 
