@@ -140,7 +140,11 @@ void CsvSink::open(const singer::RecordView &first_record) {
   for (const std::string &column : columns_) {
     const bool metadata =
         add_record_metadata() && !(properties.is_object() && properties.contains(column));
-    metadata_.push_back(metadata ? sql::metadata_field(column) : nullptr);
+    const sql::MetadataField *field = metadata ? sql::metadata_field(column) : nullptr;
+    // _sdc_deleted_at is the record's own (a change log's deletion mark): its cell is the
+    // record's field of that name, found with the others.
+    const bool from_record = field != nullptr && field->source == sql::MetadataSource::DeletedAt;
+    metadata_.push_back(from_record ? nullptr : field);
   }
   plan_ = plan_for(columns_, info().key_properties);
   positions_.emplace(columns_);

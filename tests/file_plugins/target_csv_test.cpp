@@ -157,7 +157,10 @@ TEST_CASE("target-csv writes the _sdc_ metadata columns after the stream's own")
   auto input = scratch.write(
       "in.singer", std::string(kOrdersSchema) +
                        "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":1,\"status\":"
-                       "\"new\"},\"time_extracted\":\"2026-11-01T10:00:00Z\",\"version\":3}\n");
+                       "\"new\"},\"time_extracted\":\"2026-11-01T10:00:00Z\",\"version\":3}\n"
+                       // A change log's deletion: its own _sdc_deleted_at fills that column.
+                       "{\"type\":\"RECORD\",\"stream\":\"orders\",\"record\":{\"id\":2,\"status\":"
+                       "\"gone\",\"_sdc_deleted_at\":\"2026-11-02T00:00:00Z\"},\"version\":3}\n");
   require_success(chorus_exec("target-csv", config, input));
   const std::string text = scratch.read("out/orders.csv");
   CHECK(text.rfind("id,status,_sdc_extracted_at,_sdc_received_at,_sdc_batched_at,_sdc_deleted_at,"
@@ -165,6 +168,26 @@ TEST_CASE("target-csv writes the _sdc_ metadata columns after the stream's own")
                    0) == 0);
   CHECK(text.size() > 100);
   CHECK(text.substr(text.size() - 3) == ",3\n");
+  // The cells of the row that starts with `start` (no cell here is quoted).
+  const auto cells_of_row = [&](const std::string &start) {
+    std::vector<std::string> cells(1);
+    const std::size_t row = text.find("\n" + start);
+    REQUIRE(row != std::string::npos);
+    for (std::size_t i = row + 1; i < text.size() && text[i] != '\n'; ++i) {
+      if (text[i] == ',') {
+        cells.emplace_back();
+      } else {
+        cells.back().push_back(text[i]);
+      }
+    }
+    return cells;
+  };
+  const std::vector<std::string> deletion = cells_of_row("2,gone,");
+  REQUIRE(deletion.size() == 8);
+  CHECK(deletion[5] == "2026-11-02T00:00:00Z");
+  const std::vector<std::string> kept = cells_of_row("1,new,");
+  REQUIRE(kept.size() == 8);
+  CHECK(kept[5].empty());
 }
 
 }  // namespace chorus::file_plugins_test
