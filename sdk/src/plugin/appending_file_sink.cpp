@@ -49,9 +49,9 @@ AppendingFileSink::AppendingFileSink(StreamInfo info, const nlohmann::json &targ
       rows_per_drain_(
           target_settings::positive_or_default(target_settings::kBatchSizeRows, target_config)),
       add_record_metadata_(target_settings::kAddRecordMetadata.read(target_config)),
+      writer_(std::make_unique<Writer>()),
       // Remembers at least the keys of two batches: what a resume sends again is that recent.
-      redelivered_(std::max<std::size_t>(500000, 2 * rows_per_drain_)),
-      writer_(std::make_unique<Writer>()) {
+      redelivered_(std::max<std::size_t>(500000, 2 * rows_per_drain_)) {
   key_properties::require_in_schema(this->info(), plugin_);
 }
 
