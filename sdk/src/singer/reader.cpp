@@ -4,8 +4,6 @@
 
 #include <simdjson.h>
 
-#include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -13,6 +11,7 @@
 
 #include "singer/message_type_names.h"
 #include "singer/ondemand_value.h"
+#include "singer/word_scan.h"
 
 namespace chorus::singer {
 
@@ -119,40 +118,9 @@ class OneFieldPerName {
   bool same_as_checked(const std::vector<Field> &fields) const {
     if (fields.size() != checked_.size()) return false;
     for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (!same_text(fields[i].name, checked_[i])) return false;
+      if (!word_scan::same_text(fields[i].name, checked_[i])) return false;
     }
     return true;
-  }
-
-  // Names are short: compared in place with a few loads that may overlap (overlapping bytes
-  // are compared twice, which is harmless), without a loop over bytes or a call to memcmp.
-  static bool same_text(std::string_view a, std::string_view b) {
-    const std::size_t size = a.size();
-    if (size != b.size()) return false;
-    const char *x = a.data();
-    const char *y = b.data();
-    if (size >= 8) {
-      for (std::size_t at = 0; at + 8 < size; at += 8) {
-        if (load<std::uint64_t>(x + at) != load<std::uint64_t>(y + at)) return false;
-      }
-      return load<std::uint64_t>(x + size - 8) == load<std::uint64_t>(y + size - 8);
-    }
-    if (size >= 4) {
-      return load<std::uint32_t>(x) == load<std::uint32_t>(y) &&
-             load<std::uint32_t>(x + size - 4) == load<std::uint32_t>(y + size - 4);
-    }
-    if (size >= 2) {
-      return load<std::uint16_t>(x) == load<std::uint16_t>(y) &&
-             load<std::uint16_t>(x + size - 2) == load<std::uint16_t>(y + size - 2);
-    }
-    return size == 0 || *x == *y;
-  }
-
-  template <class Word>
-  static Word load(const char *p) {
-    Word word;
-    std::memcpy(&word, p, sizeof word);
-    return word;
   }
 
   std::vector<std::string> checked_;  // the last list of names found unique

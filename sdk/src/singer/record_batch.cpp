@@ -6,6 +6,8 @@
 #include <functional>
 #include <numeric>
 
+#include "singer/word_scan.h"
+
 namespace chorus::singer {
 
 namespace {
@@ -70,8 +72,9 @@ void RecordBatch::append(const RecordView &record, std::uint64_t line_number) {
   // Records of a batch nearly always share their stream and property names with the record
   // before them: reuse those copies instead of copying the same text again.
   const RecordView *previous = count_ > 0 ? &records_[count_ - 1] : nullptr;
-  slot.stream = previous != nullptr && previous->stream == record.stream ? previous->stream
-                                                                         : copy(record.stream);
+  slot.stream = previous != nullptr && word_scan::same_text(previous->stream, record.stream)
+                    ? previous->stream
+                    : copy(record.stream);
   slot.fields.clear();
   // A fresh slot would otherwise grow its field vector by doubling, one allocation per step.
   slot.fields.reserve(record.fields.size());
@@ -79,7 +82,7 @@ void RecordBatch::append(const RecordView &record, std::uint64_t line_number) {
     const Field &field = record.fields[i];
     Field &out = slot.fields.emplace_back();
     if (previous != nullptr && i < previous->fields.size() &&
-        previous->fields[i].name == field.name) {
+        word_scan::same_text(previous->fields[i].name, field.name)) {
       out.name = previous->fields[i].name;
     } else {
       out.name = copy(field.name);
