@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "singer/word_scan.h"
+
 namespace chorus::singer {
 
 FieldPositions::FieldPositions(const std::vector<std::string> &columns) {
@@ -11,7 +13,9 @@ FieldPositions::FieldPositions(const std::vector<std::string> &columns) {
 const std::vector<std::size_t> &FieldPositions::of(const singer::RecordView &record) {
   const auto &fields = record.fields;
   bool same = fields.size() == last_names_.size();
-  for (std::size_t i = 0; same && i < fields.size(); ++i) same = fields[i].name == last_names_[i];
+  for (std::size_t i = 0; same && i < fields.size(); ++i) {
+    same = word_scan::same_text(fields[i].name, last_names_[i]);
+  }
   if (same) return positions_;
 
   last_names_.resize(fields.size());

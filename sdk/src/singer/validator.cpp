@@ -16,6 +16,7 @@
 #include "singer/ondemand_value.h"
 #include "singer/schema_node.h"
 #include "singer/text_formats.h"
+#include "singer/word_scan.h"
 
 namespace chorus::singer {
 
@@ -282,7 +283,10 @@ class ObjectCheck {
     if (guesses_ == nullptr) return node_.find_property(name);
     if (position < guesses_->size()) {
       const std::size_t guess = (*guesses_)[position];
-      if (guess < node_.properties.size() && node_.properties[guess].name == name) return guess;
+      if (guess < node_.properties.size() &&
+          word_scan::same_text(node_.properties[guess].name, name)) {
+        return guess;
+      }
     } else {
       guesses_->resize(position + 1, kNoIndex);
     }
