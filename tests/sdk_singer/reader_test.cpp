@@ -139,6 +139,29 @@ TEST_CASE("a list of names that differs from the one before in one byte is check
   }
 }
 
+TEST_CASE("records with other lists of names each time, wide and narrow, keep one field a name") {
+  // Thirty names (more than are compared pair by pair), then the same with p7 again at the end,
+  // then a narrow record, then the wide one without a repeat: every list is new.
+  std::string wide;
+  for (int i = 0; i < 30; ++i)
+    wide += (i > 0 ? "," : "") + std::string("\"p") + std::to_string(i) + "\":" + std::to_string(i);
+  const std::string line = R"({"type":"RECORD","stream":"s","record":{)";
+  MemoryFile file(line + wide + ",\"p7\":\"again\"}}\n" + line + R"("x":1,"y":2,"x":3}})" + "\n" +
+                  line + wide + "}}\n");
+  MessageReader reader(file.fd());
+  Message message;
+  REQUIRE(reader.next(message));
+  REQUIRE(message.record.fields.size() == 30);
+  CHECK(message.record.fields[7].name == "p7");
+  CHECK(message.record.fields[7].value.text == "again");
+  REQUIRE(reader.next(message));
+  REQUIRE(message.record.fields.size() == 2);
+  CHECK(field_text(message.record, "x") == "3");
+  REQUIRE(reader.next(message));
+  REQUIRE(message.record.fields.size() == 30);
+  CHECK(field_text(message.record, "p7") == "7");
+}
+
 TEST_CASE("a JSON Lines object that names a property twice keeps its last value") {
   MemoryFile file("{\"x\":1,\"y\":2,\"x\":3}\n{\"x\":4,\"y\":5}\n");
   ObjectLineReader reader(file.fd());

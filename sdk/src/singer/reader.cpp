@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -95,19 +96,8 @@ class OneFieldPerName {
  public:
   void apply(std::vector<Field> &fields) {
     if (same_as_checked(fields)) return;
-    std::unordered_map<std::string_view, std::size_t> kept_at;
-    kept_at.reserve(fields.size());
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      const auto [at, first] = kept_at.emplace(fields[i].name, kept);
-      if (first) {
-        fields[kept++] = fields[i];
-      } else {
-        fields[at->second].value = fields[i].value;
-      }
-    }
-    if (kept < fields.size()) {
-      fields.resize(kept);
+    if (names_repeat(fields)) {
+      keep_last_values(fields);
       return;  // not a list of unique names: the next record with it is checked again
     }
     checked_.resize(fields.size());
@@ -123,7 +113,43 @@ class OneFieldPerName {
     return true;
   }
 
-  std::vector<std::string> checked_;  // the last list of names found unique
+  // Without allocating: a stream whose records leave out different properties (so nearly
+  // every record brings a new list) pays a comparison of each pair of names, or a sort of a
+  // wide record's names in a reused buffer.
+  bool names_repeat(const std::vector<Field> &fields) {
+    constexpr std::size_t kPairwiseUpTo = 16;
+    if (fields.size() <= kPairwiseUpTo) {
+      for (std::size_t i = 1; i < fields.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (word_scan::same_text(fields[i].name, fields[j].name)) return true;
+        }
+      }
+      return false;
+    }
+    sorted_.clear();
+    for (const Field &field : fields) sorted_.push_back(field.name);
+    std::sort(sorted_.begin(), sorted_.end());
+    return std::adjacent_find(sorted_.begin(), sorted_.end()) != sorted_.end();
+  }
+
+  // The rare case, a name given twice: its first field takes the last value, the later
+  // fields go.
+  static void keep_last_values(std::vector<Field> &fields) {
+    std::unordered_map<std::string_view, std::size_t> kept_at;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const auto [at, first] = kept_at.emplace(fields[i].name, kept);
+      if (first) {
+        fields[kept++] = fields[i];
+      } else {
+        fields[at->second].value = fields[i].value;
+      }
+    }
+    fields.resize(kept);
+  }
+
+  std::vector<std::string> checked_;      // the last list of names found unique
+  std::vector<std::string_view> sorted_;  // names_repeat's buffer for wide records
 };
 
 }  // namespace
