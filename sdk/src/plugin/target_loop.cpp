@@ -107,7 +107,7 @@ class TargetLoop {
     while (reader_.next(message)) {
       switch (message.type) {
         case singer::MessageType::Record:
-          on_record(message);
+          on_record(message, input_time());
           break;
         case singer::MessageType::Schema:
           on_schema(message);
@@ -141,7 +141,8 @@ class TargetLoop {
   }
 
  private:
-  void on_record(const singer::Message &message) {
+  // `now`: when the record arrived, by the steady clock.
+  void on_record(const singer::Message &message, std::chrono::steady_clock::time_point now) {
     const singer::RecordView &record = message.record;
     StreamRoute *route = last_route_;
     if (route == nullptr || record.stream != route->schema.stream) {
@@ -170,7 +171,6 @@ class TargetLoop {
       for (std::string_view name : undeclared_) on_undeclared(*route, name, message.line_number);
     }
 
-    const auto now = input_time();
     if (!any_undrained_) oldest_undrained_ = now;
     RecordMeta meta;
     meta.line_number = message.line_number;
@@ -298,7 +298,8 @@ class TargetLoop {
                       record.line_number = batch_line;
                       annotated(
                           [&] { return "file '" + file + "' line " + std::to_string(file_line); },
-                          [&] { on_record(record); });
+                          // Read from its file, not from the input: its own clock reading.
+                          [&] { on_record(record, std::chrono::steady_clock::now()); });
                     });
               });
   }
@@ -378,8 +379,9 @@ class TargetLoop {
     pending_state_.reset();
   }
 
-  // The steady clock when the input's latest block was read. The records of one block arrived
-  // together; reading the clock for each of them was a few percent of the loop's time.
+  // The steady clock when the input's latest block was read: the time a RECORD of the input
+  // arrived. The records of one block arrived together; reading the clock for each of them was
+  // a few percent of the loop's time.
   std::chrono::steady_clock::time_point input_time() {
     const std::uint64_t bytes_read = reader_.bytes_read();
     if (bytes_read != bytes_at_input_time_) {
