@@ -7,6 +7,8 @@
 #include <new>
 #include <utility>
 
+#include "singer/word_scan.h"
+
 namespace chorus::file_output {
 namespace {
 
@@ -43,22 +45,14 @@ std::uint64_t tail_word(std::string_view part, std::size_t size) {
   const char *const end = part.data() + part.size();
   const char *const start = end - size;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (part.size() >= 8) {
-    std::uint64_t word;
-    std::memcpy(&word, end - 8, 8);
-    return word >> (8 * (8 - size));
-  }
+  if (part.size() >= 8) return word_scan::load(end - 8) >> (8 * (8 - size));
   if (size >= 4) {
-    std::uint32_t low, high;
-    std::memcpy(&low, start, 4);
-    std::memcpy(&high, end - 4, 4);
-    return low | (std::uint64_t{high} << (8 * (size - 4)));
+    return word_scan::load_as<std::uint32_t>(start) |
+           (std::uint64_t{word_scan::load_as<std::uint32_t>(end - 4)} << (8 * (size - 4)));
   }
   if (size >= 2) {
-    std::uint16_t low, high;
-    std::memcpy(&low, start, 2);
-    std::memcpy(&high, end - 2, 2);
-    return low | (std::uint64_t{high} << (8 * (size - 2)));
+    return word_scan::load_as<std::uint16_t>(start) |
+           (std::uint64_t{word_scan::load_as<std::uint16_t>(end - 2)} << (8 * (size - 2)));
   }
   return static_cast<unsigned char>(*start);
 #else
@@ -77,9 +71,7 @@ std::uint64_t absorb(std::uint64_t start, std::string_view part) {
   const char *p = part.data();
   std::size_t left = part.size();
   for (; left >= 8; p += 8, left -= 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);
-    h = (h ^ word) * kMultiplier;
+    h = (h ^ word_scan::load(p)) * kMultiplier;
     h ^= h >> 28;
   }
   if (left > 0) {
