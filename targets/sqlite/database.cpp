@@ -47,8 +47,12 @@ Database::Database(const std::string &path) : path_(path) {
       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
       "configuring the connection");
   // Checkpoints come every 64 MiB of WAL, whatever the page size: few during a bulk load.
-  Statement page_size(*this, "PRAGMA page_size");
-  const std::int64_t page_bytes = page_size.next_row() ? page_size.column_int64(0) : 4096;
+  std::int64_t page_bytes = 4096;
+  {
+    // Finished (finalized) before the next statement runs.
+    Statement page_size(*this, "PRAGMA page_size");
+    if (page_size.next_row()) page_bytes = page_size.column_int64(0);
+  }
   exec("PRAGMA wal_autocheckpoint=" + std::to_string((std::int64_t{64} << 20) / page_bytes),
        "configuring the connection");
 }
