@@ -141,10 +141,7 @@ void CsvSink::open(const singer::RecordView &first_record) {
     const bool metadata =
         add_record_metadata() && !(properties.is_object() && properties.contains(column));
     const sql::MetadataField *field = metadata ? sql::metadata_field(column) : nullptr;
-    // _sdc_deleted_at is the record's own (a change log's deletion mark): its cell is the
-    // record's field of that name, found with the others.
-    const bool from_record = field != nullptr && field->source == sql::MetadataSource::DeletedAt;
-    metadata_.push_back(from_record ? nullptr : field);
+    metadata_.push_back(field != nullptr && sql::filled_by_target(*field) ? field : nullptr);
   }
   plan_ = plan_for(columns_, info().key_properties);
   positions_.emplace(columns_);

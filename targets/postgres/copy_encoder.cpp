@@ -52,7 +52,7 @@ void append_bytea_hex(std::string &out, std::string_view bytes) {
 // property does.
 const sql::MetadataField *metadata_of(const std::string &property, bool add_record_metadata) {
   const sql::MetadataField *field = sql::metadata_field(property);
-  if (field == nullptr || field->source == sql::MetadataSource::DeletedAt) return nullptr;
+  if (field == nullptr || !sql::filled_by_target(*field)) return nullptr;
   const bool load_timestamp = field->source == sql::MetadataSource::ExtractedAt ||
                               field->source == sql::MetadataSource::ReceivedAt ||
                               field->source == sql::MetadataSource::BatchedAt;

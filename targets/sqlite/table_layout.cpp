@@ -27,7 +27,7 @@ TableColumn column_of_type(const std::string &name, const sql::LogicalType &type
 
 TableColumn metadata_column(const sql::MetadataField &field) {
   TableColumn column = column_of_type(std::string(field.name), field.type);
-  if (field.source != sql::MetadataSource::DeletedAt) column.metadata = &field;
+  if (sql::filled_by_target(field)) column.metadata = &field;
   return column;
 }
 

@@ -31,6 +31,8 @@ TEST_CASE("the six _sdc_ fields come in the Meltano SDK's order with their types
 TEST_CASE("every _sdc_ field but _sdc_deleted_at is set anew on each delivery") {
   for (const MetadataField &field : metadata_fields()) {
     CHECK(set_per_delivery(field.name) == (field.name != kDeletedAt));
+    // The record brings _sdc_deleted_at; the target fills the others.
+    CHECK(filled_by_target(field) == (field.name != kDeletedAt));
     CHECK(metadata_field(field.name) == &field);
   }
   CHECK(metadata_field("id") == nullptr);

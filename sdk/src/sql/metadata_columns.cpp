@@ -50,6 +50,10 @@ const MetadataField *metadata_field(std::string_view name) {
   return nullptr;
 }
 
+bool filled_by_target(const MetadataField &field) {
+  return field.source != MetadataSource::DeletedAt;
+}
+
 bool set_per_delivery(std::string_view name) {
   const MetadataField *field = metadata_field(name);
   return field != nullptr && field->per_delivery;

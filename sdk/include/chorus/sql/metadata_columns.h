@@ -53,6 +53,11 @@ const std::array<MetadataField, 6> &metadata_fields();
 // The metadata field named `name` (a Singer name), or nullptr for any other name.
 const MetadataField *metadata_field(std::string_view name);
 
+// Whether the target fills the field's column itself: every metadata field but
+// _sdc_deleted_at, which the record brings (a change log's deletion mark) and which fills its
+// column the way a property does.
+bool filled_by_target(const MetadataField &field);
+
 // True for the name of a metadata field that is set per delivery (MetadataField::per_delivery).
 bool set_per_delivery(std::string_view name);
 
