@@ -186,6 +186,32 @@ TEST_CASE("escaped keys and strings are unescaped") {
   CHECK(field_text(record, "raw") == "gr\xc3\xbc\xc3\x9f Gott, 東京");
 }
 
+TEST_CASE("keys and strings of every length up to 20, with an escape at every place") {
+  // Keys and strings are scanned a word at a time: lengths around 8 and 16, and an escape in
+  // the first, a middle or the last byte of a word, are where such a scan goes wrong.
+  for (std::size_t length = 0; length <= 20; ++length) {
+    for (std::size_t escape_at = 0; escape_at <= length; ++escape_at) {
+      // escape_at == length: no escape. The escaped text has one quote at escape_at.
+      std::string json_text(length, 'k');
+      std::string text = json_text;
+      if (escape_at < length) {
+        json_text.replace(escape_at, 1, "\\\"");
+        text[escape_at] = '"';
+      }
+      CAPTURE(length);
+      CAPTURE(escape_at);
+      const std::string line = R"({"type":"RECORD","stream":"s","record":{")" + json_text +
+                               R"(":")" + json_text + R"(","after":"x"}})";
+      OneMessage one(line);
+      const RecordView &record = one.message.record;
+      REQUIRE(record.fields.size() == 2);
+      CHECK(record.fields[0].name == text);
+      CHECK(record.fields[0].value.text == text);
+      CHECK(record.fields[1].name == "after");
+    }
+  }
+}
+
 TEST_CASE("the message type is matched case-insensitively") {
   MemoryFile file(
       "{\"type\":\"record\",\"stream\":\"s\",\"record\":{}}\n"

@@ -16,13 +16,18 @@ std::string record_line(const std::string &stream, const std::string &fields) {
   return R"({"type":"RECORD","stream":")" + stream + R"(","record":{)" + fields + "}}\n";
 }
 
+// How a test hands a record its line: as the target loop does, or not at all.
+enum class Source { Line, None };
+
 // Reads every RECORD of `input` into `batch`.
-void read_into(RecordBatch &batch, const std::string &input) {
+void read_into(RecordBatch &batch, const std::string &input, Source source = Source::Line) {
   MemoryFile file(input);
   MessageReader reader(file.fd());
   Message message;
   while (reader.next(message)) {
-    if (message.type == MessageType::Record) batch.append(message.record, message.line_number);
+    if (message.type != MessageType::Record) continue;
+    batch.append(message.record, message.line_number,
+                 source == Source::Line ? message.line : std::string_view());
   }
 }
 
@@ -48,6 +53,54 @@ TEST_CASE("copies survive the reader moving on to later lines") {
   CHECK(batch.line_number(0) == 1);
   CHECK(batch.line_number(1) == 3);
   CHECK(batch.bytes() > 0);
+}
+
+TEST_CASE("every kind of value survives the reader, with or without the record's line") {
+  // Escaped strings live in the parser's buffer, booleans are literals, the rest are views of
+  // the line: each kind is kept, whichever way the batch copies it.
+  const std::string input =
+      record_line("s", R"("a":"x\"y","b":true,"c":false,"d":null,"e":1.50,"f":[1,{"g":2}],)"
+                       R"("h":"plain","\u0069":"named with an escape")") +
+      record_line("s", R"("a":"second","b":false)");
+  for (const Source source : {Source::Line, Source::None}) {
+    CAPTURE(source == Source::Line);
+    RecordBatch batch;
+    read_into(batch, input, source);
+    REQUIRE(batch.size() == 2);
+    CHECK(text(batch[0], "a") == "x\"y");
+    CHECK(batch[0].find("b")->value.kind == ValueKind::Boolean);
+    CHECK(text(batch[0], "b") == "true");
+    CHECK(text(batch[0], "c") == "false");
+    CHECK(batch[0].find("d")->value.is_null());
+    CHECK(text(batch[0], "e") == "1.50");
+    CHECK(text(batch[0], "f") == R"([1,{"g":2}])");
+    CHECK(text(batch[0], "h") == "plain");
+    CHECK(text(batch[0], "i") == "named with an escape");
+    CHECK(text(batch[1], "a") == "second");
+    CHECK(text(batch[1], "b") == "false");
+  }
+}
+
+TEST_CASE("a record with texts inside and outside its line keeps both after the line is gone") {
+  RecordBatch batch;
+  {
+    std::string line = R"({"id":7,"name":"in the line"})";
+    std::string elsewhere = "made by a mapper";
+    RecordView record;
+    record.stream = "s";
+    record.fields.push_back({std::string_view(line).substr(2, 2), {ValueKind::Number, "7"}});
+    record.fields.back().value.text = std::string_view(line).substr(6, 1);
+    record.fields.push_back({std::string_view(line).substr(9, 4),
+                             {ValueKind::String, std::string_view(line).substr(16, 11)}});
+    record.fields.push_back({"mapped", {ValueKind::String, elsewhere}});
+    batch.append(record, 1, line);
+    line.assign(line.size(), '#');
+    elsewhere.assign(elsewhere.size(), '#');
+  }
+  REQUIRE(batch.size() == 1);
+  CHECK(text(batch[0], "id") == "7");
+  CHECK(text(batch[0], "name") == "in the line");
+  CHECK(text(batch[0], "mapped") == "made by a mapper");
 }
 
 TEST_CASE("views stay valid while more records than one arena chunk are appended") {

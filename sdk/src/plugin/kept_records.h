@@ -18,12 +18,13 @@ struct KeptRecords {
   std::deque<std::string> received_at_storage;
 
   void add(const singer::RecordView &record, const RecordMeta &meta) {
-    batch.append(record, meta.line_number);
+    batch.append(record, meta.line_number, meta.line);
     if (received_at_storage.empty() || received_at_storage.back() != meta.received_at) {
       received_at_storage.emplace_back(meta.received_at);
     }
     RecordMeta kept = meta;
     kept.received_at = received_at_storage.back();
+    kept.line = {};  // the loop's buffer, reused for the next records
     metas.push_back(kept);
   }
 

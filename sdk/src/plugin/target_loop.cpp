@@ -176,6 +176,7 @@ class TargetLoop {
     meta.line_number = message.line_number;
     meta.sequence = next_sequence_++;
     meta.received_at = clock_.at(now);
+    meta.line = message.line;
     annotated([&] { return describe(*route, message.line_number); },
               [&] { route->sink->process_record(record, meta); });
     route->undrained = true;

@@ -24,7 +24,8 @@ inline std::string_view trim_trailing_whitespace(std::string_view text) {
 
 // Reads the key of `field`. A key without escapes (nearly all of them) is a view of the input
 // itself; only keys with a backslash are unescaped into the parser's string buffer. `end` is
-// the end of the input, which bounds the search for the closing quote.
+// the end of the input, which bounds the search for the closing quote; the input is padded
+// past it (by at least 8 bytes, as simdjson's inputs are).
 simdjson::error_code read_key(simdjson::ondemand::field &field, const char *end,
                               std::string_view &key) noexcept;
 

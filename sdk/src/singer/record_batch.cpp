@@ -1,10 +1,12 @@
 // RecordBatch: owned copies of records in a chunked arena.
 #include "chorus/singer/record_batch.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <functional>
 #include <numeric>
+#include <optional>
 
 #include "singer/word_scan.h"
 
@@ -60,40 +62,87 @@ RecordBatch &RecordBatch::operator=(RecordBatch &&) noexcept = default;
 
 std::string_view RecordBatch::copy(std::string_view text) {
   if (text.empty()) return {};
-  char *out = arena_->allocate(text.size());
-  std::memcpy(out, text.data(), text.size());
-  bytes_ += text.size();
-  return std::string_view(out, text.size());
+  return std::string_view(copy_span(text), text.size());
 }
 
-void RecordBatch::append(const RecordView &record, std::uint64_t line_number) {
+namespace {
+
+// Where `text` starts in `region` when it lies wholly in it, else npos.
+std::size_t offset_in(std::string_view region, std::string_view text) {
+  const std::size_t at = reinterpret_cast<std::uintptr_t>(text.data()) -
+                         reinterpret_cast<std::uintptr_t>(region.data());
+  return at < region.size() && text.size() <= region.size() - at ? at : kNone;
+}
+
+// The stretch of `source` that holds every name and value text of `record` lying in it (empty
+// when none does).
+std::string_view text_span(const RecordView &record, std::string_view source) {
+  std::size_t begin = kNone;
+  std::size_t end = 0;
+  const auto cover = [&](std::string_view text) {
+    const std::size_t at = offset_in(source, text);
+    if (at == kNone) return;
+    begin = std::min(begin, at);
+    end = std::max(end, at + text.size());
+  };
+  for (const Field &field : record.fields) {
+    cover(field.name);
+    cover(field.value.text);
+  }
+  return begin == kNone ? std::string_view() : source.substr(begin, end - begin);
+}
+
+// A boolean's text as the literal it spells, which lives as long as the program.
+std::optional<std::string_view> boolean_literal(const Value &value) {
+  if (value.kind != ValueKind::Boolean) return std::nullopt;
+  if (value.text == "true") return std::string_view("true");
+  if (value.text == "false") return std::string_view("false");
+  return std::nullopt;
+}
+
+}  // namespace
+
+void RecordBatch::append(const RecordView &record, std::uint64_t line_number,
+                         std::string_view source) {
   if (count_ == records_.size()) records_.emplace_back();
   RecordView &slot = records_[count_];
-  // Records of a batch nearly always share their stream and property names with the record
-  // before them: reuse those copies instead of copying the same text again.
+  // Records of a batch nearly always share their stream with the record before them: reuse
+  // that copy instead of copying the same text again.
   const RecordView *previous = count_ > 0 ? &records_[count_ - 1] : nullptr;
   slot.stream = previous != nullptr && word_scan::same_text(previous->stream, record.stream)
                     ? previous->stream
                     : copy(record.stream);
-  slot.fields.clear();
-  // A fresh slot would otherwise grow its field vector by doubling, one allocation per step.
-  slot.fields.reserve(record.fields.size());
-  for (std::size_t i = 0; i < record.fields.size(); ++i) {
+  // A parsed record's names and values are views of its line, one after another with only
+  // JSON punctuation between them: one copy of that stretch, and views into the copy, cost
+  // less than a copy of each name and value. Texts elsewhere (unescaped strings in the
+  // parser's buffer, values a mapper made) are copied one by one.
+  const std::string_view span = text_span(record, source);
+  const char *const copied = span.empty() ? nullptr : copy_span(span);
+  const auto kept = [&](std::string_view text) {
+    const std::size_t at = copied != nullptr ? offset_in(span, text) : kNone;
+    return at != kNone ? std::string_view(copied + at, text.size()) : copy(text);
+  };
+  const std::size_t count = record.fields.size();
+  slot.fields.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {
     const Field &field = record.fields[i];
-    Field &out = slot.fields.emplace_back();
-    if (previous != nullptr && i < previous->fields.size() &&
-        word_scan::same_text(previous->fields[i].name, field.name)) {
-      out.name = previous->fields[i].name;
-    } else {
-      out.name = copy(field.name);
-    }
+    Field &out = slot.fields[i];
+    out.name = kept(field.name);
     out.value.kind = field.value.kind;
-    out.value.text = copy(field.value.text);
+    const std::optional<std::string_view> literal = boolean_literal(field.value);
+    out.value.text = literal ? *literal : kept(field.value.text);
   }
   slot.time_extracted = copy(record.time_extracted);
   slot.version = record.version;
   line_numbers_.push_back(line_number);
   ++count_;
+}
+
+const char *RecordBatch::copy_span(std::string_view text) {
+  char *out = arena_->allocate(text.size());
+  std::memcpy(out, text.data(), text.size());
+  bytes_ += text.size();
+  return out;
 }
 
 void RecordBatch::clear() {

@@ -31,6 +31,26 @@ inline std::uint64_t bytes_equal(std::uint64_t word, unsigned char c) {
   return (x - kOnes) & ~x & kHighs;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+// On little-endian machines a word's first byte in memory is its lowest, which lets a scan
+// tell where in a word its first marked byte is.
+constexpr bool kCanLocate = true;
+#else
+constexpr bool kCanLocate = false;
+#endif
+
+// Where the first byte marked in `marks` (by bytes_below or bytes_equal) is in its word: the
+// lowest mark is always a real hit (a borrow only runs upwards). Only where kCanLocate.
+inline unsigned first_marked(std::uint64_t marks) {
+  return static_cast<unsigned>(__builtin_ctzll(marks)) / 8;
+}
+
+// The first `size` (0 to 7) bytes at `p` as the low bytes of a word, the others zero. Reads
+// 8 bytes: only for inputs padded past their end (simdjson's are). Only where kCanLocate.
+inline std::uint64_t load_padded_prefix(const char *p, std::size_t size) {
+  return load(p) & ((std::uint64_t{1} << (8 * size)) - 1);
+}
+
 // The sizeof(Word) bytes at `p` (any alignment).
 template <class Word>
 inline Word load_as(const char *p) {

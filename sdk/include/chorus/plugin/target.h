@@ -34,6 +34,9 @@ struct RecordMeta {
   // RFC 3339 UTC time (milliseconds) the target read it. Valid during process_record() only;
   // a sink that keeps it copies it (BatchSink does, for the metas it hands to process_batch).
   std::string_view received_at;
+  // The Singer line the record was parsed from (its views point into it), during
+  // process_record() only; empty when the record was not read from a line.
+  std::string_view line;
 };
 
 class Sink {

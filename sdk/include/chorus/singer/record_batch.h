@@ -21,10 +21,12 @@ class RecordBatch {
   RecordBatch(RecordBatch &&) noexcept;
   RecordBatch &operator=(RecordBatch &&) noexcept;
 
-  void append(const RecordView &record, std::uint64_t line_number);
+  // Copies `record` in. `source` is the text its views may point into (the Singer line it was
+  // parsed from): the part of it that holds the record's texts is copied as one block.
+  void append(const RecordView &record, std::uint64_t line_number, std::string_view source = {});
   std::size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
-  std::size_t bytes() const { return bytes_; }  // payload bytes copied in
+  std::size_t bytes() const { return bytes_; }  // bytes of text copied in
   const RecordView &operator[](std::size_t i) const { return records_[i]; }
   std::uint64_t line_number(std::size_t i) const { return line_numbers_[i]; }
   void clear();
@@ -45,6 +47,7 @@ class RecordBatch {
 
  private:
   std::string_view copy(std::string_view text);
+  const char *copy_span(std::string_view text);  // copy() without a view of its own
   // The index of the last record before each record with the same key, or npos.
   std::vector<std::size_t> previous_of_same_key(
       const std::vector<std::string> &key_properties) const;
