@@ -213,6 +213,10 @@ SchemaNode compile_node(const json &schema, const json &root, int depth) {
     for (const json &alternative : *any_of)
       node.any_of.push_back(compile_node(alternative, root, depth));
   }
+  node.types_only = !node.enum_values && !node.minimum && !node.maximum &&
+                    !node.exclusive_minimum && !node.exclusive_maximum && !node.multiple_of &&
+                    !node.min_length && !node.max_length && !node.pattern &&
+                    node.any_of.empty() && node.all_of.empty() && node.one_of.empty();
   return node;
 }
 

@@ -64,6 +64,9 @@ struct SchemaNode {
   std::vector<SchemaNode> any_of;
   std::vector<SchemaNode> all_of;  // each must hold
   std::vector<SchemaNode> one_of;  // exactly one must hold
+  // True when a scalar value is checked for its type only (and a string for its format): what
+  // nearly every property of a tap's schema asks, answered on a short path.
+  bool types_only = false;
 
   // True when an object value must be opened to check it.
   bool checks_object_content() const {

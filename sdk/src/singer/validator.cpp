@@ -434,8 +434,29 @@ std::optional<Violation> check_number(const SchemaNode &node, const Value &value
   return std::nullopt;
 }
 
+// Whether `types` admit `value`: any number where "number" is declared, without a look at its
+// digits.
+bool admits_type(std::uint8_t types, const Value &value) {
+  if (value.kind == ValueKind::Number && (types & detail::kTypeNumber) != 0) return true;
+  return (types & value_types(value)) != 0;
+}
+
 std::optional<Violation> check_value(const SchemaNode &node, const Value &value,
                                      const PathLink *path) {
+  if (node.types_only && admits_type(node.types, value)) {
+    switch (value.kind) {
+      case ValueKind::String:
+        if (node.format == detail::StringFormat::None) return std::nullopt;
+        return check_string(node, value, path);
+      case ValueKind::Number:
+      case ValueKind::Null:
+      case ValueKind::Boolean:
+        return std::nullopt;
+      case ValueKind::Object:
+      case ValueKind::Array:
+        break;  // their content may have checks of its own
+    }
+  }
   if (!node.any_of.empty()) {
     bool matched = false;
     std::uint8_t types = 0;
@@ -465,7 +486,7 @@ std::optional<Violation> check_value(const SchemaNode &node, const Value &value,
                            " oneOf schemas, exactly one must match; got " + describe(value));
     }
   }
-  if ((node.types & value_types(value)) == 0) {
+  if (!admits_type(node.types, value)) {
     return violation(path, "type",
                      "expected " + expected_types(node.types) + ", got " + describe(value));
   }
