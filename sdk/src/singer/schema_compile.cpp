@@ -215,8 +215,8 @@ SchemaNode compile_node(const json &schema, const json &root, int depth) {
   }
   node.types_only = !node.enum_values && !node.minimum && !node.maximum &&
                     !node.exclusive_minimum && !node.exclusive_maximum && !node.multiple_of &&
-                    !node.min_length && !node.max_length && !node.pattern &&
-                    node.any_of.empty() && node.all_of.empty() && node.one_of.empty();
+                    !node.min_length && !node.max_length && !node.pattern && node.any_of.empty() &&
+                    node.all_of.empty() && node.one_of.empty();
   return node;
 }
 
