@@ -67,6 +67,22 @@ bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, 
   return filter.admit(*key, row.value());
 }
 
+// The metadata whose text chorus writes itself (its clock's times, integers), which holds
+// nothing a CSV cell would quote; _sdc_extracted_at is the tap's text.
+bool formatted_by_chorus(sql::MetadataSource source) {
+  switch (source) {
+    case sql::MetadataSource::ReceivedAt:
+    case sql::MetadataSource::BatchedAt:
+    case sql::MetadataSource::Sequence:
+    case sql::MetadataSource::TableVersion:
+      return true;
+    case sql::MetadataSource::ExtractedAt:
+    case sql::MetadataSource::DeletedAt:
+      return false;
+  }
+  return false;
+}
+
 std::string header_row(const std::vector<std::string> &columns, char delimiter) {
   std::string header;
   for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -208,9 +224,13 @@ void CsvSink::write_record(const singer::RecordView &record, const RecordMeta &m
   for (std::size_t i = 0; i < cells_.size(); ++i) {
     if (i > 0) out.push_back(delimiter);
     if (metadata_[i] != nullptr) {
-      append_csv_value(
-          out, sql::metadata_value(metadata_[i]->source, record, meta, batched_at_, scratch_),
-          delimiter);
+      const sql::MetadataSource source = metadata_[i]->source;
+      const singer::Value value = sql::metadata_value(source, record, meta, batched_at_, scratch_);
+      if (formatted_by_chorus(source)) {
+        out.append(value.text);
+      } else {
+        append_csv_value(out, value, delimiter);
+      }
     } else if (cells_[i] != nullptr) {
       append_csv_value(out, *cells_[i], delimiter);
     }
