@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -166,9 +167,24 @@ void RedeliveryFilter::Table::clear(std::size_t slot_count) {
   used_ = 0;
 }
 
+// A table starts with this many slots and doubles until it has kDirectSlots; growing beyond,
+// it takes its full size in one step: each size in between would be filled, copied and
+// dropped, and on memory the process has not touched before each costs its page faults.
+constexpr std::size_t kFirstSlots = 1024;
+constexpr std::size_t kDirectSlots = std::size_t{1} << 16;
+
+// Slots enough for `keys` keys at the greatest load put() allows (3/4).
+std::size_t slots_for(std::size_t keys) {
+  std::size_t slots = kFirstSlots;
+  while (slots * 3 < (keys + 1) * 4) slots *= 2;
+  return slots;
+}
+
 void RedeliveryFilter::Table::grow() {
   auto old = std::move(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  std::size_t next = old.empty() ? kFirstSlots : old.size() * 2;
+  if (next >= kDirectSlots) next = std::max(next, full_slots_);
+  slots_.assign(next, Slot{});
   used_ = 0;
   for (const Slot &slot : old) {
     if (slot.key != 0) put(slot.key, slot.row);
@@ -176,7 +192,9 @@ void RedeliveryFilter::Table::grow() {
 }
 
 RedeliveryFilter::RedeliveryFilter(std::size_t remembered_keys)
-    : generation_keys_(remembered_keys > 0 ? remembered_keys : 1) {}
+    : generation_keys_(remembered_keys > 0 ? remembered_keys : 1),
+      current_(slots_for(generation_keys_)),
+      previous_(slots_for(generation_keys_)) {}
 
 bool RedeliveryFilter::admit(std::uint64_t key, std::uint64_t row) {
   if (key == 0) key = 1;

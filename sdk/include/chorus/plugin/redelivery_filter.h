@@ -68,6 +68,8 @@ class RedeliveryFilter {
   // An open-addressing table from key digest to row digest.
   class Table {
    public:
+    // `full_slots`: the size it takes at once when it outgrows a small one.
+    explicit Table(std::size_t full_slots) : full_slots_(full_slots) {}
     std::uint64_t *find(std::uint64_t key);
     void put(std::uint64_t key, std::uint64_t row);
     void prefetch(std::uint64_t key) const;
@@ -84,6 +86,7 @@ class RedeliveryFilter {
     void grow();
     std::vector<Slot, PageAllocator<Slot>> slots_;
     std::size_t used_ = 0;
+    std::size_t full_slots_;
   };
 
   std::size_t generation_keys_;
