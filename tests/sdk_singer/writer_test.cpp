@@ -131,6 +131,40 @@ TEST_CASE("the direct serializer writes a RECORD line") {
         "\n");
 }
 
+TEST_CASE("records of other streams and names than the record before are written as they are") {
+  // Each place of a record remembers the key it wrote last: a changed name, a place the record
+  // before did not have, a name that needs escaping and a new stream must not reuse it.
+  MemoryFile file;
+  {
+    MessageWriter writer(file.fd());
+    writer.begin_record("a");
+    writer.add_int("id", 1);
+    writer.add_string("x", "1");
+    writer.end_record();
+    writer.begin_record("a");
+    writer.add_int("id", 2);
+    writer.add_string("y", "2");
+    writer.add_string("q\"uote", "3");
+    writer.end_record();
+    writer.begin_record("b\n");
+    writer.add_string("q\"uote", "4");
+    writer.end_record();
+    writer.begin_record("a");
+    writer.add_int("id", 5);
+    writer.add_string("x", "5");
+    writer.end_record();
+  }
+  CHECK(file.contents() ==
+        R"({"type":"RECORD","stream":"a","record":{"id":1,"x":"1"}})"
+        "\n"
+        R"({"type":"RECORD","stream":"a","record":{"id":2,"y":"2","q\"uote":"3"}})"
+        "\n"
+        R"({"type":"RECORD","stream":"b\n","record":{"q\"uote":"4"}})"
+        "\n"
+        R"({"type":"RECORD","stream":"a","record":{"id":5,"x":"5"}})"
+        "\n");
+}
+
 TEST_CASE("records round-trip through the writer and the reader") {
   const std::string input =
       R"({"type":"RECORD","stream":"s\"q","record":{"n":1e400,"m":-0.0,"s":"t\u0001ab\n",)"

@@ -10,6 +10,7 @@
 #include "chorus/plugin/key_properties.h"
 #include "chorus/plugin/target_settings.h"
 #include "plugin/kept_records.h"
+#include "plugin/prefetch_line.h"
 
 namespace chorus::file_output {
 namespace {
@@ -84,7 +85,16 @@ void AppendingFileSink::write_chunks() {
           prefetch_record(chunk.batch[i]);
         }
         for (std::size_t i = 0; i < count; ++i) {
-          if (i + kPrefetchAhead < count) prefetch_record(chunk.batch[i + kPrefetchAhead]);
+          if (i + kPrefetchAhead < count) {
+            // The loop's thread wrote these on the other core: a record's view spans two
+            // cache lines, and the second (its time_extracted and version) is read only for
+            // the metadata columns, late enough to stall on it.
+            const singer::RecordView &ahead = chunk.batch[i + kPrefetchAhead];
+            prefetch_line(&ahead);
+            prefetch_line(reinterpret_cast<const char *>(&ahead) + sizeof ahead - 1);
+            prefetch_line(&chunk.metas[i + kPrefetchAhead]);
+            prefetch_record(ahead);
+          }
           write_record(chunk.batch[i], chunk.metas[i]);
         }
       } catch (...) {

@@ -8,6 +8,7 @@
 #include <new>
 #include <utility>
 
+#include "plugin/prefetch_line.h"
 #include "singer/word_scan.h"
 
 namespace chorus::file_output {
@@ -22,21 +23,6 @@ std::uint64_t mix(std::uint64_t x) {
   x ^= x >> 33;
   return x;
 }
-
-// Starts loading the cache line of `address`. Written out on x86-64: GCC 12 at -O2 deleted the
-// __builtin_prefetch of a slot once Table::prefetch was inlined into RedeliveryFilter::prefetch
-// (which compiled to a bare return), so no slot was ever prefetched.
-inline void prefetch_line(const void *address) {
-#if defined(__x86_64__)
-  asm volatile("prefetcht0 (%0)" : : "r"(address));
-#else
-  __builtin_prefetch(address);
-#endif
-}
-
-}  // namespace
-
-namespace {
 
 // The last `size` (1 to 7) bytes of `part` as the low bytes of a word, the rest zero: what
 // copying them into a zeroed word gives on a little-endian machine, without a copy of variable

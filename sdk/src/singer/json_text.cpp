@@ -44,9 +44,40 @@ void append_escape(std::string &out, unsigned char c, char letter) {
   out.append(sequence, 6);
 }
 
+// Whether a byte of `text` may need escaping: a word at a time, a short or last word read as
+// loads that may overlap (harmless for a yes/no question); no byte outside `text` is read.
+bool may_need_escape(std::string_view text) {
+  const char *const p = text.data();
+  const std::size_t size = text.size();
+  if (size >= 8) {
+    for (std::size_t at = 0; at + 8 < size; at += 8) {
+      if (word_needs_escape(word_scan::load(p + at))) return true;
+    }
+    return word_needs_escape(word_scan::load(p + size - 8));
+  }
+  std::uint64_t word = 0x2020202020202020ULL;  // spaces: bytes that need nothing
+  if (size >= 4) {
+    word = word_scan::load_as<std::uint32_t>(p) |
+           std::uint64_t{word_scan::load_as<std::uint32_t>(p + size - 4)} << 32;
+  } else if (size >= 2) {
+    word = (word & ~std::uint64_t{0xFFFFFFFF}) | word_scan::load_as<std::uint16_t>(p) |
+           std::uint64_t{word_scan::load_as<std::uint16_t>(p + size - 2)} << 16;
+  } else if (size == 1) {
+    word = (word & ~std::uint64_t{0xFF}) | static_cast<unsigned char>(*p);
+  }
+  return word_needs_escape(word);
+}
+
 }  // namespace
 
 void append_json_string(std::string &out, std::string_view text) {
+  if (!may_need_escape(text)) {
+    // Nearly every name and value: copied as it is, between its quotes.
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   out.push_back('"');
   const char *p = text.data();
   const char *const end = p + text.size();

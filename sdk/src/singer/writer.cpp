@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <system_error>
 
+#include "singer/word_scan.h"
+
 namespace chorus::singer {
 
 namespace {
@@ -17,14 +19,6 @@ void append_int(std::string &out, std::int64_t value) {
   char digits[24];
   const auto result = std::to_chars(digits, digits + sizeof digits, value);
   out.append(digits, static_cast<std::size_t>(result.ptr - digits));
-}
-
-// The separator, the key and the colon of one record property, written in place.
-void write_key(std::string &out, bool &first_field, std::string_view name) {
-  if (!first_field) out.push_back(',');
-  first_field = false;
-  append_json_string(out, name);
-  out.push_back(':');
 }
 
 }  // namespace
@@ -128,19 +122,38 @@ void MessageWriter::write_line(std::string_view json_line) {
 }
 
 void MessageWriter::begin_record(std::string_view stream) {
-  buffer_.append(R"({"type":"RECORD","stream":)");
-  append_json_string(buffer_, stream);
-  buffer_.append(R"(,"record":{)");
-  first_field_ = true;
+  if (record_prefix_.empty() || !word_scan::same_text(prefix_stream_, stream)) {
+    prefix_stream_.assign(stream);
+    record_prefix_.assign(R"({"type":"RECORD","stream":)");
+    append_json_string(record_prefix_, stream);
+    record_prefix_.append(R"(,"record":{)");
+  }
+  buffer_.append(record_prefix_);
+  next_field_ = 0;
+}
+
+void MessageWriter::write_key(std::string_view name) {
+  if (next_field_ < keys_.size() && word_scan::same_text(keys_[next_field_].name, name)) {
+    buffer_.append(keys_[next_field_].text);
+    ++next_field_;
+    return;
+  }
+  EncodedKey &key = next_field_ < keys_.size() ? keys_[next_field_] : keys_.emplace_back();
+  key.name.assign(name);
+  key.text.assign(next_field_ > 0 ? "," : "");
+  append_json_string(key.text, name);
+  key.text.push_back(':');
+  buffer_.append(key.text);
+  ++next_field_;
 }
 
 void MessageWriter::add_null(std::string_view name) {
-  write_key(buffer_, first_field_, name);
+  write_key(name);
   buffer_.append("null", 4);
 }
 
 void MessageWriter::add_bool(std::string_view name, bool value) {
-  write_key(buffer_, first_field_, name);
+  write_key(name);
   if (value) {
     buffer_.append("true", 4);
   } else {
@@ -149,7 +162,7 @@ void MessageWriter::add_bool(std::string_view name, bool value) {
 }
 
 void MessageWriter::add_int(std::string_view name, std::int64_t value) {
-  write_key(buffer_, first_field_, name);
+  write_key(name);
   append_int(buffer_, value);
 }
 
@@ -159,17 +172,17 @@ void MessageWriter::add_number(std::string_view name, std::string_view text) {
 }
 
 void MessageWriter::add_string(std::string_view name, std::string_view value) {
-  write_key(buffer_, first_field_, name);
+  write_key(name);
   append_json_string(buffer_, value);
 }
 
 void MessageWriter::add_raw_json(std::string_view name, std::string_view json_text) {
-  write_key(buffer_, first_field_, name);
+  write_key(name);
   buffer_.append(json_text);
 }
 
 void MessageWriter::add_value(std::string_view name, const Value &value) {
-  write_key(buffer_, first_field_, name);
+  write_key(name);
   append_json_value(buffer_, value);
 }
 

@@ -98,7 +98,12 @@ std::optional<std::int64_t> metadata_integer(MetadataSource source,
                                              const singer::RecordView &record,
                                              const RecordMeta &meta) {
   if (source == MetadataSource::Sequence) return meta.sequence;
-  if (source == MetadataSource::TableVersion) return record.version;
+  // A new optional from the number, not a copy of the record's: GCC copies an optional through
+  // the stack in parts and reads it back whole, a failed store forwarding that stalled every
+  // row of the file targets.
+  if (source == MetadataSource::TableVersion && record.version.has_value()) {
+    return *record.version;
+  }
   return std::nullopt;
 }
 

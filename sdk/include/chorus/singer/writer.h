@@ -67,10 +67,22 @@ class MessageWriter {
 
  private:
   void maybe_flush();
+  // The separator, quoted name and colon of the record's next property.
+  void write_key(std::string_view name);
+
+  // What one place of a record wrote before it: a tap writes the same names in the same order
+  // in every record, so each place's key text is encoded once and then copied.
+  struct EncodedKey {
+    std::string name;
+    std::string text;  // `,"name":` (no comma at the first place)
+  };
   int fd_;
   std::size_t capacity_;
   std::string buffer_;
-  bool first_field_ = true;
+  std::size_t next_field_ = 0;  // place of the next property in the record being written
+  std::vector<EncodedKey> keys_;
+  std::string prefix_stream_;  // the stream record_prefix_ was made for
+  std::string record_prefix_;  // {"type":"RECORD","stream":"...","record":{
   std::uint64_t bytes_written_ = 0;
 };
 
