@@ -51,37 +51,48 @@ bool needs_quotes(std::string_view text, char delimiter) {
 
 }  // namespace
 
-void append_csv_field(std::string &out, std::string_view text, char delimiter) {
+char *write_csv_field(char *out, std::string_view text, char delimiter) {
   if (!needs_quotes(text, delimiter)) {
-    out.append(text);
-    return;
+    std::memcpy(out, text.data(), text.size());
+    return out + text.size();
   }
-  out.push_back('"');
-  std::size_t start = 0;
-  for (std::size_t quote = text.find('"'); quote != std::string_view::npos;
-       quote = text.find('"', start)) {
-    out.append(text.substr(start, quote + 1 - start));
-    out.push_back('"');
-    start = quote + 1;
+  *out++ = '"';
+  for (const char c : text) {
+    *out++ = c;
+    if (c == '"') *out++ = '"';
   }
-  out.append(text.substr(start));
-  out.push_back('"');
+  *out++ = '"';
+  return out;
 }
 
-void append_csv_value(std::string &out, const singer::Value &value, char delimiter) {
+char *write_csv_value(char *out, const singer::Value &value, char delimiter) {
   switch (value.kind) {
     case singer::ValueKind::Null:
-      return;
+      return out;
     case singer::ValueKind::Number:
     case singer::ValueKind::Boolean:
-      out.append(value.text);
-      return;
+      std::memcpy(out, value.text.data(), value.text.size());
+      return out + value.text.size();
     case singer::ValueKind::String:
     case singer::ValueKind::Object:
     case singer::ValueKind::Array:
-      append_csv_field(out, value.text, delimiter);
-      return;
+      return write_csv_field(out, value.text, delimiter);
   }
+  return out;
+}
+
+void append_csv_field(std::string &out, std::string_view text, char delimiter) {
+  const std::size_t start = out.size();
+  out.resize(start + longest_csv_field(text.size()));
+  out.resize(
+      static_cast<std::size_t>(write_csv_field(out.data() + start, text, delimiter) - out.data()));
+}
+
+void append_csv_value(std::string &out, const singer::Value &value, char delimiter) {
+  const std::size_t start = out.size();
+  out.resize(start + longest_csv_field(value.text.size()));
+  out.resize(
+      static_cast<std::size_t>(write_csv_value(out.data() + start, value, delimiter) - out.data()));
 }
 
 }  // namespace chorus::target_csv

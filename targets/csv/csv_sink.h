@@ -11,6 +11,7 @@
 #include "chorus/plugin/appending_file_sink.h"
 #include "chorus/singer/field_positions.h"
 #include "chorus/sql/metadata_columns.h"
+#include "csv_encoding.h"
 
 namespace chorus::target_csv {
 
@@ -51,6 +52,14 @@ class CsvSink : public file_output::AppendingFileSink {
   CsvDigestPlan plan_;
   std::optional<singer::FieldPositions> positions_;
   std::vector<const singer::Value *> cells_;
+  // A row's cells as write_record() writes them (writer thread).
+  struct RowCell {
+    enum class Form : std::uint8_t { Empty, AsIs, Field, Integer } form = Form::Empty;
+    std::string_view text;    // AsIs, Field
+    std::int64_t number = 0;  // Integer
+  };
+  std::vector<RowCell> row_;
+  sql::CountingDigits sequence_digits_;
   std::vector<std::size_t> cell_ends_;
   std::string key_cell_;  // a key cell encoded ahead, by prefetch_record (writer thread)
   std::string scratch_;

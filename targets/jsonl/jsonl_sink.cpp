@@ -160,8 +160,12 @@ void JsonlSink::write_record(const singer::RecordView &record, const RecordMeta 
       first = false;
       singer::append_json_string(out, field.name);
       out.push_back(':');
-      singer::append_json_value(
-          out, sql::metadata_value(field.source, record, meta, batched_at_, scratch_));
+      if (field.source == sql::MetadataSource::Sequence) {
+        out.append(sequence_digits_.of(meta.sequence));
+      } else {
+        singer::append_json_value(
+            out, sql::metadata_value(field.source, record, meta, batched_at_, scratch_));
+      }
     }
   }
   out += "}\n";

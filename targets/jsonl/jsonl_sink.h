@@ -7,6 +7,7 @@
 #include <string>
 
 #include "chorus/plugin/appending_file_sink.h"
+#include "chorus/sql/metadata_columns.h"
 
 namespace chorus::target_jsonl {
 
@@ -32,6 +33,7 @@ class JsonlSink : public file_output::AppendingFileSink {
 
   JsonlSinkOptions options_;
   std::string scratch_;
+  sql::CountingDigits sequence_digits_;
 };
 
 }  // namespace chorus::target_jsonl

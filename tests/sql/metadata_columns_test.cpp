@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
+#include <limits>
+#include <vector>
+
 #include "chorus/plugin/target.h"
 
 using namespace chorus::sql;
@@ -79,4 +83,36 @@ TEST_CASE("metadata_value is null where the record has no time, version or delet
   CHECK(sequence.kind == ValueKind::Number);
   CHECK(sequence.text == "-3");
   CHECK_FALSE(marks_deletion(record));
+}
+
+TEST_CASE("CountingDigits writes each number as to_chars does, counting up or not") {
+  // Runs across the places where counting up carries into a new digit, and jumps, zero and
+  // negative numbers, where it must convert instead.
+  const std::vector<std::int64_t> starts = {-12,
+                                            -1,
+                                            0,
+                                            1,
+                                            7,
+                                            95,
+                                            995,
+                                            1999,
+                                            9990,
+                                            1796288995,
+                                            std::numeric_limits<std::int64_t>::max() - 3};
+  CountingDigits digits;
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  for (const std::int64_t start : starts) {
+    const std::int64_t last = start > kMax - 12 ? kMax : start + 12;
+    for (std::int64_t number = start; number <= last; ++number) {
+      char expected[24];
+      const char *end = std::to_chars(expected, expected + sizeof expected, number).ptr;
+      CAPTURE(number);
+      REQUIRE(digits.of(number) ==
+              std::string_view(expected, static_cast<std::size_t>(end - expected)));
+      if (number == kMax) break;
+    }
+  }
+  CHECK(digits.of(41) == "41");  // a jump back
+  CHECK(digits.of(42) == "42");
+  CHECK(digits.of(42) == "42");  // the same number again
 }

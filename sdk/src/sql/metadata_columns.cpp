@@ -107,6 +107,26 @@ std::optional<std::int64_t> metadata_integer(MetadataSource source,
   return std::nullopt;
 }
 
+std::string_view CountingDigits::of(std::int64_t number) {
+  if (size_ == 0 || number != last_ + 1 || number <= 0 || !count_up()) {
+    size_ = static_cast<std::size_t>(std::to_chars(digits_, digits_ + sizeof digits_, number).ptr -
+                                     digits_);
+  }
+  last_ = number;
+  return std::string_view(digits_, size_);
+}
+
+bool CountingDigits::count_up() {
+  for (std::size_t i = size_; i-- > 0;) {
+    if (digits_[i] != '9') {
+      ++digits_[i];
+      return true;
+    }
+    digits_[i] = '0';
+  }
+  return false;
+}
+
 std::string metadata_column(const Dialect &dialect, std::string_view name) {
   return dialect.safe_name(name);
 }

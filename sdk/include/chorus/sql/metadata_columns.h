@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -73,6 +74,20 @@ std::vector<Column> metadata_columns();
 singer::Value metadata_value(MetadataSource source, const singer::RecordView &record,
                              const RecordMeta &meta, std::string_view batched_at,
                              std::string &scratch);
+// The decimal text of _sdc_sequence, which grows by one from record to record: the digits of
+// the last number counted up in place, where converting each number anew is a noticeable part
+// of writing a row of text.
+class CountingDigits {
+ public:
+  std::string_view of(std::int64_t number);
+
+ private:
+  bool count_up();  // false when the number needs one more digit
+  std::int64_t last_ = 0;
+  char digits_[20] = {};
+  std::size_t size_ = 0;
+};
+
 // The integer of an integer field (_sdc_sequence, _sdc_table_version) for `record`, for a
 // loader that writes numbers without their text; nullopt for a record without a version and
 // for the other fields.
