@@ -23,13 +23,13 @@ JSON
 
 header "maps: $records orders records, CSV $((maps_csv_bytes / 1048576)) MiB, tap-csv -> target-csv"
 floor_rate=""
-rm -rf "$work/maps-out"
 measure "tap-csv target-csv, no maps" "$records" "$maps_csv_bytes" \
-  "'$chorus' run tap-csv target-csv --config tap-csv='$work/maps-plain.json' --config target-csv='$work/maps-target.json' --state '$work/maps-state-plain.json'"
+  "'$chorus' run tap-csv target-csv --config tap-csv='$work/maps-plain.json' --config target-csv='$work/maps-target.json' --state '$work/maps-state-plain.json'" \
+  "rm -rf '$work/maps-out' '$work/maps-state-plain.json'"
 plain_rate=$last_rate
-rm -rf "$work/maps-out"
 measure "same, alias + filter + md5 + upper() in tap" "$records" "$maps_csv_bytes" \
-  "'$chorus' run tap-csv target-csv --config tap-csv='$work/maps-mapped.json' --config target-csv='$work/maps-target.json' --state '$work/maps-state-mapped.json'"
+  "'$chorus' run tap-csv target-csv --config tap-csv='$work/maps-mapped.json' --config target-csv='$work/maps-target.json' --state '$work/maps-state-mapped.json'" \
+  "rm -rf '$work/maps-out' '$work/maps-state-mapped.json'"
 mapped_rate=$last_rate
 mapped_rows=$(($(wc -l <"$work/maps-out/orders_mapped.csv") - 1))
 [ "$mapped_rows" = "$records" ] || echo "bench: the mapped run wrote $mapped_rows rows, not $records" >&2
