@@ -5,6 +5,7 @@
 
 #include "chorus/singer/errors.h"
 #include "singer/message_type_names.h"
+#include "singer/word_scan.h"
 
 namespace chorus::singer {
 
@@ -75,15 +76,17 @@ std::string_view to_string(MessageType type) {
   return name_of(detail::kMessageTypeNames, type, "UNKNOWN");
 }
 
+// Names are compared with same_text: targets look properties up by name for every record,
+// and a call to memcmp for each name of the same length cost more than the comparison.
 const Field *RecordView::find(std::string_view name) const {
   for (const Field &field : fields) {
-    if (field.name == name) return &field;
+    if (word_scan::same_text(field.name, name)) return &field;
   }
   return nullptr;
 }
 
 const Field *RecordView::find(std::string_view name, std::size_t &hint) const {
-  if (hint < fields.size() && fields[hint].name == name) return &fields[hint];
+  if (hint < fields.size() && word_scan::same_text(fields[hint].name, name)) return &fields[hint];
   const Field *field = find(name);
   if (field != nullptr) hint = static_cast<std::size_t>(field - fields.data());
   return field;
