@@ -231,11 +231,15 @@ void CsvSink::write_record(const singer::RecordView &record, const RecordMeta &m
     RowCell &cell = row_[i];
     if (metadata_[i] != nullptr) {
       const sql::MetadataSource source = metadata_[i]->source;
-      const std::optional<std::int64_t> number = sql::metadata_integer(source, record, meta);
-      if (number && source == sql::MetadataSource::Sequence) {
-        cell = {RowCell::Form::AsIs, sequence_digits_.of(*number), 0};
-      } else if (number) {
-        cell = {RowCell::Form::Integer, {}, *number};
+      if (metadata_[i]->type.kind == sql::TypeKind::Integer) {
+        const std::optional<std::int64_t> number = sql::metadata_integer(source, record, meta);
+        if (!number) {
+          cell = {RowCell::Form::Empty, {}, 0};
+        } else if (source == sql::MetadataSource::Sequence) {
+          cell = {RowCell::Form::AsIs, sequence_digits_.of(*number), 0};
+        } else {
+          cell = {RowCell::Form::Integer, {}, *number};
+        }
       } else {
         const singer::Value value =
             sql::metadata_value(source, record, meta, batched_at_, scratch_);
