@@ -124,6 +124,45 @@ JsonKind ColumnType::json_kind() const {
   return JsonKind::String;
 }
 
+std::optional<pg::binary::FieldType> ColumnType::binary_field() const {
+  using pg::binary::FieldType;
+  // Arrays come through to_jsonb() (jsonb); an enum's wire form is its label.
+  if (type_category == 'A') return FieldType::Jsonb;
+  if (type_category == 'E') return FieldType::Text;
+  // The built-in types by OID, fixed in every PostgreSQL version (pg_type.dat): a type of the
+  // same name in another schema is not one of them.
+  switch (type_oid) {
+    case 17:    // bytea, through translate(encode()): text
+    case 25:    // text
+    case 114:   // json: its wire form is its text
+    case 1042:  // character(n)
+    case 1043:  // varchar
+      return FieldType::Text;
+    case 21:
+      return FieldType::Int2;
+    case 23:
+      return FieldType::Int4;
+    case 20:
+      return FieldType::Int8;
+    case 1700:
+      return FieldType::Numeric;
+    case 16:
+      return FieldType::Bool;
+    case 1082:
+      return FieldType::Date;
+    case 1114:
+      return FieldType::Timestamp;
+    case 1184:
+      return FieldType::TimestampTz;
+    case 2950:
+      return FieldType::Uuid;
+    case 3802:
+      return FieldType::Jsonb;
+    default:
+      return std::nullopt;
+  }
+}
+
 void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kind,
                std::string_view text) {
   switch (kind) {

@@ -1,9 +1,12 @@
 // How a PostgreSQL column becomes a JSON Schema property and a JSON value.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
+#include "chorus/pg/copy_binary.h"
 #include "chorus/singer/writer.h"
 
 namespace chorus::tap_postgres {
@@ -12,11 +15,12 @@ namespace chorus::tap_postgres {
 enum class JsonKind { Integer, Number, Boolean, String, RawJson, Timestamp };
 
 struct ColumnType {
-  std::string name;          // column name
-  std::string sql_type;      // format_type(): "numeric(12,2)", "character varying(40)", ...
-  std::string type_name;     // pg_type.typname: "numeric", "varchar", "_int4", ...
-  char type_category = 'X';  // pg_type.typcategory ('A' array, 'E' enum, 'N' numeric, ...)
-  int type_modifier = -1;    // pg_attribute.atttypmod
+  std::string name;            // column name
+  std::string sql_type;        // format_type(): "numeric(12,2)", "character varying(40)", ...
+  std::string type_name;       // pg_type.typname: "numeric", "varchar", "_int4", ...
+  std::uint32_t type_oid = 0;  // pg_attribute.atttypid
+  char type_category = 'X';    // pg_type.typcategory ('A' array, 'E' enum, 'N' numeric, ...)
+  int type_modifier = -1;      // pg_attribute.atttypmod
   bool not_null = false;
 
   // The JSON Schema property (see column_types.cpp for the mapping).
@@ -27,6 +31,10 @@ struct ColumnType {
   // converting them on the server with to_json() doubled the cost of a full-table COPY.
   std::string select_expression() const;
   JsonKind json_kind() const;
+  // The binary COPY field that select_expression() yields, when its text form can be read from
+  // it (pg::binary::field_text()); nullopt for the types only a text COPY reads here (floating
+  // point, intervals, times, and types chorus does not know).
+  std::optional<pg::binary::FieldType> binary_field() const;
 };
 
 // Writes one value (the text select_expression() produced) as property `name`. A Number must

@@ -17,7 +17,8 @@ std::vector<TableInfo> discover_tables(pg::Connection &connection,
       "format_type(a.atttypid, a.atttypmod), t.typname, t.typcategory, a.atttypmod, "
       "a.attnotnull, "
       "(SELECT array_position(i.indkey::int2[], a.attnum) FROM pg_index i "
-      " WHERE i.indrelid = c.oid AND i.indisprimary) "
+      " WHERE i.indrelid = c.oid AND i.indisprimary), "
+      "a.atttypid::bigint "
       "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
       "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
       "JOIN pg_type t ON t.oid = a.atttypid "
@@ -53,6 +54,7 @@ std::vector<TableInfo> discover_tables(pg::Connection &connection,
     column.type_modifier = std::stoi(*row[8]);
     column.not_null = *row[9] == "t";
     if (row[10]) key_positions[std::stoi(*row[10])] = column.name;
+    column.type_oid = static_cast<std::uint32_t>(std::stoul(*row[11]));
     tables.back().columns.push_back(std::move(column));
   }
   close_table();

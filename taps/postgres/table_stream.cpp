@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "chorus/pg/copy_binary_reader.h"
 #include "chorus/pg/copy_text.h"
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/table_bookmarks.h"
@@ -83,14 +84,12 @@ void TableStream::copy_records(
     const std::function<void(const std::vector<std::optional<std::string_view>> &)> &on_row) {
   std::string extracted_at = singer::utc_now_rfc3339();
   std::string stream = name();
-  pg::CopyLineParser parser;
   std::vector<JsonKind> kinds;
   for (const auto *column : columns) kinds.push_back(column->json_kind());
   std::vector<std::uint64_t> non_finite(columns.size(), 0);
   singer::MessageWriter &out = sync.out();
-  sync.context().debug("tap-postgres: stream '" + stream + "' reads: " + query);
-  connection.copy_out("(" + query + ")", [&](std::string_view line) {
-    const auto &fields = parser.parse(line);
+  // `fields`: the selected columns' texts, then the texts the query adds for bookmarks.
+  const auto write_row = [&](const std::vector<std::optional<std::string_view>> &fields) {
     out.begin_record(stream);
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (!fields[i]) {
@@ -115,7 +114,42 @@ void TableStream::copy_records(
     }
     if (on_row) on_row(fields);
     sync.count_record();
-  });
+  };
+
+  // Binary when every selected column's text can be read from its binary field (the columns
+  // the query adds are text): the server then formats no timestamp or number.
+  std::vector<pg::binary::FieldText> binary_texts;
+  for (const auto *column : columns) {
+    const auto field = column->binary_field();
+    if (!field) break;
+    binary_texts.emplace_back(*field);
+  }
+  const std::string source = "(" + query + ")";
+  if (binary_texts.size() < columns.size()) {
+    sync.context().debug("tap-postgres: stream '" + stream + "' (text COPY) reads: " + query);
+    pg::CopyLineParser parser;
+    connection.copy_out(source, pg::CopyFormat::Text,
+                        [&](std::string_view line) { write_row(parser.parse(line)); });
+  } else {
+    sync.context().debug("tap-postgres: stream '" + stream + "' (binary COPY) reads: " + query);
+    pg::binary::TupleReader reader("stream '" + stream + "'");
+    std::vector<std::optional<std::string_view>> texts;
+    connection.copy_out(source, pg::CopyFormat::Binary, [&](std::string_view data) {
+      reader.feed(data, [&](const pg::binary::Tuple &tuple) {
+        if (tuple.size() < columns.size()) {
+          throw FatalError("tap-postgres: stream '" + stream + "': PostgreSQL sent a row of " +
+                           std::to_string(tuple.size()) + " fields for " +
+                           std::to_string(columns.size()) + " columns");
+        }
+        texts.assign(tuple.begin(), tuple.end());
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+          if (tuple[i]) texts[i] = binary_texts[i](*tuple[i]);
+        }
+        write_row(texts);
+      });
+    });
+    reader.finish();
+  }
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (non_finite[i] == 0) continue;
     sync.context().warn("tap-postgres: stream '" + stream + "', column '" + columns[i]->name +

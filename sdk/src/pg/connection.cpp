@@ -226,18 +226,19 @@ std::string Connection::literal(std::string_view text) const {
   return out;
 }
 
-void Connection::copy_out(const std::string &source,
-                          const std::function<void(std::string_view)> &on_line) {
+void Connection::copy_out(const std::string &source, CopyFormat format,
+                          const std::function<void(std::string_view)> &on_data) {
   const std::string doing = "reading COPY " + abbreviated(source);
+  const bool text = format == CopyFormat::Text;
   // A quoted table name or a parenthesised query both go straight after COPY.
-  impl_->run("COPY " + source + " TO STDOUT", doing, true);
+  impl_->run("COPY " + source + " TO STDOUT" + (text ? "" : " (FORMAT binary)"), doing, true);
   char *buffer = nullptr;
   try {
     int size = 0;
     while ((size = PQgetCopyData(impl_->connection, &buffer, 0)) > 0) {
-      std::string_view line(buffer, static_cast<std::size_t>(size));
-      if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-      on_line(line);
+      std::string_view data(buffer, static_cast<std::size_t>(size));
+      if (text && !data.empty() && data.back() == '\n') data.remove_suffix(1);
+      on_data(data);
       PQfreemem(buffer);
       buffer = nullptr;
     }

@@ -78,10 +78,12 @@ class Connection {
   // `text` as a SQL string literal, escaped for this connection ('it''s').
   std::string literal(std::string_view text) const;
 
-  // Runs `COPY <source> TO STDOUT` (text format) and calls `on_line` for each data line,
-  // without its '\n', as the server sends it: no result set is materialised. `source` is a
-  // quoted table name or a parenthesised query.
-  void copy_out(const std::string &source, const std::function<void(std::string_view)> &on_line);
+  // Runs `COPY <source> TO STDOUT` in `format` and calls `on_data` with each piece the server
+  // sends: no result set is materialised. In text, a piece is one data line without its '\n';
+  // in binary, a piece of the stream for binary::TupleReader (copy_binary_reader.h). `source`
+  // is a quoted table name or a parenthesised query.
+  void copy_out(const std::string &source, CopyFormat format,
+                const std::function<void(std::string_view)> &on_data);
 
   // Receives COPY data: whole text lines, each ending in '\n', or whole binary tuples.
   class CopyWriter {
