@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "../thrown_error.h"
 #include "chorus/pg/copy_text.h"
 #include "pg_test_database.h"
-#include "../thrown_error.h"
 
 using chorus::pg::CopyFormat;
 using chorus::pg::binary::FieldText;
@@ -121,8 +121,8 @@ TEST_CASE("a binary field decodes to the text its text COPY carries") {
     sql.execute("DROP TABLE IF EXISTS fields");
     sql.execute("CREATE TABLE fields (n integer, v " + column_type + ")");
     for (std::size_t n = 0; n < type_case.literals.size(); ++n) {
-      sql.execute("INSERT INTO fields VALUES (" + std::to_string(n) + ", " +
-                  type_case.literals[n] + ")");
+      sql.execute("INSERT INTO fields VALUES (" + std::to_string(n) + ", " + type_case.literals[n] +
+                  ")");
     }
     const std::string source = "(SELECT n, v FROM fields ORDER BY n)";
     const std::string text = copy_out(sql, source, CopyFormat::Text);
@@ -154,7 +154,8 @@ TEST_CASE("a binary field decodes to the text its text COPY carries") {
 
 TEST_CASE("a stream that is not binary COPY, or that stops short, is refused") {
   std::vector<FieldText> decoders{FieldText(FieldType::Int4)};
-  CHECK(chorus::testing::thrown_message([&] { decode("id\tname\n1\ta text COPY row\n", decoders, 0); }, "a refusal")
+  CHECK(chorus::testing::thrown_message(
+            [&] { decode("id\tname\n1\ta text COPY row\n", decoders, 0); }, "a refusal")
             .find("does not start with the binary COPY signature") != std::string::npos);
 
   // Signature, flags, no extension; one tuple of one int4 field, then the trailer.
@@ -166,13 +167,16 @@ TEST_CASE("a stream that is not binary COPY, or that stops short, is refused") {
   CHECK(whole[0][0] == std::optional<std::string>("42"));
   CHECK(chorus::testing::thrown_message([&] { decode(header + tuple, decoders, 0); }, "a refusal")
             .find("ends without its trailer") != std::string::npos);
-  CHECK(chorus::testing::thrown_message([&] { decode(header + tuple.substr(0, 7), decoders, 0); }, "a refusal")
+  CHECK(chorus::testing::thrown_message([&] { decode(header + tuple.substr(0, 7), decoders, 0); },
+                                        "a refusal")
             .find("ends without its trailer") != std::string::npos);
-  CHECK(chorus::testing::thrown_message([&] { decode(header + trailer + tuple, decoders, 0); }, "a refusal")
+  CHECK(chorus::testing::thrown_message([&] { decode(header + trailer + tuple, decoders, 0); },
+                                        "a refusal")
             .find("data follows its trailer") != std::string::npos);
   // A field of the wrong width for its type.
   const std::string short_field("\0\1\0\0\0\2\0\x2a", 8);
-  CHECK(chorus::testing::thrown_message([&] { decode(header + short_field + trailer, decoders, 0); }, "a refusal")
+  CHECK(chorus::testing::thrown_message(
+            [&] { decode(header + short_field + trailer, decoders, 0); }, "a refusal")
             .find("binary integer field of 2 bytes") != std::string::npos);
 }
 

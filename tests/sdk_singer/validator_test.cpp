@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <string>
 
 #include "chorus/singer/reader.h"
@@ -143,6 +144,31 @@ TEST_CASE("minimum, maximum and their exclusive forms") {
         "property 'x' breaks 'exclusiveMaximum': expected less than 1, got number 1");
   CHECK(check(schema, R"({"old":5})").find("breaks 'exclusiveMinimum'") != std::string::npos);
   CHECK(check(schema, R"({"n":"x"})").empty());  // bounds only constrain numbers
+}
+
+TEST_CASE("integer bounds are compared exactly, at int64's limits and past them") {
+  const json schema = object_with({{"id",
+                                    {{"minimum", std::numeric_limits<std::int64_t>::min()},
+                                     {"maximum", std::numeric_limits<std::int64_t>::max()}}},
+                                   {"small", {{"minimum", -3}, {"maximum", 3}}}});
+  CHECK(check(schema, R"({"id":9223372036854775807,"small":3})").empty());
+  CHECK(check(schema, R"({"id":-9223372036854775808,"small":-3})").empty());
+  CHECK(check(schema, R"({"small":-0})").empty());
+  CHECK(check(schema, R"({"id":9223372036854775808})") ==
+        "property 'id' breaks 'maximum': expected at most 9223372036854775807, got number "
+        "9223372036854775808");
+  CHECK(check(schema, R"({"id":-9223372036854775809})").find("breaks 'minimum'") !=
+        std::string::npos);
+  CHECK(check(schema, R"({"id":9223372036854775807.5})").find("breaks 'maximum'") !=
+        std::string::npos);
+  CHECK(check(schema, R"({"small":4})") ==
+        "property 'small' breaks 'maximum': expected at most 3, got number 4");
+  CHECK(check(schema, R"({"small":-4})") ==
+        "property 'small' breaks 'minimum': expected at least -3, got number -4");
+  CHECK(check(schema, R"({"small":3.0000000000000000001})").find("breaks 'maximum'") !=
+        std::string::npos);
+  CHECK(check(schema, R"({"small":3e0})").empty());
+  CHECK(check(schema, R"({"small":4e0})").find("breaks 'maximum'") != std::string::npos);
 }
 
 TEST_CASE("maxLength and minLength count characters, not bytes") {

@@ -25,9 +25,7 @@ std::uint16_t load16(const char *at) {
   return static_cast<std::uint16_t>((bytes[0] << 8) | bytes[1]);
 }
 
-std::uint32_t load32(const char *at) {
-  return (std::uint32_t{load16(at)} << 16) | load16(at + 2);
-}
+std::uint32_t load32(const char *at) { return (std::uint32_t{load16(at)} << 16) | load16(at + 2); }
 
 std::uint64_t load64(const char *at) { return (std::uint64_t{load32(at)} << 32) | load32(at + 4); }
 
@@ -138,7 +136,9 @@ void TupleReader::malformed(const std::string &what) const {
 bool has_text_form(FieldType type) { return type != FieldType::Float8 && type != FieldType::Bytea; }
 
 FieldText::FieldText(FieldType type)
-    : type_(type), buffer_(kFixedTextRoom, '\0'), cached_day_(std::numeric_limits<std::int64_t>::min()) {
+    : type_(type),
+      buffer_(kFixedTextRoom, '\0'),
+      cached_day_(std::numeric_limits<std::int64_t>::min()) {
   if (!has_text_form(type)) {
     throw std::invalid_argument("chorus cannot write a binary COPY field of this type as text");
   }
@@ -149,22 +149,24 @@ std::string_view FieldText::operator()(std::string_view field) {
   switch (type_) {
     case FieldType::Int2:
       require_size(field, 2, "smallint");
-      return {out, static_cast<std::size_t>(
-                       std::to_chars(out, out + 8, static_cast<std::int16_t>(load16(field.data())))
-                           .ptr -
-                       out)};
+      return {out,
+              static_cast<std::size_t>(
+                  std::to_chars(out, out + 8, static_cast<std::int16_t>(load16(field.data()))).ptr -
+                  out)};
     case FieldType::Int4:
       require_size(field, 4, "integer");
-      return {out, static_cast<std::size_t>(
-                       std::to_chars(out, out + 16, static_cast<std::int32_t>(load32(field.data())))
-                           .ptr -
-                       out)};
+      return {
+          out,
+          static_cast<std::size_t>(
+              std::to_chars(out, out + 16, static_cast<std::int32_t>(load32(field.data()))).ptr -
+              out)};
     case FieldType::Int8:
       require_size(field, 8, "bigint");
-      return {out, static_cast<std::size_t>(
-                       std::to_chars(out, out + 24, static_cast<std::int64_t>(load64(field.data())))
-                           .ptr -
-                       out)};
+      return {
+          out,
+          static_cast<std::size_t>(
+              std::to_chars(out, out + 24, static_cast<std::int64_t>(load64(field.data()))).ptr -
+              out)};
     case FieldType::Numeric:
       return numeric(field);
     case FieldType::Bool:

@@ -1,4 +1,6 @@
 // Compiling a JSON Schema into SchemaNode checks.
+#include <limits>
+
 #include "singer/schema_node.h"
 
 namespace chorus::singer::detail {
@@ -23,7 +25,13 @@ std::optional<NumberBound> number_keyword(const json &schema, const char *key) {
   if (it == schema.end() || !it->is_number()) return std::nullopt;
   std::optional<Decimal> exact = decimal_of(*it);
   if (!exact) return std::nullopt;
-  return NumberBound{it->get<double>(), *exact, it->dump()};
+  NumberBound bound{it->get<double>(), *exact, it->dump(), std::nullopt};
+  constexpr auto kLargest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (it->is_number_integer() &&
+      (!it->is_number_unsigned() || it->get<std::uint64_t>() <= kLargest)) {
+    bound.integer = it->get<std::int64_t>();
+  }
+  return bound;
 }
 
 std::optional<std::size_t> length_keyword(const json &schema, const char *key) {

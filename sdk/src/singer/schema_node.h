@@ -36,6 +36,9 @@ struct NumberBound {
   double approximate = 0;
   Decimal exact;
   std::string text;  // as messages show it
+  // The bound when it is an integer in int64's range: an integer value is compared with it in
+  // one step (a tap's integer columns carry their type's range as bounds).
+  std::optional<std::int64_t> integer;
 };
 
 struct SchemaNode {

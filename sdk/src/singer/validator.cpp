@@ -188,6 +188,13 @@ bool enum_matches(const nlohmann::json &candidate, const Value &value) {
 // the two differ by far more than rounding either of them could explain; closer calls (and
 // every number beyond double's range near the bound) are decided on the exact decimals.
 int compare_to_bound(std::string_view number, const detail::NumberBound &bound) {
+  if (bound.integer) {
+    std::int64_t whole = 0;
+    const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), whole);
+    if (error == std::errc() && end == number.data() + number.size()) {
+      return whole < *bound.integer ? -1 : whole > *bound.integer ? 1 : 0;
+    }
+  }
   const double value = to_double(number);
   if (std::isinf(value)) return value > 0 ? 1 : -1;
   const double margin = 1e-12 * std::max(std::fabs(value), std::fabs(bound.approximate));
