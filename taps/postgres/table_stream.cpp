@@ -1,5 +1,6 @@
 #include "table_stream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -206,6 +207,25 @@ std::string TableStream::slice_condition(const std::vector<const ColumnType *> &
                                             ", 0) & 9223372036854775807)");
 }
 
+std::vector<std::size_t> TableStream::key_fields(const std::vector<const ColumnType *> &keys,
+                                                 const std::vector<const ColumnType *> &columns,
+                                                 std::string &query) const {
+  std::vector<std::size_t> at;
+  std::size_t added = 0;
+  for (const auto *key : keys) {
+    const auto selected = std::find(columns.begin(), columns.end(), key);
+    // An orderable column is selected as itself, and its COPY text is what ::text gives;
+    // reading it again would cost the server a conversion and a field per row.
+    if (selected != columns.end() && orderable(*key)) {
+      at.push_back(static_cast<std::size_t>(selected - columns.begin()));
+    } else {
+      query += ", " + column_ref(*key) + "::text";
+      at.push_back(columns.size() + added++);
+    }
+  }
+  return at;
+}
+
 // In primary-key order, resumable after the last key written (FullTableBookmark).
 void TableStream::sync_full_table(pg::Connection &connection, StreamSync &sync,
                                   nlohmann::json bookmark) {
@@ -214,11 +234,9 @@ void TableStream::sync_full_table(pg::Connection &connection, StreamSync &sync,
                          options_.state_every, options_.partition);
   std::vector<const ColumnType *> columns;
   std::string query = "SELECT " + select_list(sync, columns);
+  const std::vector<std::size_t> key_at = key_fields(keys, columns, query);
   std::string order;
-  for (const auto *key : keys) {
-    query += ", " + column_ref(*key) + "::text";
-    order += (order.empty() ? "" : ", ") + column_ref(*key);
-  }
+  for (const auto *key : keys) order += (order.empty() ? "" : ", ") + column_ref(*key);
   query += " FROM " + table_.qualified_name();
   if (const auto &last = full.resume_after()) {
     std::string values;
@@ -239,7 +257,7 @@ void TableStream::sync_full_table(pg::Connection &connection, StreamSync &sync,
                  full.row_written([&] {
                    nlohmann::json last = nlohmann::json::object();
                    for (std::size_t i = 0; i < keys.size(); ++i) {
-                     last[keys[i]->name] = bookmark_text(*keys[i], *fields[columns.size() + i]);
+                     last[keys[i]->name] = bookmark_text(*keys[i], *fields[key_at[i]]);
                    }
                    return last;
                  });
@@ -264,8 +282,9 @@ void TableStream::sync_incremental(pg::Connection &connection, StreamSync &sync)
   }
   std::vector<const ColumnType *> columns;
   std::string key_ref = column_ref(*key_column);
-  std::string query = "SELECT " + select_list(sync, columns) + ", " + key_ref + "::text FROM " +
-                      table_.qualified_name();
+  std::string query = "SELECT " + select_list(sync, columns);
+  const std::size_t key_at = key_fields({key_column}, columns, query).front();
+  query += " FROM " + table_.qualified_name();
   IncrementalBookmark incremental(sync, key, options_.state_every);
   if (const auto start = incremental.start_value()) {
     // The value is RFC 3339 for timestamps; PostgreSQL reads that and the older
@@ -280,7 +299,7 @@ void TableStream::sync_incremental(pg::Connection &connection, StreamSync &sync)
   query += " ORDER BY " + key_ref;
   copy_records(connection, sync, query, columns, std::nullopt,
                [&](const std::vector<std::optional<std::string_view>> &fields) {
-                 incremental.row_written(bookmark_text(*key_column, *fields[columns.size()]));
+                 incremental.row_written(bookmark_text(*key_column, *fields[key_at]));
                });
   incremental.finish();
 }

@@ -47,6 +47,12 @@ class TableStream : public DatabaseTableStream {
       pg::Connection &connection, StreamSync &sync, const std::string &query,
       const std::vector<const ColumnType *> &columns, std::optional<std::int64_t> version,
       const std::function<void(const std::vector<std::optional<std::string_view>> &)> &on_row);
+  // Where the text of each of `keys` is in a row's fields (for bookmarks): the selected column
+  // itself where its COPY text is its ::text form, else a `::text` column appended to
+  // `query`'s SELECT list (after the selected columns, in key order).
+  std::vector<std::size_t> key_fields(const std::vector<const ColumnType *> &keys,
+                                      const std::vector<const ColumnType *> &columns,
+                                      std::string &query) const;
   // The primary key's columns, in key order (empty for a table without one, or a view).
   std::vector<const ColumnType *> key_columns() const;
   // `column` qualified by the table, for WHERE and ORDER BY.
