@@ -65,22 +65,6 @@ char *write_csv_field(char *out, std::string_view text, char delimiter) {
   return out;
 }
 
-char *write_csv_value(char *out, const singer::Value &value, char delimiter) {
-  switch (value.kind) {
-    case singer::ValueKind::Null:
-      return out;
-    case singer::ValueKind::Number:
-    case singer::ValueKind::Boolean:
-      std::memcpy(out, value.text.data(), value.text.size());
-      return out + value.text.size();
-    case singer::ValueKind::String:
-    case singer::ValueKind::Object:
-    case singer::ValueKind::Array:
-      return write_csv_field(out, value.text, delimiter);
-  }
-  return out;
-}
-
 void append_csv_field(std::string &out, std::string_view text, char delimiter) {
   const std::size_t start = out.size();
   out.resize(start + longest_csv_field(text.size()));
@@ -89,10 +73,11 @@ void append_csv_field(std::string &out, std::string_view text, char delimiter) {
 }
 
 void append_csv_value(std::string &out, const singer::Value &value, char delimiter) {
+  const CellForm form = cell_form(value);
   const std::size_t start = out.size();
-  out.resize(start + longest_csv_field(value.text.size()));
-  out.resize(
-      static_cast<std::size_t>(write_csv_value(out.data() + start, value, delimiter) - out.data()));
+  out.resize(start + longest_cell(form, value.text));
+  out.resize(static_cast<std::size_t>(
+      write_csv_cell(out.data() + start, form, value.text, delimiter) - out.data()));
 }
 
 }  // namespace chorus::target_csv

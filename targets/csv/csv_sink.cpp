@@ -86,8 +86,6 @@ bool formatted_by_chorus(sql::MetadataSource source) {
 }
 
 // The most characters of an int64 in decimal ("-9223372036854775808").
-constexpr std::size_t kIntegerDigits = 20;
-
 std::string header_row(const std::vector<std::string> &columns, char delimiter) {
   std::string header;
   for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -166,8 +164,8 @@ void CsvSink::open(const singer::RecordView &first_record) {
   }
   plan_ = plan_for(columns_, info().key_properties);
   positions_.emplace(columns_);
-  cells_.assign(columns_.size(), nullptr);
   row_.assign(columns_.size(), RowCell{});
+  integer_digits_.assign(columns_.size(), sql::CountingDigits{});
   cell_ends_.assign(columns_.size(), 0);
   file_ = std::make_unique<file_output::OutputFile>(path, file_output::OutputFile::Mode::Append,
                                                     kPlugin);
@@ -219,47 +217,34 @@ void CsvSink::prefetch_record(const singer::RecordView &record) {
 void CsvSink::write_record(const singer::RecordView &record, const RecordMeta &meta) {
   if (pending_rows_ == 0) batched_at_ = meta.received_at;
   const std::vector<std::size_t> &positions = positions_->of(record);
-  std::fill(cells_.begin(), cells_.end(), nullptr);
+  std::fill(row_.begin(), row_.end(), RowCell{});
   for (std::size_t i = 0; i < positions.size(); ++i) {
-    if (positions[i] != singer::FieldPositions::kIgnored)
-      cells_[positions[i]] = &record.fields[i].value;
+    if (positions[i] == singer::FieldPositions::kIgnored) continue;
+    const singer::Value &value = record.fields[i].value;
+    row_[positions[i]] = {cell_form(value), value.text};
   }
   // The row's cells first, then room for the row at its longest in one step, written into
   // in place: fewer steps than an append per cell, each checking the buffer's capacity.
-  std::size_t longest = cells_.size();  // the delimiters and the line break
-  for (std::size_t i = 0; i < cells_.size(); ++i) {
+  std::size_t longest = row_.size();  // the delimiters and the line break
+  for (std::size_t i = 0; i < row_.size(); ++i) {
     RowCell &cell = row_[i];
-    if (metadata_[i] != nullptr) {
-      const sql::MetadataSource source = metadata_[i]->source;
-      if (metadata_[i]->type.kind == sql::TypeKind::Integer) {
-        const std::optional<std::int64_t> number = sql::metadata_integer(source, record, meta);
-        if (!number) {
-          cell = {RowCell::Form::Empty, {}, 0};
-        } else if (source == sql::MetadataSource::Sequence) {
-          cell = {RowCell::Form::AsIs, sequence_digits_.of(*number), 0};
-        } else {
-          cell = {RowCell::Form::Integer, {}, *number};
-        }
+    if (const sql::MetadataField *field = metadata_[i]) {
+      if (field->type.kind == sql::TypeKind::Integer) {
+        const std::optional<std::int64_t> number =
+            sql::metadata_integer(field->source, record, meta);
+        cell = number ? RowCell{CellForm::AsIs, integer_digits_[i].of(*number)} : RowCell{};
       } else {
         const singer::Value value =
-            sql::metadata_value(source, record, meta, batched_at_, scratch_);
+            sql::metadata_value(field->source, record, meta, batched_at_, scratch_);
         // The times chorus writes itself hold nothing to quote; _sdc_extracted_at is the
         // tap's text.
-        cell = {value.is_null()               ? RowCell::Form::Empty
-                : formatted_by_chorus(source) ? RowCell::Form::AsIs
-                                              : RowCell::Form::Field,
-                value.text, 0};
+        cell = {value.is_null()                      ? CellForm::Empty
+                : formatted_by_chorus(field->source) ? CellForm::AsIs
+                                                     : CellForm::Field,
+                value.text};
       }
-    } else if (cells_[i] == nullptr || cells_[i]->is_null()) {
-      cell = {RowCell::Form::Empty, {}, 0};
-    } else {
-      const singer::ValueKind kind = cells_[i]->kind;
-      const bool as_is = kind == singer::ValueKind::Number || kind == singer::ValueKind::Boolean;
-      cell = {as_is ? RowCell::Form::AsIs : RowCell::Form::Field, cells_[i]->text, 0};
     }
-    longest += cell.form == RowCell::Form::Integer ? kIntegerDigits
-               : cell.form == RowCell::Form::Field ? longest_csv_field(cell.text.size())
-                                                   : cell.text.size();
+    longest += longest_cell(cell.form, cell.text);
   }
   std::string &out = file_->buffer();
   const std::size_t row_start = out.size();
@@ -267,23 +252,9 @@ void CsvSink::write_record(const singer::RecordView &record, const RecordMeta &m
   out.resize(row_start + longest);
   char *const buffer = out.data();
   char *at = buffer + row_start;
-  for (std::size_t i = 0; i < cells_.size(); ++i) {
+  for (std::size_t i = 0; i < row_.size(); ++i) {
     if (i > 0) *at++ = delimiter;
-    const RowCell &cell = row_[i];
-    switch (cell.form) {
-      case RowCell::Form::Empty:
-        break;
-      case RowCell::Form::AsIs:
-        std::memcpy(at, cell.text.data(), cell.text.size());
-        at += cell.text.size();
-        break;
-      case RowCell::Form::Field:
-        at = write_csv_field(at, cell.text, delimiter);
-        break;
-      case RowCell::Form::Integer:
-        at = std::to_chars(at, at + kIntegerDigits, cell.number).ptr;
-        break;
-    }
+    at = write_csv_cell(at, row_[i].form, row_[i].text, delimiter);
     cell_ends_[i] = static_cast<std::size_t>(at - buffer);
   }
   out.resize(static_cast<std::size_t>(at - buffer));
@@ -291,7 +262,7 @@ void CsvSink::write_record(const singer::RecordView &record, const RecordMeta &m
     const std::size_t begin = i == 0 ? row_start : cell_ends_[i - 1] + 1;
     return std::string_view(out).substr(begin, cell_ends_[i] - begin);
   };
-  if (!admitted(redelivered_, plan_, cells_.size(), cell)) {
+  if (!admitted(redelivered_, plan_, row_.size(), cell)) {
     out.resize(row_start);
     ++skipped_;
     return;

@@ -51,15 +51,15 @@ class CsvSink : public file_output::AppendingFileSink {
   std::vector<const sql::MetadataField *> metadata_;
   CsvDigestPlan plan_;
   std::optional<singer::FieldPositions> positions_;
-  std::vector<const singer::Value *> cells_;
   // A row's cells as write_record() writes them (writer thread).
   struct RowCell {
-    enum class Form : std::uint8_t { Empty, AsIs, Field, Integer } form = Form::Empty;
-    std::string_view text;    // AsIs, Field
-    std::int64_t number = 0;  // Integer
+    CellForm form = CellForm::Empty;
+    std::string_view text;
   };
   std::vector<RowCell> row_;
-  sql::CountingDigits sequence_digits_;
+  // Per column: the digits of its integer metadata field (_sdc_sequence counts up,
+  // _sdc_table_version repeats); unused for the other columns.
+  std::vector<sql::CountingDigits> integer_digits_;
   std::vector<std::size_t> cell_ends_;
   std::string key_cell_;  // a key cell encoded ahead, by prefetch_record (writer thread)
   std::string scratch_;

@@ -114,5 +114,6 @@ TEST_CASE("CountingDigits writes each number as to_chars does, counting up or no
   }
   CHECK(digits.of(41) == "41");  // a jump back
   CHECK(digits.of(42) == "42");
-  CHECK(digits.of(42) == "42");  // the same number again
+  CHECK(digits.of(42) == "42");  // the same number again (a table version)
+  CHECK(digits.of(43) == "43");  // and counting up after it
 }

@@ -108,6 +108,7 @@ std::optional<std::int64_t> metadata_integer(MetadataSource source,
 }
 
 std::string_view CountingDigits::of(std::int64_t number) {
+  if (size_ != 0 && number == last_) return std::string_view(digits_, size_);
   // number - 1, not last_ + 1: the latter overflows after the largest int64.
   if (size_ == 0 || number <= 0 || number - 1 != last_ || !count_up()) {
     size_ = static_cast<std::size_t>(std::to_chars(digits_, digits_ + sizeof digits_, number).ptr -

@@ -74,9 +74,9 @@ std::vector<Column> metadata_columns();
 singer::Value metadata_value(MetadataSource source, const singer::RecordView &record,
                              const RecordMeta &meta, std::string_view batched_at,
                              std::string &scratch);
-// The decimal text of _sdc_sequence, which grows by one from record to record: the digits of
-// the last number counted up in place, where converting each number anew is a noticeable part
-// of writing a row of text.
+// The decimal text of an integer metadata field from record to record: _sdc_sequence grows by
+// one (the last number's digits are counted up in place), _sdc_table_version repeats (they are
+// kept). Converting each number anew is a noticeable part of writing a row of text.
 class CountingDigits {
  public:
   std::string_view of(std::int64_t number);
