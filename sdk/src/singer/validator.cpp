@@ -111,12 +111,16 @@ Violation violation(const PathLink *path, const char *rule, std::string detail) 
 }
 
 // A JSON number is an integer when it has no exponent and its fraction, if any, is all zeros.
+// One pass, no search for the point first: most numbers are a few digits.
 bool is_integral(std::string_view number) {
-  const std::size_t dot = number.find('.');
-  for (std::size_t i = 0; i < number.size(); ++i) {
-    const char c = number[i];
+  bool in_fraction = false;
+  for (const char c : number) {
     if (c == 'e' || c == 'E') return false;
-    if (dot != std::string_view::npos && i > dot && c != '0') return false;
+    if (c == '.') {
+      in_fraction = true;
+    } else if (in_fraction && c != '0') {
+      return false;
+    }
   }
   return true;
 }
