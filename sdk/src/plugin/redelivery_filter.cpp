@@ -24,29 +24,13 @@ std::uint64_t mix(std::uint64_t x) {
   return x;
 }
 
-// The last `size` (1 to 7) bytes of `part` as the low bytes of a word, the rest zero: what
-// copying them into a zeroed word gives on a little-endian machine, without a copy of variable
-// length. A part of 8 bytes or more gives them with one load of its last 8 bytes, shifted;
-// a shorter one with two loads that may overlap (the overlapping bytes are the same bytes).
+// The last `size` (1 to 7) bytes of `part` as a word that holds nothing else (zeros). A part
+// of 8 bytes or more gives them with one load of its last 8 bytes, shifted.
 std::uint64_t tail_word(std::string_view part, std::size_t size) {
   const char *const end = part.data() + part.size();
-  const char *const start = end - size;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (part.size() >= 8) return word_scan::load(end - 8) >> (8 * (8 - size));
-  if (size >= 4) {
-    return word_scan::load_as<std::uint32_t>(start) |
-           (std::uint64_t{word_scan::load_as<std::uint32_t>(end - 4)} << (8 * (size - 4)));
-  }
-  if (size >= 2) {
-    return word_scan::load_as<std::uint16_t>(start) |
-           (std::uint64_t{word_scan::load_as<std::uint16_t>(end - 2)} << (8 * (size - 2)));
-  }
-  return static_cast<unsigned char>(*start);
-#else
-  std::uint64_t word = 0;
-  std::memcpy(&word, start, size);
-  return word;
-#endif
+  if (word_scan::kCanLocate && part.size() >= 8)
+    return word_scan::load(end - 8) >> (8 * (8 - size));
+  return word_scan::load_short(end - size, size, 0);
 }
 
 // Eight bytes a step, each step a multiply and a shift, from `start`; the length goes in first,
@@ -159,10 +143,11 @@ void RedeliveryFilter::Table::clear(std::size_t slot_count) {
 constexpr std::size_t kFirstSlots = 1024;
 constexpr std::size_t kDirectSlots = std::size_t{1} << 16;
 
-// Slots enough for `keys` keys at the greatest load put() allows (3/4).
+// Slots enough for `keys` keys at the greatest load put() allows (3/4): put() takes a key
+// while keys * 4 <= slots * 3.
 std::size_t slots_for(std::size_t keys) {
   std::size_t slots = kFirstSlots;
-  while (slots * 3 < (keys + 1) * 4) slots *= 2;
+  while (slots * 3 < keys * 4) slots *= 2;
   return slots;
 }
 

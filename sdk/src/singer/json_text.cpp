@@ -44,8 +44,8 @@ void append_escape(std::string &out, unsigned char c, char letter) {
   out.append(sequence, 6);
 }
 
-// Whether a byte of `text` may need escaping: a word at a time, a short or last word read as
-// loads that may overlap (harmless for a yes/no question); no byte outside `text` is read.
+// Whether a byte of `text` may need escaping: a word at a time, the last word read as a load
+// that may overlap (harmless for a yes/no question); no byte outside `text` is read.
 bool may_need_escape(std::string_view text) {
   const char *const p = text.data();
   const std::size_t size = text.size();
@@ -55,17 +55,7 @@ bool may_need_escape(std::string_view text) {
     }
     return word_needs_escape(word_scan::load(p + size - 8));
   }
-  std::uint64_t word = 0x2020202020202020ULL;  // spaces: bytes that need nothing
-  if (size >= 4) {
-    word = word_scan::load_as<std::uint32_t>(p) |
-           std::uint64_t{word_scan::load_as<std::uint32_t>(p + size - 4)} << 32;
-  } else if (size >= 2) {
-    word = (word & ~std::uint64_t{0xFFFFFFFF}) | word_scan::load_as<std::uint16_t>(p) |
-           std::uint64_t{word_scan::load_as<std::uint16_t>(p + size - 2)} << 16;
-  } else if (size == 1) {
-    word = (word & ~std::uint64_t{0xFF}) | static_cast<unsigned char>(*p);
-  }
-  return word_needs_escape(word);
+  return word_needs_escape(word_scan::load_short(p, size, ' '));  // spaces need nothing
 }
 
 }  // namespace

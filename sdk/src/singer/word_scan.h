@@ -59,6 +59,29 @@ inline Word load_as(const char *p) {
   return word;
 }
 
+// The word an 8-byte load gives of the `size` (0 to 7) bytes at `p` followed by `fill` bytes,
+// reading no byte outside them: for a text shorter than a word, without a copy of variable
+// length (two loads that may overlap, whose overlapping bytes are the same bytes).
+inline std::uint64_t load_short(const char *p, std::size_t size, unsigned char fill) {
+  if (size == 0) return kOnes * fill;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::uint64_t word = static_cast<unsigned char>(*p);
+  if (size >= 4) {
+    word = load_as<std::uint32_t>(p) |
+           (std::uint64_t{load_as<std::uint32_t>(p + size - 4)} << (8 * (size - 4)));
+  } else if (size >= 2) {
+    word = load_as<std::uint16_t>(p) |
+           (std::uint64_t{load_as<std::uint16_t>(p + size - 2)} << (8 * (size - 2)));
+  }
+  return word | (kOnes * fill) << (8 * size);
+#else
+  char bytes[8];
+  std::memset(bytes, fill, sizeof bytes);
+  std::memcpy(bytes, p, size);
+  return load(bytes);
+#endif
+}
+
 // Whether `a` and `b` hold the same bytes. Meant for short texts (property names, compared
 // for every record): a few loads that may overlap (overlapping bytes are compared twice, which
 // is harmless), without a loop over bytes or a call to memcmp.
