@@ -7,25 +7,39 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <system_error>
 
+#include "singer/json_text.h"
 #include "singer/word_scan.h"
 
 namespace chorus::singer {
 
-namespace {
-
-void append_int(std::string &out, std::int64_t value) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, static_cast<std::size_t>(result.ptr - digits));
+MessageWriter::MessageWriter(int fd, std::size_t buffer_bytes) : fd_(fd), capacity_(buffer_bytes) {
+  // Room for the block plus one typical message past it, so the buffer rarely grows.
+  buffer_.resize(capacity_ + 4096);
 }
 
-}  // namespace
+inline char *MessageWriter::room(std::size_t size) {
+  if (buffer_.size() - used_ < size) grow(size);
+  return buffer_.data() + used_;
+}
 
-MessageWriter::MessageWriter(int fd, std::size_t buffer_bytes) : fd_(fd), capacity_(buffer_bytes) {
-  // Room for the block plus one typical message past it, so the buffer rarely reallocates.
-  buffer_.reserve(capacity_ + 4096);
+void MessageWriter::grow(std::size_t size) { buffer_.resize(2 * (used_ + size)); }
+
+inline void MessageWriter::put(std::string_view text) {
+  std::memcpy(room(text.size()), text.data(), text.size());
+  used_ += text.size();
+}
+
+inline void MessageWriter::put_json_string(std::string_view text) {
+  char *const at = room(longest_json_string(text.size()));
+  used_ += static_cast<std::size_t>(write_json_string(at, text) - at);
+}
+
+inline void MessageWriter::put_int(std::int64_t value) {
+  char *const at = room(20);
+  used_ += static_cast<std::size_t>(std::to_chars(at, at + 20, value).ptr - at);
 }
 
 MessageWriter::~MessageWriter() {
@@ -67,41 +81,41 @@ void MessageWriter::write_schema(std::string_view stream, const nlohmann::json &
                                  const std::vector<std::string> &key_properties,
                                  const std::vector<std::string> &bookmark_properties,
                                  const std::vector<std::string> &property_order) {
-  buffer_.append(R"({"type":"SCHEMA","stream":)");
-  append_json_string(buffer_, stream);
-  buffer_.append(R"(,"schema":)");
-  buffer_.append(schema_text(schema, property_order));
-  buffer_.append(R"(,"key_properties":[)");
+  put(R"({"type":"SCHEMA","stream":)");
+  put_json_string(stream);
+  put(R"(,"schema":)");
+  put(schema_text(schema, property_order));
+  put(R"(,"key_properties":[)");
   for (std::size_t i = 0; i < key_properties.size(); ++i) {
-    if (i > 0) buffer_.push_back(',');
-    append_json_string(buffer_, key_properties[i]);
+    if (i > 0) put(",");
+    put_json_string(key_properties[i]);
   }
-  buffer_.push_back(']');
+  put("]");
   if (!bookmark_properties.empty()) {
-    buffer_.append(R"(,"bookmark_properties":[)");
+    put(R"(,"bookmark_properties":[)");
     for (std::size_t i = 0; i < bookmark_properties.size(); ++i) {
-      if (i > 0) buffer_.push_back(',');
-      append_json_string(buffer_, bookmark_properties[i]);
+      if (i > 0) put(",");
+      put_json_string(bookmark_properties[i]);
     }
-    buffer_.push_back(']');
+    put("]");
   }
-  buffer_.append("}\n");
+  put("}\n");
   maybe_flush();
 }
 
 void MessageWriter::write_state(const nlohmann::json &value) {
-  buffer_.append(R"({"type":"STATE","value":)");
-  buffer_.append(value.dump());
-  buffer_.append("}\n");
+  put(R"({"type":"STATE","value":)");
+  put(value.dump());
+  put("}\n");
   flush();
 }
 
 void MessageWriter::write_activate_version(std::string_view stream, std::int64_t version) {
-  buffer_.append(R"({"type":"ACTIVATE_VERSION","stream":)");
-  append_json_string(buffer_, stream);
-  buffer_.append(R"(,"version":)");
-  append_int(buffer_, version);
-  buffer_.append("}\n");
+  put(R"({"type":"ACTIVATE_VERSION","stream":)");
+  put_json_string(stream);
+  put(R"(,"version":)");
+  put_int(version);
+  put("}\n");
   maybe_flush();
 }
 
@@ -116,8 +130,8 @@ void MessageWriter::write_record(const RecordView &record) {
 }
 
 void MessageWriter::write_line(std::string_view json_line) {
-  buffer_.append(json_line);
-  buffer_.push_back('\n');
+  put(json_line);
+  put("\n");
   maybe_flush();
 }
 
@@ -128,13 +142,13 @@ void MessageWriter::begin_record(std::string_view stream) {
     append_json_string(record_prefix_, stream);
     record_prefix_.append(R"(,"record":{)");
   }
-  buffer_.append(record_prefix_);
+  put(record_prefix_);
   next_field_ = 0;
 }
 
 void MessageWriter::write_key(std::string_view name) {
   if (next_field_ < keys_.size() && word_scan::same_text(keys_[next_field_].name, name)) {
-    buffer_.append(keys_[next_field_].text);
+    put(keys_[next_field_].text);
     ++next_field_;
     return;
   }
@@ -143,27 +157,27 @@ void MessageWriter::write_key(std::string_view name) {
   key.text.assign(next_field_ > 0 ? "," : "");
   append_json_string(key.text, name);
   key.text.push_back(':');
-  buffer_.append(key.text);
+  put(key.text);
   ++next_field_;
 }
 
 void MessageWriter::add_null(std::string_view name) {
   write_key(name);
-  buffer_.append("null", 4);
+  put("null");
 }
 
 void MessageWriter::add_bool(std::string_view name, bool value) {
   write_key(name);
   if (value) {
-    buffer_.append("true", 4);
+    put("true");
   } else {
-    buffer_.append("false", 5);
+    put("false");
   }
 }
 
 void MessageWriter::add_int(std::string_view name, std::int64_t value) {
   write_key(name);
-  append_int(buffer_, value);
+  put_int(value);
 }
 
 // A number is written as its text, which is already JSON.
@@ -173,49 +187,62 @@ void MessageWriter::add_number(std::string_view name, std::string_view text) {
 
 void MessageWriter::add_string(std::string_view name, std::string_view value) {
   write_key(name);
-  append_json_string(buffer_, value);
+  put_json_string(value);
 }
 
 void MessageWriter::add_raw_json(std::string_view name, std::string_view json_text) {
   write_key(name);
-  buffer_.append(json_text);
+  put(json_text);
 }
 
 void MessageWriter::add_value(std::string_view name, const Value &value) {
   write_key(name);
-  append_json_value(buffer_, value);
+  switch (value.kind) {
+    case ValueKind::Null:
+      put("null");
+      return;
+    case ValueKind::String:
+      put_json_string(value.text);
+      return;
+    case ValueKind::Boolean:
+    case ValueKind::Number:
+    case ValueKind::Object:
+    case ValueKind::Array:
+      put(value.text);
+      return;
+  }
 }
 
 void MessageWriter::end_record(std::string_view time_extracted) {
-  buffer_.push_back('}');
+  put("}");
   if (!time_extracted.empty()) {
-    buffer_.append(R"(,"time_extracted":)");
-    append_json_string(buffer_, time_extracted);
+    put(R"(,"time_extracted":)");
+    put_json_string(time_extracted);
   }
-  buffer_.append("}\n", 2);
+  put("}\n");
   maybe_flush();
 }
 
 void MessageWriter::end_record(std::string_view time_extracted, std::int64_t version) {
-  buffer_.push_back('}');
+  put("}");
   if (!time_extracted.empty()) {
-    buffer_.append(R"(,"time_extracted":)");
-    append_json_string(buffer_, time_extracted);
+    put(R"(,"time_extracted":)");
+    put_json_string(time_extracted);
   }
-  buffer_.append(R"(,"version":)");
-  append_int(buffer_, version);
-  buffer_.append("}\n", 2);
+  put(R"(,"version":)");
+  put_int(version);
+  put("}\n");
   maybe_flush();
 }
 
 void MessageWriter::maybe_flush() {
-  if (buffer_.size() >= capacity_) flush();
+  if (used_ >= capacity_) flush();
 }
 
 void MessageWriter::flush() {
   std::size_t written = 0;
-  while (written < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
+  while (written < used_) {
+    const ssize_t n = ::write(fd_, buffer_.data() + written, used_ - written);
     if (n >= 0) {
       written += static_cast<std::size_t>(n);
       continue;
@@ -230,12 +257,12 @@ void MessageWriter::flush() {
     // be delivered, and keeping it would only repeat the error at destruction.
     const int error = errno;
     bytes_written_ += written;
-    buffer_.clear();
+    used_ = 0;
     throw std::system_error(error, std::generic_category(),
                             "cannot write Singer messages to fd " + std::to_string(fd_));
   }
   bytes_written_ += written;
-  buffer_.clear();
+  used_ = 0;
 }
 
 }  // namespace chorus::singer

@@ -69,6 +69,12 @@ class MessageWriter {
   void maybe_flush();
   // The separator, quoted name and colon of the record's next property.
   void write_key(std::string_view name);
+  // Room for `size` more bytes after the used part of the buffer, and where it starts.
+  char *room(std::size_t size);
+  void grow(std::size_t size);
+  void put(std::string_view text);
+  void put_json_string(std::string_view text);
+  void put_int(std::int64_t value);
 
   // What one place of a record wrote before it: a tap writes the same names in the same order
   // in every record, so each place's key text is encoded once and then copied.
@@ -78,7 +84,10 @@ class MessageWriter {
   };
   int fd_;
   std::size_t capacity_;
+  // Messages are written into the buffer's first `used_` bytes; its size is the room it has, so
+  // that a piece is copied without a capacity check and a call of std::string's own.
   std::string buffer_;
+  std::size_t used_ = 0;
   std::size_t next_field_ = 0;  // place of the next property in the record being written
   std::vector<EncodedKey> keys_;
   std::string prefix_stream_;  // the stream record_prefix_ was made for
