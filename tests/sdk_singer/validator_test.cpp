@@ -181,6 +181,18 @@ TEST_CASE("maxLength and minLength count characters, not bytes") {
         "property 'code' breaks 'maxLength': expected at most 3 characters, got 4");
 }
 
+TEST_CASE("lengths are counted in characters at the edges where bytes alone cannot tell") {
+  const json schema = object_with({{"code", {{"minLength", 2}, {"maxLength", 4}}}});
+  CHECK(check(schema, R"({"code":"\ud83d\ude00"})") ==  // one character of four bytes
+        "property 'code' breaks 'minLength': expected at least 2 characters, got 1");
+  CHECK(check(schema, "{\"code\":\"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\"}").empty());  // 8 bytes, 2
+  CHECK(check(schema, "{\"code\":\"\xc3\xa4\xc3\xb6\xc3\xbc\xc3\xa4\"}").empty());  // 8 bytes, 4
+  CHECK(check(schema, "{\"code\":\"\xc3\xa4\xc3\xb6\xc3\xbc\xc3\xa4x\"}") ==
+        "property 'code' breaks 'maxLength': expected at most 4 characters, got 5");
+  CHECK(check(schema, R"({"code":"abcd"})").empty());
+  CHECK(check(schema, R"({"code":"abcde"})").find("breaks 'maxLength'") != std::string::npos);
+}
+
 TEST_CASE(
     "pattern is searched in the unescaped text; one std::regex cannot compile is not checked") {
   const json schema =

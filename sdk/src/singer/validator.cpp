@@ -375,7 +375,11 @@ std::optional<Violation> check_nested(const SchemaNode &node, const Value &value
 
 std::optional<Violation> check_string(const SchemaNode &node, const Value &value,
                                       const PathLink *path) {
-  if (node.min_length || node.max_length) {
+  // A text has at least a quarter as many characters as bytes (UTF-8 takes 1 to 4 a
+  // character) and at most as many: a text that meets its bounds either way is not counted.
+  const std::size_t bytes = value.text.size();
+  if ((node.min_length && bytes / 4 < *node.min_length) ||
+      (node.max_length && bytes > *node.max_length)) {
     const std::size_t length = code_points(value.text);
     if (node.min_length && length < *node.min_length) {
       return violation(path, "minLength",
