@@ -32,7 +32,7 @@ struct ColumnType {
   std::string select_expression() const;
   JsonKind json_kind() const;
   // The binary COPY field that select_expression() yields, when its text form can be read from
-  // it (pg::binary::field_text()); nullopt for the types only a text COPY reads here (floating
+  // it (pg::binary::FieldText); nullopt for the types only a text COPY reads here (floating
   // point, intervals, times, and types chorus does not know).
   std::optional<pg::binary::FieldType> binary_field() const;
 };

@@ -183,5 +183,5 @@ TEST_CASE("a stream that is not binary COPY, or that stops short, is refused") {
 TEST_CASE("types without a text form here are refused when the decoder is made") {
   CHECK(!chorus::pg::binary::has_text_form(FieldType::Float8));
   CHECK(!chorus::pg::binary::has_text_form(FieldType::Bytea));
-  CHECK_THROWS_AS(FieldText(FieldType::Float8), std::invalid_argument);
+  CHECK_THROWS_AS(FieldText{FieldType::Float8}, std::invalid_argument);
 }

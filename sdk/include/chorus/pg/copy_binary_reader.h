@@ -2,7 +2,7 @@
 // field as the text its type's output function writes. A binary COPY costs the server far less
 // than a text one: it formats no timestamp, number or escape, which is most of a text COPY's cost.
 //
-// field_text() gives, byte for byte, what a text COPY of the same value gives in a session with
+// FieldText gives, byte for byte, what a text COPY of the same value gives in a session with
 // TimeZone 'UTC' and DateStyle 'ISO, YMD' (unescaped): a reader that handles the text form
 // handles these alike, and chooses the binary form only for speed.
 #pragma once
