@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "chorus/pg/copy_binary_reader.h"
+
 namespace chorus::tap_postgres {
 
 std::string quote_name(std::string_view name) {
@@ -129,38 +131,12 @@ std::optional<pg::binary::FieldType> ColumnType::binary_field() const {
   // Arrays come through to_jsonb() (jsonb); an enum's wire form is its label.
   if (type_category == 'A') return FieldType::Jsonb;
   if (type_category == 'E') return FieldType::Text;
-  // The built-in types by OID, fixed in every PostgreSQL version (pg_type.dat): a type of the
-  // same name in another schema is not one of them.
-  switch (type_oid) {
-    case 17:    // bytea, through translate(encode()): text
-    case 25:    // text
-    case 114:   // json: its wire form is its text
-    case 1042:  // character(n)
-    case 1043:  // varchar
-      return FieldType::Text;
-    case 21:
-      return FieldType::Int2;
-    case 23:
-      return FieldType::Int4;
-    case 20:
-      return FieldType::Int8;
-    case 1700:
-      return FieldType::Numeric;
-    case 16:
-      return FieldType::Bool;
-    case 1082:
-      return FieldType::Date;
-    case 1114:
-      return FieldType::Timestamp;
-    case 1184:
-      return FieldType::TimestampTz;
-    case 2950:
-      return FieldType::Uuid;
-    case 3802:
-      return FieldType::Jsonb;
-    default:
-      return std::nullopt;
-  }
+  // Built-in types by OID (a type of the same name in another schema is not one of them) whose
+  // wire form is their text: bytea through translate(encode()), json, character(n).
+  if (type_oid == 17 || type_oid == 114 || type_oid == 1042) return FieldType::Text;
+  const std::optional<FieldType> field = pg::binary::field_type_of(type_oid);
+  if (!field || !pg::binary::has_text_form(*field)) return std::nullopt;  // double precision
+  return field;
 }
 
 void add_value(singer::MessageWriter &out, const std::string &name, JsonKind kind,

@@ -54,6 +54,19 @@ char *write_year(char *to, std::int64_t value) {
   return std::to_chars(to, to + 20, value).ptr;
 }
 
+// A big-endian integer field of `Int`'s size as its decimal text, written at `out` (room for 20
+// digits and a sign).
+template <typename Int>
+std::string_view integer_text(std::string_view field, char *out, const char *type) {
+  require_size(field, sizeof(Int), type);
+  std::uint64_t bits = 0;
+  if constexpr (sizeof(Int) == 2) bits = load16(field.data());
+  if constexpr (sizeof(Int) == 4) bits = load32(field.data());
+  if constexpr (sizeof(Int) == 8) bits = load64(field.data());
+  const char *end = std::to_chars(out, out + 21, static_cast<Int>(bits)).ptr;
+  return {out, static_cast<std::size_t>(end - out)};
+}
+
 // The longest text of a date, time or uuid, with its era: "-294276-12-31 23:59:59.999999+00 BC".
 constexpr std::size_t kFixedTextRoom = 64;
 
@@ -148,25 +161,11 @@ std::string_view FieldText::operator()(std::string_view field) {
   char *const out = buffer_.data();
   switch (type_) {
     case FieldType::Int2:
-      require_size(field, 2, "smallint");
-      return {out,
-              static_cast<std::size_t>(
-                  std::to_chars(out, out + 8, static_cast<std::int16_t>(load16(field.data()))).ptr -
-                  out)};
+      return integer_text<std::int16_t>(field, out, "smallint");
     case FieldType::Int4:
-      require_size(field, 4, "integer");
-      return {
-          out,
-          static_cast<std::size_t>(
-              std::to_chars(out, out + 16, static_cast<std::int32_t>(load32(field.data()))).ptr -
-              out)};
+      return integer_text<std::int32_t>(field, out, "integer");
     case FieldType::Int8:
-      require_size(field, 8, "bigint");
-      return {
-          out,
-          static_cast<std::size_t>(
-              std::to_chars(out, out + 24, static_cast<std::int64_t>(load64(field.data()))).ptr -
-              out)};
+      return integer_text<std::int64_t>(field, out, "bigint");
     case FieldType::Numeric:
       return numeric(field);
     case FieldType::Bool:
