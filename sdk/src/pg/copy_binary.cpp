@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "chorus/singer/timestamps.h"
+#include "network_order.h"
 #include "postgres_epoch.h"
 
 namespace chorus::pg::binary {
@@ -18,22 +19,6 @@ char *extend(std::string &out, std::size_t size) {
   const std::size_t at = out.size();
   out.resize(at + size);
   return &out[at];
-}
-
-char *store16(char *to, std::uint16_t value) {
-  to[0] = static_cast<char>(value >> 8);
-  to[1] = static_cast<char>(value);
-  return to + 2;
-}
-
-char *store32(char *to, std::uint32_t value) {
-  to = store16(to, static_cast<std::uint16_t>(value >> 16));
-  return store16(to, static_cast<std::uint16_t>(value));
-}
-
-char *store64(char *to, std::uint64_t value) {
-  to = store32(to, static_cast<std::uint32_t>(value >> 32));
-  return store32(to, static_cast<std::uint32_t>(value));
 }
 
 // A fixed-size field: its length, then `value`'s `Size` bytes, big-endian.

@@ -9,6 +9,7 @@
 
 #include "chorus/plugin/errors.h"
 #include "chorus/singer/timestamps.h"
+#include "network_order.h"
 #include "postgres_epoch.h"
 
 namespace chorus::pg::binary {
@@ -19,15 +20,6 @@ constexpr char kSignature[] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r',
 constexpr std::size_t kSignatureSize = sizeof kSignature;
 constexpr std::size_t kFixedHeaderSize = kSignatureSize + 4 + 4;
 constexpr std::uint32_t kFlagHasOids = 1U << 16;
-
-std::uint16_t load16(const char *at) {
-  const auto *bytes = reinterpret_cast<const unsigned char *>(at);
-  return static_cast<std::uint16_t>((bytes[0] << 8) | bytes[1]);
-}
-
-std::uint32_t load32(const char *at) { return (std::uint32_t{load16(at)} << 16) | load16(at + 2); }
-
-std::uint64_t load64(const char *at) { return (std::uint64_t{load32(at)} << 32) | load32(at + 4); }
 
 [[noreturn]] void bad_field(const char *type, std::size_t size) {
   throw FatalError("PostgreSQL sent a binary " + std::string(type) + " field of " +

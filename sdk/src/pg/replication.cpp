@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "connect_error.h"
+#include "network_order.h"
 #include "postgres_epoch.h"
 
 namespace chorus::pg {
@@ -19,16 +20,9 @@ namespace {
 // Well inside the default wal_sender_timeout (60 s) and the 10 s a standby reports at.
 constexpr auto kHeartbeat = std::chrono::seconds(5);
 
-std::uint64_t read_u64(const char *bytes) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[i]);
-  return value;
-}
-
 void write_u64(std::string &out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((value >> shift) & 0xFF));
-  }
+  char bytes[8];
+  out.append(bytes, static_cast<std::size_t>(store64(bytes, value) - bytes));
 }
 
 // `text` wrapped in `quote`, with that character doubled inside: a replication command's
@@ -220,7 +214,7 @@ ReplicationStream::Change ReplicationStream::next() {
     if (buffer[0] == 'w' && length >= 25) {
       // XLogData: start of the data in WAL, current end of WAL, server clock, data.
       impl_->data.assign(buffer + 25, static_cast<std::size_t>(length - 25));
-      return {read_u64(buffer + 1), impl_->data};
+      return {load64(buffer + 1), impl_->data};
     }
     if (buffer[0] == 'k' && length >= 18) {
       // Keepalive: end of WAL, server clock, and whether the server wants a reply now.
