@@ -86,19 +86,10 @@ void append_json_string(std::string &out, std::string_view text) {
 }
 
 void append_json_value(std::string &out, const Value &value) {
-  switch (value.kind) {
-    case ValueKind::Null:
-      out.append("null", 4);
-      return;
-    case ValueKind::String:
-      append_json_string(out, value.text);
-      return;
-    case ValueKind::Boolean:
-    case ValueKind::Number:
-    case ValueKind::Object:
-    case ValueKind::Array:
-      out.append(value.text);
-      return;
+  if (value.kind == ValueKind::String) {
+    append_json_string(out, value.text);
+  } else {
+    out.append(stored_json(value));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "chorus/singer/message.h"
 #include "singer/word_scan.h"
 
 namespace chorus::singer {
@@ -32,6 +33,12 @@ inline bool may_need_escape(std::string_view text) {
     return word_needs_escape(word_scan::load(p + size - 8));
   }
   return word_needs_escape(word_scan::load_short(p, size, ' '));  // spaces need nothing
+}
+
+// The JSON text of a value that is not a string (strings are escaped, through
+// write_json_string): "null", or the value's stored text, which is JSON already.
+inline std::string_view stored_json(const Value &value) {
+  return value.is_null() ? std::string_view("null") : value.text;
 }
 
 // Writes `text` at `out` (room for longest_json_string() bytes) as a JSON string literal,

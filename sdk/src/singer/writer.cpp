@@ -197,19 +197,10 @@ void MessageWriter::add_raw_json(std::string_view name, std::string_view json_te
 
 void MessageWriter::add_value(std::string_view name, const Value &value) {
   write_key(name);
-  switch (value.kind) {
-    case ValueKind::Null:
-      put("null");
-      return;
-    case ValueKind::String:
-      put_json_string(value.text);
-      return;
-    case ValueKind::Boolean:
-    case ValueKind::Number:
-    case ValueKind::Object:
-    case ValueKind::Array:
-      put(value.text);
-      return;
+  if (value.kind == ValueKind::String) {
+    put_json_string(value.text);
+  } else {
+    put(stored_json(value));
   }
 }
 
