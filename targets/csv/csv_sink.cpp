@@ -85,7 +85,6 @@ bool formatted_by_chorus(sql::MetadataSource source) {
   return false;
 }
 
-// The most characters of an int64 in decimal ("-9223372036854775808").
 std::string header_row(const std::vector<std::string> &columns, char delimiter) {
   std::string header;
   for (std::size_t i = 0; i < columns.size(); ++i) {
