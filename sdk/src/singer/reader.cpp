@@ -12,6 +12,7 @@
 
 #include "singer/message_type_names.h"
 #include "singer/ondemand_value.h"
+#include "singer/record_shape.h"
 #include "singer/word_scan.h"
 
 namespace chorus::singer {
@@ -158,6 +159,7 @@ struct MessageReader::Impl {
   LineReader lines;
   ondemand::parser parser;
   OneFieldPerName one_field_per_name;
+  detail::RecordShapes shapes;
 
   Impl(int fd, std::size_t max_line_bytes) : lines(fd, max_line_bytes) {}
 
@@ -281,7 +283,13 @@ bool MessageReader::next(Message &message) {
   if (!next_nonblank(impl_->lines, line)) return false;
   message.line_number = impl_->lines.line_number();
   message.line = line;
+  if (impl_->shapes.read(line, message.record)) {
+    message.type = MessageType::Record;
+    if (!message.document.is_null()) message.document = nullptr;
+    return true;
+  }
   impl_->parse(line, message);
+  if (message.type == MessageType::Record) impl_->shapes.learn(line, message.record);
   return true;
 }
 

@@ -1,0 +1,375 @@
+#include "singer/record_shape.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+
+#include "singer/word_scan.h"
+
+namespace chorus::singer::detail {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The closing quote of the string whose content starts at `p`, or nullptr when the string runs
+// past `end` or holds what the fast path leaves to the parser: a backslash (the content would
+// need unescaping), a control character, or bytes that are not UTF-8. Words are read up to 7
+// bytes past `end`, into the padding of the input.
+const char *string_end(const char *p, const char *end) {
+  const char *const begin = p;
+  bool ascii = true;
+  while (p < end) {
+    const std::uint64_t word = word_scan::load(p);
+    std::uint64_t marks = word_scan::bytes_equal(word, '"') | word_scan::bytes_equal(word, '\\') |
+                          word_scan::bytes_below(word, 0x20);
+    if (ascii) marks |= word & word_scan::kHighs;
+    if (marks == 0) {
+      p += 8;
+      continue;
+    }
+    const char *const hit = p + word_scan::first_marked(marks);
+    if (hit >= end) return nullptr;
+    if (*hit == '"') {
+      if (!ascii && !simdjson::validate_utf8(begin, static_cast<std::size_t>(hit - begin))) {
+        return nullptr;
+      }
+      return hit;
+    }
+    if (static_cast<unsigned char>(*hit) < 0x80) return nullptr;  // a backslash or a control
+    ascii = false;  // the UTF-8 is checked once, at the end
+    p = hit + 1;
+  }
+  return nullptr;
+}
+
+// The end of the JSON number that starts at `p` (RFC 8259's grammar), or nullptr.
+const char *number_end(const char *p, const char *end) {
+  if (p < end && *p == '-') ++p;
+  if (p >= end) return nullptr;
+  if (*p == '0') {
+    ++p;
+  } else if (is_digit(*p)) {
+    while (p < end && is_digit(*p)) ++p;
+  } else {
+    return nullptr;
+  }
+  if (p < end && *p == '.') {
+    ++p;
+    if (p >= end || !is_digit(*p)) return nullptr;
+    while (p < end && is_digit(*p)) ++p;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-')) ++p;
+    if (p >= end || !is_digit(*p)) return nullptr;
+    while (p < end && is_digit(*p)) ++p;
+  }
+  return p;
+}
+
+bool starts_with(const char *p, const char *end, std::string_view word) {
+  return static_cast<std::size_t>(end - p) >= word.size() &&
+         std::string_view(p, word.size()) == word;
+}
+
+// Reads the JSON scalar that starts at `p` into `value` as the parser would (see Value) and
+// returns the end of its token; nullptr when there is none the fast path reads.
+const char *read_scalar(const char *p, const char *end, Value &value) {
+  if (p >= end) return nullptr;
+  switch (*p) {
+    case '"': {
+      const char *const close = string_end(p + 1, end);
+      if (close == nullptr) return nullptr;
+      value.kind = ValueKind::String;
+      value.text = std::string_view(p + 1, static_cast<std::size_t>(close - p - 1));
+      return close + 1;
+    }
+    case 't':
+    case 'f': {
+      const std::string_view word = *p == 't' ? "true" : "false";
+      if (!starts_with(p, end, word)) return nullptr;
+      value.kind = ValueKind::Boolean;
+      value.text = word;
+      return p + word.size();
+    }
+    case 'n':
+      if (!starts_with(p, end, "null")) return nullptr;
+      value.kind = ValueKind::Null;
+      value.text = {};
+      return p + 4;
+    default: {
+      const char *const after = number_end(p, end);
+      if (after == nullptr) return nullptr;
+      value.kind = ValueKind::Number;
+      value.text = std::string_view(p, static_cast<std::size_t>(after - p));
+      return after;
+    }
+  }
+}
+
+// A version as the parser reads it (an integer that fits int64); nullopt for any other number.
+std::optional<std::int64_t> version_of(std::string_view text) {
+  std::int64_t version = 0;
+  const auto [at, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || at != text.data() + text.size()) return std::nullopt;
+  return version;
+}
+
+// Whether the `size` bytes at `a` and at `b` are the same. Both must be readable for 7 bytes
+// past `size`: the last word is loaded whole and masked.
+bool same_bytes(const char *a, const char *b, std::size_t size) {
+  std::size_t at = 0;
+  for (; at + 8 <= size; at += 8) {
+    if (word_scan::load(a + at) != word_scan::load(b + at)) return false;
+  }
+  if (at == size) return true;
+  const std::uint64_t mask = (std::uint64_t{1} << (8 * (size - at))) - 1;
+  return ((word_scan::load(a + at) ^ word_scan::load(b + at)) & mask) == 0;
+}
+
+bool same_value(const Value &a, const Value &b) { return a.kind == b.kind && a.text == b.text; }
+
+bool same_record(const RecordView &a, const RecordView &b) {
+  if (a.stream != b.stream || a.time_extracted != b.time_extracted || a.version != b.version ||
+      a.fields.size() != b.fields.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    if (a.fields[i].name != b.fields[i].name || !same_value(a.fields[i].value, b.fields[i].value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The envelope keys the parser reads; any other key's value is skipped.
+enum class EnvelopeKey : std::uint8_t { Type, Stream, Record, TimeExtracted, Version, Other };
+
+EnvelopeKey envelope_key(std::string_view key) {
+  if (key == "type") return EnvelopeKey::Type;
+  if (key == "stream") return EnvelopeKey::Stream;
+  if (key == "record") return EnvelopeKey::Record;
+  if (key == "time_extracted") return EnvelopeKey::TimeExtracted;
+  if (key == "version") return EnvelopeKey::Version;
+  return EnvelopeKey::Other;
+}
+
+// Walks a line that the parser accepted, token by token, for RecordShape::learn.
+class LineWalk {
+ public:
+  explicit LineWalk(std::string_view line) : p_(line.data()), end_(line.data() + line.size()) {}
+
+  const char *at() const { return p_; }
+  const char *end() const { return end_; }
+  void move_to(const char *p) { p_ = p; }
+
+  void skip_space() {
+    while (p_ < end_ && is_space(*p_)) ++p_;
+  }
+  bool take(char c) {
+    skip_space();
+    if (p_ >= end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  // A string without escapes; its content.
+  bool string(std::string_view &content) {
+    skip_space();
+    if (p_ >= end_ || *p_ != '"') return false;
+    const char *const close = string_end(p_ + 1, end_);
+    if (close == nullptr) return false;
+    content = std::string_view(p_ + 1, static_cast<std::size_t>(close - p_ - 1));
+    p_ = close + 1;
+    return true;
+  }
+  bool key(std::string_view &name) { return string(name) && take(':'); }
+  // After a member: true at ',' (another member follows), false at '}' (`closed` set) or at
+  // anything else (`closed` left false).
+  bool another_member(bool &closed) {
+    if (take(',')) return true;
+    closed = take('}');
+    return false;
+  }
+
+ private:
+  const char *p_;
+  const char *end_;
+};
+
+}  // namespace
+
+bool RecordShape::learn(std::string_view line, const RecordView &parsed) {
+  *this = RecordShape();
+  LineWalk walk(line);
+  const char *literal_start = walk.at();
+  // Ends the literal before a value at the walk's place, then reads the value.
+  auto value_slot = [&](Role role, std::uint32_t field, std::string_view name) {
+    walk.skip_space();
+    Slot slot;
+    slot.literal_at = static_cast<std::uint32_t>(literals_.size());
+    slot.literal_size = static_cast<std::uint32_t>(walk.at() - literal_start);
+    slot.role = role;
+    slot.field = field;
+    if (role == Role::Field) {
+      slot.name_offset = static_cast<std::uint32_t>(name.data() - literal_start);
+      slot.name_size = static_cast<std::uint32_t>(name.size());
+    }
+    Value value;
+    const char *const after = read_scalar(walk.at(), walk.end(), value);
+    if (after == nullptr) return false;
+    if (role == Role::TimeExtracted && value.kind != ValueKind::String) return false;
+    if (role == Role::Version && (value.kind != ValueKind::Number || !version_of(value.text))) {
+      return false;
+    }
+    literals_.append(literal_start, walk.at());
+    slots_.push_back(slot);
+    walk.move_to(after);
+    literal_start = after;
+    return true;
+  };
+
+  if (!walk.take('{')) return false;
+  bool seen[static_cast<int>(EnvelopeKey::Other)] = {};
+  bool closed = false;
+  do {
+    std::string_view key;
+    if (!walk.key(key)) return false;
+    const EnvelopeKey which = envelope_key(key);
+    if (which != EnvelopeKey::Other) {
+      bool &was_seen = seen[static_cast<int>(which)];
+      if (was_seen) return false;  // the parser keeps the last; not worth a shape
+      was_seen = true;
+    }
+    switch (which) {
+      case EnvelopeKey::Type: {
+        std::string_view type;
+        if (!walk.string(type)) return false;
+        break;
+      }
+      case EnvelopeKey::Stream: {
+        std::string_view stream;
+        if (!walk.string(stream)) return false;
+        stream_literal_ = static_cast<std::uint32_t>(slots_.size());
+        stream_offset_ = static_cast<std::uint32_t>(stream.data() - literal_start);
+        stream_size_ = static_cast<std::uint32_t>(stream.size());
+        break;
+      }
+      case EnvelopeKey::Record: {
+        if (!walk.take('{')) return false;
+        if (walk.take('}')) break;
+        bool record_closed = false;
+        do {
+          std::string_view name;
+          if (!walk.key(name) || !value_slot(Role::Field, field_count_++, name)) return false;
+        } while (walk.another_member(record_closed));
+        if (!record_closed) return false;
+        break;
+      }
+      case EnvelopeKey::TimeExtracted:
+        if (!value_slot(Role::TimeExtracted, 0, {})) return false;
+        break;
+      case EnvelopeKey::Version:
+        if (!value_slot(Role::Version, 0, {})) return false;
+        break;
+      case EnvelopeKey::Other:
+        if (!value_slot(Role::Ignored, 0, {})) return false;
+        break;
+    }
+  } while (walk.another_member(closed));
+  if (!closed || !seen[static_cast<int>(EnvelopeKey::Stream)]) return false;
+  walk.skip_space();
+  if (walk.at() != walk.end()) return false;
+  final_at_ = static_cast<std::uint32_t>(literals_.size());
+  final_size_ = static_cast<std::uint32_t>(walk.end() - literal_start);
+  literals_.append(literal_start, walk.end());
+  literals_.append(8, '\0');  // same_bytes loads whole words
+
+  RecordView own;
+  return read(line, own) && same_record(own, parsed);
+}
+
+bool RecordShape::read(std::string_view line, RecordView &record) const {
+  const char *p = line.data();
+  const char *const end = p + line.size();
+  record.fields.resize(field_count_);
+  record.time_extracted = {};
+  record.version.reset();
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    const Slot &slot = slots_[i];
+    const char *const literal = p;
+    if (static_cast<std::size_t>(end - p) < slot.literal_size ||
+        !same_bytes(p, literals_.data() + slot.literal_at, slot.literal_size)) {
+      return false;
+    }
+    if (i == stream_literal_) record.stream = std::string_view(literal + stream_offset_, stream_size_);
+    p += slot.literal_size;
+    Value value;
+    p = read_scalar(p, end, value);
+    if (p == nullptr) return false;
+    switch (slot.role) {
+      case Role::Field: {
+        Field &field = record.fields[slot.field];
+        field.name = std::string_view(literal + slot.name_offset, slot.name_size);
+        field.value = value;
+        break;
+      }
+      case Role::TimeExtracted:
+        if (value.kind != ValueKind::String) return false;
+        record.time_extracted = value.text;
+        break;
+      case Role::Version: {
+        if (value.kind != ValueKind::Number) return false;
+        record.version = version_of(value.text);
+        if (!record.version) return false;
+        break;
+      }
+      case Role::Ignored:
+        break;
+    }
+  }
+  if (static_cast<std::size_t>(end - p) != final_size_ ||
+      !same_bytes(p, literals_.data() + final_at_, final_size_)) {
+    return false;
+  }
+  if (stream_literal_ == slots_.size()) {
+    record.stream = std::string_view(p + stream_offset_, stream_size_);
+  }
+  return true;
+}
+
+bool RecordShapes::read(std::string_view line, RecordView &record) {
+  for (std::size_t i = 0; i < shapes_.size(); ++i) {
+    if (!shapes_[i].read(line, record)) continue;
+    std::rotate(shapes_.begin(), shapes_.begin() + static_cast<std::ptrdiff_t>(i),
+                shapes_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    learned_unused_ = false;
+    backoff_ = 0;
+    return true;
+  }
+  return false;
+}
+
+void RecordShapes::learn(std::string_view line, const RecordView &parsed) {
+  if (skip_ > 0) {
+    --skip_;
+    return;
+  }
+  RecordShape shape;
+  // A shape learned last time that no line has used since is a sign of records that rarely
+  // repeat a shape: learning from each would cost more than it saves.
+  if (learned_unused_ || !shape.learn(line, parsed)) {
+    backoff_ = std::min(kMaxSkip, std::max<std::uint32_t>(1, backoff_ * 2));
+    skip_ = backoff_;
+    learned_unused_ = false;
+    return;
+  }
+  if (shapes_.size() == kKept) shapes_.pop_back();
+  shapes_.insert(shapes_.begin(), std::move(shape));
+  learned_unused_ = true;
+}
+
+}  // namespace chorus::singer::detail
