@@ -2,71 +2,141 @@
 
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <optional>
 
-#include "singer/word_scan.h"
 
 namespace chorus::singer::detail {
 
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// With SSE2 the scans below read 16 bytes at a time from where they start, past the end of the
+// text into its padding: LineReader's for a line, kLiteralPadding for literals_.
+constexpr std::size_t kLiteralPadding = 16;
+
+// Where a string's content stops: the first quote, backslash or control character at or after
+// `p` (nullptr when there is none before `end`), and whether a byte before it is not ASCII.
+struct StringStop {
+  const char *at = nullptr;
+  bool ascii = true;
+};
+
+#if defined(__SSE2__)
+__m128i load16(const char *p) { return _mm_loadu_si128(reinterpret_cast<const __m128i *>(p)); }
+unsigned byte_mask(__m128i marks) { return static_cast<unsigned>(_mm_movemask_epi8(marks)); }
+
+StringStop string_stop(const char *p, const char *end) {
+  StringStop stop;
+  for (; p < end; p += 16) {
+    const __m128i bytes = load16(p);
+    const unsigned high = byte_mask(bytes);
+    // Compared as signed bytes, the controls and the non-ASCII bytes are below a space.
+    const unsigned below_space = byte_mask(_mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)));
+    const unsigned marks = byte_mask(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')),
+                                                  _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')))) |
+                           (below_space & ~high);
+    if (marks == 0) {
+      if (high != 0) stop.ascii = false;
+      continue;
+    }
+    const auto first = static_cast<unsigned>(__builtin_ctz(marks));
+    if ((high & ((1U << first) - 1)) != 0) stop.ascii = false;
+    if (p + first < end) stop.at = p + first;
+    return stop;
+  }
+  return stop;
+}
+
+// How many digits there are from `p`, up to `end`.
+std::size_t digit_run(const char *p, const char *end) {
+  const char *q = p;
+  for (; q < end; q += 16) {
+    const __m128i bytes = load16(q);
+    // Signed, the non-ASCII bytes are below '0' too.
+    const unsigned others = byte_mask(_mm_or_si128(_mm_cmplt_epi8(bytes, _mm_set1_epi8('0')),
+                                                   _mm_cmpgt_epi8(bytes, _mm_set1_epi8('9'))));
+    if (others != 0) {
+      q += __builtin_ctz(others);
+      break;
+    }
+  }
+  return static_cast<std::size_t>(std::min(q, end) - p);
+}
+
+// Whether the `size` bytes at `a` and at `b` are the same.
+bool same_bytes(const char *a, const char *b, std::size_t size) {
+  std::size_t at = 0;
+  for (; at + 16 <= size; at += 16) {
+    if (byte_mask(_mm_cmpeq_epi8(load16(a + at), load16(b + at))) != 0xFFFF) return false;
+  }
+  if (at == size) return true;
+  const unsigned wanted = (1U << (size - at)) - 1;
+  return (byte_mask(_mm_cmpeq_epi8(load16(a + at), load16(b + at))) & wanted) == wanted;
+}
+#else
+// Byte by byte where SSE2 is missing.
+StringStop string_stop(const char *p, const char *end) {
+  StringStop stop;
+  for (; p < end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c == '"' || c == '\\' || c < 0x20) {
+      stop.at = p;
+      break;
+    }
+    if (c >= 0x80) stop.ascii = false;
+  }
+  return stop;
+}
+
+std::size_t digit_run(const char *p, const char *end) {
+  const char *q = p;
+  while (q < end && *q >= '0' && *q <= '9') ++q;
+  return static_cast<std::size_t>(q - p);
+}
+
+bool same_bytes(const char *a, const char *b, std::size_t size) {
+  return std::memcmp(a, b, size) == 0;
+}
+#endif
 
 // The closing quote of the string whose content starts at `p`, or nullptr when the string runs
 // past `end` or holds what the fast path leaves to the parser: a backslash (the content would
-// need unescaping), a control character, or bytes that are not UTF-8. Words are read up to 7
-// bytes past `end`, into the padding of the input.
+// need unescaping), a control character, or bytes that are not UTF-8.
 const char *string_end(const char *p, const char *end) {
-  const char *const begin = p;
-  bool ascii = true;
-  while (p < end) {
-    const std::uint64_t word = word_scan::load(p);
-    std::uint64_t marks = word_scan::bytes_equal(word, '"') | word_scan::bytes_equal(word, '\\') |
-                          word_scan::bytes_below(word, 0x20);
-    if (ascii) marks |= word & word_scan::kHighs;
-    if (marks == 0) {
-      p += 8;
-      continue;
-    }
-    const char *const hit = p + word_scan::first_marked(marks);
-    if (hit >= end) return nullptr;
-    if (*hit == '"') {
-      if (!ascii && !simdjson::validate_utf8(begin, static_cast<std::size_t>(hit - begin))) {
-        return nullptr;
-      }
-      return hit;
-    }
-    if (static_cast<unsigned char>(*hit) < 0x80) return nullptr;  // a backslash or a control
-    ascii = false;  // the UTF-8 is checked once, at the end
-    p = hit + 1;
+  const StringStop stop = string_stop(p, end);
+  if (stop.at == nullptr || *stop.at != '"') return nullptr;
+  if (!stop.ascii && !simdjson::validate_utf8(p, static_cast<std::size_t>(stop.at - p))) {
+    return nullptr;
   }
-  return nullptr;
+  return stop.at;
 }
 
 // The end of the JSON number that starts at `p` (RFC 8259's grammar), or nullptr.
 const char *number_end(const char *p, const char *end) {
   if (p < end && *p == '-') ++p;
-  if (p >= end) return nullptr;
-  if (*p == '0') {
-    ++p;
-  } else if (is_digit(*p)) {
-    while (p < end && is_digit(*p)) ++p;
-  } else {
-    return nullptr;
-  }
+  const std::size_t integer = digit_run(p, end);
+  if (integer == 0) return nullptr;
+  p += *p == '0' ? 1 : integer;  // a leading zero stands alone (what follows it must not fit)
   if (p < end && *p == '.') {
     ++p;
-    if (p >= end || !is_digit(*p)) return nullptr;
-    while (p < end && is_digit(*p)) ++p;
+    const std::size_t fraction = digit_run(p, end);
+    if (fraction == 0) return nullptr;
+    p += fraction;
   }
   if (p < end && (*p == 'e' || *p == 'E')) {
     ++p;
     if (p < end && (*p == '+' || *p == '-')) ++p;
-    if (p >= end || !is_digit(*p)) return nullptr;
-    while (p < end && is_digit(*p)) ++p;
+    const std::size_t exponent = digit_run(p, end);
+    if (exponent == 0) return nullptr;
+    p += exponent;
   }
   return p;
 }
@@ -117,18 +187,6 @@ std::optional<std::int64_t> version_of(std::string_view text) {
   const auto [at, error] = std::from_chars(text.data(), text.data() + text.size(), version);
   if (error != std::errc() || at != text.data() + text.size()) return std::nullopt;
   return version;
-}
-
-// Whether the `size` bytes at `a` and at `b` are the same. Both must be readable for 7 bytes
-// past `size`: the last word is loaded whole and masked.
-bool same_bytes(const char *a, const char *b, std::size_t size) {
-  std::size_t at = 0;
-  for (; at + 8 <= size; at += 8) {
-    if (word_scan::load(a + at) != word_scan::load(b + at)) return false;
-  }
-  if (at == size) return true;
-  const std::uint64_t mask = (std::uint64_t{1} << (8 * (size - at))) - 1;
-  return ((word_scan::load(a + at) ^ word_scan::load(b + at)) & mask) == 0;
 }
 
 bool same_value(const Value &a, const Value &b) { return a.kind == b.kind && a.text == b.text; }
@@ -286,7 +344,7 @@ bool RecordShape::learn(std::string_view line, const RecordView &parsed) {
   final_at_ = static_cast<std::uint32_t>(literals_.size());
   final_size_ = static_cast<std::uint32_t>(walk.end() - literal_start);
   literals_.append(literal_start, walk.end());
-  literals_.append(8, '\0');  // same_bytes loads whole words
+  literals_.append(kLiteralPadding, '\0');
 
   RecordView own;
   return read(line, own) && same_record(own, parsed);
