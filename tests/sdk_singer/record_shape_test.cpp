@@ -172,31 +172,31 @@ TEST_CASE("a line the shape cannot vouch for is left to the parser") {
     return line.replace(at, from.size(), to);
   };
   const std::string refused[] = {
-      with(R"("id":1)", R"("id":01)"),           // not a JSON number
-      with(R"("id":1)", R"("id":1.)"),           // nor this
-      with(R"("id":1)", R"("id":-)"),            // nor this
-      with(R"("id":1)", R"("id":1e)"),           // nor this
-      with(R"("id":1)", R"("id":+1)"),           // nor this
-      with(R"("id":1)", R"("id":1x)"),           // a number with text after it
-      with(R"("id":1)", R"("id":{"a":1})"),      // a nested object
-      with(R"("id":1)", R"("id":[1])"),          // an array
-      with(R"("id":1)", R"("id": 1)"),           // whitespace the shape did not have
-      with(R"("id":1)", R"("ID":1)"),            // another name
-      with(R"("paid":true)", R"("paid":tru)"),   // a cut word
-      with(R"("paid":true)", R"("paid":truex)"), // a longer one
+      with(R"("id":1)", R"("id":01)"),            // not a JSON number
+      with(R"("id":1)", R"("id":1.)"),            // nor this
+      with(R"("id":1)", R"("id":-)"),             // nor this
+      with(R"("id":1)", R"("id":1e)"),            // nor this
+      with(R"("id":1)", R"("id":+1)"),            // nor this
+      with(R"("id":1)", R"("id":1x)"),            // a number with text after it
+      with(R"("id":1)", R"("id":{"a":1})"),       // a nested object
+      with(R"("id":1)", R"("id":[1])"),           // an array
+      with(R"("id":1)", R"("id": 1)"),            // whitespace the shape did not have
+      with(R"("id":1)", R"("ID":1)"),             // another name
+      with(R"("paid":true)", R"("paid":tru)"),    // a cut word
+      with(R"("paid":true)", R"("paid":truex)"),  // a longer one
       with(R"("note":null)", R"("note":nul)"),
-      with(R"("status":"returned")", R"("status":"ret\"urned")"),  // an escape
-      with(R"("status":"returned")", "\"status\":\"ret\x01urned\""), // a control character
-      with(R"("status":"returned")", "\"status\":\"ret\xffurned\""), // not UTF-8
-      with(R"("status":"returned")", "\"status\":\"ret\xc3\""),     // a cut UTF-8 sequence
-      with(R"("status":"returned")", R"("status":"returned)"),      // an open string
+      with(R"("status":"returned")", R"("status":"ret\"urned")"),     // an escape
+      with(R"("status":"returned")", "\"status\":\"ret\x01urned\""),  // a control character
+      with(R"("status":"returned")", "\"status\":\"ret\xffurned\""),  // not UTF-8
+      with(R"("status":"returned")", "\"status\":\"ret\xc3\""),       // a cut UTF-8 sequence
+      with(R"("status":"returned")", R"("status":"returned)"),        // an open string
       with(R"("stream":"orders")", R"("stream":"others")"),
       with(R"("type":"RECORD")", R"("type":"SCHEMA")"),
-      with(R"("version":1700000000000)", R"("version":1.5)"),       // not an integer
+      with(R"("version":1700000000000)", R"("version":1.5)"),                  // not an integer
       with(R"("version":1700000000000)", R"("version":9223372036854775808)"),  // beyond int64
       with(R"("version":1700000000000)", R"("version":"7")"),
       with(R"("time_extracted":"2026-11-01T00:00:01.000000+00:00")", R"("time_extracted":null)"),
-      kPlainLine + " ",    // text after the object
+      kPlainLine + " ",  // text after the object
       kPlainLine + "}",
       kPlainLine.substr(0, kPlainLine.size() - 1),  // cut short
       "",
@@ -253,9 +253,9 @@ TEST_CASE("one-byte changes of a learned line: the shape reads them as the parse
       R"({"type":"RECORD","stream":"s","record":{"a":-1.5e-3,"b":"x","c":false},"z":0})",
       R"({ "record" : { "k" : "v" } , "type" : "RECORD" , "stream" : "t" })",
   };
-  const char replacements[] = {'"', '\\', ',', ':', '}', '{', '[', '0', '1', '-', '.', 'e',
-                               'E', '+', 'a', 'n', 't', ' ', '\t', '\x01', '\x7f', '\xc3',
-                               '\xa9', '\xff'};
+  const char replacements[] = {'"', '\\', ',',  ':',    '}',    '{',    '[',    '0',
+                               '1', '-',  '.',  'e',    'E',    '+',    'a',    'n',
+                               't', ' ',  '\t', '\x01', '\x7f', '\xc3', '\xa9', '\xff'};
   int compared = 0;
   int read_by_shape = 0;
   for (const std::string &base : bases) {

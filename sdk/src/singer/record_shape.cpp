@@ -11,7 +11,6 @@
 #include <cstring>
 #include <optional>
 
-
 namespace chorus::singer::detail {
 
 namespace {
@@ -363,7 +362,8 @@ bool RecordShape::read(std::string_view line, RecordView &record) const {
         !same_bytes(p, literals_.data() + slot.literal_at, slot.literal_size)) {
       return false;
     }
-    if (i == stream_literal_) record.stream = std::string_view(literal + stream_offset_, stream_size_);
+    if (i == stream_literal_)
+      record.stream = std::string_view(literal + stream_offset_, stream_size_);
     p += slot.literal_size;
     Value value;
     p = read_scalar(p, end, value);

@@ -72,9 +72,9 @@ class RecordShapes {
   static constexpr std::size_t kKept = 4;
   static constexpr std::uint32_t kMaxSkip = 1024;
   std::vector<RecordShape> shapes_;
-  std::uint32_t skip_ = 0;        // lines left to skip before the next try to learn
-  std::uint32_t backoff_ = 0;     // lines to skip after the next failed try
-  bool learned_unused_ = false;   // no line has used the shape learned last
+  std::uint32_t skip_ = 0;       // lines left to skip before the next try to learn
+  std::uint32_t backoff_ = 0;    // lines to skip after the next failed try
+  bool learned_unused_ = false;  // no line has used the shape learned last
 };
 
 }  // namespace chorus::singer::detail
