@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <optional>
 
 namespace chorus::singer::detail {
@@ -261,6 +262,7 @@ class LineWalk {
 
 bool RecordShape::learn(std::string_view line, const RecordView &parsed) {
   *this = RecordShape();
+  if (line.size() > std::numeric_limits<std::uint32_t>::max()) return false;  // offsets are 32-bit
   LineWalk walk(line);
   const char *literal_start = walk.at();
   // Ends the literal before a value at the walk's place, then reads the value.
