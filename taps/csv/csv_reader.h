@@ -51,6 +51,7 @@ class CsvParser {
 
  private:
   std::string_view parse_quoted(std::size_t &pos, bool &in_scratch, std::size_t &scratch_at);
+  void add_span(std::size_t begin, std::size_t length, bool in_scratch, bool quoted);
 
   std::string_view text_;
   char delimiter_;

@@ -22,10 +22,13 @@ struct KeptRecords {
     if (received_at_storage.empty() || received_at_storage.back() != meta.received_at) {
       received_at_storage.emplace_back(meta.received_at);
     }
-    RecordMeta kept = meta;
+    // Member by member into its place: a copy of a whole RecordMeta built on the stack makes
+    // GCC load, with wide loads, what narrower stores have just written, and wait for them.
+    RecordMeta &kept = metas.emplace_back();
+    kept.line_number = meta.line_number;
+    kept.sequence = meta.sequence;
     kept.received_at = received_at_storage.back();
-    kept.line = {};  // the loop's buffer, reused for the next records
-    metas.push_back(kept);
+    // kept.line stays empty: the loop's buffer is reused for the next records.
   }
 
   void clear() {

@@ -367,16 +367,17 @@ bool RecordShape::read(std::string_view line, RecordView &record) const {
     if (i == stream_literal_)
       record.stream = std::string_view(literal + stream_offset_, stream_size_);
     p += slot.literal_size;
-    Value value;
+    // A field's value is read into its place: a Value read on the stack and then copied is
+    // loaded whole while its parts are still being stored (a failed store forwarding).
+    Value other;
+    Value &value = slot.role == Role::Field ? record.fields[slot.field].value : other;
     p = read_scalar(p, end, value);
     if (p == nullptr) return false;
     switch (slot.role) {
-      case Role::Field: {
-        Field &field = record.fields[slot.field];
-        field.name = std::string_view(literal + slot.name_offset, slot.name_size);
-        field.value = value;
+      case Role::Field:
+        record.fields[slot.field].name =
+            std::string_view(literal + slot.name_offset, slot.name_size);
         break;
-      }
       case Role::TimeExtracted:
         if (value.kind != ValueKind::String) return false;
         record.time_extracted = value.text;
