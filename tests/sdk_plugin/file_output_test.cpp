@@ -1,13 +1,22 @@
-// The helpers of appending file targets: stream file names and the redelivery filter.
+// The helpers of appending file targets: the output file, stream file names and the
+// redelivery filter.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
+#include <thread>
 
+#include "chorus/plugin/errors.h"
+#include "chorus/plugin/output_file.h"
 #include "chorus/plugin/redelivery_filter.h"
 #include "chorus/plugin/stream_file_name.h"
 
 using chorus::file_output::Digest;
+using chorus::file_output::OutputFile;
 using chorus::file_output::RedeliveryFilter;
 using chorus::file_output::stream_file_stem;
 
@@ -120,4 +129,74 @@ TEST_CASE("the redelivery filter keeps its answers in tables large enough to be 
   }
   CHECK(wrong == 0);
   CHECK(filter.admit(700000 * 0x9E3779B97F4A7C15ULL, 1));
+}
+
+namespace {
+
+std::string contents_of(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// A file path of its own for a test, removed at the end.
+struct TemporaryPath {
+  std::string path = std::filesystem::temp_directory_path().string() + "/chorus-output-file-" +
+                     std::to_string(::getpid()) + "-" +
+                     std::to_string(reinterpret_cast<std::uintptr_t>(this));
+  ~TemporaryPath() { std::filesystem::remove(path); }
+};
+
+}  // namespace
+
+TEST_CASE("an output file holds every buffer flushed, in order, once synced") {
+  TemporaryPath file;
+  std::string expected;
+  {
+    OutputFile out(file.path, OutputFile::Mode::Truncate, "target-test");
+    // Buffers of every size around the flush threshold, each flushed while the one before may
+    // still be in its write thread; a sync on another thread in the middle.
+    for (int i = 0; i < 40; ++i) {
+      const std::string row(static_cast<std::size_t>(1 + i * 7919) % 300000,
+                            static_cast<char>('a' + i % 26));
+      for (int copies = 0; copies < 20; ++copies) {
+        out.buffer() += row;
+        out.buffer() += '\n';
+        expected += row;
+        expected += '\n';
+        out.maybe_flush();
+      }
+      if (i == 20) {
+        out.flush();
+        const std::size_t written_through = expected.size();
+        std::thread syncer([&] { out.sync_written(); });
+        out.buffer() += "more\n";  // the owner appends while the sync runs
+        expected += "more\n";
+        syncer.join();
+        CHECK(contents_of(file.path).substr(0, written_through) ==
+              expected.substr(0, written_through));
+      }
+    }
+    out.sync();
+    CHECK(contents_of(file.path) == expected);
+    out.buffer() += "tail\n";  // left to the destructor
+    expected += "tail\n";
+  }
+  CHECK(contents_of(file.path) == expected);
+}
+
+TEST_CASE("a write that fails is reported by the next flush or sync, naming the file") {
+  // /dev/full refuses every write with ENOSPC.
+  OutputFile out("/dev/full", OutputFile::Mode::Append, "target-test");
+  out.buffer() += "a row\n";
+  out.flush();  // handed to the write thread, which fails
+  std::string what;
+  try {
+    out.sync_written();
+  } catch (const chorus::FatalError &error) {
+    what = error.what();
+  }
+  CHECK(what.find("target-test: cannot write '/dev/full'") != std::string::npos);
+  out.buffer() += "another row\n";
+  CHECK_THROWS_AS(out.flush(), chorus::FatalError);
+  out.buffer().clear();  // nothing for the destructor to write
 }

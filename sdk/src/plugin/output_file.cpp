@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "chorus/plugin/errors.h"
 
@@ -29,7 +32,65 @@ void sync_directory_of(const std::string &path) {
   }
 }
 
+// Writes all of `data` to `fd`; 0, or the errno of the write that failed.
+int write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t written = ::write(fd, data.data(), data.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    data.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return 0;
+}
+
 }  // namespace
+
+// The file's write thread and the one buffer handed to it. The owner hands a buffer over only
+// when the one before is written, so the thread owns `pending` while written < handed.
+struct OutputFile::WriteBehind {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::string pending;
+  std::uint64_t handed = 0;   // buffers handed over
+  std::uint64_t written = 0;  // buffers the thread has written (or failed to)
+  int error = 0;              // errno of the first failed write
+  bool stopping = false;
+  std::thread thread;
+
+  // `capacity`: the owner's buffer's, which the two buffers then trade back and forth.
+  WriteBehind(int fd, std::size_t capacity) {
+    pending.reserve(capacity);
+    thread = std::thread([this, fd] { run(fd); });
+  }
+
+  ~WriteBehind() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopping = true;
+    }
+    changed.notify_all();
+    thread.join();
+  }
+
+  void run(int fd) {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      changed.wait(lock, [&] { return stopping || written < handed; });
+      if (written == handed) return;  // stopping, with everything written
+      const bool failed = error != 0;
+      lock.unlock();
+      // After a failure nothing more is written: the rows after a hole must not land.
+      const int result = failed ? 0 : write_all(fd, pending);
+      pending.clear();
+      lock.lock();
+      if (result != 0 && error == 0) error = result;
+      ++written;
+      changed.notify_all();
+    }
+  }
+};
 
 OutputFile::OutputFile(std::string path, Mode mode, std::string plugin_name)
     : path_(std::move(path)), plugin_name_(std::move(plugin_name)) {
@@ -50,22 +111,21 @@ OutputFile::~OutputFile() {
     } catch (const std::exception &) {
     }
   }
+  behind_.reset();  // waits for the last buffer to be written
   ::close(fd_);
 }
 
 void OutputFile::flush() {
-  const char *data = buffer_.data();
-  std::size_t left = buffer_.size();
-  while (left > 0) {
-    ssize_t written = ::write(fd_, data, left);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      fail(plugin_name_, "write", path_, errno);
-    }
-    data += written;
-    left -= static_cast<std::size_t>(written);
-  }
-  buffer_.clear();
+  if (!behind_) behind_ = std::make_unique<WriteBehind>(fd_, buffer_.capacity());
+  WriteBehind &behind = *behind_;
+  std::unique_lock<std::mutex> lock(behind.mutex);
+  behind.changed.wait(lock, [&] { return behind.written == behind.handed; });
+  if (behind.error != 0) fail(plugin_name_, "write", path_, behind.error);
+  if (buffer_.empty()) return;
+  // The buffers trade places, so each keeps its capacity.
+  buffer_.swap(behind.pending);
+  ++behind.handed;
+  behind.changed.notify_all();
 }
 
 void OutputFile::sync() {
@@ -74,6 +134,13 @@ void OutputFile::sync() {
 }
 
 void OutputFile::sync_written() {
+  if (behind_) {
+    WriteBehind &behind = *behind_;
+    std::unique_lock<std::mutex> lock(behind.mutex);
+    const std::uint64_t through = behind.handed;
+    behind.changed.wait(lock, [&] { return behind.written >= through; });
+    if (behind.error != 0) fail(plugin_name_, "write", path_, behind.error);
+  }
   if (::fdatasync(fd_) != 0) fail(plugin_name_, "sync", path_, errno);
   // The rows are on disk and this target does not read them again: their cached pages go
   // back to the kernel now. The page cache then holds about one batch of the file instead of

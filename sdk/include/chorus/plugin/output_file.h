@@ -1,8 +1,13 @@
 // An output file written through a large buffer and made durable on demand.
+//
+// A full buffer is written to the kernel by a thread of the file's own while the owner fills
+// the next one: copying a buffer into the page cache is about a quarter of a file target's
+// writer thread, and would otherwise hold up the encoding of the rows after it.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,25 +28,29 @@ class OutputFile {
   void maybe_flush() {
     if (buffer_.size() >= kFlushBytes) flush();
   }
-  // Writes what is buffered to the kernel.
+  // Hands what is buffered to the file's write thread, once the buffer handed over before is
+  // written; the buffer is then empty. Throws FatalError when an earlier write failed.
   void flush();
   // Writes what is buffered and waits until the file's data is on disk (fdatasync), and, the
   // first time, the directory entry of a newly created file too.
   void sync();
-  // sync() without the flush: waits until what flush() wrote so far is on disk. It leaves the
-  // buffer alone, so it may run on another thread while the owner of the buffer appends to it
-  // (one sync at a time).
+  // sync() without the flush: waits until what flush() handed over so far is written and on
+  // disk. It leaves the buffer alone, so it may run on another thread while the owner of the
+  // buffer appends to it and flushes (one sync at a time). Throws FatalError when a write or
+  // the sync failed.
   void sync_written();
   const std::string &path() const { return path_; }
 
  private:
   static constexpr std::size_t kFlushBytes = std::size_t{4} << 20;
+  struct WriteBehind;
   std::string path_;
   std::string plugin_name_;
   int fd_ = -1;
   bool created_ = false;
   bool directory_synced_ = false;
   std::string buffer_;
+  std::unique_ptr<WriteBehind> behind_;  // started by the first flush()
 };
 
 // Creates `path` and its parents when missing; throws FatalError naming the plugin.
