@@ -105,7 +105,9 @@ TEST_CASE("the relay passes every byte on and counts every line, by splice or by
                                       {End::Pipe, End::File},
                                       {End::File, End::Pipe},
                                       {End::File, End::File}};
-  for (const auto &[from, to] : ends) {
+  for (const auto &end : ends) {
+    const End from = end.first;  // not a structured binding: CAPTURE's lambda takes it
+    const End to = end.second;
     CAPTURE(static_cast<int>(from));
     CAPTURE(static_cast<int>(to));
     StreamCounts records;
