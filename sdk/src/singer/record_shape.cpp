@@ -119,7 +119,10 @@ const char *string_end(const char *p, const char *end) {
   return stop.at;
 }
 
-// The end of the JSON number that starts at `p` (RFC 8259's grammar), or nullptr.
+// The end of the JSON number that starts at `p` (RFC 8259's grammar), or nullptr. The same
+// grammar as is_json_number, which the parser checks a number token with; scanning the token
+// and then checking it with is_json_number cost 140 instructions a record more (2% of
+// target-csv). The one-byte-change test holds the two to the same answers.
 const char *number_end(const char *p, const char *end) {
   if (p < end && *p == '-') ++p;
   const std::size_t integer = digit_run(p, end);
@@ -234,14 +237,14 @@ class LineWalk {
     ++p_;
     return true;
   }
-  // A string without escapes; its content.
+  // A string the fast path reads (see read_scalar); its content.
   bool string(std::string_view &content) {
     skip_space();
-    if (p_ >= end_ || *p_ != '"') return false;
-    const char *const close = string_end(p_ + 1, end_);
-    if (close == nullptr) return false;
-    content = std::string_view(p_ + 1, static_cast<std::size_t>(close - p_ - 1));
-    p_ = close + 1;
+    Value value;
+    const char *const after = read_scalar(p_, end_, value);
+    if (after == nullptr || value.kind != ValueKind::String) return false;
+    content = value.text;
+    p_ = after;
     return true;
   }
   bool key(std::string_view &name) { return string(name) && take(':'); }
@@ -277,13 +280,11 @@ bool RecordShape::learn(std::string_view line, const RecordView &parsed) {
       slot.name_offset = static_cast<std::uint32_t>(name.data() - literal_start);
       slot.name_size = static_cast<std::uint32_t>(name.size());
     }
+    // What each role takes (a string time_extracted, an int64 version) is read()'s to check,
+    // in the reading of this line that ends learn().
     Value value;
     const char *const after = read_scalar(walk.at(), walk.end(), value);
     if (after == nullptr) return false;
-    if (role == Role::TimeExtracted && value.kind != ValueKind::String) return false;
-    if (role == Role::Version && (value.kind != ValueKind::Number || !version_of(value.text))) {
-      return false;
-    }
     literals_.append(literal_start, walk.at());
     slots_.push_back(slot);
     walk.move_to(after);
