@@ -1,15 +1,17 @@
-// Stages a Singer stream the way the warehouse targets do: parse RECORD lines, write CSV,
-// compress, upload to S3. For bench/staging/run.sh.
+// Stages a Singer stream the way the warehouse targets do: read RECORD lines into a batch, then
+// write the batch as CSV, compress it and upload it to S3. For bench/staging/run.sh.
 //
 //   chorus-bench-staging stage < stream.singer     (needs CHORUS_TEST_S3_*; removes its files;
-//                                                   prints "staging_seconds S" on stdout)
+//                                                   prints "parse_seconds S",
+//                                                   "staging_seconds S" and
+//                                                   "staging_rss_mib M" on stdout)
 //   chorus-bench-staging csv < stream.singer > out.csv   (the same CSV bytes, uncompressed)
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,10 +19,27 @@
 #include "chorus/s3/csv.h"
 #include "chorus/s3/staging.h"
 #include "chorus/singer/reader.h"
+#include "chorus/singer/record_batch.h"
 #include "chorus/warehouse/record_rows.h"
 #include "s3_test_server.h"
 
 namespace {
+
+// Resident memory now, and the peak so far, in KiB.
+long resident_kib() {
+  long pages = 0, resident = 0;
+  if (std::FILE *statm = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(statm);
+  }
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+long peak_resident_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
 
 // Columns in SCHEMA property order; each record is written in that order.
 std::vector<std::string> columns_of(const chorus::singer::Message &message) {
@@ -71,30 +90,33 @@ int main(int argc, char **argv) {
   options.prefix = "bench/staging-" + std::to_string(getpid()) + "/";
   options.compression = chorus::s3::Compression::Zstd;
   options.file_count = 4;
-  const auto started = std::chrono::steady_clock::now();
-  chorus::s3::StagingWriter writer(client, options);
-  // Rows are written by the RecordRowWriter the warehouse targets use.
-  std::unique_ptr<chorus::warehouse::RecordRowWriter> row_writer;
-  chorus::RecordMeta meta;
+  // A warehouse target reads a whole batch, then stages it (StagedWarehouseSink::stage), so
+  // reading is timed apart: staging begins with the batch in memory.
+  const auto parse_started = std::chrono::steady_clock::now();
+  chorus::singer::RecordBatch records;
+  std::vector<chorus::RecordMeta> metas;
   while (reader.next(message)) {
-    if (message.type == chorus::singer::MessageType::Schema) {
-      row_writer = std::make_unique<chorus::warehouse::RecordRowWriter>(columns_of(message), "");
-    }
-    if (message.type != chorus::singer::MessageType::Record || !row_writer) continue;
+    if (message.type == chorus::singer::MessageType::Schema) columns = columns_of(message);
+    if (message.type != chorus::singer::MessageType::Record) continue;
+    records.append(message.record, message.line_number, message.line);
+    chorus::RecordMeta &meta = metas.emplace_back();
     meta.line_number = message.line_number;
     meta.sequence = static_cast<std::int64_t>(++rows);
-    row_writer->write(writer, message.record, meta);
   }
-  // Where the time goes: reading, parsing and encoding every record, then what finish() waits
-  // for (compressing the last chunks, the uploads still running, the manifest).
-  const std::chrono::duration<double> records = std::chrono::steady_clock::now() - started;
-  chorus::s3::StagedBatch batch = writer.finish();
+  const std::chrono::duration<double> parsing = std::chrono::steady_clock::now() - parse_started;
+  const long resident_before = resident_kib();
+  const auto started = std::chrono::steady_clock::now();
+  // The warehouse targets' own staging.
+  const chorus::warehouse::RecordRowWriter row_writer(columns, "");
+  chorus::s3::StagedBatch batch =
+      chorus::warehouse::stage_batch(client, options, row_writer, records, metas);
   // Staging ends when the last object is stored; removing the staged files afterwards is the
   // loader's clean-up, timed apart (s3rver's multi-delete is slow and retried, real S3 is not).
   const std::chrono::duration<double> staging = std::chrono::steady_clock::now() - started;
+  std::printf("parse_seconds %.3f\n", parsing.count());
   std::printf("staging_seconds %.3f\n", staging.count());
-  std::printf("records_seconds %.3f\n", records.count());
-  std::printf("finish_seconds %.3f\n", staging.count() - records.count());
+  // What staging adds to the batch it is given: the writer's chunks, compressors and parts.
+  std::printf("staging_rss_mib %.1f\n", (peak_resident_kib() - resident_before) / 1024.0);
   std::fprintf(stderr, "staged %llu rows: %llu CSV bytes -> %llu bytes in %zu files\n",
                static_cast<unsigned long long>(batch.rows),
                static_cast<unsigned long long>(batch.csv_bytes),

@@ -170,10 +170,8 @@ void SpectrumSink::process_batch(const singer::RecordBatch &batch,
   s3::StagingOptions options = load_.staging.options;
   options.prefix = settings_.key_prefix + batch_folder();
   if (options.compression != s3::Compression::None) options.compression = s3::Compression::Gzip;
-  s3::StagingWriter writer(load_.client, options);
-  warehouse::RecordRowWriter rows(sources_, singer::utc_now_rfc3339());
-  for (std::size_t i = 0; i < batch.size(); ++i) rows.write(writer, batch[i], metas[i]);
-  s3::StagedBatch staged = writer.finish();
+  const warehouse::RecordRowWriter rows(sources_, singer::utc_now_rfc3339());
+  s3::StagedBatch staged = warehouse::stage_batch(load_.client, options, rows, batch, metas);
   // Spectrum would read the manifest as rows of the table: only the data files stay.
   if (!staged.manifest_key.empty()) {
     try {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../s3_test_server.h"
@@ -61,6 +62,25 @@ std::vector<long> first_numbers(const std::string &csv) {
   std::istringstream lines(csv);
   for (std::string line; std::getline(lines, line);) numbers.push_back(std::stol(line));
   return numbers;
+}
+
+// Writes rows numbered from `first` to before `end`, a number and a short text each.
+void write_numbered_rows(StagingWriter &writer, int first, int end) {
+  for (int i = first; i < end; ++i) {
+    writer.add_raw(std::to_string(i));
+    writer.add_string("row " + std::to_string(i));
+    writer.end_row();
+  }
+}
+
+// Each file's row numbers, in file order.
+std::vector<std::vector<long>> numbers_per_file(Client &client, const StagedBatch &batch) {
+  std::vector<std::vector<long>> files;
+  for (const StagedFile &file : batch.files) {
+    files.push_back(first_numbers(read_staged_object(client, file.key, batch.compression)));
+    CHECK(files.back().size() == file.rows);
+  }
+  return files;
 }
 
 }  // namespace
@@ -244,23 +264,80 @@ TEST_CASE("each staged file keeps its rows in the order they were written") {
   options.file_count = 5;
   options.chunk_bytes = 2000;  // many chunks per file, compressed on several threads
   StagingWriter writer(client, options);
-  for (int i = 0; i < 20000; ++i) {
-    writer.add_raw(std::to_string(i));
-    writer.add_string("row " + std::to_string(i));
-    writer.end_row();
-  }
+  write_numbered_rows(writer, 0, 20000);
   StagedBatch batch = writer.finish();
   REQUIRE(batch.files.size() == 5);
   std::size_t rows = 0;
-  for (const StagedFile &file : batch.files) {
-    std::vector<long> numbers =
-        first_numbers(read_staged_object(client, file.key, batch.compression));
-    CHECK(numbers.size() == file.rows);
+  for (const std::vector<long> &numbers : numbers_per_file(client, batch)) {
     CHECK(std::is_sorted(numbers.begin(), numbers.end()));
     rows += numbers.size();
   }
   CHECK(rows == 20000);
   delete_staged(client, batch);
+}
+
+TEST_CASE("knowing the row count, the writer uploads files while later ones fill") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options = fresh_staging("staging-groups");
+  options.file_count = 4;
+  options.chunk_bytes = 2000;
+  options.expected_rows = 20000;
+  StagingWriter writer(client, options);
+  write_numbered_rows(writer, 0, 20000);
+  // The first file's group took its rows at row 10000 at the latest: it is stored without
+  // finish(), while the last group is still open. (Waiting on the upload, not timing it.)
+  const std::string first_key = options.prefix + "part-00000.csv.zst";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool stored_early = false;
+  while (!stored_early && std::chrono::steady_clock::now() < deadline) {
+    stored_early = client.head_object(first_key).has_value();
+    if (!stored_early) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(stored_early);
+  StagedBatch batch = writer.finish();
+  REQUIRE(batch.files.size() == 4);
+  const std::vector<std::vector<long>> files = numbers_per_file(client, batch);
+  std::size_t rows = 0;
+  for (const std::vector<long> &numbers : files) {
+    CAPTURE(numbers.size());
+    // A quarter each, give or take the chunks a group's files take in turn.
+    CHECK(numbers.size() > 4500);
+    CHECK(numbers.size() < 5500);
+    CHECK(std::is_sorted(numbers.begin(), numbers.end()));
+    rows += numbers.size();
+  }
+  CHECK(rows == 20000);
+  // Groups fill one after another: the first file's rows all come before the last file's.
+  CHECK(files.front().back() < files.back().front());
+  delete_staged(client, batch);
+}
+
+TEST_CASE("rows beyond the expected count go to the last files, and fewer rows to fewer files") {
+  if (!have_server()) return;
+  Client client(server_config());
+  for (int written : {30000, 4000}) {
+    CAPTURE(written);
+    StagingOptions options = fresh_staging("staging-groups-count");
+    options.file_count = 4;
+    options.chunk_bytes = 2000;
+    options.expected_rows = 20000;
+    StagingWriter writer(client, options);
+    write_numbered_rows(writer, 0, written);
+    StagedBatch batch = writer.finish();
+    CHECK(batch.rows == static_cast<std::uint64_t>(written));
+    std::vector<long> all;
+    for (const std::vector<long> &numbers : numbers_per_file(client, batch)) {
+      all.insert(all.end(), numbers.begin(), numbers.end());
+    }
+    std::sort(all.begin(), all.end());
+    REQUIRE(all.size() == static_cast<std::size_t>(written));
+    for (int i = 0; i < written; ++i) CHECK(all[static_cast<std::size_t>(i)] == i);
+    // 4,000 rows never reach the end of the first group (row 10,000 at the latest).
+    if (written == 4000) CHECK(batch.files.size() <= 2);
+    if (written == 30000) CHECK(batch.files.size() == 4);
+    delete_staged(client, batch);
+  }
 }
 
 TEST_CASE("size-based splitting fills files one after another") {

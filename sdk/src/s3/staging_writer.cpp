@@ -188,20 +188,25 @@ struct StagingWriter::Worker {
     changed.notify_all();
   }
 
-  // Ends every file that was not ended yet, beginning with `first` and going round, so the file
-  // whose last chunk was queued longest ago is uploaded first.
-  void finish_files_from(std::size_t first) {
+  // Ends the `count` files from `first` on, beginning with `oldest` and going round, so the
+  // file whose last chunk was queued longest ago is uploaded first.
+  void finish_files(std::size_t first, std::size_t count, std::size_t oldest) {
+    for (std::size_t i = 0; i < count; ++i) {
+      Task task;
+      task.kind = Task::Kind::Finish;
+      task.file = first + (oldest - first + i) % count;
+      push(std::move(task));
+    }
+  }
+
+  // Ends every file that was not ended yet (finishing a file twice does nothing).
+  void finish_open_files(std::size_t oldest) {
     std::size_t count = 0;
     {
       std::lock_guard<std::mutex> lock(mutex);
       count = files.size();
     }
-    for (std::size_t i = 0; i < count; ++i) {
-      Task task;
-      task.kind = Task::Kind::Finish;
-      task.file = (first + i) % count;
-      push(std::move(task));
-    }
+    if (count > 0) finish_files(0, count, std::min(oldest, count - 1));
   }
 
   std::string take_spare() {
@@ -401,6 +406,21 @@ StagingWriter::StagingWriter(Client &client, StagingOptions options)
   if (options_.chunk_bytes == 0) options_.chunk_bytes = std::size_t{1} << 20;
   worker_ = std::make_unique<Worker>(client, options_);
   chunk_.resize(options_.chunk_bytes + kChunkSlack);
+  group_size_ = options_.file_count;
+  group_end_row_ = UINT64_MAX;
+  if (options_.split == SplitMode::RoundRobin && options_.expected_rows > 0) {
+    // A group as wide as the compressor threads keeps them all busy; a file is finished and
+    // uploaded as soon as its group has its rows.
+    group_size_ = std::min(options_.file_count, compressor_threads());
+    group_end_row_ = group_end_row(group_first_ + group_size_);
+  }
+}
+
+// The row after the last one of the files before `files_end`, each taking 1/file_count of the
+// expected rows; no end for the last group, which also takes any rows beyond the expected ones.
+std::uint64_t StagingWriter::group_end_row(std::size_t files_end) const {
+  if (files_end >= options_.file_count) return UINT64_MAX;
+  return options_.expected_rows * files_end / options_.file_count;
 }
 
 StagingWriter::~StagingWriter() {
@@ -447,7 +467,22 @@ void StagingWriter::end_row() {
   first_field_ = true;
   ++rows_;
   ++chunk_rows_;
-  if (chunk_size_ >= options_.chunk_bytes) hand_over_chunk();
+  if (rows_ == group_end_row_) {
+    end_file_group();
+  } else if (chunk_size_ >= options_.chunk_bytes) {
+    hand_over_chunk();
+  }
+}
+
+// The group's files have their rows: they are finished (their last chunks compressed, then
+// uploaded) while the next group fills.
+void StagingWriter::end_file_group() {
+  hand_over_chunk();
+  worker_->finish_files(group_first_, group_size_, next_file_);
+  group_first_ += group_size_;
+  group_size_ = std::min(group_size_, options_.file_count - group_first_);
+  group_end_row_ = group_end_row(group_first_ + group_size_);
+  next_file_ = group_first_;
 }
 
 void StagingWriter::hand_over_chunk() {
@@ -465,7 +500,7 @@ void StagingWriter::hand_over_chunk() {
   worker_->push(std::move(task));
   chunk_rows_ = 0;
   if (options_.split == SplitMode::RoundRobin) {
-    next_file_ = (next_file_ + 1) % options_.file_count;
+    next_file_ = group_first_ + (next_file_ - group_first_ + 1) % group_size_;
   } else {
     current_file_bytes_ += size;
     if (current_file_bytes_ >= options_.max_file_bytes) {
@@ -487,7 +522,7 @@ StagedBatch StagingWriter::finish() {
   try {
     hand_over_chunk();
     // In round-robin order, next_file_ is the file that received its last chunk longest ago.
-    worker_->finish_files_from(options_.split == SplitMode::RoundRobin ? next_file_ : 0);
+    worker_->finish_open_files(options_.split == SplitMode::RoundRobin ? next_file_ : 0);
     worker_->close(false);
     for (const OpenFile &file : worker_->files) {
       if (file.info.rows == 0) continue;

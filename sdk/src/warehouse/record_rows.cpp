@@ -25,4 +25,13 @@ void RecordRowWriter::write(s3::StagingWriter &writer, const singer::RecordView 
   writer.end_row();
 }
 
+s3::StagedBatch stage_batch(s3::Client &client, s3::StagingOptions options,
+                            const RecordRowWriter &rows, const singer::RecordBatch &batch,
+                            const std::vector<RecordMeta> &metas) {
+  options.expected_rows = batch.size();
+  s3::StagingWriter writer(client, options);
+  for (std::size_t i = 0; i < batch.size(); ++i) rows.write(writer, batch[i], metas[i]);
+  return writer.finish();
+}
+
 }  // namespace chorus::warehouse

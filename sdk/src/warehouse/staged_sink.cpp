@@ -57,10 +57,8 @@ s3::StagedBatch StagedWarehouseSink::stage(const singer::RecordBatch &batch,
                                            const std::string &prefix) {
   s3::StagingOptions options = load_.staging.options;
   options.prefix = prefix;
-  s3::StagingWriter writer(load_.client, options);
-  RecordRowWriter rows(plan().property_of, singer::utc_now_rfc3339());
-  for (std::size_t i = 0; i < batch.size(); ++i) rows.write(writer, batch[i], metas[i]);
-  return writer.finish();
+  const RecordRowWriter rows(plan().property_of, singer::utc_now_rfc3339());
+  return stage_batch(load_.client, std::move(options), rows, batch, metas);
 }
 
 void StagedWarehouseSink::process_batch(const singer::RecordBatch &received,

@@ -12,8 +12,10 @@
 // CSV is encoded on the calling thread, straight into 1 MiB chunks; compression runs on two
 // threads (one on a single-core machine), each taking the next chunk of a file the other is not
 // compressing, and hands each finished multipart part or file to a few upload threads, so
-// uploads overlap compression. Memory stays bounded: a few chunks in flight, one part being
-// filled per open file and at most six parts queued or uploading.
+// uploads overlap compression. A caller that knows its row count (expected_rows: a batch held
+// in memory) lets the writer fill the files two at a time and upload each pair while the next
+// fills, so finish() is left with the last pair only. Memory stays bounded: a few chunks in
+// flight, one part being filled per open file and at most six parts queued or uploading.
 #pragma once
 
 #include <cstddef>
@@ -45,7 +47,12 @@ struct StagingOptions {
   Compression compression = Compression::Zstd;
   int compression_level = 0;  // 0: the codec's fast default (zstd 1, gzip 1)
   SplitMode split = SplitMode::RoundRobin;
-  std::size_t file_count = 4;                           // RoundRobin
+  std::size_t file_count = 4;  // RoundRobin
+  // RoundRobin: the rows the caller will write, when it knows (a batch held in memory); 0 when
+  // it does not. Knowing it, the writer fills the files a few at a time (as many as it
+  // compresses at once), each with about expected_rows / file_count rows, and uploads a group of
+  // files while the next one fills. Not knowing it, every file takes chunks until finish().
+  std::uint64_t expected_rows = 0;
   std::size_t max_file_bytes = std::size_t{256} << 20;  // Size: uncompressed CSV per file
   std::size_t chunk_bytes = std::size_t{1} << 20;       // CSV handed to the worker at a time
   std::size_t part_bytes = std::size_t{8} << 20;        // multipart part size (>= 5 MiB)
@@ -100,6 +107,8 @@ class StagingWriter {
 
  private:
   void hand_over_chunk();
+  void end_file_group();
+  std::uint64_t group_end_row(std::size_t files_end) const;
   char *field_room(std::size_t bytes);  // the separator, then room for `bytes`
   void grow_chunk(std::size_t bytes);
   struct Worker;
@@ -112,6 +121,11 @@ class StagingWriter {
   std::uint64_t rows_ = 0;
   std::uint64_t chunk_rows_ = 0;
   std::size_t next_file_ = 0;
+  // RoundRobin: chunks go in turn to the group of files [group_first_, group_first_ +
+  // group_size_), which takes the rows up to group_end_row_.
+  std::size_t group_first_ = 0;
+  std::size_t group_size_ = 0;
+  std::uint64_t group_end_row_ = 0;
   std::uint64_t current_file_bytes_ = 0;
   bool done_ = false;
 };

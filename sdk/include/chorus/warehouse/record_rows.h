@@ -8,6 +8,7 @@
 #include "chorus/plugin/target.h"
 #include "chorus/s3/staging.h"
 #include "chorus/singer/message.h"
+#include "chorus/singer/record_batch.h"
 #include "chorus/sql/metadata_columns.h"
 
 namespace chorus::warehouse {
@@ -31,5 +32,12 @@ class RecordRowWriter {
   mutable std::vector<std::size_t> hints_;  // per column: its property's index last time
   mutable std::string scratch_;             // the text of a metadata number
 };
+
+// Stages a batch held in memory: a row per record, written by a RecordRowWriter, into files
+// filled as `options` says (the writer knows the batch's row count, so files are uploaded while
+// later ones fill). Every file is stored when it returns.
+s3::StagedBatch stage_batch(s3::Client &client, s3::StagingOptions options,
+                            const RecordRowWriter &rows, const singer::RecordBatch &batch,
+                            const std::vector<RecordMeta> &metas);
 
 }  // namespace chorus::warehouse
