@@ -21,31 +21,38 @@ trap 'rm -rf "$work"' EXIT
 "$bench" csv <"$work/orders.singer" >"$work/orders.csv"
 csv_bytes=$(stat -c %s "$work/orders.csv")
 
-# timed NAME COMMAND: prints seconds and peak RSS (MiB); keeps them in $seconds and $rss_mib.
+# timed NAME COMMAND [RUNS]: runs COMMAND RUNS times (1 unless given) and prints the median
+# seconds and the peak RSS (MiB) over the runs; keeps them in $seconds and $rss_mib.
 timed() {
-  local name=$1 command=$2 start end
-  start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$work/rss" bash -c "$command" 2>"$work/err.log" || {
-    echo "bench/staging: '$name' failed:" >&2; cat "$work/err.log" >&2; exit 1; }
-  end=$(date +%s%N)
-  seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-  rss_mib=$(awk '{ printf "%.1f", $1 / 1024 }' "$work/rss")
+  local name=$1 command=$2 runs=${3:-1} start end run times=() rss=0
+  for ((run = 0; run < runs; run++)); do
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/rss" bash -c "$command" 2>"$work/err.log" || {
+      echo "bench/staging: '$name' failed:" >&2; cat "$work/err.log" >&2; exit 1; }
+    end=$(date +%s%N)
+    times+=($((end - start)))
+    rss=$(awk -v a="$rss" '{ print ($1 > a ? $1 : a) }' "$work/rss")
+  done
+  seconds=$(printf "%s\n" "${times[@]}" | sort -n |
+    awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] / 1e9 }')
+  rss_mib=$(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }')
   printf "%-48s %8.3f s %9.1f MB/s %8s MiB\n" "$name" "$seconds" \
     "$(awk -v b="$csv_bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1048576 / s }')" "$rss_mib"
 }
 
 echo "$records orders records, CSV $((csv_bytes / 1048576)) MiB"
-timed "zstd -1 on the CSV bytes (baseline)" "zstd -1 -q -c '$work/orders.csv' >/dev/null"
+timed "zstd -1 on the CSV bytes (baseline, median of 3)" "zstd -1 -q -c '$work/orders.csv' >/dev/null" 3
 baseline=$seconds
-timed "read batch + stage + clean-up" "'$bench' stage <'$work/orders.singer' >'$work/stage.out'"
+timed "read batch + 3 x (stage + clean-up)" "'$bench' stage <'$work/orders.singer' >'$work/stage.out'"
 # The goal is about staging (batch in memory to last object stored), which the program times
 # itself; reading the Singer lines into the batch comes before it, as in the warehouse targets.
 # value_of NAME: a figure the program printed.
 value_of() { awk -v p="$1" '$1 == p { print $2 }' "$work/stage.out"; }
 staging=$(value_of staging_seconds)
-printf "%-48s %8.3f s\n" "  of which reading the lines into a batch" "$(value_of parse_seconds)"
-printf "%-48s %8.3f s %9.1f MB/s\n" "  of which staging (batch to last object stored)" "$staging" \
-  "$(awk -v b="$csv_bytes" -v s="$staging" 'BEGIN { printf "%.1f", b / 1048576 / s }')"
+printf "%-48s %8.3f s\n" "  reading the lines into a batch" "$(value_of parse_seconds)"
+printf "%-48s %8.3f s %9.1f MB/s (%s s)\n" "  staging, batch to last object stored (median)" \
+  "$staging" "$(awk -v b="$csv_bytes" -v s="$staging" 'BEGIN { printf "%.1f", b / 1048576 / s }')" \
+  "$(value_of staging_range)"
 staging_rss=$(value_of staging_rss_mib)
 ratio=$(awk -v a="$staging" -v b="$baseline" 'BEGIN { printf "%.2f", a / b }')
 echo
