@@ -42,39 +42,24 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/chorus-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export CHORUS_PLUGIN_PATH="$build/plugins"
 export CHORUS_BENCH_WORK="$work" CHORUS_BENCH_RECORDS="$records"
+. "$repo/bench/median_runs.sh"
 
-# measure NAME RECORDS BYTES COMMAND [RESET]: runs COMMAND under bash $repeat times (RESET
-# before each run: what makes the runs alike, such as removing the output of the run before),
-# prints one table row with the median time, and keeps its records/s figure in $last_rate.
-# Peak RSS is the largest process of the command, over the runs. One run alone mostly shows
-# the noise: on these shared machines one run in three or four pays for memory the system has
-# not handed out before (the first run after an input is generated, most of all), and for
-# other tenants' work.
+# measure NAME RECORDS BYTES COMMAND [RESET]: runs COMMAND $repeat times with median_runs
+# (RESET before each run), prints one table row with the median time, and keeps its
+# records/s figure in $last_rate. Peak RSS is the largest process of the command, over the runs.
 repeat=3
 floor_rate=""
 last_rate=""
 measure() {
   local name=$1 n=$2 bytes=$3 command=$4 reset=${5:-true}
-  local start end seconds rss run times=()
-  rss=0
-  for ((run = 0; run < repeat; run++)); do
-    bash -c "$reset"
-    # The inputs just generated and the output of the run before are written back first: the
-    # targets sync their files, and the kernel's writeback of other files would land in their
-    # time.
-    sync
-    start=$(date +%s%N)
-    if ! /usr/bin/time -f "%M" -o "$work/rss" bash -c "$command" >"$work/out.log" 2>&1; then
-      echo "bench: '$name' failed:" >&2
-      tail -n 20 "$work/out.log" >&2
-      return 1
-    fi
-    end=$(date +%s%N)
-    times+=($((end - start)))
-    rss=$(awk -v a="$rss" '{ print ($1 > a ? $1 : a) }' "$work/rss")
-  done
-  seconds=$(printf "%s\n" "${times[@]}" | sort -n |
-    awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] / 1e9 }')
+  local seconds rss
+  if ! median_runs "$repeat" "$work/out.log" "$reset" "$command"; then
+    echo "bench: '$name' failed:" >&2
+    tail -n 20 "$work/out.log" >&2
+    return 1
+  fi
+  seconds=$median_seconds
+  rss=$peak_rss_kib
   echo "$rss" >"$work/rss"  # the 10M case reads the peak from here
   rss=$(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }')
   last_rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')

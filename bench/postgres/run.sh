@@ -9,6 +9,7 @@ build=$(cd "${1:?usage: run.sh <build-dir> [rows]}" && pwd)
 rows=${2:-1000000}
 changed=10000
 source "$(dirname "$0")/../services_env.sh"
+source "$(dirname "$0")/../median_runs.sh"
 load_services_env "$build" CHORUS_TEST_PG_HOST
 : "${CHORUS_TEST_PG_HOST:?PostgreSQL settings missing: start scripts/test-services.sh}"
 export PGHOST=$CHORUS_TEST_PG_HOST PGPORT=$CHORUS_TEST_PG_PORT PGUSER=$CHORUS_TEST_PG_USER
@@ -33,27 +34,18 @@ psql_q -d $src -c "$orders_ddl" -c "INSERT INTO orders SELECT g, 'customer-' || 
   timestamptz '2024-01-01' + g * interval '1 second' FROM generate_series(1, $rows) g" \
   -c "ANALYZE orders"
 
-# timed <label> <count> <reset> <command...>: runs the command $repeat times under
-# /usr/bin/time -v (the shell command <reset> before each run, so that every run starts alike),
-# prints the median run's seconds and rows/s and the largest peak RSS. One run alone mostly
-# shows the noise of a shared machine.
+# timed <label> <count> <reset> <command...>: runs the command $repeat times with median_runs
+# (the shell command <reset> before each run, so that every run starts alike; the output of the
+# last run in $work/out), prints the median run's seconds and rows/s and the largest peak RSS.
 repeat=${CHORUS_BENCH_REPEAT:-3}
 timed() {
   local label=$1 count=$2 reset=$3
   shift 3
-  local walls=() rss=0 run wall run_rss
-  for ((run = 0; run < repeat; run++)); do
-    bash -c "$reset"
-    /usr/bin/time -v -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
-      cat "$work/err" >&2
-      return 1
-    }
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$work/time")
-    run_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")
-    walls+=("$wall")
-    ((run_rss > rss)) && rss=$run_rss
-  done
-  wall=$(printf "%s\n" "${walls[@]}" | sort -n | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }')
+  median_runs "$repeat" "$work/out" "$reset" "$(printf '%q ' "$@")" || {
+    cat "$work/out" >&2
+    return 1
+  }
+  local wall=$median_seconds rss=$peak_rss_kib
   # The label goes through ENVIRON: awk -v would read its backslashes as escapes.
   LABEL=$label awk -v c="$count" -v w="$wall" -v r="$rss" -v runs="$repeat" \
     'BEGIN {printf "%-34s %9d rows %8.2f s %10.0f rows/s  peak RSS %7.1f MiB  (median of %d)\n", ENVIRON["LABEL"], c, w, (w>0?c/w:0), r/1024, runs}'
@@ -101,7 +93,7 @@ repeat=1 timed "chorus incremental first run" "$rows" true "${chorus_run[@]}" "$
 psql_q -d $src -c "UPDATE orders SET status = 'refunded', updated_at = now() WHERE id % ($rows / $changed) = 0"
 repeat=1 timed "chorus incremental re-run" "$changed" true "${chorus_run[@]}" "$work/incremental.yml"
 incremental_rss=$last_rss_mib
-grep -o 'run succeeded: [0-9]* records read' "$work/err" | sed 's/^/incremental re-run /' || true
+grep -o 'run succeeded: [0-9]* records read' "$work/out" | sed 's/^/incremental re-run /' || true
 refunded=$(psql -X -At -d $dst -c "SELECT count(*) FROM bench_incremental.orders WHERE status = 'refunded'")
 echo "incremental: $changed rows changed at the source, $refunded refunded rows in the target"
 

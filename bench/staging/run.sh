@@ -21,21 +21,15 @@ trap 'rm -rf "$work"' EXIT
 "$bench" csv <"$work/orders.singer" >"$work/orders.csv"
 csv_bytes=$(stat -c %s "$work/orders.csv")
 
-# timed NAME COMMAND [RUNS]: runs COMMAND RUNS times (1 unless given) and prints the median
-# seconds and the peak RSS (MiB) over the runs; keeps them in $seconds and $rss_mib.
+. "$(dirname "$0")/../median_runs.sh"
+# timed NAME COMMAND [RUNS]: runs COMMAND RUNS times (1 unless given) with median_runs and prints
+# the median seconds and the peak RSS (MiB); keeps them in $seconds and $rss_mib.
 timed() {
-  local name=$1 command=$2 runs=${3:-1} start end run times=() rss=0
-  for ((run = 0; run < runs; run++)); do
-    start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$work/rss" bash -c "$command" 2>"$work/err.log" || {
-      echo "bench/staging: '$name' failed:" >&2; cat "$work/err.log" >&2; exit 1; }
-    end=$(date +%s%N)
-    times+=($((end - start)))
-    rss=$(awk -v a="$rss" '{ print ($1 > a ? $1 : a) }' "$work/rss")
-  done
-  seconds=$(printf "%s\n" "${times[@]}" | sort -n |
-    awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] / 1e9 }')
-  rss_mib=$(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }')
+  local name=$1 command=$2 runs=${3:-1}
+  median_runs "$runs" "$work/run.log" true "$command" || {
+    echo "bench/staging: '$name' failed:" >&2; cat "$work/run.log" >&2; exit 1; }
+  seconds=$median_seconds
+  rss_mib=$(awk -v r="$peak_rss_kib" 'BEGIN { printf "%.1f", r / 1024 }')
   printf "%-48s %8.3f s %9.1f MB/s %8s MiB\n" "$name" "$seconds" \
     "$(awk -v b="$csv_bytes" -v s="$seconds" 'BEGIN { printf "%.1f", b / 1048576 / s }')" "$rss_mib"
 }
