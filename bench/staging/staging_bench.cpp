@@ -136,6 +136,7 @@ int main(int argc, char **argv) {
   std::printf("staging_seconds %.3f\n", seconds[kRuns / 2]);
   std::printf("staging_range %.3f-%.3f\n", seconds.front(), seconds.back());
   // What staging adds to the batch it is given: the writer's chunks, compressors and parts.
-  std::printf("staging_rss_mib %.1f\n", (peak_resident_kib() - resident_before) / 1024.0);
+  std::printf("staging_rss_mib %.1f\n",
+              static_cast<double>(peak_resident_kib() - resident_before) / 1024.0);
   return 0;
 }
