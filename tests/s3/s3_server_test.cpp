@@ -83,6 +83,16 @@ std::vector<std::vector<long>> numbers_per_file(Client &client, const StagedBatc
   return files;
 }
 
+// Whether `key` is stored within a minute (waiting on an upload, not timing it).
+bool stored_within_a_minute(Client &client, const std::string &key) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (client.head_object(key).has_value()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("put, get, list and delete round-trip a key that needs encoding") {
@@ -286,15 +296,8 @@ TEST_CASE("knowing the row count, the writer uploads files while later ones fill
   StagingWriter writer(client, options);
   write_numbered_rows(writer, 0, 20000);
   // The first file's group took its rows at row 10000 at the latest: it is stored without
-  // finish(), while the last group is still open. (Waiting on the upload, not timing it.)
-  const std::string first_key = options.prefix + "part-00000.csv.zst";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  bool stored_early = false;
-  while (!stored_early && std::chrono::steady_clock::now() < deadline) {
-    stored_early = client.head_object(first_key).has_value();
-    if (!stored_early) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  CHECK(stored_early);
+  // finish(), while the last group is still open.
+  CHECK(stored_within_a_minute(client, options.prefix + "part-00000.csv.zst"));
   StagedBatch batch = writer.finish();
   REQUIRE(batch.files.size() == 4);
   const std::vector<std::vector<long>> files = numbers_per_file(client, batch);
@@ -311,6 +314,21 @@ TEST_CASE("knowing the row count, the writer uploads files while later ones fill
   // Groups fill one after another: the first file's rows all come before the last file's.
   CHECK(files.front().back() < files.back().front());
   delete_staged(client, batch);
+}
+
+TEST_CASE("an abandoned writer also removes the files it uploaded before the end") {
+  if (!have_server()) return;
+  Client client(server_config());
+  StagingOptions options = fresh_staging("staging-groups-abort");
+  options.file_count = 4;
+  options.chunk_bytes = 2000;
+  options.expected_rows = 20000;
+  {
+    StagingWriter writer(client, options);
+    write_numbered_rows(writer, 0, 15000);
+    REQUIRE(stored_within_a_minute(client, options.prefix + "part-00000.csv.zst"));
+  }
+  CHECK(client.list_objects(options.prefix).empty());
 }
 
 TEST_CASE("rows beyond the expected count go to the last files, and fewer rows to fewer files") {
