@@ -100,9 +100,15 @@ void RedeliveryFilter::free_bytes(void *p, std::size_t bytes) {
   }
 }
 
+// The slot a key's probe starts at: the key's hash scaled to the table's size (any size, not
+// only a power of two, so that a full table is no larger than its load limit needs).
+std::size_t RedeliveryFilter::Table::home(std::uint64_t key) const {
+  return static_cast<std::size_t>(((mix(key) >> 32) * slots_.size()) >> 32);
+}
+
 void RedeliveryFilter::Table::prefetch(std::uint64_t key) const {
   if (slots_.empty()) return;
-  prefetch_line(&slots_[static_cast<std::size_t>(mix(key)) & (slots_.size() - 1)]);
+  prefetch_line(&slots_[home(key)]);
 }
 
 void RedeliveryFilter::prefetch(std::uint64_t key) const {
@@ -113,8 +119,8 @@ void RedeliveryFilter::prefetch(std::uint64_t key) const {
 
 std::uint64_t *RedeliveryFilter::Table::find(std::uint64_t key) {
   if (slots_.empty()) return nullptr;
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = static_cast<std::size_t>(mix(key)) & mask;; i = (i + 1) & mask) {
+  const std::size_t size = slots_.size();
+  for (std::size_t i = home(key);; i = i + 1 == size ? 0 : i + 1) {
     if (slots_[i].key == key) return &slots_[i].row;
     if (slots_[i].key == 0) return nullptr;
   }
@@ -122,8 +128,8 @@ std::uint64_t *RedeliveryFilter::Table::find(std::uint64_t key) {
 
 void RedeliveryFilter::Table::put(std::uint64_t key, std::uint64_t row) {
   if ((used_ + 1) * 4 > slots_.size() * 3) grow();
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = static_cast<std::size_t>(mix(key)) & mask;; i = (i + 1) & mask) {
+  const std::size_t size = slots_.size();
+  for (std::size_t i = home(key);; i = i + 1 == size ? 0 : i + 1) {
     if (slots_[i].key == key || slots_[i].key == 0) {
       if (slots_[i].key == 0) ++used_;
       slots_[i] = {key, row};
@@ -144,11 +150,12 @@ constexpr std::size_t kFirstSlots = 1024;
 constexpr std::size_t kDirectSlots = std::size_t{1} << 16;
 
 // Slots enough for `keys` keys at the greatest load put() allows (3/4): put() takes a key
-// while keys * 4 <= slots * 3.
+// while keys * 4 <= slots * 3. Not rounded up to a power of two: a generation's two full tables
+// are most of a file target's memory, and memory a process touches for the first time is
+// slow to come by (a 1M-record target-csv run spent about a tenth of its time faulting in a
+// power-of-two pair, 32 MiB, where this size takes 21 MiB).
 std::size_t slots_for(std::size_t keys) {
-  std::size_t slots = kFirstSlots;
-  while (slots * 3 < keys * 4) slots *= 2;
-  return slots;
+  return std::max(kFirstSlots, (keys * 4 + 2) / 3);
 }
 
 void RedeliveryFilter::Table::grow() {

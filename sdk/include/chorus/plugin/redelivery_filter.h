@@ -14,8 +14,9 @@
 // Memory is bounded: the filter remembers the keys written most recently, at least
 // `remembered_keys` and at most twice as many (two generations; the older one is dropped when
 // the newer one is full). Redeliveries are recent rows, so they are recognised; a key written
-// long before is admitted again (a duplicate, never a loss). 16 bytes a slot, fewer than three
-// slots a key. Digests are 64-bit; two keys with the same digest also only cost a duplicate.
+// long before is admitted again (a duplicate, never a loss). 16 bytes a slot; a full
+// generation's table has 4/3 slots a key. Digests are 64-bit; two keys with the same digest
+// also only cost a duplicate.
 #pragma once
 
 #include <cstdint>
@@ -73,9 +74,10 @@ class RedeliveryFilter {
     std::uint64_t *find(std::uint64_t key);
     void put(std::uint64_t key, std::uint64_t row);
     void prefetch(std::uint64_t key) const;
+    std::size_t home(std::uint64_t key) const;
     std::size_t size() const { return used_; }
     std::size_t capacity() const { return slots_.size(); }
-    // Empties the table, leaving it `slot_count` slots (a power of two).
+    // Empties the table, leaving it `slot_count` slots.
     void clear(std::size_t slot_count);
 
    private:
