@@ -151,9 +151,9 @@ constexpr std::size_t kDirectSlots = std::size_t{1} << 16;
 
 // Slots enough for `keys` keys at the greatest load put() allows (3/4): put() takes a key
 // while keys * 4 <= slots * 3. Not rounded up to a power of two: a generation's two full tables
-// are most of a file target's memory, and memory a process touches for the first time is
-// slow to come by (a 1M-record target-csv run spent about a tenth of its time faulting in a
-// power-of-two pair, 32 MiB, where this size takes 21 MiB).
+// are most of a file target's memory (21 MiB at this size, 32 MiB rounded up), and memory a
+// process touches for the first time is slow to come by (with tables of a few MiB instead, a
+// 1M-record target-csv run took a tenth less).
 std::size_t slots_for(std::size_t keys) {
   return std::max(kFirstSlots, (keys * 4 + 2) / 3);
 }
