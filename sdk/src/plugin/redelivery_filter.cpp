@@ -154,9 +154,7 @@ constexpr std::size_t kDirectSlots = std::size_t{1} << 16;
 // are most of a file target's memory (21 MiB at this size, 32 MiB rounded up), and memory a
 // process touches for the first time is slow to come by (with tables of a few MiB instead, a
 // 1M-record target-csv run took a tenth less).
-std::size_t slots_for(std::size_t keys) {
-  return std::max(kFirstSlots, (keys * 4 + 2) / 3);
-}
+std::size_t slots_for(std::size_t keys) { return std::max(kFirstSlots, (keys * 4 + 2) / 3); }
 
 void RedeliveryFilter::Table::grow() {
   auto old = std::move(slots_);
