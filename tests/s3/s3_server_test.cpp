@@ -46,6 +46,16 @@ StagingOptions fresh_staging(const char *test) {
   return options;
 }
 
+// Staging under a fresh prefix for `test` into four files, told to expect 20,000 rows, in
+// chunks small enough that each file takes many.
+StagingOptions grouped_staging(const char *test) {
+  StagingOptions options = fresh_staging(test);
+  options.file_count = 4;
+  options.chunk_bytes = 2000;
+  options.expected_rows = 20000;
+  return options;
+}
+
 // Staging under a fresh prefix for `test` that starts a new file after `max_file_bytes`, in
 // chunks small enough to split on.
 StagingOptions split_by_size(const char *test, std::size_t max_file_bytes) {
@@ -289,10 +299,7 @@ TEST_CASE("each staged file keeps its rows in the order they were written") {
 TEST_CASE("knowing the row count, the writer uploads files while later ones fill") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options = fresh_staging("staging-groups");
-  options.file_count = 4;
-  options.chunk_bytes = 2000;
-  options.expected_rows = 20000;
+  const StagingOptions options = grouped_staging("staging-groups");
   StagingWriter writer(client, options);
   write_numbered_rows(writer, 0, 20000);
   // The first file's group took its rows at row 10000 at the latest: it is stored without
@@ -319,10 +326,7 @@ TEST_CASE("knowing the row count, the writer uploads files while later ones fill
 TEST_CASE("an abandoned writer also removes the files it uploaded before the end") {
   if (!have_server()) return;
   Client client(server_config());
-  StagingOptions options = fresh_staging("staging-groups-abort");
-  options.file_count = 4;
-  options.chunk_bytes = 2000;
-  options.expected_rows = 20000;
+  const StagingOptions options = grouped_staging("staging-groups-abort");
   {
     StagingWriter writer(client, options);
     write_numbered_rows(writer, 0, 15000);
@@ -336,10 +340,7 @@ TEST_CASE("rows beyond the expected count go to the last files, and fewer rows t
   Client client(server_config());
   for (int written : {30000, 4000}) {
     CAPTURE(written);
-    StagingOptions options = fresh_staging("staging-groups-count");
-    options.file_count = 4;
-    options.chunk_bytes = 2000;
-    options.expected_rows = 20000;
+    const StagingOptions options = grouped_staging("staging-groups-count");
     StagingWriter writer(client, options);
     write_numbered_rows(writer, 0, written);
     StagedBatch batch = writer.finish();
