@@ -131,14 +131,12 @@ void PostgresSink::process_batch(const singer::RecordBatch &records,
                                  const std::vector<RecordMeta> &metas) {
   check_values_fit(records);
   Batch batch{records, metas, singer::utc_now_rfc3339()};
-  bool has_deletions = false;
-  for (const auto &record : records) has_deletions |= sql::marks_deletion(record);
+  const BatchFacts facts = facts_of(records, plan(), info().key_properties);
   // Full loads of keyed tables rarely repeat a key within a batch; such a batch can skip the
   // ROW_NUMBER() pass, and while no key has met an existing row it can skip staging too.
-  bool keys_unique = keys_unique_for_database(records, plan(), info().key_properties);
-  bool loaded = (plan().key_columns.empty() || (keys_unique && copy_directly_)) &&
-                load_directly(batch, has_deletions);
-  if (!loaded) load_through_staging(batch, has_deletions, keys_unique);
+  bool loaded = (plan().key_columns.empty() || (facts.keys_unique && copy_directly_)) &&
+                load_directly(batch, facts.has_deletions);
+  if (!loaded) load_through_staging(batch, facts.has_deletions, facts.keys_unique);
   context().counter("record_count", static_cast<std::int64_t>(records.size()),
                     {{"stream", stream()}});
 }

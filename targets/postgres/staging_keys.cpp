@@ -1,5 +1,10 @@
 #include "staging_keys.h"
 
+#include <charconv>
+#include <cstdint>
+
+#include "chorus/sql/metadata_columns.h"
+
 namespace chorus::target_postgres {
 namespace {
 
@@ -14,10 +19,8 @@ bool canonical_integer(std::string_view text) {
   return true;
 }
 
-}  // namespace
-
-bool keys_unique_for_database(const singer::RecordBatch &batch, const sql::TablePlan &plan,
-                              const std::vector<std::string> &key_properties) {
+// True when every key of `plan` that `key_properties` names is an integer column.
+bool integer_keys(const sql::TablePlan &plan, const std::vector<std::string> &key_properties) {
   if (key_properties.empty() || key_properties.size() != plan.key_columns.size()) return false;
   for (const auto &key : key_properties) {
     bool integer_column = false;
@@ -28,13 +31,35 @@ bool keys_unique_for_database(const singer::RecordBatch &batch, const sql::Table
     }
     if (!integer_column) return false;
   }
+  return true;
+}
+
+}  // namespace
+
+BatchFacts facts_of(const singer::RecordBatch &batch, const sql::TablePlan &plan,
+                    const std::vector<std::string> &key_properties) {
+  BatchFacts facts;
+  bool canonical = integer_keys(plan, key_properties);
+  bool rising = canonical && key_properties.size() == 1;
+  std::int64_t previous = 0;
+  std::vector<std::size_t> positions(key_properties.size(), 0);  // each key's last position
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    for (const auto &key : key_properties) {
-      const singer::Field *field = batch[i].find(key);
-      if (!field || field->value.is_null() || !canonical_integer(field->value.text)) return false;
+    const singer::RecordView &record = batch[i];
+    facts.has_deletions = facts.has_deletions || sql::marks_deletion(record);
+    for (std::size_t k = 0; canonical && k < key_properties.size(); ++k) {
+      const singer::Field *field = record.find(key_properties[k], positions[k]);
+      canonical = field && !field->value.is_null() && canonical_integer(field->value.text);
+      if (!canonical || !rising) continue;
+      const std::string_view text = field->value.text;
+      std::int64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      rising = error == std::errc() && end == text.data() + text.size() && (i == 0 || value > previous);
+      previous = value;
     }
   }
-  return batch.last_per_key(key_properties).size() == batch.size();
+  facts.keys_unique =
+      canonical && (rising || batch.last_per_key(key_properties).size() == batch.size());
+  return facts;
 }
 
 }  // namespace chorus::target_postgres
