@@ -3,8 +3,6 @@
 #include <charconv>
 #include <cstdint>
 
-#include "chorus/sql/metadata_columns.h"
-
 namespace chorus::target_postgres {
 namespace {
 
@@ -39,13 +37,13 @@ bool integer_keys(const sql::TablePlan &plan, const std::vector<std::string> &ke
 BatchFacts facts_of(const singer::RecordBatch &batch, const sql::TablePlan &plan,
                     const std::vector<std::string> &key_properties) {
   BatchFacts facts;
+  facts.has_deletions = batch.marked() > 0;
   bool canonical = integer_keys(plan, key_properties);
   bool rising = canonical && key_properties.size() == 1;
   std::int64_t previous = 0;
   std::vector<std::size_t> positions(key_properties.size(), 0);  // each key's last position
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const singer::RecordView &record = batch[i];
-    facts.has_deletions = facts.has_deletions || sql::marks_deletion(record);
     for (std::size_t k = 0; canonical && k < key_properties.size(); ++k) {
       const singer::Field *field = record.find(key_properties[k], positions[k]);
       canonical = field && !field->value.is_null() && canonical_integer(field->value.text);

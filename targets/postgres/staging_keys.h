@@ -13,7 +13,8 @@ namespace chorus::target_postgres {
 // What a batch holds that decides how it is loaded, found in one pass over its records (a
 // batch is too large for the cache; each pass reads it from memory again).
 struct BatchFacts {
-  // Some record carries _sdc_deleted_at.
+  // Some record carries _sdc_deleted_at (counted by the batch as records were appended: a
+  // SqlSink's batches count it).
   bool has_deletions = false;
   // No two records share a key as PostgreSQL will compare it, so the staging rows can be
   // upserted without the ROW_NUMBER() pass. Decided conservatively: every key column is an

@@ -187,6 +187,9 @@ TEST_CASE("a batch can be moved") {
 
 TEST_CASE("a deletion takes the values its row got earlier in the batch") {
   RecordBatch batch;
+  // Counting the deletions as they arrive changes nothing of the result.
+  SUBCASE("deletions found by fill_deletions") {}
+  SUBCASE("deletions counted on append") { batch.count_marked("_sdc_deleted_at"); }
   read_into(batch,
             record_line("t", R"("id":1,"name":"a","qty":5)") +
                 record_line("t", R"("id":2,"name":"b")") +
@@ -207,6 +210,21 @@ TEST_CASE("a deletion takes the values its row got earlier in the batch") {
   // Records that are not deletions are untouched, and the last per key still wins.
   CHECK(text(batch[2], "_sdc_deleted_at") == "<missing>");
   CHECK(batch.last_per_key({"id"}) == std::vector<std::size_t>{3, 4, 5});
+}
+
+TEST_CASE("a batch counts the records whose marker holds a value, until it is cleared") {
+  RecordBatch batch;
+  batch.count_marked("_sdc_deleted_at");
+  read_into(batch, record_line("t", R"("id":1,"_sdc_deleted_at":null)") +
+                       record_line("t", R"("id":2,"_sdc_deleted":"x","name":"_sdc_deleted_at")") +
+                       record_line("t", R"("id":3,"_sdc_deleted_at":"2024-01-01T00:00:00Z")"));
+  CHECK(batch.marked() == 1);
+  batch.clear();
+  CHECK(batch.marked() == 0);
+  read_into(batch, record_line("t", R"("id":4,"name":"d")"));
+  CHECK(batch.marked() == 0);
+  batch.fill_deletions({"id"}, "_sdc_deleted_at");  // none: the batch is left as it is
+  CHECK(text(batch[0], "name") == "d");
 }
 
 TEST_CASE("fill_deletions does nothing without key properties") {

@@ -1,5 +1,6 @@
 // BatchSink: keeps records in a RecordBatch until the target drains it.
 #include <cstdint>
+#include <string>
 
 #include "chorus/plugin/target.h"
 #include "chorus/plugin/target_settings.h"
@@ -21,6 +22,11 @@ BatchSink::BatchSink(StreamInfo info, const nlohmann::json &target_config,
           target_settings::positive_or_default(target_settings::kBatchSizeBytes, target_config)) {}
 
 BatchSink::~BatchSink() = default;
+
+void BatchSink::fill_deletions_from_batch() {
+  fill_deletions_ = true;
+  for (auto &buffer : buffers_) buffer->batch.count_marked(std::string(sql::kDeletedAt));
+}
 
 void BatchSink::process_record(const singer::RecordView &record, const RecordMeta &meta) {
   buffers_[filling_]->add(record, meta);

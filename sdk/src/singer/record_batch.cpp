@@ -7,6 +7,7 @@
 #include <functional>
 #include <numeric>
 #include <optional>
+#include <utility>
 
 #include "singer/word_scan.h"
 
@@ -124,6 +125,7 @@ void RecordBatch::append(const RecordView &record, std::uint64_t line_number,
   };
   const std::size_t count = record.fields.size();
   slot.fields.resize(count);
+  bool marked = false;
   for (std::size_t i = 0; i < count; ++i) {
     const Field &field = record.fields[i];
     Field &out = slot.fields[i];
@@ -131,7 +133,10 @@ void RecordBatch::append(const RecordView &record, std::uint64_t line_number,
     out.value.kind = field.value.kind;
     const std::optional<std::string_view> literal = boolean_literal(field.value);
     out.value.text = literal ? *literal : kept(field.value.text);
+    marked = marked || (!marker_.empty() && !field.value.is_null() &&
+                        word_scan::same_text(field.name, marker_));
   }
+  if (marked) ++marked_;
   slot.time_extracted = copy(record.time_extracted);
   slot.version = record.version;
   line_numbers_.push_back(line_number);
@@ -145,9 +150,12 @@ const char *RecordBatch::copy_span(std::string_view text) {
   return out;
 }
 
+void RecordBatch::count_marked(std::string marker) { marker_ = std::move(marker); }
+
 void RecordBatch::clear() {
   arena_->reset();
   count_ = 0;
+  marked_ = 0;
   line_numbers_.clear();
   bytes_ = 0;
 }
@@ -174,7 +182,7 @@ std::vector<std::size_t> RecordBatch::last_per_key(
 
 void RecordBatch::fill_deletions(const std::vector<std::string> &key_properties,
                                  std::string_view marker) {
-  if (key_properties.empty()) return;
+  if (key_properties.empty() || (marker == marker_ && marked_ == 0)) return;
   const auto is_deletion = [&](const RecordView &record) {
     const Field *field = record.find(marker);
     return field != nullptr && !field->value.is_null();

@@ -102,8 +102,9 @@ class BatchSink : public Sink {
   void load_in_background() { background_ = true; }
 
   // Opts in to RecordBatch::fill_deletions() on "_sdc_deleted_at" before each process_batch():
-  // a deletion record then carries the values its row got earlier in the same batch.
-  void fill_deletions_from_batch() { fill_deletions_ = true; }
+  // a deletion record then carries the values its row got earlier in the same batch. The
+  // batches count their deletions (RecordBatch::marked()) from then on.
+  void fill_deletions_from_batch();
 
  private:
   struct Buffer;

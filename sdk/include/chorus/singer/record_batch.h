@@ -42,6 +42,14 @@ class RecordBatch {
   // row was inserted or updated with earlier in the batch. Without key properties, nothing.
   void fill_deletions(const std::vector<std::string> &key_properties, std::string_view marker);
 
+  // From now on counts, as records are appended, those whose `marker` field holds a value other
+  // than null: a sink learns whether a batch has deletions without another pass over it (a
+  // batch is larger than the cache, and a pass reads it from memory again), and
+  // fill_deletions() on the same marker skips a batch that has none.
+  void count_marked(std::string marker);
+  // How many records appended since clear() carry the marker of count_marked() (0 without it).
+  std::size_t marked() const { return marked_; }
+
   auto begin() const { return records_.cbegin(); }
   auto end() const { return records_.cbegin() + static_cast<std::ptrdiff_t>(count_); }
 
@@ -60,6 +68,8 @@ class RecordBatch {
   std::size_t count_ = 0;
   std::vector<std::uint64_t> line_numbers_;
   std::size_t bytes_ = 0;
+  std::string marker_;
+  std::size_t marked_ = 0;
 };
 
 }  // namespace chorus::singer
