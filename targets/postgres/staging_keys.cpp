@@ -51,7 +51,8 @@ BatchFacts facts_of(const singer::RecordBatch &batch, const sql::TablePlan &plan
       const std::string_view text = field->value.text;
       std::int64_t value = 0;
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      rising = error == std::errc() && end == text.data() + text.size() && (i == 0 || value > previous);
+      rising =
+          error == std::errc() && end == text.data() + text.size() && (i == 0 || value > previous);
       previous = value;
     }
   }
