@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "chorus/plugin/key_properties.h"
+#include "chorus/singer/json_number.h"
 #include "chorus/sql/metadata_columns.h"
 #include "csv_encoding.h"
 #include "csv_file_scan.h"
@@ -59,12 +60,18 @@ bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, 
   const std::optional<std::uint64_t> key = key_digest(plan, cell);
   if (!key) return true;
   // The slots arrive while the row's digest is computed.
-  filter.prefetch(*key);
+  if (!filter.keys_rising()) filter.prefetch(*key);
   file_output::Digest row;
   for (std::size_t i = 0; i < width; ++i) {
     const std::string_view text = cell(i);
     if (text.empty() || plan.per_delivery[i]) continue;
     row.add(plan.name_digests[i], text);
+  }
+  // A key of one integer cell goes to the filter's list of rising keys while keys rise.
+  if (plan.key_columns.size() == 1) {
+    if (const auto value = singer::canonical_integer(cell(plan.key_columns[0]))) {
+      return filter.admit(*key, *value, row.value());
+    }
   }
   return filter.admit(*key, row.value());
 }
@@ -200,6 +207,8 @@ void CsvSink::accept_record(const singer::RecordView &record, const RecordMeta &
 }
 
 void CsvSink::prefetch_record(const singer::RecordView &record) {
+  // Keys that rise are not looked up (see RedeliveryFilter::admit): no slots to load.
+  if (redelivered_.keys_rising()) return;
   // The key's cells as write_record() will write them: key properties are schema properties,
   // so each is the CSV text of the record's field of that name ("" when it has none). One
   // buffer serves every key cell: key_digest() is done with a cell before it asks for the next.

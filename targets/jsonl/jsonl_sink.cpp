@@ -12,6 +12,7 @@
 #include "chorus/plugin/errors.h"
 #include "chorus/plugin/key_properties.h"
 #include "chorus/singer/errors.h"
+#include "chorus/singer/json_number.h"
 #include "chorus/singer/reader.h"
 #include "chorus/singer/writer.h"
 #include "chorus/sql/metadata_columns.h"
@@ -46,12 +47,21 @@ bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &r
   const std::optional<std::uint64_t> key = key_digest(record, keys);
   if (!key) return true;
   // The slots arrive while the row's digest is computed.
-  filter.prefetch(*key);
+  if (!filter.keys_rising()) filter.prefetch(*key);
   file_output::Digest row;
   for (const singer::Field &field : record.fields) {
     if (field.value.is_null() || sql::set_per_delivery(field.name)) continue;
     row.add(field.name);
     row.add(static_cast<std::uint64_t>(field.value.kind), field.value.text);
+  }
+  // A key of one integer goes to the filter's list of rising keys while keys rise.
+  if (keys.size() == 1) {
+    const singer::Field *field = record.find(keys[0]);
+    if (field->value.kind == singer::ValueKind::Number) {
+      if (const auto value = singer::canonical_integer(field->value.text)) {
+        return filter.admit(*key, *value, row.value());
+      }
+    }
   }
   return filter.admit(*key, row.value());
 }
@@ -131,6 +141,8 @@ void JsonlSink::accept_record(const singer::RecordView &record, const RecordMeta
 }
 
 void JsonlSink::prefetch_record(const singer::RecordView &record) {
+  // Keys that rise are not looked up (see RedeliveryFilter::admit): no slots to load.
+  if (redelivered_.keys_rising()) return;
   if (const auto key = key_digest(record, info().key_properties)) redelivered_.prefetch(*key);
 }
 

@@ -1,21 +1,12 @@
 #include "staging_keys.h"
 
-#include <charconv>
 #include <cstdint>
+#include <optional>
+
+#include "chorus/singer/json_number.h"
 
 namespace chorus::target_postgres {
 namespace {
-
-bool canonical_integer(std::string_view text) {
-  bool negative = !text.empty() && text.front() == '-';
-  if (negative) text.remove_prefix(1);
-  if (text.empty() || text.size() > 19) return false;
-  if (text.front() == '0') return text.size() == 1 && !negative;  // "-0" would equal "0"
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 // True when every key of `plan` that `key_properties` names is an integer column.
 bool integer_keys(const sql::TablePlan &plan, const std::vector<std::string> &key_properties) {
@@ -46,14 +37,13 @@ BatchFacts facts_of(const singer::RecordBatch &batch, const sql::TablePlan &plan
     const singer::RecordView &record = batch[i];
     for (std::size_t k = 0; canonical && k < key_properties.size(); ++k) {
       const singer::Field *field = record.find(key_properties[k], positions[k]);
-      canonical = field && !field->value.is_null() && canonical_integer(field->value.text);
+      const std::optional<std::int64_t> value = field && !field->value.is_null()
+                                                    ? singer::canonical_integer(field->value.text)
+                                                    : std::nullopt;
+      canonical = value.has_value();
       if (!canonical || !rising) continue;
-      const std::string_view text = field->value.text;
-      std::int64_t value = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      rising =
-          error == std::errc() && end == text.data() + text.size() && (i == 0 || value > previous);
-      previous = value;
+      rising = i == 0 || *value > previous;
+      previous = *value;
     }
   }
   facts.keys_unique =

@@ -18,10 +18,11 @@ struct BatchFacts {
   bool has_deletions = false;
   // No two records share a key as PostgreSQL will compare it, so the staging rows can be
   // upserted without the ROW_NUMBER() pass. Decided conservatively: every key column is an
-  // integer column and every key value is a canonical integer literal ("-12", not "012",
-  // "+12", "12.0" or "1e1"), so distinct text means distinct numbers, and either one key rises
-  // from record to record (a table read in key order) or RecordBatch::last_per_key keeps every
-  // record. Any other batch answers false and keeps the de-duplicating upsert.
+  // integer column and every key value is a canonical integer literal within int64
+  // (singer::canonical_integer: "-12", not "012", "+12", "12.0" or "1e1"), so distinct text means
+  // distinct numbers, and either one key rises from record to record (a table read in key order) or
+  // RecordBatch::last_per_key keeps every record. Any other batch answers false and keeps the
+  // de-duplicating upsert.
   bool keys_unique = false;
 };
 

@@ -192,6 +192,61 @@ bool RedeliveryFilter::admit(std::uint64_t key, std::uint64_t row) {
   return !again;
 }
 
+namespace {
+
+// The key `value` in `keys` (ascending), or nullptr.
+template <class Key>
+Key *find_in_order(std::vector<Key> &keys, std::int64_t value) {
+  const auto at = std::lower_bound(keys.begin(), keys.end(), value,
+                                   [](const Key &k, std::int64_t v) { return k.value < v; });
+  return at != keys.end() && at->value == value ? &*at : nullptr;
+}
+
+}  // namespace
+
+RedeliveryFilter::RisingKey *RedeliveryFilter::find_rising(std::int64_t value) {
+  if (!rising_.empty() && value >= rising_.front().value) return find_in_order(rising_, value);
+  return find_in_order(rising_previous_, value);
+}
+
+void RedeliveryFilter::retire_rising() {
+  for (const auto *generation : {&rising_previous_, &rising_}) {
+    for (const RisingKey &k : *generation) admit(k.key, k.row);
+  }
+  rising_ = {};
+  rising_previous_ = {};
+  use_rising_ = false;
+}
+
+bool RedeliveryFilter::admit(std::uint64_t key, std::int64_t value, std::uint64_t row) {
+  last_rose_ = false;
+  if (!use_rising_) return admit(key, row);
+  const bool rises = rising_.empty()
+                         ? rising_previous_.empty() || value > rising_previous_.back().value
+                         : value > rising_.back().value;
+  if (rises) {
+    // New for certain: the table holds only integer keys that did not rise (so no larger than
+    // the list's last) and keys of other text.
+    if (rising_.size() >= generation_keys_) {
+      std::swap(rising_previous_, rising_);
+      rising_.clear();  // keeps the memory of the generation dropped
+    }
+    if (rising_.capacity() == 0) rising_.reserve(generation_keys_);
+    rising_.push_back({value, key, row});
+    last_rose_ = true;
+    return true;
+  }
+  if (RisingKey *kept = find_rising(value)) {
+    if (kept->row == row) return false;
+    kept->row = row;
+    return true;
+  }
+  if (++not_rising_ > std::max<std::size_t>(64, (rising_.size() + rising_previous_.size()) / 16)) {
+    retire_rising();
+  }
+  return admit(key, row);
+}
+
 std::string redelivery_summary(std::string_view plugin, std::string_view stream,
                                std::uint64_t skipped, const std::string &path) {
   return std::string(plugin) + ": stream '" + std::string(stream) +

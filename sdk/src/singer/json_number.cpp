@@ -1,5 +1,7 @@
 #include "chorus/singer/json_number.h"
 
+#include <charconv>
+
 namespace chorus::singer {
 namespace {
 
@@ -31,6 +33,17 @@ bool is_json_number(std::string_view text) {
     while (i < n && is_digit(text[i])) ++i;
   }
   return i == n;
+}
+
+std::optional<std::int64_t> canonical_integer(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  const std::string_view digits = negative ? text.substr(1) : text;
+  if (digits.empty() || (digits.front() == '0' && (digits.size() > 1 || negative))) return {};
+  std::int64_t value = 0;
+  // from_chars reads the sign itself, refuses "+", and fails beyond int64.
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return {};
+  return value;
 }
 
 }  // namespace chorus::singer

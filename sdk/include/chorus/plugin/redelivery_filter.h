@@ -17,6 +17,14 @@
 // long before is admitted again (a duplicate, never a loss). 16 bytes a slot; a full
 // generation's table has 4/3 slots a key. Digests are 64-bit; two keys with the same digest
 // also only cost a duplicate.
+//
+// A key that is one integer may instead go to admit(key, value, row). While such keys rise from
+// record to record (a table read in key order, a file written so), each is new for certain:
+// it is appended to a list kept in key order (two generations too, 24 bytes a key) instead of
+// being looked up in the table, a write to memory just written instead of a random read. A key
+// that does not rise is looked for in that list by binary search, then in the table; once such
+// keys are more than a few (1/16 of the list, at least 64), the list's keys move into the table
+// and every key goes there from then on.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +54,12 @@ class RedeliveryFilter {
 
   // True (and `row` becomes the key's latest row) unless `row` is already the key's latest row.
   bool admit(std::uint64_t key, std::uint64_t row);
+  // admit(key, row) for a key that is one integer, `value` (`key` is its digest): keys that
+  // rise are kept in key order (see above). The same key always comes with the same value.
+  bool admit(std::uint64_t key, std::int64_t value, std::uint64_t row);
+  // Whether the last key admitted rose above every key before it: then prefetch() for the next
+  // one is most likely wasted.
+  bool keys_rising() const { return last_rose_; }
   // Starts loading the slots admit(key, ...) will read: a sink calls it once it has the key's
   // digest, and computes the row's digest while the memory arrives.
   void prefetch(std::uint64_t key) const;
@@ -91,9 +105,25 @@ class RedeliveryFilter {
     std::size_t full_slots_;
   };
 
+  // A key that rose above every key before it, in the order of the list.
+  struct RisingKey {
+    std::int64_t value;
+    std::uint64_t key;
+    std::uint64_t row;
+  };
+  // The rising key `value` in the list, or nullptr.
+  RisingKey *find_rising(std::int64_t value);
+  // Moves the list's keys into the table, oldest first, and stops using the list.
+  void retire_rising();
+
   std::size_t generation_keys_;
   Table current_;
   Table previous_;
+  std::vector<RisingKey> rising_;  // the newer generation of rising keys, in key order
+  std::vector<RisingKey> rising_previous_;
+  bool use_rising_ = true;
+  bool last_rose_ = false;
+  std::size_t not_rising_ = 0;  // keys that did not rise while the list was in use
 };
 
 // The end-of-stream line an appending target logs when it left out `skipped` redelivered
