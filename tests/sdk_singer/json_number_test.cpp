@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+
+using chorus::singer::canonical_integer;
 using chorus::singer::is_json_number;
 
 TEST_CASE("is_json_number accepts the numbers of the RFC 8259 grammar") {
@@ -17,5 +20,19 @@ TEST_CASE("is_json_number refuses what JSON does not call a number") {
                            "NaN", "Infinity", "1.2.3", "--1"}) {
     CAPTURE(text);
     CHECK_FALSE(is_json_number(text));
+  }
+}
+
+TEST_CASE("canonical_integer reads an integer in its one spelling within int64, nothing else") {
+  CHECK(canonical_integer("0") == 0);
+  CHECK(canonical_integer("12") == 12);
+  CHECK(canonical_integer("-12") == -12);
+  CHECK(canonical_integer("9223372036854775807") == INT64_MAX);
+  CHECK(canonical_integer("-9223372036854775808") == INT64_MIN);
+  // Other spellings of the same numbers, and what is beyond int64 or not an integer.
+  for (const char *text : {"", "-", "-0", "012", "+12", "12.0", "1e1", " 12", "12 ", "0x1",
+                           "9223372036854775808", "-9223372036854775809"}) {
+    CAPTURE(text);
+    CHECK_FALSE(canonical_integer(text).has_value());
   }
 }
