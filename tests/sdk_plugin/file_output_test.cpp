@@ -136,8 +136,8 @@ TEST_CASE("the redelivery filter keeps its answers in tables large enough to be 
 
 TEST_CASE("the redelivery filter answers as a map of every key's latest row would") {
   // Keys drawn again and again from a few thousand, rows from a few values: the tables grow,
-  // keys move aside for others on insertion and rows change in place, and every answer must
-  // still be the one a plain map gives (the generation holds all keys, so none is forgotten).
+  // probes run past other keys' slots and rows change in place, and every answer must still be
+  // the one a plain map gives (the generation holds all keys, so none is forgotten).
   RedeliveryFilter filter(10000);
   std::unordered_map<std::uint64_t, std::uint64_t> latest;
   std::mt19937_64 random(17);
