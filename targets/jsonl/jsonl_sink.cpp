@@ -22,18 +22,28 @@ namespace {
 
 constexpr const char *kPlugin = "target-jsonl";
 
-// The digest of a record's key values as the redelivery filter files it; none when the stream
-// has no key or the record lacks a key value.
-std::optional<std::uint64_t> key_digest(const singer::RecordView &record,
-                                        const std::vector<std::string> &keys) {
+// A record's key as the redelivery filter files it; none when the stream has no key or the
+// record lacks a key value.
+struct RecordKey {
+  std::uint64_t digest;                 // of the key values
+  std::optional<std::int64_t> integer;  // a key of one integer: its value (canonical_integer)
+};
+
+std::optional<RecordKey> key_of(const singer::RecordView &record,
+                                const std::vector<std::string> &keys) {
   if (keys.empty()) return std::nullopt;
   file_output::Digest key;
+  const singer::Field *field = nullptr;
   for (const std::string &name : keys) {
-    const singer::Field *field = record.find(name);
+    field = record.find(name);
     if (field == nullptr || field->value.is_null()) return std::nullopt;
     key.add(static_cast<std::uint64_t>(field->value.kind), field->value.text);
   }
-  return key.value();
+  RecordKey out{key.value(), std::nullopt};
+  if (keys.size() == 1 && field->value.kind == singer::ValueKind::Number) {
+    out.integer = singer::canonical_integer(field->value.text);
+  }
+  return out;
 }
 
 // Whether the redelivery filter admits a record: its key and content as the filter compares
@@ -44,10 +54,10 @@ std::optional<std::uint64_t> key_digest(const singer::RecordView &record,
 // stream had keys), and any record of a stream without keys, is admitted without a question.
 bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &record,
               const std::vector<std::string> &keys) {
-  const std::optional<std::uint64_t> key = key_digest(record, keys);
+  const std::optional<RecordKey> key = key_of(record, keys);
   if (!key) return true;
   // The slots arrive while the row's digest is computed.
-  if (!filter.keys_rising()) filter.prefetch(*key);
+  if (!filter.keys_rising()) filter.prefetch(key->digest);
   file_output::Digest row;
   for (const singer::Field &field : record.fields) {
     if (field.value.is_null() || sql::set_per_delivery(field.name)) continue;
@@ -55,15 +65,8 @@ bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &r
     row.add(static_cast<std::uint64_t>(field.value.kind), field.value.text);
   }
   // A key of one integer goes to the filter's list of rising keys while keys rise.
-  if (keys.size() == 1) {
-    const singer::Field *field = record.find(keys[0]);
-    if (field->value.kind == singer::ValueKind::Number) {
-      if (const auto value = singer::canonical_integer(field->value.text)) {
-        return filter.admit(*key, *value, row.value());
-      }
-    }
-  }
-  return filter.admit(*key, row.value());
+  if (key->integer) return filter.admit(key->digest, *key->integer, row.value());
+  return filter.admit(key->digest, row.value());
 }
 
 // The length of `path` up to and including its last line break: a last line without one was
@@ -143,7 +146,7 @@ void JsonlSink::accept_record(const singer::RecordView &record, const RecordMeta
 void JsonlSink::prefetch_record(const singer::RecordView &record) {
   // Keys that rise are not looked up (see RedeliveryFilter::admit): no slots to load.
   if (redelivered_.keys_rising()) return;
-  if (const auto key = key_digest(record, info().key_properties)) redelivered_.prefetch(*key);
+  if (const auto key = key_of(record, info().key_properties)) redelivered_.prefetch(key->digest);
 }
 
 void JsonlSink::write_record(const singer::RecordView &record, const RecordMeta &meta) {
