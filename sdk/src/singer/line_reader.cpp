@@ -18,9 +18,12 @@ namespace chorus::singer {
 
 namespace {
 
-// Pipes deliver at most 64 KiB per read; a larger block pays off for files and keeps the
-// number of partial lines to move small.
-constexpr std::size_t kBlockBytes = std::size_t{1} << 20;
+// A block is read, then parsed: small enough that it is still in the core's cache when the
+// parser reaches its end (1 MiB blocks made target-csv reading a file 5% slower), large enough
+// that the partial line moved to the front after each block costs nothing worth counting.
+// Reading a pipe is unchanged: a pipe hands out what it holds, and a full 1 MiB pipe buffer
+// takes eight reads.
+constexpr std::size_t kBlockBytes = std::size_t{1} << 17;
 
 ProtocolError over_long_line(std::uint64_t line_number, std::size_t limit) {
   std::string text = "line is longer than " + std::to_string(limit) + " bytes";
