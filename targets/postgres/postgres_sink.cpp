@@ -194,16 +194,23 @@ std::size_t PostgresSink::copy_some_rows(std::size_t lane, const sql::TableName 
   return i;
 }
 
-bool PostgresSink::load_directly(const Batch &batch, bool has_deletions) {
+std::size_t PostgresSink::slices_for(const Batch &batch, bool has_deletions) const {
   // Slices commit on their own, which only a keyed table (where a replay is an upsert) may do;
-  // a hard delete after the slices could wait on another slice's rows.
-  std::size_t slices = 1;
-  if (!plan().key_columns.empty() && !has_deletions) {
-    slices =
-        std::min(lanes_.size(), std::max<std::size_t>(1, batch.records.size() / kMinRowsPerSlice));
-  }
+  // a delete after the slices could wait on another slice's rows.
+  if (plan().key_columns.empty() || has_deletions) return 1;
+  return std::min(lanes_.size(),
+                  std::max<std::size_t>(1, batch.records.size() / kMinRowsPerSlice));
+}
+
+bool PostgresSink::load_directly(const Batch &batch, bool has_deletions) {
+  const bool then_hard_delete = settings().hard_delete && has_deletions;
   try {
-    load_slices(batch, slices, settings().hard_delete && has_deletions);
+    in_slices(batch, slices_for(batch, has_deletions), [&](std::size_t lane, Rows rows) {
+      copy_rows(lane, table(), batch, rows);
+      if (then_hard_delete) {
+        connection_of(lane).execute(sql::delete_marked_rows(dialect(), table()));
+      }
+    });
   } catch (const pg::UniqueViolation &) {
     // A key met a row loaded before: from now on this stream upserts, starting with this
     // batch. What a slice committed is loaded again, to the same values.
@@ -215,15 +222,14 @@ bool PostgresSink::load_directly(const Batch &batch, bool has_deletions) {
   return true;
 }
 
-void PostgresSink::load_slices(const Batch &batch, std::size_t slices, bool then_hard_delete) {
+void PostgresSink::in_slices(const Batch &batch, std::size_t slices,
+                             const std::function<void(std::size_t lane, Rows rows)> &load) {
   auto load_slice = [&](std::size_t lane) {
-    std::size_t size = batch.records.size();
-    Rows rows{size * lane / slices, size * (lane + 1) / slices};
+    const std::size_t size = batch.records.size();
     pg::Connection &connection = connection_of(lane);
     connection.begin();
     try {
-      copy_rows(lane, table(), batch, rows);
-      if (then_hard_delete) connection.execute(sql::delete_marked_rows(dialect(), table()));
+      load(lane, Rows{size * lane / slices, size * (lane + 1) / slices});
       connection.commit();
     } catch (...) {
       connection.rollback();
@@ -251,18 +257,20 @@ void PostgresSink::load_slices(const Batch &batch, std::size_t slices, bool then
 }
 
 void PostgresSink::load_through_staging(const Batch &batch, bool has_deletions, bool keys_unique) {
-  sql::TableName staging{"", "_sdc_stage_" + std::to_string(++batches_)};
-  connection_.begin();
-  try {
-    connection_.execute(sql::create_staging_table(dialect(), staging, plan().columns) +
-                        " ON COMMIT DROP");
-    copy_rows(0, staging, batch, {0, batch.records.size()});
-    execute(merge_statements(staging, has_deletions, keys_unique));
-    connection_.commit();
-  } catch (...) {
-    connection_.rollback();
-    throw;
-  }
+  // Where no key repeats in the batch, its slices change different rows: each is staged and
+  // upserted over a connection of its own, and the server merges them on several cores. A key
+  // that repeats keeps the batch whole, so that its last record is the one that stays.
+  const std::size_t slices = keys_unique ? slices_for(batch, has_deletions) : 1;
+  // Temporary tables belong to their connection: every slice may use the same name.
+  const sql::TableName staging{"", "_sdc_stage_" + std::to_string(++batches_)};
+  const std::vector<std::string> merge = merge_statements(staging, has_deletions, keys_unique);
+  in_slices(batch, slices, [&](std::size_t lane, Rows rows) {
+    pg::Connection &connection = connection_of(lane);
+    connection.execute(sql::create_staging_table(dialect(), staging, plan().columns) +
+                       " ON COMMIT DROP");
+    copy_rows(lane, staging, batch, rows);
+    for (const std::string &statement : merge) connection.execute(statement);
+  });
 }
 
 void PostgresSink::activate_version(std::int64_t version) {

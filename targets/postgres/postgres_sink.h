@@ -1,6 +1,7 @@
 // Loads one stream into one PostgreSQL table.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -41,9 +42,10 @@ class PostgresSink : public sql::SqlSink {
   // A batch whose keys are unique is first COPied straight into the table (streams without
   // keys always are): while no key meets an existing row, an insert is exactly what the upsert
   // would do, and the table's primary key proves it. A large keyed batch is COPied in slices
-  // over several connections at once, each slice in its own transaction. Otherwise, in one
-  // transaction: COPY into a temporary staging table, de-duplicate on the keys (last
-  // _sdc_sequence wins), upsert into the table. Then hard-delete marked rows when asked.
+  // over several connections at once, each slice in its own transaction. Otherwise: COPY into
+  // a temporary staging table, de-duplicate on the keys (last _sdc_sequence wins), upsert into
+  // the table, in one transaction, or in slices like the plain COPY when no key repeats in the
+  // batch. Then hard-delete marked rows when asked.
   void process_batch(const singer::RecordBatch &batch,
                      const std::vector<RecordMeta> &metas) override;
 
@@ -83,11 +85,16 @@ class PostgresSink : public sql::SqlSink {
   // or in binary the first row the encoder left to text).
   std::size_t copy_some_rows(std::size_t lane, const sql::TableName &into, const Batch &batch,
                              Rows rows, pg::CopyFormat format);
+  // How many slices a batch loads in: one per lane for a large keyed batch without deletions
+  // (each slice in its own transaction), else one.
+  std::size_t slices_for(const Batch &batch, bool has_deletions) const;
+  // Runs `load` for each of `slices` slices of the batch at once, slice k over lane k in a
+  // transaction of its own; rethrows the first failure once every slice has ended.
+  void in_slices(const Batch &batch, std::size_t slices,
+                 const std::function<void(std::size_t lane, Rows rows)> &load);
   // False (everything rolled back, or slices already committed are harmless to load again)
   // when a key already exists in the table.
   bool load_directly(const Batch &batch, bool has_deletions);
-  // One transaction per slice, slices at once; `then_hard_delete` only with a single slice.
-  void load_slices(const Batch &batch, std::size_t slices, bool then_hard_delete);
   void load_through_staging(const Batch &batch, bool has_deletions, bool keys_unique);
 
   pg::Connection &connection_;

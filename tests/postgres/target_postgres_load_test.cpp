@@ -94,7 +94,9 @@ TEST_CASE("a stream without key properties appends every record on every run") {
   CHECK(dump(destination.sql(), "SELECT id, count(*) FROM public.events GROUP BY id") == "1|4\n");
 }
 
-TEST_CASE("a large keyed batch loads in slices over two connections, and reloads as upserts") {
+TEST_CASE(
+    "a large keyed batch loads in slices over two connections, and reloads as upserts in "
+    "slices while its keys are unique") {
   REQUIRE_SERVER(server);
   ThrowawayDatabase destination(*server, unique("chorus_tgt_slices"));
   auto items = [](const std::string &name) {
@@ -114,6 +116,17 @@ TEST_CASE("a large keyed batch loads in slices over two connections, and reloads
   REQUIRE_MESSAGE(second.status == 0, second.output);
   CHECK(second.output.find("loading through a staging table") != std::string::npos);
   CHECK(dump(destination.sql(), summary) == "20000|20000|b1|b9999\n");
+  // The upsert of a batch whose keys are all different is sliced too.
+  CHECK(dump(destination.sql(), "SELECT count(DISTINCT xmin::text) FROM public.items") == "2\n");
+  // A key twice in the batch, once in each half: the batch stays whole, and its later record
+  // is the one kept.
+  std::string repeated = items("c");
+  repeated += item(7, "c7-last");
+  CommandResult third = run_target(destination, repeated, "");
+  REQUIRE_MESSAGE(third.status == 0, third.output);
+  CHECK(dump(destination.sql(), summary) == "20000|20000|c1|c9999\n");
+  CHECK(dump(destination.sql(), "SELECT name FROM public.items WHERE id = 7") == "c7-last\n");
+  CHECK(dump(destination.sql(), "SELECT count(DISTINCT xmin::text) FROM public.items") == "1\n");
 }
 
 TEST_CASE("a new table's columns follow the order of the tap's SCHEMA") {
