@@ -18,6 +18,7 @@ namespace chorus::maps {
 namespace {
 
 struct Pipe {
+  static constexpr int kPipeBytes = 1 << 20;
   int read = -1, write = -1;
   Pipe() {
     int fds[2];
@@ -26,6 +27,9 @@ struct Pipe {
     }
     read = fds[0];
     write = fds[1];
+    // Writers flush 1 MiB blocks: the default 64 KiB would cut each block into 16 wake-ups of
+    // the reader. A refusal (EPERM past pipe-max-size) leaves a pipe that still works.
+    (void)::fcntl(write, F_SETPIPE_SZ, kPipeBytes);
   }
   static void close_end(int &fd) {
     if (fd >= 0) ::close(fd);
