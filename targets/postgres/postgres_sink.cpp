@@ -198,8 +198,7 @@ std::size_t PostgresSink::slices_for(const Batch &batch, bool has_deletions) con
   // Slices commit on their own, which only a keyed table (where a replay is an upsert) may do;
   // a delete after the slices could wait on another slice's rows.
   if (plan().key_columns.empty() || has_deletions) return 1;
-  return std::min(lanes_.size(),
-                  std::max<std::size_t>(1, batch.records.size() / kMinRowsPerSlice));
+  return std::min(lanes_.size(), std::max<std::size_t>(1, batch.records.size() / kMinRowsPerSlice));
 }
 
 bool PostgresSink::load_directly(const Batch &batch, bool has_deletions) {

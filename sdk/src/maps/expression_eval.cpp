@@ -138,12 +138,12 @@ class Evaluator {
       case Op::Method: {
         std::vector<Value> &args = scope_.scratch->list();
         for (int arg : node.args) args.push_back(eval(arg));
-        if (node.op == Op::Method && node.name == "get" && args[0].kind == Kind::Record) {
+        if (node.op == Op::Method && node.builtin == Builtin::Get && args[0].kind == Kind::Record) {
           return record_get(node, args);
         }
         try {
-          return node.op == Op::Call ? call_function(node.name, args, *scope_.scratch)
-                                     : call_method(node.name, args, *scope_.scratch);
+          return node.op == Op::Call ? call_function(node.builtin, node.name, args, *scope_.scratch)
+                                     : call_method(node.builtin, node.name, args, *scope_.scratch);
         } catch (const EvaluationError &error) {
           fail(node, error.what());
         }
@@ -177,7 +177,8 @@ class Evaluator {
   }
 
   Value arithmetic(const Node &node, const Value &a, const Value &b) {
-    const std::string symbol(name_of(kArithmeticSymbols, node.op));
+    // A view of a constant: only a failure's message spells it.
+    const std::string_view symbol = name_of(kArithmeticSymbols, node.op);
     if (node.op == Op::Add && a.kind == Kind::String && b.kind == Kind::String) {
       std::string &out = scope_.scratch->string();
       out.reserve(a.text.size() + b.text.size());
@@ -199,8 +200,8 @@ class Evaluator {
       return v;
     }
     if (!is_numeric(a) || !is_numeric(b)) {
-      fail(node,
-           "unsupported operand types for " + symbol + ": " + describe(a) + " and " + describe(b));
+      fail(node, "unsupported operand types for " + std::string(symbol) + ": " + describe(a) +
+                     " and " + describe(b));
     }
     if (is_integral(a) && is_integral(b)) {
       const std::int64_t x = as_int(a), y = as_int(b);
@@ -218,7 +219,8 @@ class Evaluator {
         case Op::FloorDivide:
         case Op::Modulo: {
           if (y == 0)
-            fail(node, "integer division or modulo by zero: " + describe(a) + " " + symbol + " 0");
+            fail(node, "integer division or modulo by zero: " + describe(a) + " " +
+                           std::string(symbol) + " 0");
           if (x == INT64_MIN && y == -1) fail(node, "integer overflow");
           std::int64_t q = x / y, m = x % y;
           if (m != 0 && ((m < 0) != (y < 0))) {  // Python rounds toward negative infinity

@@ -179,8 +179,8 @@ Value split(const std::vector<Value> &args, Scratch &scratch) {
   return v;
 }
 
-bool affix_matches(std::string_view method, std::string_view text, const Value &affix) {
-  const bool prefix = method == "startswith";
+bool affix_matches(bool prefix, std::string_view method, std::string_view text,
+                   const Value &affix) {
   auto one = [&](std::string_view candidate) {
     return prefix ? text.substr(0, candidate.size()) == candidate
                   : text.size() >= candidate.size() &&
@@ -207,51 +207,63 @@ Value lookup(const Value &object, const std::vector<Value> &args) {
 
 }  // namespace
 
-Value call_function(std::string_view name, const std::vector<Value> &args, Scratch &scratch) {
-  if (name == "str") {
-    if (args.empty()) return string_value({});
-    std::string &out = scratch.string();
-    append_str(out, args[0]);
-    return string_value(out);
+Value call_function(Builtin function, std::string_view name, const std::vector<Value> &args,
+                    Scratch &scratch) {
+  switch (function) {
+    case Builtin::Str: {
+      if (args.empty()) return string_value({});
+      std::string &out = scratch.string();
+      append_str(out, args[0]);
+      return string_value(out);
+    }
+    case Builtin::Bool: {
+      Value v;
+      v.kind = Kind::Bool;
+      v.boolean = !args.empty() && truthy(args[0]);
+      return v;
+    }
+    case Builtin::Int:
+      return args.empty() ? Value{Kind::Int} : to_int(args[0]);
+    case Builtin::Float:
+      return args.empty() ? Value{Kind::Float} : to_float(args[0]);
+    case Builtin::Md5:
+    case Builtin::Sha256: {
+      const bool sha256 = function == Builtin::Sha256;
+      return hex_digest(sha256,
+                        string_argument(sha256 ? "sha256()" : "md5()", only_argument(name, args)),
+                        scratch);
+    }
+    case Builtin::Len: {
+      Value v;
+      v.kind = Kind::Int;
+      v.integer = static_cast<std::int64_t>(length_of(only_argument(name, args)));
+      return v;
+    }
+    case Builtin::JsonDumps: {
+      std::string &out = scratch.string();
+      append_json(out, only_argument(name, args));
+      return string_value(out);
+    }
+    case Builtin::JsonLoads: {
+      nlohmann::json &document = scratch.document();
+      const std::string_view text = string_argument("json.loads()", only_argument(name, args));
+      try {
+        document = nlohmann::json::parse(text);
+      } catch (const nlohmann::json::exception &) {
+        type_error("json.loads() got text that is not JSON: " + describe(args[0]));
+      }
+      return value_of(document);
+    }
+    default:
+      break;
   }
-  if (name == "bool") {
-    Value v;
-    v.kind = Kind::Bool;
-    v.boolean = !args.empty() && truthy(args[0]);
-    return v;
-  }
-  if (name == "int") return args.empty() ? Value{Kind::Int} : to_int(args[0]);
-  if (name == "float") return args.empty() ? Value{Kind::Float} : to_float(args[0]);
-  if (name == "md5" || name == "sha256") {
-    const bool sha256 = name == "sha256";
-    return hex_digest(
-        sha256, string_argument(sha256 ? "sha256()" : "md5()", only_argument(name, args)), scratch);
-  }
-  if (name == "len") {
-    Value v;
-    v.kind = Kind::Int;
-    v.integer = static_cast<std::int64_t>(length_of(only_argument(name, args)));
-    return v;
-  }
-  if (name == "json.dumps") {
-    std::string &out = scratch.string();
-    append_json(out, only_argument(name, args));
-    return string_value(out);
-  }
-  // json.loads
-  nlohmann::json &document = scratch.document();
-  const std::string_view text = string_argument("json.loads()", only_argument(name, args));
-  try {
-    document = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception &) {
-    type_error("json.loads() got text that is not JSON: " + describe(args[0]));
-  }
-  return value_of(document);
+  type_error("'" + std::string(name) + "' is not a function");
 }
 
-Value call_method(std::string_view name, const std::vector<Value> &args, Scratch &scratch) {
+Value call_method(Builtin method, std::string_view name, const std::vector<Value> &args,
+                  Scratch &scratch) {
   const Value &object = args[0];
-  if (name == "get") {
+  if (method == Builtin::Get) {
     if (object.kind != Kind::Config) {
       type_error("'" + std::string(kind_name(object.kind)) +
                  "' object has no attribute 'get': " + describe(object));
@@ -268,57 +280,67 @@ Value call_method(std::string_view name, const std::vector<Value> &args, Scratch
     if (count < low || count > high)
       type_error(std::string(name) + "() got " + std::to_string(count) + " arguments");
   };
-  if (name == "lower" || name == "upper") {
-    arity(0, 0);
-    std::string &out = scratch.string();
-    out.assign(text);
-    // ASCII letters only; other characters pass unchanged (documented).
-    for (char &c : out) {
-      if (name == "lower" && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (name == "upper" && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
-    return string_value(out);
-  }
-  if (name == "strip" || name == "lstrip" || name == "rstrip") {
-    arity(0, 1);
-    const std::string_view characters =
-        count == 1 ? string_argument(name, args[1]) : std::string_view(" \t\r\n\f\v");
-    std::size_t begin = 0, end = text.size();
-    if (name != "rstrip") {
-      while (begin < end && characters.find(text[begin]) != std::string_view::npos) ++begin;
-    }
-    if (name != "lstrip") {
-      while (end > begin && characters.find(text[end - 1]) != std::string_view::npos) --end;
-    }
-    return string_value(text.substr(begin, end - begin));
-  }
-  if (name == "split") {
-    arity(0, 1);
-    return split(args, scratch);
-  }
-  if (name == "replace") {
-    arity(2, 2);
-    const std::string_view old_text = string_argument("replace()", args[1]);
-    const std::string_view new_text = string_argument("replace()", args[2]);
-    std::string &out = scratch.string();
-    if (old_text.empty()) {
+  switch (method) {
+    case Builtin::Lower:
+    case Builtin::Upper: {
+      arity(0, 0);
+      // ASCII letters only; other characters pass unchanged (documented).
+      const char from = method == Builtin::Lower ? 'A' : 'a';
+      const char to = method == Builtin::Lower ? 'a' : 'A';
+      std::string &out = scratch.string();
       out.assign(text);
+      for (char &c : out) {
+        if (c >= from && c <= from + 25) c = static_cast<char>(c - from + to);
+      }
       return string_value(out);
     }
-    std::size_t begin = 0;
-    for (;;) {
-      const std::size_t found = text.find(old_text, begin);
-      if (found == std::string_view::npos) break;
-      out.append(text.substr(begin, found - begin)).append(new_text);
-      begin = found + old_text.size();
+    case Builtin::Strip:
+    case Builtin::Lstrip:
+    case Builtin::Rstrip: {
+      arity(0, 1);
+      const std::string_view characters =
+          count == 1 ? string_argument(name, args[1]) : std::string_view(" \t\r\n\f\v");
+      std::size_t begin = 0, end = text.size();
+      if (method != Builtin::Rstrip) {
+        while (begin < end && characters.find(text[begin]) != std::string_view::npos) ++begin;
+      }
+      if (method != Builtin::Lstrip) {
+        while (end > begin && characters.find(text[end - 1]) != std::string_view::npos) --end;
+      }
+      return string_value(text.substr(begin, end - begin));
     }
-    out.append(text.substr(begin));
-    return string_value(out);
+    case Builtin::Split:
+      arity(0, 1);
+      return split(args, scratch);
+    case Builtin::Replace: {
+      arity(2, 2);
+      const std::string_view old_text = string_argument("replace()", args[1]);
+      const std::string_view new_text = string_argument("replace()", args[2]);
+      std::string &out = scratch.string();
+      if (old_text.empty()) {
+        out.assign(text);
+        return string_value(out);
+      }
+      std::size_t begin = 0;
+      for (;;) {
+        const std::size_t found = text.find(old_text, begin);
+        if (found == std::string_view::npos) break;
+        out.append(text.substr(begin, found - begin)).append(new_text);
+        begin = found + old_text.size();
+      }
+      out.append(text.substr(begin));
+      return string_value(out);
+    }
+    case Builtin::Startswith:
+    case Builtin::Endswith:
+      break;
+    default:
+      type_error("'" + std::string(name) + "' is not a method");
   }
   arity(1, 1);  // startswith, endswith
   Value v;
   v.kind = Kind::Bool;
-  v.boolean = affix_matches(name, text, args[1]);
+  v.boolean = affix_matches(method == Builtin::Startswith, name, text, args[1]);
   return v;
 }
 

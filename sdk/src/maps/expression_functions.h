@@ -5,15 +5,18 @@
 #include <vector>
 
 #include "chorus/maps/expression.h"
+#include "maps/expression_program.h"
 
 namespace chorus::maps::detail {
 
-// `name` is one the parser accepts (int, float, str, bool, md5, sha256, len, json.dumps,
-// json.loads). Throws EvaluationError saying what is wrong with the argument; the caller adds
-// where.
-Value call_function(std::string_view name, const std::vector<Value> &args, Scratch &scratch);
+// `function` is what the parser resolved `name` (int, float, str, bool, md5, sha256, len,
+// json.dumps, json.loads) to; `name` is for messages. Throws EvaluationError saying what is
+// wrong with the argument; the caller adds where.
+Value call_function(Builtin function, std::string_view name, const std::vector<Value> &args,
+                    Scratch &scratch);
 // args[0] is the object.
-Value call_method(std::string_view name, const std::vector<Value> &args, Scratch &scratch);
+Value call_method(Builtin method, std::string_view name, const std::vector<Value> &args,
+                  Scratch &scratch);
 
 // Python's ==.
 bool equal(const Value &a, const Value &b);

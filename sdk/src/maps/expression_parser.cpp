@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <set>
 
 #include "chorus/plugin/errors.h"
@@ -14,12 +15,6 @@
 namespace chorus::maps::detail {
 namespace {
 
-const std::set<std::string, std::less<>> kFunctions = {"int", "float",  "str", "bool",
-                                                       "md5", "sha256", "len"};
-const std::set<std::string, std::less<>> kMethods = {"lower",    "upper", "strip",   "lstrip",
-                                                     "rstrip",   "split", "replace", "startswith",
-                                                     "endswith", "get"};
-const std::set<std::string, std::less<>> kJsonFunctions = {"dumps", "loads"};
 // Python keywords that start constructs outside the subset (lambda, comprehensions, ...).
 const std::set<std::string, std::less<>> kKeywords = {
     "and", "or", "not", "in", "is", "if", "else", "for", "lambda", "None", "True", "False"};
@@ -326,8 +321,8 @@ class Parser {
     for (;;) {
       if (at_symbol("(")) {
         fail(token_.begin, token_.end,
-             "only the functions " + list(kFunctions) + " and json." + list(kJsonFunctions) +
-                 " can be called");
+             "only the functions " + list(kFunctionNames) + " and json." +
+                 list(kJsonFunctionNames) + " can be called");
       }
       if (at_symbol("[")) {
         advance();
@@ -339,16 +334,18 @@ class Parser {
         if (token_.kind != TokenKind::Name) fail(token_.begin, token_.end + 1, "expected a name");
         const Token method = token_;
         advance();
-        if (kMethods.count(method.text) == 0 || !at_symbol("(")) {
+        const std::optional<Builtin> builtin = value_named(kMethodNames, method.text);
+        if (!builtin || !at_symbol("(")) {
           fail(method.begin, method.end,
                "unknown attribute '" + std::string(method.text) + "' (the methods supported are " +
-                   list(kMethods) + ")");
+                   list(kMethodNames) + ")");
         }
         std::vector<int> args{object};
         for (int argument : call_arguments()) args.push_back(argument);
         Node made;
         made.op = Op::Method;
         made.name = std::string(method.text);
+        made.builtin = *builtin;
         made.begin = begin_of(object);
         made.end = static_cast<std::uint32_t>(position_before_token());
         made.args = std::move(args);
@@ -472,15 +469,15 @@ class Parser {
       made.op = Op::SelfName;
     else if (text == "json")
       return json_call(token);
-    else if (kFunctions.count(text) != 0)
-      return function_call(token);
+    else if (const std::optional<Builtin> builtin = value_named(kFunctionNames, text))
+      return function_call(token, *builtin);
     else if (kKeywords.count(text) != 0) {
       fail(token.begin, token.end, "'" + std::string(text) + "' is not supported here");
     } else {
       if (at_symbol("(")) {
         fail(token.begin, token.end,
              "unknown function '" + std::string(text) + "' (the functions supported are " +
-                 list(kFunctions) + " and json." + list(kJsonFunctions) + ")");
+                 list(kFunctionNames) + " and json." + list(kJsonFunctionNames) + ")");
       }
       made.op = Op::Property;
       made.name = std::string(text);
@@ -489,10 +486,11 @@ class Parser {
     return add(std::move(made));
   }
 
-  int function_call(const Token &token) {
+  int function_call(const Token &token, Builtin builtin) {
     Node made;
     made.op = Op::Call;
     made.name = std::string(token.text);
+    made.builtin = builtin;
     made.begin = token.begin;
     if (!at_symbol("(")) {
       fail(token.begin, token.end,
@@ -502,7 +500,7 @@ class Parser {
     made.end = static_cast<std::uint32_t>(previous_end_);
     const std::size_t count = made.args.size();
     const bool optional_argument =
-        made.name != "md5" && made.name != "sha256" && made.name != "len";
+        builtin != Builtin::Md5 && builtin != Builtin::Sha256 && builtin != Builtin::Len;
     if (count > 1 || (count == 0 && !optional_argument)) {
       fail(made.begin, made.end, made.name + "() takes one argument");
     }
@@ -514,15 +512,19 @@ class Parser {
       fail(token.begin, token.end, "'json' is only usable as json.dumps(...) or json.loads(...)");
     advance();
     const Token function = token_;
-    if (function.kind != TokenKind::Name || kJsonFunctions.count(function.text) == 0) {
+    const std::optional<Builtin> builtin = function.kind == TokenKind::Name
+                                               ? value_named(kJsonFunctionNames, function.text)
+                                               : std::nullopt;
+    if (!builtin) {
       fail(function.begin, function.end + 1,
            "unknown function 'json." + std::string(function.text) + "' (supported: json." +
-               list(kJsonFunctions) + ")");
+               list(kJsonFunctionNames) + ")");
     }
     advance();
     Node made;
     made.op = Op::Call;
     made.name = "json." + std::string(function.text);
+    made.builtin = *builtin;
     made.begin = token.begin;
     made.args = call_arguments();
     made.end = static_cast<std::uint32_t>(previous_end_);
@@ -530,9 +532,13 @@ class Parser {
     return add(std::move(made));
   }
 
-  static std::string list(const std::set<std::string, std::less<>> &names) {
+  // The names, in alphabetical order.
+  template <std::size_t N>
+  static std::string list(const Named<Builtin> (&names)[N]) {
+    std::set<std::string_view> sorted;
+    for (const Named<Builtin> &entry : names) sorted.insert(entry.name);
     std::string out;
-    for (const std::string &name : names) out += (out.empty() ? "" : ", ") + name;
+    for (const std::string_view name : sorted) out += (out.empty() ? "" : ", ") + std::string(name);
     return out;
   }
 

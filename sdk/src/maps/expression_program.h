@@ -58,11 +58,52 @@ enum class CompareOp : std::uint8_t {
   IsNot
 };
 
+// The functions and string methods an expression may call. The parser resolves a call's name
+// once, so that evaluating a record's expressions compares no names.
+enum class Builtin : std::uint8_t {
+  None,
+  // functions
+  Int,
+  Float,
+  Str,
+  Bool,
+  Md5,
+  Sha256,
+  Len,
+  JsonDumps,
+  JsonLoads,
+  // methods
+  Lower,
+  Upper,
+  Strip,
+  Lstrip,
+  Rstrip,
+  Split,
+  Replace,
+  Startswith,
+  Endswith,
+  Get,
+};
+
+inline constexpr Named<Builtin> kFunctionNames[] = {
+    {Builtin::Int, "int"},   {Builtin::Float, "float"}, {Builtin::Str, "str"},
+    {Builtin::Bool, "bool"}, {Builtin::Md5, "md5"},     {Builtin::Sha256, "sha256"},
+    {Builtin::Len, "len"}};
+inline constexpr Named<Builtin> kJsonFunctionNames[] = {{Builtin::JsonDumps, "dumps"},
+                                                        {Builtin::JsonLoads, "loads"}};
+inline constexpr Named<Builtin> kMethodNames[] = {
+    {Builtin::Lower, "lower"},       {Builtin::Upper, "upper"},
+    {Builtin::Strip, "strip"},       {Builtin::Lstrip, "lstrip"},
+    {Builtin::Rstrip, "rstrip"},     {Builtin::Split, "split"},
+    {Builtin::Replace, "replace"},   {Builtin::Startswith, "startswith"},
+    {Builtin::Endswith, "endswith"}, {Builtin::Get, "get"}};
+
 struct Node {
   Op op = Op::Literal;
   std::uint32_t begin = 0, end = 0;  // the node's text in the expression, for error messages
   Value literal;
   std::string name;
+  Builtin builtin = Builtin::None;  // Call, Method: what `name` calls
   std::vector<int> args;
   std::vector<CompareOp> compare_ops;
 };
