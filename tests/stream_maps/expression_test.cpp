@@ -107,6 +107,11 @@ TEST_CASE("strings concatenate, slice and index by character, and have their met
   CHECK(f.str("email[-3:]") == "com");
   CHECK(f.str("'  pad '.strip()") == "pad");
   CHECK(f.str("'xxpadxx'.strip('x')") == "pad");
+  CHECK(f.str("'  pad '.lstrip()") == "pad ");
+  CHECK(f.str("'  pad '.rstrip()") == "  pad");
+  // ASCII letters only change case; '@', '[', '`' and '{' sit next to them in ASCII.
+  CHECK(f.str("'@AZ[`az{ø'.lower()") == "@az[`az{ø");
+  CHECK(f.str("'@AZ[`az{ø'.upper()") == "@AZ[`AZ{ø");
   CHECK(f.str("email.replace('Example', 'test')") == "Jane@test.com");
   CHECK(f.str("email.startswith('Jane')") == "True");
   CHECK(f.str("email.endswith(['.org', '.com'])") == "True");
