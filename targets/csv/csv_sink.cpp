@@ -60,7 +60,7 @@ bool admitted(file_output::RedeliveryFilter &filter, const CsvDigestPlan &plan, 
   const std::optional<std::uint64_t> key = key_digest(plan, cell);
   if (!key) return true;
   // The slots arrive while the row's digest is computed.
-  if (!filter.keys_rising()) filter.prefetch(*key);
+  filter.prefetch(*key);
   file_output::Digest row;
   for (std::size_t i = 0; i < width; ++i) {
     const std::string_view text = cell(i);

@@ -57,7 +57,7 @@ bool admitted(file_output::RedeliveryFilter &filter, const singer::RecordView &r
   const std::optional<RecordKey> key = key_of(record, keys);
   if (!key) return true;
   // The slots arrive while the row's digest is computed.
-  if (!filter.keys_rising()) filter.prefetch(key->digest);
+  filter.prefetch(key->digest);
   file_output::Digest row;
   for (const singer::Field &field : record.fields) {
     if (field.value.is_null() || sql::set_per_delivery(field.name)) continue;

@@ -112,6 +112,7 @@ void RedeliveryFilter::Table::prefetch(std::uint64_t key) const {
 }
 
 void RedeliveryFilter::prefetch(std::uint64_t key) const {
+  if (last_rose_) return;  // the next key most likely rises too, and reads no slots
   if (key == 0) key = 1;
   current_.prefetch(key);
   previous_.prefetch(key);

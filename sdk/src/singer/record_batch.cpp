@@ -2,13 +2,13 @@
 #include "chorus/singer/record_batch.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 #include <functional>
 #include <numeric>
 #include <optional>
 #include <utility>
 
+#include "chorus/singer/json_number.h"
 #include "singer/word_scan.h"
 
 namespace chorus::singer {
@@ -216,12 +216,9 @@ bool RecordBatch::single_key_increases(std::string_view key) const {
   for (std::size_t i = 0; i < count_; ++i) {
     const Field *field = records_[i].find(key, hint);
     if (field == nullptr || field->value.kind != ValueKind::Number) return false;
-    const std::string_view text = field->value.text;
-    std::int64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size()) return false;
-    if (i > 0 && value <= previous) return false;
-    previous = value;
+    const std::optional<std::int64_t> value = canonical_integer(field->value.text);
+    if (!value || (i > 0 && *value <= previous)) return false;
+    previous = *value;
   }
   return true;
 }

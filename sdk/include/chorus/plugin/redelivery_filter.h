@@ -57,11 +57,11 @@ class RedeliveryFilter {
   // admit(key, row) for a key that is one integer, `value` (`key` is its digest): keys that
   // rise are kept in key order (see above). The same key always comes with the same value.
   bool admit(std::uint64_t key, std::int64_t value, std::uint64_t row);
-  // Whether the last key admitted rose above every key before it: then prefetch() for the next
-  // one is most likely wasted.
+  // Whether the last key admitted rose above every key before it: the next one most likely
+  // rises too and reads no slots, so a sink need not compute its digest ahead to prefetch.
   bool keys_rising() const { return last_rose_; }
   // Starts loading the slots admit(key, ...) will read: a sink calls it once it has the key's
-  // digest, and computes the row's digest while the memory arrives.
+  // digest, and computes the row's digest while the memory arrives. Nothing while keys rise.
   void prefetch(std::uint64_t key) const;
 
  private:

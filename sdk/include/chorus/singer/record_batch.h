@@ -59,7 +59,8 @@ class RecordBatch {
   // The index of the last record before each record with the same key, or npos.
   std::vector<std::size_t> previous_of_same_key(
       const std::vector<std::string> &key_properties) const;
-  // True when every record has `key` as an integer greater than the record before's.
+  // True when every record has `key` as a canonical integer (singer::canonical_integer) greater
+  // than the record before's.
   bool single_key_increases(std::string_view key) const;
   struct Arena;
   std::unique_ptr<Arena> arena_;
