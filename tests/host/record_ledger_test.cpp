@@ -81,6 +81,25 @@ TEST_CASE("a value sent more than once matches its latest occurrence") {
   CHECK(ledger.tally()["s"].committed == 2);
 }
 
+TEST_CASE("a STATE received twice in a row and echoed twice is confirmed both times") {
+  RecordLedger ledger(false, nlohmann::json::object());
+  record(ledger.read_counts(), "s");
+  state(ledger, R"({"n":1})");
+  record(ledger.read_counts(), "s");
+  state(ledger, R"({"n":null})");
+  state(ledger, R"({"n":null})");
+  const nlohmann::json last = {{"n", nullptr}};
+  const nlohmann::json first = ledger.confirmed(last);
+  CHECK(first[RecordLedger::kStateKey]["s"]["committed"] == 2);
+  // The second echo is no STATE "never sent": it carries the same counts again.
+  CHECK(ledger.confirmed(last) == first);
+  check_tally(ledger, "s", 2, 2, 2);
+  CHECK(ledger.mismatch("t").empty());
+  // An older value echoed after a newer one was confirmed still matches nothing.
+  CHECK(ledger.confirmed({{"n", 1}}).empty());
+  CHECK(ledger.tally()["s"].committed == 2);
+}
+
 TEST_CASE("an echoed value the target never received commits nothing") {
   RecordLedger ledger(false, nlohmann::json::object());
   record(ledger.read_counts(), "s");

@@ -61,10 +61,13 @@ std::optional<CountsByStream> StateCheckpoints::confirm(const nlohmann::json &va
   std::lock_guard lock(mutex_);
   for (std::size_t i = pending_.size(); i-- > 0;) {
     if (pending_[i].value != key) continue;
-    CountsByStream counts = std::move(pending_[i].counts);
+    last_confirmed_ = std::move(pending_[i]);
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-    return counts;
+    return last_confirmed_->counts;
   }
+  // A tap may send one value twice in a row (tap-postgres does after a full table) and the
+  // target echo both: the second echo confirms the same point again, it is no unknown STATE.
+  if (last_confirmed_ && last_confirmed_->value == key) return last_confirmed_->counts;
   return std::nullopt;
 }
 

@@ -55,7 +55,8 @@ class StateCheckpoints {
   // A STATE line as the target is about to receive it, and the counts sent before it.
   void received(std::string_view state_line, CountsByStream counts);
   // The target echoed `value`: the counts of the latest received STATE with that value, or
-  // nullopt when the target never received such a STATE. Earlier STATEs count as confirmed.
+  // nullopt when the target never received such a STATE. Earlier STATEs count as confirmed. The
+  // value confirmed last may be confirmed again: its counts again.
   std::optional<CountsByStream> confirm(const nlohmann::json &value);
 
   std::size_t received_count() const;
@@ -71,6 +72,7 @@ class StateCheckpoints {
   };
   mutable std::mutex mutex_;
   std::deque<Checkpoint> pending_;
+  std::optional<Checkpoint> last_confirmed_;
   CountsByStream last_received_;
   std::size_t received_ = 0;
 };
