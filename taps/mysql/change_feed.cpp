@@ -478,6 +478,12 @@ void TableStream::sync_log_based(Connection &connection, StreamSync &sync) {
                                "--full-refresh to copy the table again"
                          : ". If the log was purged, run with --full-refresh to copy the table "
                            "again";
+    } else if (code == ER_SLAVE_SAME_ID) {
+      message +=
+          ". Another reader of this server's binary log connected under the same "
+          "replica id (" +
+          std::to_string(options_.server_id) +
+          "); give each pipeline its own `server_id`, or leave it unset for a random one";
     }
     throw FatalError(message);
   }

@@ -1,5 +1,7 @@
 // tap-mysql: tables and views of a MySQL or MariaDB server as Singer streams.
+#include <cstdint>
 #include <memory>
+#include <random>
 #include <vector>
 
 #include "chorus/plugin/entry.h"
@@ -28,10 +30,25 @@ const Setting<std::string> kZeroDates =
 const Setting<std::uint32_t> kServerId =
     Setting<std::uint32_t>("server_id",
                            "LOG_BASED: the replica server id the binary log is read under. It "
-                           "must differ from the server's own and from every replica's.")
-        .defaults_to(6041)
+                           "must differ from the server's own and from every replica's. When "
+                           "not set, each run draws one at random from 2^31 to 2^32-1, so that "
+                           "runs at the same time never share one.")
         .at_least(1)
         .with("maximum", 4294967295LL);
+
+namespace {
+
+// A replica id for a run that was given none. Two readers of one server's binary log under the
+// same id evict each other (MariaDB error 4052), so a fixed default would make two LOG_BASED
+// runs at once fail. Drawn from the upper half of the range, which servers numbered by hand
+// rarely use.
+std::uint32_t random_replica_id() {
+  std::random_device source;
+  std::uniform_int_distribution<std::uint32_t> draw(std::uint32_t{1} << 31, 4294967295U);
+  return draw(source);
+}
+
+}  // namespace
 
 class MySqlTap : public Tap {
  public:
@@ -56,7 +73,7 @@ class MySqlTap : public Tap {
     databases_ = kDatabases.read(this->config());
     options_.state_every = kTableStateEvery.read(this->config());
     options_.zero_dates = parse_zero_dates(kZeroDates.read(this->config()));
-    options_.server_id = kServerId.read(this->config());
+    options_.server_id = kServerId.find(this->config()).value_or(random_replica_id());
     options_.partition = table_partition(this->config(), "tap-mysql");
     options_.connect = [this] { return std::make_unique<Connection>(settings_); };
   }
